@@ -1,0 +1,209 @@
+/**
+ * THE contract between the renderer and the engine: every request with its argument schema and result
+ * type, and every event. The Electron preload, the browser-mode bridge and the CLI all speak it.
+ * Pure: no 'electron', no 'node:*'.
+ */
+import { z } from 'zod'
+import type { DatasetSummary } from './simulation'
+import { SimulationConfig } from './simulation'
+import type { BackendInfo, ModelSummary } from './training'
+import { TrainConfig } from './training'
+import type { EvaluationResult } from './assimilation'
+import type { ImportSummary } from './drifters'
+import type { FieldView, ComparisonResult, ExportResult, TrackPreview } from './views'
+
+export type { FieldView, ComparisonResult, ExportResult, TrackPreview }
+
+/** A file inside the workspace, named relative to it ("datasets/demo.nc"). Never absolute, never "..". */
+export const WorkspacePath = z
+  .string()
+  .min(1)
+  .max(400)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !/^[a-zA-Z]:/.test(p), 'must be relative to the workspace')
+  .refine((p) => p.split('/').every((part) => part !== '..' && part !== ''), 'must not contain ".." or empty parts')
+
+/** A short user-given name for a new data set, model or export (becomes a file name). */
+export const ArtifactName = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-" (no spaces or slashes)')
+
+export const JobId = z.string().regex(/^job-\d+$/, 'not a job id')
+export type JobId = z.infer<typeof JobId>
+
+/** Every request: its argument schema. The result type of each is in `Results` below. */
+export const Requests = {
+  appInfo: z.undefined(),
+  listWorkspace: z.undefined(),
+  listJobs: z.undefined(),
+  cancelJob: z.object({ jobId: JobId }),
+  startSimulation: z.object({ name: ArtifactName, config: SimulationConfig }),
+  startTraining: z.object({ name: ArtifactName, dataset: WorkspacePath, config: TrainConfig }),
+  startComparison: z.object({
+    name: ArtifactName,
+    dataset: WorkspacePath,
+    variants: z.array(TrainConfig).min(1).max(12)
+  }),
+  startEvaluation: z.object({ model: WorkspacePath, dataset: WorkspacePath }),
+  /** Import a drifter file sent by the renderer (dialog or drag-and-drop) as base64. */
+  startImport: z.object({
+    fileName: z.string().min(1).max(255),
+    contentBase64: z.string().max(200 * 1024 * 1024)
+  }),
+  previewTracks: z.object({
+    source: WorkspacePath,
+    split: z.enum(['train', 'validation', 'test', 'all']).default('test'),
+    limit: z.number().int().min(1).max(500).default(50)
+  }),
+  getField: z.object({
+    dataset: WorkspacePath,
+    model: WorkspacePath.optional(),
+    /** Index of the test case (within the test split). */
+    index: z.number().int().min(0),
+    grid: z.number().int().min(8).max(128).default(32),
+    frames: z.number().int().min(1).max(200).default(20)
+  }),
+  startExport: z.object({
+    name: ArtifactName,
+    dataset: WorkspacePath,
+    model: WorkspacePath.optional(),
+    index: z.number().int().min(0).default(0),
+    formats: z.array(z.enum(['netcdf', 'csv', 'geojson', 'json'])).min(1)
+  }),
+  /** Save a figure rendered in the renderer (PNG data URL body or SVG text) into the workspace exports. */
+  saveFigure: z.object({
+    name: ArtifactName,
+    format: z.enum(['png', 'svg']),
+    contentBase64: z.string().max(50 * 1024 * 1024)
+  })
+} as const
+
+export type Channel = keyof typeof Requests
+export type RequestOf<C extends Channel> = z.input<(typeof Requests)[C]>
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof Requests)[C]>
+
+export interface AppInfo {
+  version: string
+  mode: 'electron' | 'browser'
+  backend: BackendInfo
+  workspace: string
+  cores: number
+}
+
+export interface FileEntry {
+  path: string
+  bytes: number
+  modified: string
+}
+
+export interface WorkspaceListing {
+  datasets: (FileEntry & { summary?: DatasetSummary })[]
+  models: (FileEntry & { summary?: ModelSummary })[]
+  tracks: (FileEntry & { summary?: ImportSummary })[]
+  exports: FileEntry[]
+}
+
+export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export'
+
+export interface JobStarted {
+  jobId: JobId
+}
+
+export interface Results {
+  appInfo: AppInfo
+  listWorkspace: WorkspaceListing
+  listJobs: JobSnapshot[]
+  cancelJob: { cancelled: boolean }
+  startSimulation: JobStarted
+  startTraining: JobStarted
+  startComparison: JobStarted
+  startEvaluation: JobStarted
+  startImport: JobStarted
+  previewTracks: TrackPreview
+  getField: FieldView
+  startExport: JobStarted
+  saveFigure: FileEntry
+}
+
+/** What each kind of job returns when it is done. */
+export interface JobResults {
+  simulate: DatasetSummary
+  train: ModelSummary & { finalLoss: number; steps: number }
+  compare: ComparisonResult
+  evaluate: EvaluationResult
+  import: ImportSummary
+  export: ExportResult
+}
+
+/** Live numbers of a running job, e.g. loss, validation R@1, pairs/s. */
+export type JobMetrics = Record<string, number>
+
+export interface JobProgress {
+  done: number
+  total: number
+  /** What `done` counts: "pairs", "steps", "variants", "bytes". */
+  unit: string
+  etaSeconds?: number
+  message?: string
+  metrics?: JobMetrics
+}
+
+/** A user-facing error: `code` is stable, `message` says what is wrong and what to do. */
+export interface JobError {
+  code: 'bad-input' | 'not-found' | 'cancelled' | 'internal'
+  message: string
+}
+
+export interface JobSnapshot {
+  jobId: JobId
+  kind: JobKind
+  label: string
+  state: 'running' | 'done' | 'error' | 'cancelled'
+  progress?: JobProgress
+  startedAt: string
+}
+
+/** Everything the engine pushes to the renderer. */
+export type EngineEvent =
+  | { type: 'job:started'; job: JobSnapshot }
+  | { type: 'job:progress'; jobId: JobId; progress: JobProgress }
+  | { type: 'job:log'; jobId: JobId; level: 'info' | 'warn'; message: string }
+  | { type: 'job:done'; jobId: JobId; kind: JobKind; result: JobResults[JobKind] }
+  | { type: 'job:error'; jobId: JobId; error: JobError }
+  | { type: 'job:cancelled'; jobId: JobId }
+
+/** The typed surface the renderer sees as `window.api` (Electron) or the browser bridge. */
+export type DriftclipApi = {
+  [C in Channel]: (...arg: RequestOf<C> extends undefined ? [] : [RequestOf<C>]) => Promise<Results[C]>
+} & {
+  /** Subscribe to engine events; returns the unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void
+}
+
+/** Every channel name, for the bridges that build `DriftclipApi` generically. */
+export const CHANNELS = Object.keys(Requests) as Channel[]
+
+/** The failure a request rejects with, carried across IPC and HTTP as JSON. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: JobError['code'],
+    message: string
+  ) {
+    super(message)
+    this.name = 'RequestError'
+  }
+}
+
+/** Validate a request's argument; the error names the channel and the field. */
+export function parseRequest<C extends Channel>(channel: C, arg: unknown): ParsedRequestOf<C> {
+  const schema = Requests[channel]
+  if (!schema) throw new RequestError('bad-input', `unknown request "${String(channel)}"`)
+  const parsed = schema.safeParse(arg)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.length ? issue.path.join('.') : 'argument'
+    throw new RequestError('bad-input', `${channel}: ${field}: ${issue?.message ?? 'invalid'}`)
+  }
+  return parsed.data as ParsedRequestOf<C>
+}
