@@ -5,10 +5,44 @@ import { PAPER } from './constants'
 export const FlowKind = z.enum(['fourier', 'vortex'])
 export type FlowKind = z.infer<typeof FlowKind>
 
+/** The paper's time-dependent Fourier stream function on the periodic unit square (arXiv 2505.24134 §6.3). */
+export const FourierOptions = z.object({
+  /** Side m of the m×m wavenumber block (kx ∈ centred m values, ky ∈ 1..m): K = m² modes. */
+  modesPerSide: z.number().int().min(1).max(32).default(PAPER.modesPerSide),
+  /** Spectral slope α: Var ψ_k ∝ (|k|² + τ²)^(−α), |k| in integer wavenumbers. */
+  spectralSlope: z.number().min(0).max(10).default(2),
+  /** Spectral offset τ (integer wavenumber units). */
+  spectralOffset: z.number().min(0).default(1),
+  /** Expected root-mean-square speed of the flow, domain lengths per time unit (sets the amplitude). */
+  rmsSpeed: z.number().positive().default(4),
+  /** Frequencies ω_k are drawn uniformly in [−maxFrequency, maxFrequency] (radians per time unit), once per data set. */
+  maxFrequency: z.number().min(0).default(20 * Math.PI)
+})
+export type FourierOptions = z.infer<typeof FourierOptions>
+
+/** Point vortices in the plane (Kuznetsov, Ide & Jones 2003). */
+export const VortexOptions = z.object({
+  /** Number of vortices N_F. */
+  vortices: z.number().int().min(1).max(64).default(2),
+  /** Mean circulation Γ (area per time unit); Γ > 0 turns counter-clockwise. */
+  circulation: z.number().default(2 * Math.PI),
+  /** Relative spread: Γ_i = circulation · (1 + spread · U(−1, 1)). */
+  circulationSpread: z.number().min(0).max(1).default(0.5),
+  /** Give each vortex a random sign (otherwise all share the sign of `circulation`). */
+  mixedSigns: z.boolean().default(false),
+  /** Initial vortex positions are uniform in the disc of this radius around the origin. */
+  placementRadius: z.number().positive().default(1),
+  /** Minimum distance between initial vortices and from any tracer start. */
+  minSeparation: z.number().min(0).default(0.25),
+  /** Std of the Euler–Maruyama forcing on each vortex coordinate, per √time unit ("noisy truth"); 0 = deterministic. */
+  systemNoise: z.number().min(0).default(0)
+})
+export type VortexOptions = z.infer<typeof VortexOptions>
+
 export const SimulationConfig = z.object({
   flow: FlowKind.default('fourier'),
   pairs: z.number().int().min(1).max(1_000_000).default(1024),
-  seed: z.number().int().min(0).default(1),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   tracers: z.number().int().min(1).max(1000).default(1),
   steps: z.number().int().min(1).default(PAPER.steps),
   dt: z.number().positive().default(PAPER.dt),
@@ -16,12 +50,31 @@ export const SimulationConfig = z.object({
   /** Std of Gaussian noise added to recorded positions, in domain units. */
   noise: z.number().min(0).default(0),
   integrator: z.enum(['rk4', 'dopri5']).default('rk4'),
+  /** Dormand–Prince error control (relative and absolute tolerance on positions). */
+  rtol: z.number().positive().default(1e-8),
+  atol: z.number().positive().default(1e-10),
+  /** Tracer start positions (domain units), one per tracer; omitted → `startCentre` plus a ring of radius `startRadius`. */
+  starts: z.array(z.tuple([z.number(), z.number()])).optional(),
+  startCentre: z.tuple([z.number(), z.number()]).default([PAPER.start[0], PAPER.start[1]]),
+  startRadius: z.number().min(0).default(0.1),
   /** Fractions of pairs for validation and test; the rest trains. */
   validationFraction: z.number().min(0).max(0.5).default(0.1),
-  testFraction: z.number().min(0).max(0.5).default(0.1)
+  testFraction: z.number().min(0).max(0.5).default(0.1),
+  fourier: FourierOptions.prefault({}),
+  vortex: VortexOptions.prefault({})
 })
 export type SimulationConfig = z.infer<typeof SimulationConfig>
 export type SimulationConfigInput = z.input<typeof SimulationConfig>
+
+/**
+ * Time stepping that suits each flow when the user gives none: the Fourier flow uses the paper's
+ * dt = 1e-5 × 10,000 steps (T = 0.1, 1000 records); point vortices of Γ ≈ 2π a unit apart turn once in
+ * about π time units, so they run T = 10 with dt = 1e-3 and 100 records.
+ */
+export const FLOW_DEFAULTS: Record<FlowKind, { dt: number; steps: number; recordEvery: number; startCentre: [number, number] }> = {
+  fourier: { dt: PAPER.dt, steps: PAPER.steps, recordEvery: PAPER.recordEvery, startCentre: [PAPER.start[0], PAPER.start[1]] },
+  vortex: { dt: 1e-3, steps: 10_000, recordEvery: 100, startCentre: [0.75, 0.75] }
+}
 
 /** What the UI and CLI show about a data set on disk. */
 export interface DatasetSummary {
