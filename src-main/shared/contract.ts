@@ -184,6 +184,15 @@ export type DriftclipApi = {
 /** Every channel name, for the bridges that build `DriftclipApi` generically. */
 export const CHANNELS = Object.keys(Requests) as Channel[]
 
+/** A request's outcome as it crosses IPC or HTTP (errors keep their code this way). */
+export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: JobError }
+
+/** The raw transport under `DriftclipApi`: the Electron preload's `window.driftclip`, or HTTP + SSE. */
+export interface EngineTransport {
+  invoke(channel: Channel, arg: unknown): Promise<Envelope>
+  subscribe(listener: (event: EngineEvent) => void): () => void
+}
+
 /** The failure a request rejects with, carried across IPC and HTTP as JSON. */
 export class RequestError extends Error {
   constructor(
@@ -192,6 +201,31 @@ export class RequestError extends Error {
   ) {
     super(message)
     this.name = 'RequestError'
+  }
+}
+
+/** Build the typed api over a transport; a failed request rejects with a RequestError. */
+export function createApi(transport: EngineTransport): DriftclipApi {
+  const api: Record<string, unknown> = {
+    onEvent: (listener: (event: EngineEvent) => void) => transport.subscribe(listener)
+  }
+  for (const channel of CHANNELS) {
+    api[channel] = async (arg?: unknown) => {
+      const envelope = await transport.invoke(channel, arg)
+      if (!envelope.ok) throw new RequestError(envelope.error.code, envelope.error.message)
+      return envelope.result
+    }
+  }
+  return api as DriftclipApi
+}
+
+/** Run a request and wrap its outcome for the wire. */
+export async function toEnvelope(run: () => Promise<unknown>): Promise<Envelope> {
+  try {
+    return { ok: true, result: await run() }
+  } catch (err) {
+    const e = err as { code?: JobError['code']; message?: string }
+    return { ok: false, error: { code: e.code ?? 'internal', message: e.message ?? String(err) } }
   }
 }
 

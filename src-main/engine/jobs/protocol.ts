@@ -1,0 +1,17 @@
+/** Messages between the engine worker and its host (Electron main or the browser-mode server). */
+import type { Channel, EngineEvent, JobError } from '../../shared/contract'
+
+export interface EngineOptions {
+  /** Absolute path of the workspace folder. */
+  workspace: string
+  mode: 'electron' | 'browser'
+  version: string
+}
+
+export type HostMessage = { type: 'request'; id: number; channel: Channel; arg: unknown }
+
+export type EngineMessage =
+  | { type: 'ready' }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: JobError }
+  | { type: 'event'; event: EngineEvent }
