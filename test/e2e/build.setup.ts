@@ -1,0 +1,11 @@
+/** Global setup of the e2e project: build the app once (renderer, main, preload) before any browser test. */
+import { execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+
+export default function setup(): void {
+  const root = resolve(__dirname, '../..')
+  execFileSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+}
