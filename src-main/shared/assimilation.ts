@@ -1,6 +1,7 @@
 /** Retrieval, reconstruction and scores: request and result types. Pure: zod only. */
 import { z } from 'zod'
 
+/** Retrieval scores of one direction: R@k are fractions in [0, 1]; ranks are 1-based (1 = true partner on top). */
 export const RecallAtK = z.object({ r1: z.number(), r5: z.number(), r10: z.number(), meanRank: z.number(), medianRank: z.number() })
 export type RecallAtK = z.infer<typeof RecallAtK>
 
@@ -13,12 +14,41 @@ export interface RetrievalScores {
 /** One row of the RMSE table: a method (learned variant or baseline) against the truth. */
 export interface RmseRow {
   method: string
+  /** Vector velocity RMSE sqrt(mean |w − w_true|²) over grid cells, frames and test queries (domain length / time). */
   velocityRmse: number
+  /** velocityRmse divided by the truth's RMS speed (1 = as bad as the zero field). */
   relativeVelocityRmse: number
+  /** Position RMSE of tracers advected from the observed starts in the reconstructed field (domain length). */
   tracerRmse: number
+  /** Stream-function RMSE after removing each frame's spatial mean (ψ is defined up to a constant). */
   streamFunctionRmse: number
-  /** Effective sample size of the conditional weights (learned methods only). */
+  /** Effective sample size of the conditional weights (learned methods only), mean over queries. */
   ess?: number
+  /** Velocity RMSE per frame, pooled over queries. */
+  perFrameVelocityRmse?: number[]
+}
+
+/** How an evaluation was set up, for the record. */
+export interface EvaluationSettings {
+  /** Grid cells per side over the data set's domain. */
+  grid: number
+  /** Frame times (flow time units) at which fields are compared. */
+  frameTimes: number[]
+  /** Test pairs used as queries (first ones of the test split). */
+  testQueries: number
+  /** Reference bank size (train pairs) for the conditional weights and the baselines. */
+  bankSize: number
+  /** Conditional samples drawn per query, and their seed. */
+  samples: number
+  seed: number
+}
+
+/** Distribution of the effective sample size over the test queries. */
+export interface EssSummary {
+  mean: number
+  median: number
+  min: number
+  max: number
 }
 
 export interface EvaluationResult {
@@ -26,4 +56,6 @@ export interface EvaluationResult {
   dataset: string
   retrieval: RetrievalScores
   rmse: RmseRow[]
+  settings?: EvaluationSettings
+  ess?: EssSummary
 }

@@ -13,14 +13,18 @@ export interface FieldStack {
   v: Float64Array
   /** Stream function (length² / time). */
   psi: Float64Array
+  /** Vorticity (1 / time); only kept when a view needs it. */
+  vorticity?: Float64Array
 }
 
 /** One flow's fields (a stack with count 1): frames × cells each. */
 export type GridFrames = FieldStack
 
-export function emptyStack(count: number, frames: number, cells: number): FieldStack {
+export function emptyStack(count: number, frames: number, cells: number, withVorticity = false): FieldStack {
   const n = count * frames * cells
-  return { count, frames, cells, u: new Float64Array(n), v: new Float64Array(n), psi: new Float64Array(n) }
+  const stack: FieldStack = { count, frames, cells, u: new Float64Array(n), v: new Float64Array(n), psi: new Float64Array(n) }
+  if (withVorticity) stack.vorticity = new Float64Array(n)
+  return stack
 }
 
 /** Copy member `k` of a stack out as its own GridFrames. */
@@ -33,7 +37,8 @@ export function stackMember(stack: FieldStack, k: number): GridFrames {
     cells: stack.cells,
     u: stack.u.slice(s, s + len),
     v: stack.v.slice(s, s + len),
-    psi: stack.psi.slice(s, s + len)
+    psi: stack.psi.slice(s, s + len),
+    ...(stack.vorticity ? { vorticity: stack.vorticity.slice(s, s + len) } : {})
   }
 }
 
@@ -43,7 +48,7 @@ const NEGLIGIBLE = 1e-12
 /** Σ_k w_k field_k over the stack (w normalised): the conditional mean field. */
 export function weightedMean(stack: FieldStack, w: ArrayLike<number>): GridFrames {
   checkWeights(stack, w)
-  const out = emptyStack(1, stack.frames, stack.cells)
+  const out = emptyStack(1, stack.frames, stack.cells, stack.vorticity !== undefined)
   const len = stack.frames * stack.cells
   const cutoff = maxOf(w) * NEGLIGIBLE
   for (let k = 0; k < stack.count; k++) {
@@ -55,6 +60,7 @@ export function weightedMean(stack: FieldStack, w: ArrayLike<number>): GridFrame
       out.v[i]! += wk * stack.v[s + i]!
       out.psi[i]! += wk * stack.psi[s + i]!
     }
+    if (stack.vorticity && out.vorticity) for (let i = 0; i < len; i++) out.vorticity[i]! += wk * stack.vorticity[s + i]!
   }
   return out
 }
