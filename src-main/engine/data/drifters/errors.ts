@@ -1,0 +1,16 @@
+/** One shape for every import error: "FILE: WHERE: PROBLEM; WHAT TO DO", thrown as a UserError. */
+import { UserError } from '../../jobs/job'
+
+/** Largest drifter file accepted, bytes (stated in the error so users know the limit). */
+export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+/**
+ * Build the import UserError.
+ * @param file  file name as the user gave it
+ * @param where row ("row 7"), variable ("variable lat") or "file"
+ * @param problem what is wrong
+ * @param fix what the user can do about it
+ */
+export function importError(file: string, where: string, problem: string, fix: string): UserError {
+  return new UserError(`${file}: ${where}: ${problem}; ${fix}`)
+}

@@ -1,0 +1,170 @@
+/** Open NetCDF-3 (netcdfjs) and NetCDF-4/HDF5 (h5wasm) bytes as an NcDataset. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import h5wasm, { type Dataset as H5Dataset, type File as H5File } from 'h5wasm/node'
+import { NetCDFReader } from 'netcdfjs'
+import { importError } from './errors'
+import type { NcAttribute, NcDataset, NcVariable } from './nc-dataset'
+
+type Cell = string | number | number[] | bigint
+
+function flatNumbers(values: unknown[]): Float64Array {
+  const out: number[] = []
+  const walk = (x: unknown) => {
+    if (Array.isArray(x) || ArrayBuffer.isView(x)) for (const y of Array.from(x as ArrayLike<unknown>)) walk(y)
+    else out.push(typeof x === 'bigint' ? Number(x) : Number(x))
+  }
+  walk(values)
+  return Float64Array.from(out)
+}
+
+/** Join per-character cells along the last dimension into strings. */
+function joinChars(chars: string[], shape: number[]): string[] {
+  const len = shape.length > 1 ? shape[shape.length - 1] : chars.length
+  const out: string[] = []
+  for (let i = 0; i < chars.length; i += len) out.push(chars.slice(i, i + len).join('').replace(/\0+$/, '').trim())
+  return out
+}
+
+/** Parse NetCDF-3 (classic or 64-bit offset) bytes. */
+export function openNetcdf3(file: string, bytes: Uint8Array): NcDataset {
+  let reader: NetCDFReader
+  try {
+    reader = new NetCDFReader(bytes)
+  } catch (err) {
+    throw importError(file, 'file', `not a readable NetCDF-3 file (${(err as Error).message}): it may be truncated`, 'download the file again')
+  }
+  const dimList = reader.dimensions
+  const recordLength = reader.recordDimension.length
+  const dims: Record<string, number> = {}
+  dimList.forEach((d, i) => (dims[d.name] = i === reader.recordDimension.id ? recordLength : d.size))
+  let end = 0
+  for (const v of reader.variables) end = Math.max(end, v.offset + (v.record ? (reader.recordDimension.recordStep ?? 0) * recordLength : v.size))
+  if (end > bytes.length) throw importError(file, 'file', `the header describes ${end} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
+  const attrsOf = (list: { name: string; value: NcAttribute }[]) => Object.fromEntries(list.map((a) => [a.name, a.value]))
+  const variables: NcVariable[] = reader.variables.map((v) => {
+    const vdims = v.dimensions.map((i) => dimList[i].name)
+    const shape = vdims.map((d) => dims[d])
+    return {
+      name: v.name,
+      dims: vdims,
+      shape,
+      attrs: attrsOf(v.attributes as { name: string; value: NcAttribute }[]),
+      read: () => {
+        const data = reader.getDataVariable(v) as Cell[]
+        if (v.type === 'char') return joinChars((data as unknown[]).flat(2).map(String), shape)
+        return flatNumbers(data)
+      }
+    }
+  })
+  return { format: 'netcdf3', dims, variables, attrs: attrsOf(reader.globalAttributes as { name: string; value: NcAttribute }[]) }
+}
+
+const HDF5_INTERNAL_ATTRS = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_NCProperties', '_nc3_strict', '_IsNetcdf4'])
+const HIDDEN_DIM = 'This is a netCDF dimension but not a netCDF variable'
+
+function readAttrs(obj: H5Dataset | H5File): Record<string, NcAttribute> {
+  const out: Record<string, NcAttribute> = {}
+  for (const [name, attr] of Object.entries(obj.attrs)) {
+    if (HDF5_INTERNAL_ATTRS.has(name)) continue
+    try {
+      const v = attr.json_value
+      if (typeof v === 'string' || typeof v === 'number') out[name] = v
+      else if (typeof v === 'boolean') out[name] = Number(v)
+      else if (Array.isArray(v)) {
+        const flat = (v as unknown[]).flat(3)
+        out[name] = flat.every((x) => typeof x === 'number') ? (flat as number[]) : flat.join('')
+      }
+    } catch {
+      // Attributes h5wasm cannot decode (references, compounds) carry no drifter data.
+    }
+  }
+  return out
+}
+
+/** Parse NetCDF-4 / HDF5 bytes (root group only) through a temporary file, removed afterwards. */
+export async function openNetcdf4(file: string, bytes: Uint8Array): Promise<NcDataset> {
+  await h5wasm.ready
+  const dir = await mkdtemp(join(tmpdir(), 'driftclip-nc-'))
+  const path = join(dir, 'input.nc')
+  try {
+    await writeFile(path, bytes)
+    let f: H5File
+    try {
+      f = new h5wasm.File(path, 'r')
+      if (!f.file_id || f.file_id < 0n) throw new Error('HDF5 open failed')
+    } catch (err) {
+      throw importError(file, 'file', `not a readable NetCDF-4/HDF5 file (${(err as Error).message ?? String(err)}): it may be truncated`, 'download the file again')
+    }
+    try {
+      return readHdf5(file, f)
+    } finally {
+      f.close()
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Read now (h5wasm needs the file open) and replay the value, or the error, when asked. */
+function readNow<T>(read: () => T): () => T {
+  try {
+    const value = read()
+    return () => value
+  } catch (err) {
+    return () => {
+      throw err
+    }
+  }
+}
+
+function readHdf5(file: string, f: H5File): NcDataset {
+  const dims: Record<string, number> = {}
+  const variables: NcVariable[] = []
+  for (const name of f.keys()) {
+    const entity = f.get(name)
+    if (!(entity instanceof h5wasm.Dataset)) continue
+    const shape = entity.shape ?? []
+    let dimNames: string[]
+    try {
+      dimNames = shape.map((_, i) => entity.get_attached_scales(i)[0]?.replace(/^\//, '') ?? `${name}_dim${i}`)
+    } catch {
+      dimNames = shape.map((_, i) => `${name}_dim${i}`)
+    }
+    dimNames.forEach((d, i) => (dims[d] = shape[i]))
+    let scaleName: string | null = null
+    try {
+      scaleName = entity.get_scale_name()
+    } catch {
+      scaleName = null
+    }
+    if (scaleName?.startsWith(HIDDEN_DIM)) {
+      dims[name] = shape[0]
+      continue
+    }
+    variables.push({
+      name,
+      dims: dimNames,
+      shape,
+      attrs: readAttrs(entity),
+      read: readNow(() => {
+        let value: unknown
+        try {
+          value = entity.value
+        } catch (err) {
+          throw importError(file, `variable ${name}`, `could not be read (${(err as Error).message}): the file may be truncated`, 'download the file again')
+        }
+        // NetCDF char arrays are HDF5 fixed strings of one byte: join them along the last dimension.
+        const isChar = !entity.metadata.vlen && entity.metadata.size === 1
+        if (typeof value === 'string') return [value.replace(/\0+$/, '').trim()]
+        if (Array.isArray(value) && value.every((x) => typeof x === 'string'))
+          return isChar ? joinChars(value as string[], shape) : (value as string[]).map((s) => s.replace(/\0+$/, '').trim())
+        if (ArrayBuffer.isView(value)) return Float64Array.from(value as unknown as ArrayLike<number>, Number)
+        if (typeof value === 'number' || typeof value === 'bigint') return Float64Array.of(Number(value))
+        throw importError(file, `variable ${name}`, 'has a data type drifter import does not read', 'store it as numbers or text')
+      })
+    })
+  }
+  return { format: 'netcdf4', dims, variables, attrs: readAttrs(f) }
+}
