@@ -1,0 +1,86 @@
+/** Explore 2D: a FieldView at one frame as truth | reconstruction | difference | uncertainty panels. Pure. */
+import type { FieldView } from '@shared/views'
+import type { ChartTheme, EChartsOption } from './common'
+import { fmt } from './common'
+import type { ColorScale, HeatPanel } from './heat-panels'
+import { buildHeatPanels } from './heat-panels'
+import type { FieldQuantity, PanelKind } from './field-data'
+import { decimatedArrows, panelRange, panelValues } from './field-data'
+
+export interface FieldMapOptions {
+  frame: number
+  quantity: FieldQuantity
+  panels: readonly PanelKind[]
+  arrows: boolean
+  tracks: boolean
+  theme: ChartTheme
+}
+
+export const QUANTITY_LABELS: Record<FieldQuantity, string> = {
+  speed: 'speed',
+  vorticity: 'vorticity',
+  psi: 'stream function'
+}
+
+export const PANEL_LABELS: Record<PanelKind, string> = {
+  truth: 'truth',
+  reconstruction: 'reconstruction (posterior mean)',
+  difference: 'reconstruction − truth',
+  uncertainty: 'uncertainty (posterior std of speed)'
+}
+
+/** Unit of a quantity given the data set's units. */
+export function quantityUnit(view: FieldView, q: FieldQuantity): string {
+  if (q === 'speed') return view.units.velocity
+  if (q === 'vorticity') return `1/${view.units.time}`
+  return `${view.units.length}²/${view.units.time}`
+}
+
+/** Tracer paths observed up to the frame's time (the whole path when there are no track times). */
+function tracksUntil(view: FieldView, time: number): number[][][] {
+  const n = view.trackTimes.length ? view.trackTimes.filter((t) => t <= time + 1e-12).length : Infinity
+  return view.tracks.map((t) => t.slice(0, Math.max(2, Math.min(t.length, n))))
+}
+
+export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOption {
+  const frame = Math.min(Math.max(0, o.frame), view.times.length - 1)
+  const unit = quantityUnit(view, o.quantity)
+  const qLabel = QUANTITY_LABELS[o.quantity]
+  const signed = o.quantity !== 'speed'
+  const shared = o.panels.filter((p) => p === 'truth' || p === 'reconstruction')
+  const scales: ColorScale[] = []
+  if (shared.length) {
+    const [min, max] = panelRange(view, shared, o.quantity, signed)
+    scales.push({ id: 'field', label: `${qLabel} (${unit})`, colormap: signed ? 'balance' : 'speed', min, max })
+  }
+  if (o.panels.includes('difference')) {
+    const [min, max] = panelRange(view, ['difference'], o.quantity, true)
+    scales.push({ id: 'difference', label: `difference (${unit})`, colormap: 'balance', min, max })
+  }
+  if (o.panels.includes('uncertainty')) {
+    const [min, max] = panelRange(view, ['uncertainty'], o.quantity, false)
+    scales.push({ id: 'uncertainty', label: `std (${view.units.velocity})`, colormap: 'thermal', min: Math.min(0, min), max })
+  }
+  const tracks = o.tracks ? tracksUntil(view, view.times[frame]) : undefined
+  const panels: HeatPanel[] = []
+  for (const kind of o.panels) {
+    const values = panelValues(view, kind, o.quantity, frame)
+    if (!values) continue
+    const frames = kind === 'reconstruction' ? view.reconstruction : kind === 'truth' ? view.truth : undefined
+    const arrows =
+      o.arrows && frames ? decimatedArrows(view.x, view.y, frames.u[frame] ?? [], frames.v[frame] ?? []) : undefined
+    const scale = kind === 'difference' ? 'difference' : kind === 'uncertainty' ? 'uncertainty' : 'field'
+    panels.push({ id: kind, label: PANEL_LABELS[kind], scale, values, arrows, tracks })
+  }
+  const rmse = view.rmsePerFrame?.[frame]
+  return buildHeatPanels(panels, scales, {
+    title: `${qLabel} at t = ${fmt(view.times[frame])} ${view.units.time}`,
+    subtitle: rmse !== undefined ? `velocity RMSE this frame: ${fmt(rmse)} ${view.units.velocity}` : undefined,
+    x: view.x,
+    y: view.y,
+    xName: `x (${view.units.length})`,
+    yName: `y (${view.units.length})`,
+    valueUnit: unit,
+    theme: o.theme
+  })
+}

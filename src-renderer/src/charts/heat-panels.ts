@@ -1,0 +1,193 @@
+/**
+ * Heat-map panels in one ECharts option: each panel a gridded scalar (custom rect series coloured by a
+ * visualMap colour bar), optional velocity arrows and tracer paths with start/end markers. Pure.
+ */
+import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts'
+import type { ChartTheme, EChartsOption } from './common'
+import { decimate, fmt, title as titleBlock } from './common'
+import type { ColormapName } from './colormaps'
+import { sampleColormap } from './colormaps'
+import { spacing } from './field-data'
+
+/** One colour scale shared by one or more panels; drawn as one colour bar. */
+export interface ColorScale {
+  id: string
+  label: string
+  colormap: ColormapName
+  min: number
+  max: number
+}
+
+export interface HeatPanel {
+  id: string
+  label: string
+  scale: string
+  /** Row-major ny × nx values on the cell centres x, y. */
+  values: readonly number[]
+  arrows?: readonly [number, number, number, number][]
+  tracks?: readonly (readonly number[])[][]
+}
+
+export interface HeatLayout {
+  title: string
+  subtitle?: string
+  x: readonly number[]
+  y: readonly number[]
+  /** Axis names with units, e.g. "x (km)". */
+  xName: string
+  yName: string
+  theme: ChartTheme
+  /** Unit of the values, shown in read-outs. */
+  valueUnit: string
+  maxTrackPoints?: number
+}
+
+function heatRenderer(dx: number, dy: number) {
+  return (_p: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
+    const c = api.coord([api.value(0), api.value(1)])
+    const s = api.size?.([dx, dy]) as number[]
+    return {
+      type: 'rect',
+      shape: { x: c[0] - s[0] / 2, y: c[1] - s[1] / 2, width: s[0] + 0.6, height: s[1] + 0.6 },
+      style: { fill: api.visual('color') as string }
+    }
+  }
+}
+
+function arrowRenderer(_p: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn {
+  const x = Number(api.value(0))
+  const y = Number(api.value(1))
+  const a = api.coord([x, y])
+  const b = api.coord([x + Number(api.value(2)), y + Number(api.value(3))])
+  const ang = Math.atan2(b[1] - a[1], b[0] - a[0])
+  const head = Math.min(6, Math.hypot(b[0] - a[0], b[1] - a[1]) * 0.45)
+  const wing = (d: number) => [b[0] - head * Math.cos(ang + d), b[1] - head * Math.sin(ang + d)]
+  const points = [a, b, wing(0.5), b, wing(-0.5)]
+  return {
+    type: 'group',
+    children: [
+      { type: 'polyline', shape: { points }, style: { stroke: 'rgba(255,255,255,0.8)', lineWidth: 2.6, fill: 'none' } },
+      { type: 'polyline', shape: { points }, style: { stroke: '#111', lineWidth: 1.1, fill: 'none' } }
+    ]
+  }
+}
+
+/** The option: panels side by side, one colour bar per scale under its first panel. */
+export function buildHeatPanels(panels: readonly HeatPanel[], scales: readonly ColorScale[], layout: HeatLayout): EChartsOption {
+  const { x, y, theme } = layout
+  const n = Math.max(1, panels.length)
+  const dx = spacing(x)
+  const dy = spacing(y)
+  const nx = x.length
+  const width = 100 / n
+  const grid = panels.map((_, i) => ({ left: `${i * width + 5}%`, width: `${width - 8}%`, top: 64, bottom: 92 }))
+  const axis = (name: string, lo: number, hi: number, i: number) => ({
+    type: 'value' as const,
+    gridIndex: i,
+    name,
+    nameLocation: 'middle' as const,
+    nameGap: 24,
+    nameTextStyle: { color: theme.text },
+    min: lo,
+    max: hi,
+    axisLabel: { color: theme.muted, formatter: (v: number) => fmt(v) },
+    axisLine: { lineStyle: { color: theme.muted } },
+    splitLine: { show: false }
+  })
+  const xAxis = panels.map((_, i) => axis(layout.xName, x[0] - dx / 2, x[nx - 1] + dx / 2, i))
+  const yAxis = panels.map((_, i) => axis(layout.yName, y[0] - dy / 2, y[y.length - 1] + dy / 2, i))
+  const series: Record<string, unknown>[] = []
+  const heatIndex: Record<string, number[]> = {}
+  panels.forEach((p, i) => {
+    ;(heatIndex[p.scale] ??= []).push(series.length)
+    series.push({
+      id: `${p.id}-heat`,
+      name: p.label,
+      type: 'custom',
+      xAxisIndex: i,
+      yAxisIndex: i,
+      renderItem: heatRenderer(dx, dy),
+      encode: { x: 0, y: 1, tooltip: 2 },
+      data: p.values.map((v, k) => [x[k % nx], y[Math.floor(k / nx)], v]),
+      tooltip: {
+        formatter: (q: { value: number[] }) =>
+          `${p.label}<br/>x ${fmt(q.value[0])}, y ${fmt(q.value[1])}<br/><b>${fmt(q.value[2])} ${layout.valueUnit}</b>`
+      }
+    })
+    if (p.arrows?.length) {
+      series.push({ id: `${p.id}-arrows`, name: 'velocity arrows', type: 'custom', xAxisIndex: i, yAxisIndex: i, renderItem: arrowRenderer, data: p.arrows.map((a) => [...a]), silent: true, z: 3 })
+    }
+    if (p.tracks?.length) pushTracks(series, p, i, layout)
+  })
+  const visualMap = scales.map((s) => {
+    const first = panels.findIndex((p) => p.scale === s.id)
+    return {
+      type: 'continuous' as const,
+      id: s.id,
+      seriesIndex: heatIndex[s.id] ?? [],
+      dimension: 2,
+      min: s.min,
+      max: s.max,
+      calculable: false,
+      orient: 'horizontal' as const,
+      left: `${Math.max(0, first) * width + 5}%`,
+      bottom: 14,
+      itemWidth: 12,
+      itemHeight: 160,
+      text: [fmt(s.max), `${s.label}  ${fmt(s.min)}`],
+      textStyle: { color: theme.text },
+      inRange: { color: sampleColormap(s.colormap, 32) },
+      precision: 3
+    }
+  })
+  const hasTracks = panels.some((p) => p.tracks?.length)
+  return {
+    backgroundColor: theme.background,
+    animation: false,
+    title: [
+      titleBlock(layout.title, theme, layout.subtitle) as object,
+      ...panels.map((p, i) => ({ text: p.label, left: `${i * width + 5}%`, top: 44, textStyle: { color: theme.text, fontSize: 12 } }))
+    ],
+    legend: hasTracks ? { data: ['tracer path', 'start', 'end'], top: 6, right: 12, textStyle: { color: theme.text } } : undefined,
+    tooltip: { trigger: 'item' },
+    grid,
+    xAxis,
+    yAxis,
+    visualMap,
+    series
+  } as EChartsOption
+}
+
+function pushTracks(series: Record<string, unknown>[], p: HeatPanel, i: number, layout: HeatLayout): void {
+  const tracks = decimate(p.tracks ?? [], 40)
+  const max = layout.maxTrackPoints ?? 400
+  tracks.forEach((t, k) => {
+    series.push({
+      id: `${p.id}-track-${k}`,
+      name: 'tracer path',
+      type: 'line',
+      xAxisIndex: i,
+      yAxisIndex: i,
+      showSymbol: false,
+      silent: true,
+      z: 4,
+      lineStyle: { color: '#e8175d', width: 1.6 },
+      itemStyle: { color: '#e8175d' },
+      data: decimate(t, max).map((q) => [q[0], q[1]])
+    })
+  })
+  const marker = (name: string, symbol: string, color: string, pick: (t: readonly (readonly number[])[]) => readonly number[]) => ({
+    id: `${p.id}-${name}`,
+    name,
+    type: 'scatter',
+    xAxisIndex: i,
+    yAxisIndex: i,
+    symbol,
+    symbolSize: 9,
+    z: 5,
+    itemStyle: { color, borderColor: '#fff', borderWidth: 1 },
+    data: tracks.filter((t) => t.length).map((t) => [...pick(t)].slice(0, 2))
+  })
+  series.push(marker('start', 'circle', '#2ca02c', (t) => t[0]))
+  series.push(marker('end', 'triangle', '#e8175d', (t) => t[t.length - 1]))
+}

@@ -1,0 +1,98 @@
+/** Live training curves: every numeric metric that arrives, grouped into loss, retrieval and other panels. Pure. */
+import type { ChartTheme, EChartsOption } from './common'
+import { decimate, legend, title, valueAxis } from './common'
+
+/** One progress sample: x is the job's `done` counter (steps or epochs). */
+export interface MetricSample {
+  done: number
+  metrics: Record<string, number>
+}
+
+export type MetricGroup = 'loss' | 'retrieval' | 'other'
+
+/** Human labels for the keys the engine is known to send; others are shown by key. */
+const LABELS: Record<string, string> = {
+  loss: 'train loss',
+  trainLoss: 'train loss',
+  validationLoss: 'validation loss',
+  temperature: 'temperature τ',
+  r1TrajToPot: 'R@1 trajectory→potential',
+  r1PotToTraj: 'R@1 potential→trajectory',
+  stepsPerSecond: 'steps/s'
+}
+
+export function metricLabel(key: string): string {
+  return LABELS[key] ?? key
+}
+
+/** Which panel a metric key belongs to. */
+export function metricGroup(key: string): MetricGroup {
+  if (/loss/i.test(key)) return 'loss'
+  if (/^r\d|recall/i.test(key)) return 'retrieval'
+  return 'other'
+}
+
+const GROUP_AXIS: Record<MetricGroup, string> = {
+  loss: 'loss (nats)',
+  retrieval: 'recall (fraction)',
+  other: 'value (log scale)'
+}
+
+/** Keys present in the samples, in first-seen order. */
+export function metricKeys(samples: readonly MetricSample[]): string[] {
+  const keys = new Set<string>()
+  for (const s of samples) for (const k of Object.keys(s.metrics)) if (Number.isFinite(s.metrics[k])) keys.add(k)
+  return [...keys]
+}
+
+/**
+ * Stacked panels (one per group present) of metric curves against progress.
+ * @param unit what `done` counts ("steps", "epochs"), shown on the x axis.
+ */
+export function buildMetricCurves(
+  samples: readonly MetricSample[],
+  opts: { title: string; unit: string; theme: ChartTheme; maxPoints?: number }
+): EChartsOption {
+  const { theme } = opts
+  const keys = metricKeys(samples)
+  const groups = (['loss', 'retrieval', 'other'] as MetricGroup[]).filter((g) => keys.some((k) => metricGroup(k) === g))
+  const shown = decimate(samples, opts.maxPoints ?? 1500)
+  const n = Math.max(1, groups.length)
+  // first panel starts under the title and legend; the others share the remaining height equally
+  const grids = groups.map((_, i) =>
+    n === 1
+      ? { left: 72, right: 24, top: 52, bottom: 48 }
+      : { left: 72, right: 24, top: i === 0 ? 52 : `${(i * 100) / n + 5}%`, height: `${100 / n - 14}%` }
+  )
+  const xAxis = groups.map((_, i) => ({
+    ...valueAxis(i === n - 1 ? opts.unit : '', theme, { scale: false, nameGap: 26 }),
+    gridIndex: i,
+    min: 'dataMin' as const
+  }))
+  const yAxis = groups.map((g, i) =>
+    g === 'other'
+      ? { ...valueAxis(GROUP_AXIS[g], theme, { type: 'log', nameGap: 48 }), gridIndex: i, type: 'log' as const }
+      : { ...valueAxis(GROUP_AXIS[g], theme, { nameGap: 48 }), gridIndex: i, ...(g === 'retrieval' ? { min: 0, max: 1 } : {}) }
+  )
+  const series = keys.map((k) => ({
+    name: metricLabel(k),
+    id: k,
+    type: 'line' as const,
+    showSymbol: false,
+    xAxisIndex: groups.indexOf(metricGroup(k)),
+    yAxisIndex: groups.indexOf(metricGroup(k)),
+    data: shown.filter((s) => Number.isFinite(s.metrics[k])).map((s) => [s.done, s.metrics[k]])
+  }))
+  return {
+    backgroundColor: theme.background,
+    color: theme.palette,
+    animation: false,
+    title: title(opts.title, theme),
+    legend: legend(theme, { top: 4, left: 220, right: 12 }),
+    tooltip: { trigger: 'axis' },
+    grid: grids.length ? grids : [{ left: 72, right: 24, top: 52, bottom: 48 }],
+    xAxis: xAxis.length ? xAxis : [valueAxis(opts.unit, theme)],
+    yAxis: yAxis.length ? yAxis : [valueAxis('value', theme)],
+    series
+  }
+}

@@ -1,0 +1,46 @@
+/** Preview of imported or simulated tracer paths: one line per track with start and end markers. Pure. */
+import type { TrackPreview } from '@shared/views'
+import type { ChartTheme, EChartsOption } from './common'
+import { decimate, legend, title, valueAxis } from './common'
+
+/** Tracks drawn on equal-unit axes; at most `maxTracks` tracks and `maxPoints` points each (display only). */
+export function buildTrackPreview(
+  preview: TrackPreview,
+  theme: ChartTheme,
+  opts: { maxTracks?: number; maxPoints?: number } = {}
+): EChartsOption {
+  const tracks = decimate(preview.tracks, opts.maxTracks ?? 60).filter((t) => t.length > 0)
+  const pts = opts.maxPoints ?? 300
+  const { xMin, xMax, yMin, yMax } = preview.bounds
+  const len = preview.units.length
+  const lines = tracks.map((t, i) => ({
+    id: `track-${i}`,
+    name: 'tracer path',
+    type: 'line' as const,
+    showSymbol: false,
+    lineStyle: { width: 1.2, opacity: 0.8 },
+    data: decimate(t, pts).map((p) => [p[0], p[1]])
+  }))
+  const marker = (name: string, symbol: string, color: string, pick: (t: number[][]) => number[]) => ({
+    id: name,
+    name,
+    type: 'scatter' as const,
+    symbol,
+    symbolSize: 8,
+    itemStyle: { color, borderColor: theme.background, borderWidth: 1 },
+    z: 5,
+    data: tracks.map((t) => pick(t).slice(0, 2))
+  })
+  return {
+    backgroundColor: theme.background,
+    color: [theme.palette[0]],
+    animation: false,
+    title: title(`Tracer paths: ${preview.source}`, theme, `${preview.tracks.length} tracks (showing ${tracks.length})`),
+    legend: legend(theme, { data: ['tracer path', 'start', 'end'] }),
+    tooltip: { trigger: 'item' },
+    grid: { left: 72, right: 24, top: 64, bottom: 48 },
+    xAxis: { ...valueAxis(`x (${len})`, theme, { nameGap: 26 }), min: xMin, max: xMax },
+    yAxis: { ...valueAxis(`y (${len})`, theme, { nameGap: 48 }), min: yMin, max: yMax },
+    series: [...lines, marker('start', 'circle', '#2ca02c', (t) => t[0]), marker('end', 'triangle', '#d62728', (t) => t[t.length - 1])]
+  }
+}

@@ -1,0 +1,78 @@
+/** Comparison of several loss/metric variants on one data set, and one test case's fields per variant. */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { JobId } from '@shared/contract'
+import type { TrainConfigInput } from '@shared/training'
+import type { ComparisonResult } from '@shared/views'
+import { api } from '@renderer/bridge'
+import type { VariantField } from '@renderer/charts/small-multiples'
+import { plainError } from '@renderer/composables/plain-error'
+import { useDataStore } from './data-store'
+import { useJobsStore } from './jobs-store'
+
+export type VariantForm = Required<Pick<TrainConfigInput, 'loss' | 'metric' | 'epochs' | 'dim'>>
+
+export const useCompareStore = defineStore('compare', () => {
+  const jobs = useJobsStore()
+  const data = useDataStore()
+  const name = ref('comparison-1')
+  const variants = ref<VariantForm[]>([
+    { loss: 'cond', metric: 'cosine', epochs: 3, dim: 32 },
+    { loss: 'joint', metric: 'cosine', epochs: 3, dim: 32 }
+  ])
+  const jobId = ref<JobId | null>(null)
+  const result = shallowRef<ComparisonResult | null>(null)
+  const error = ref<string | null>(null)
+  const caseIndex = ref(0)
+  const caseFields = shallowRef<VariantField[]>([])
+  const caseLoading = ref(false)
+
+  const job = computed(() => (jobId.value ? jobs.jobs[jobId.value] : undefined))
+  const running = computed(() => job.value?.state === 'running')
+
+  function addVariant(): void {
+    variants.value.push({ loss: 'cond-u', metric: 'cosine', epochs: 3, dim: 32 })
+  }
+  function removeVariant(i: number): void {
+    if (variants.value.length > 1) variants.value.splice(i, 1)
+  }
+
+  async function start(dataset: string): Promise<void> {
+    error.value = null
+    result.value = null
+    caseFields.value = []
+    try {
+      const { jobId: id } = await api.startComparison({ name: name.value, dataset, variants: variants.value.map((v) => ({ ...v })) })
+      jobId.value = id
+      jobs.track(id, {
+        done: (r) => {
+          result.value = r as ComparisonResult
+          void data.refresh()
+          void loadCase(caseIndex.value)
+        },
+        error: (e) => (error.value = plainError(e))
+      }, { kind: 'compare', label: `compare ${variants.value.length} variants` })
+    } catch (err) {
+      error.value = plainError(err)
+    }
+  }
+
+  /** Fetch the chosen test case's truth and each variant's reconstruction. */
+  async function loadCase(index: number): Promise<void> {
+    const res = result.value
+    if (!res) return
+    caseIndex.value = index
+    caseLoading.value = true
+    try {
+      caseFields.value = await Promise.all(
+        res.variants.map(async (v) => ({ label: v.label, view: await api.getField({ dataset: res.dataset, model: v.model, index, grid: 24, frames: 1 }) }))
+      )
+    } catch (err) {
+      error.value = plainError(err)
+    } finally {
+      caseLoading.value = false
+    }
+  }
+
+  return { name, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase }
+})

@@ -1,0 +1,81 @@
+/** three.js objects for Explore 3D: the stream-function surface at one time and tracer paths as coloured tubes. */
+import * as THREE from 'three'
+import type { FieldView } from '@shared/views'
+import { decimate } from '@renderer/charts/common'
+import { finiteRange, pathSpeeds, toScene, vertexColors, type SceneSpace } from './scene-space'
+
+export type ColorBy = 'time' | 'speed'
+
+/** ψ on the grid as a coloured sheet at the frame's time level, lifted slightly by ψ for relief. */
+export function createSurface(view: FieldView, psi: readonly number[], frame: number, s: SceneSpace, range: [number, number]): THREE.Mesh {
+  const nx = view.x.length
+  const ny = view.y.length
+  const geom = new THREE.BufferGeometry()
+  const pos = new Float32Array(nx * ny * 3)
+  const t = view.times[frame] ?? s.t0
+  const relief = 0.12 / (Math.max(Math.abs(range[0]), Math.abs(range[1])) || 1)
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i
+      const [X, Y, Z] = toScene(s, view.x[i], view.y[j], t)
+      pos.set([X, Y + (psi[k] ?? 0) * relief, Z], k * 3)
+    }
+  }
+  const index: number[] = []
+  for (let j = 0; j < ny - 1; j++) {
+    for (let i = 0; i < nx - 1; i++) {
+      const a = j * nx + i
+      index.push(a, a + 1, a + nx, a + 1, a + nx + 1, a + nx)
+    }
+  }
+  geom.setAttribute('position', new THREE.BufferAttribute(pos, 3))
+  geom.setAttribute('color', new THREE.BufferAttribute(vertexColors(psi, 'balance', range[0], range[1]), 3))
+  geom.setIndex(index)
+  geom.computeVertexNormals()
+  const mat = new THREE.MeshBasicMaterial({ vertexColors: true, side: THREE.DoubleSide, transparent: true, opacity: 0.85 })
+  return new THREE.Mesh(geom, mat)
+}
+
+/** One tube per tracer path through (x, y, t), coloured by time or by speed along the path. */
+export function createTubes(view: FieldView, s: SceneSpace, colorBy: ColorBy, maxTracks = 40): THREE.Group {
+  const group = new THREE.Group()
+  const tracks = decimate(view.tracks, maxTracks)
+  const allSpeeds = tracks.map((t) => pathSpeeds(t, view.trackTimes))
+  const speedRange = finiteRange(allSpeeds.flat())
+  tracks.forEach((track, n) => {
+    const idx = decimate(track.map((_, i) => i), 160)
+    if (idx.length < 2) return
+    const points = idx.map((i) => new THREE.Vector3(...toScene(s, track[i][0], track[i][1], view.trackTimes[i] ?? i)))
+    const segments = Math.max(8, idx.length * 2)
+    const radial = 6
+    const geom = new THREE.TubeGeometry(new THREE.CatmullRomCurve3(points), segments, 0.012, radial, false)
+    // TubeGeometry lays out (segments + 1) rings of (radial + 1) vertices each, from start to end
+    const ringValues = Array.from({ length: segments + 1 }, (_, r) => {
+      const f = r / segments
+      if (colorBy === 'time') return f
+      return allSpeeds[n][idx[Math.min(idx.length - 1, Math.round(f * (idx.length - 1)))]]
+    })
+    const perVertex = ringValues.flatMap((v) => Array(radial + 1).fill(v) as number[])
+    const [lo, hi] = colorBy === 'time' ? [0, 1] : speedRange
+    geom.setAttribute('color', new THREE.BufferAttribute(vertexColors(perVertex, colorBy === 'time' ? 'thermal' : 'speed', lo, hi), 3))
+    group.add(new THREE.Mesh(geom, new THREE.MeshBasicMaterial({ vertexColors: true })))
+  })
+  return group
+}
+
+/** Edges of the scene box, so the (x, y, t) extent is visible. */
+export function createBox(s: SceneSpace, color: string): THREE.LineSegments {
+  const geom = new THREE.EdgesGeometry(new THREE.BoxGeometry(2, s.height, 2))
+  geom.translate(0, s.height / 2, 0)
+  return new THREE.LineSegments(geom, new THREE.LineBasicMaterial({ color }))
+}
+
+/** Free the GPU memory of an object tree. */
+export function disposeObject(obj: THREE.Object3D): void {
+  obj.traverse((o) => {
+    const mesh = o as THREE.Mesh
+    mesh.geometry?.dispose()
+    const mats = Array.isArray(mesh.material) ? mesh.material : mesh.material ? [mesh.material] : []
+    for (const m of mats) m.dispose()
+  })
+}
