@@ -1,0 +1,139 @@
+/**
+ * Generic NetCDF-4 helpers over h5wasm: open for reading with clear errors, atomic creation, coordinate variables made
+ * HDF5 dimension scales, data variables with their scales attached, attributes. Nothing here knows about data sets.
+ */
+import { open } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import h5wasm from 'h5wasm/node'
+import { writeAtomically } from '../atomic'
+import { UserError } from '../../jobs/job'
+
+export type H5File = InstanceType<typeof h5wasm.File>
+export type H5Dataset = InstanceType<typeof h5wasm.Dataset>
+export type H5Group = InstanceType<typeof h5wasm.Group>
+/** Attribute values we write: text, one number, or a numeric vector. */
+export type AttrValue = string | number | number[] | Float64Array | Int32Array | Int8Array
+export type NumericArray = Float64Array | Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array
+
+let ready: Promise<unknown> | undefined
+/** Wait for the WebAssembly module once per thread. */
+export async function h5Ready(): Promise<void> {
+  ready ??= h5wasm.ready
+  await ready
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
+
+/** Read the first bytes: tells HDF5 (NetCDF-4) from NetCDF-3 ("CDF") and from anything else, without HDF5's diagnostics. */
+async function sniff(path: string): Promise<'hdf5' | 'netcdf3' | 'other'> {
+  let fh
+  try {
+    fh = await open(path, 'r')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new UserError(`${path}: no such file`, 'not-found')
+    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, not a NetCDF file`)
+    throw new UserError(`${path}: cannot be read (${code ?? (err as Error).message})`)
+  }
+  try {
+    const head = Buffer.alloc(8)
+    const { bytesRead } = await fh.read(head, 0, 8, 0)
+    if (bytesRead === 8 && HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'hdf5'
+    if (bytesRead >= 4 && head.subarray(0, 3).toString('latin1') === 'CDF') return 'netcdf3'
+    return 'other'
+  } finally {
+    await fh.close()
+  }
+}
+
+/**
+ * Open a NetCDF-4/HDF5 file for reading. Throws a UserError naming the file when it is missing, NetCDF-3,
+ * not HDF5 at all, or damaged.
+ */
+export async function openNetcdfForRead(path: string): Promise<H5File> {
+  await h5Ready()
+  const kind = await sniff(path)
+  if (kind === 'netcdf3') throw new UserError(`${path}: is a NetCDF-3 (classic) file; a NetCDF-4 (HDF5) file is needed`)
+  if (kind === 'other') throw new UserError(`${path}: is not a NetCDF-4/HDF5 file (wrong format or corrupt: no HDF5 signature)`)
+  const file = new h5wasm.File(resolve(path), 'r')
+  if (file.file_id < 0n) throw new UserError(`${path}: is damaged (HDF5 could not open it; the file may be truncated)`)
+  return file
+}
+
+/** Create `path` atomically: `build` fills a fresh file that is closed and renamed into place only if it succeeds. */
+export async function writeNetcdf(path: string, build: (file: H5File) => void): Promise<void> {
+  await h5Ready()
+  await writeAtomically(resolve(path), (tmp) => {
+    // track_order keeps attributes and variables in the order written (ncdump lists them so)
+    const file = new h5wasm.File(tmp, 'w', { track_order: true })
+    try {
+      build(file)
+    } finally {
+      file.close()
+    }
+  })
+}
+
+/** Write attributes; integers go as 32- or 64-bit integers, other numbers as doubles, text as strings. */
+export function setAttributes(target: H5Dataset | H5Group, attrs: Record<string, AttrValue | undefined>): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined) continue
+    if (typeof value === 'number' && Number.isInteger(value))
+      target.create_attribute(name, value, null, Math.abs(value) < 2 ** 31 ? '<i4' : '<i8')
+    else if (Array.isArray(value)) target.create_attribute(name, Float64Array.from(value))
+    else target.create_attribute(name, value)
+  }
+}
+
+/**
+ * A NetCDF dimension: a 1-D coordinate variable of the same name, made an HDF5 dimension scale so that
+ * netCDF-4 readers (ncdump, xarray) see a dimension with coordinates.
+ */
+export function addDimension(file: H5File, name: string, values: NumericArray, attrs: Record<string, AttrValue | undefined> = {}): H5Dataset {
+  const ds = file.create_dataset({ name, data: values, shape: [values.length] })
+  ds.make_scale(name)
+  setAttributes(ds, attrs)
+  return ds
+}
+
+/** A data variable over existing dimensions (row-major `data`), with each dimension's scale attached. */
+export function addVariable(
+  file: H5File,
+  name: string,
+  data: NumericArray,
+  dims: string[],
+  attrs: Record<string, AttrValue | undefined> = {}
+): H5Dataset {
+  const shape = dims.map((d) => dimensionLength(file, d))
+  const expected = shape.reduce((a, b) => a * b, 1)
+  if (expected !== data.length) throw new Error(`netcdf: ${name} has ${data.length} values, dimensions (${dims.join(', ')}) need ${expected}`)
+  const ds = file.create_dataset({ name, data, shape })
+  dims.forEach((d, i) => ds.attach_scale(i, d))
+  setAttributes(ds, attrs)
+  return ds
+}
+
+/** Length of a dimension created with `addDimension`. */
+export function dimensionLength(file: H5File | H5Group, name: string): number {
+  const d = file.get(name)
+  if (!(d instanceof h5wasm.Dataset) || !d.shape || d.shape.length !== 1) throw new Error(`netcdf: no dimension "${name}"`)
+  return d.shape[0]
+}
+
+/** A variable of an open file, or undefined. */
+export function getVariable(file: H5File | H5Group, name: string): H5Dataset | undefined {
+  const d = file.get(name)
+  return d instanceof h5wasm.Dataset ? d : undefined
+}
+
+/** An attribute's value as text or number (first element of a numeric vector), or undefined. */
+export function readAttribute(target: H5Dataset | H5Group, name: string): string | number | undefined {
+  const a = target.attrs[name]
+  if (!a) return undefined
+  const v = a.value
+  if (typeof v === 'string' || typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  if (ArrayBuffer.isView(v) && (v as Float64Array).length > 0) return Number((v as Float64Array)[0])
+  if (Array.isArray(v) && v.length > 0 && (typeof v[0] === 'string' || typeof v[0] === 'number')) return v[0]
+  return undefined
+}

@@ -1,0 +1,156 @@
+/**
+ * Paired data sets: simulate pairs in-process or in parallel worker threads (deterministic whatever the worker
+ * count: each pair's random streams depend only on (seed, pair index)), then write the NetCDF-4 file.
+ */
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import { SimulationConfig, type DatasetSummary } from '../../shared/simulation'
+import type { PairedDataset } from '../data/dataset-types'
+import { writeDataset, summaryOf } from '../data/dataset'
+import { CancelledError, etaSeconds, throwIfCancelled, type JobContext } from '../jobs/job'
+import { startWorker } from '../jobs/workers'
+import { PairSimulator } from './pair'
+import { planSimulation, splitLabels, type SimulationPlan } from './plan'
+
+/** A block of consecutive pairs [first, first + count): the unit of work a worker returns. */
+export interface SimulatedChunk {
+  first: number
+  count: number
+  /** count × tracers × times × 2 */
+  trajectories: Float64Array
+  /** count × paramDim */
+  params: Float64Array
+  /** Vortex flow: count × vortices × times × 2 */
+  vortexTracks?: Float64Array
+}
+
+/** Simulate pairs first … first + count − 1 of the data set `cfg` describes. */
+export function simulatePairs(cfg: SimulationConfig, first: number, count: number, signal?: AbortSignal, plan = planSimulation(cfg)): SimulatedChunk {
+  const perPair = cfg.tracers * plan.nTimes * 2
+  const perTrack = plan.nVortices * plan.nTimes * 2
+  const chunk: SimulatedChunk = {
+    first,
+    count,
+    trajectories: new Float64Array(count * perPair),
+    params: new Float64Array(count * plan.paramDim),
+    vortexTracks: plan.nVortices > 0 ? new Float64Array(count * perTrack) : undefined
+  }
+  const sim = new PairSimulator(plan)
+  for (let i = 0; i < count; i++) {
+    if (signal) throwIfCancelled(signal)
+    sim.simulate(first + i, {
+      trajectories: chunk.trajectories,
+      trajOffset: i * perPair,
+      params: chunk.params,
+      paramsOffset: i * plan.paramDim,
+      tracks: chunk.vortexTracks,
+      tracksOffset: i * perTrack
+    })
+  }
+  return chunk
+}
+
+/** An empty data set of the right shape for `cfg`; chunks are copied into it. */
+export function emptyDataset(cfg: SimulationConfig, plan: SimulationPlan = planSimulation(cfg)): PairedDataset {
+  const n = cfg.pairs
+  return {
+    flow: cfg.flow,
+    config: cfg,
+    nPairs: n,
+    nTracers: cfg.tracers,
+    nTimes: plan.nTimes,
+    times: plan.times,
+    trajectories: new Float64Array(n * cfg.tracers * plan.nTimes * 2),
+    params: new Float64Array(n * plan.paramDim),
+    paramDim: plan.paramDim,
+    split: splitLabels(cfg),
+    flowConstants: plan.flowConstants,
+    vortexTracks: plan.nVortices > 0 ? new Float64Array(n * plan.nVortices * plan.nTimes * 2) : undefined,
+    domain: plan.domain
+  }
+}
+
+/** Copy a chunk into its place in the data set. */
+export function placeChunk(ds: PairedDataset, c: SimulatedChunk): void {
+  ds.trajectories.set(c.trajectories, c.first * (c.trajectories.length / c.count))
+  ds.params.set(c.params, c.first * ds.paramDim)
+  if (ds.vortexTracks && c.vortexTracks) ds.vortexTracks.set(c.vortexTracks, c.first * (c.vortexTracks.length / c.count))
+}
+
+/** Simulate a whole data set in this thread (small sets, tests). */
+export function simulateDataset(input: SimulationConfig, signal?: AbortSignal): PairedDataset {
+  const cfg = SimulationConfig.parse(input)
+  const plan = planSimulation(cfg)
+  const ds = emptyDataset(cfg, plan)
+  placeChunk(ds, simulatePairs(cfg, 0, cfg.pairs, signal, plan))
+  return ds
+}
+
+/** Messages between `runSimulation` and `simulate.worker.ts`. */
+export type SimulateRequest = { type: 'chunk'; first: number; count: number } | { type: 'stop' }
+export type SimulateReply = { type: 'chunk'; chunk: SimulatedChunk } | { type: 'error'; message: string }
+
+/** Chunk size: small enough for smooth progress and balance, large enough that messaging is negligible. */
+function chunkSize(cfg: SimulationConfig, workers: number): number {
+  return Math.max(1, Math.min(256, Math.ceil(cfg.pairs / (workers * 8))))
+}
+
+/**
+ * Simulate in parallel over `workers` threads (default: all cores), reporting pairs done, pairs/s and time left,
+ * then write `outPath` atomically. Cancelling terminates the workers and writes nothing.
+ */
+export async function runSimulation(input: SimulationConfig, outPath: string, ctx: JobContext, workers = availableParallelism()): Promise<DatasetSummary> {
+  const cfg = SimulationConfig.parse(input)
+  const plan = planSimulation(cfg) // validates before any thread starts
+  const ds = emptyDataset(cfg, plan)
+  const size = chunkSize(cfg, workers)
+  const nWorkers = Math.max(1, Math.min(workers, Math.ceil(cfg.pairs / size)))
+  const started = Date.now()
+  let next = 0
+  let done = 0
+  const threads: Worker[] = []
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (ctx.signal.aborted) return reject(new CancelledError())
+      const onAbort = (): void => reject(new CancelledError())
+      ctx.signal.addEventListener('abort', onAbort, { once: true })
+      let finished = 0
+      const feed = (w: Worker): void => {
+        if (next >= cfg.pairs) {
+          w.postMessage({ type: 'stop' } satisfies SimulateRequest)
+          if (++finished === nWorkers) resolve()
+          return
+        }
+        const count = Math.min(size, cfg.pairs - next)
+        w.postMessage({ type: 'chunk', first: next, count } satisfies SimulateRequest)
+        next += count
+      }
+      for (let i = 0; i < nWorkers; i++) {
+        const w = startWorker('simulate', { config: cfg })
+        threads.push(w)
+        w.on('message', (m: SimulateReply) => {
+          if (m.type === 'error') return reject(new Error(`simulation worker: ${m.message}`))
+          placeChunk(ds, m.chunk)
+          done += m.chunk.count
+          const seconds = (Date.now() - started) / 1000
+          ctx.progress({
+            done, total: cfg.pairs, unit: 'pairs',
+            etaSeconds: etaSeconds(started, done, cfg.pairs),
+            metrics: { pairsPerSecond: seconds > 0 ? done / seconds : 0 }
+          })
+          feed(w)
+        })
+        w.on('error', reject)
+        w.on('exit', (code) => {
+          if (code !== 0 && done < cfg.pairs && !ctx.signal.aborted) reject(new Error(`simulation worker exited with code ${code}`))
+        })
+        feed(w)
+      }
+    })
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()))
+  }
+  throwIfCancelled(ctx.signal)
+  await writeDataset(outPath, ds)
+  return summaryOf(outPath, ds, new Date().toISOString())
+}
