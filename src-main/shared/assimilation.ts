@@ -51,6 +51,24 @@ export interface EssSummary {
   max: number
 }
 
+/** How well a learned conditional is centred and how wide it is, in one direction (see engine/assimilate/calibration.ts). */
+export interface CalibrationDirection {
+  /** sqrt(mean over queries of Σ_j w_j |x_j − x̄|²): the conditional's own spread. */
+  spread: number
+  /** sqrt(mean over queries of |x̄ − x_true|²): the error of the conditional mean. */
+  skill: number
+  /** spread / skill: ≈ 1 when calibrated, > 1 when the conditional is too wide (inflated spread). */
+  ratio: number
+  /** Least-squares slope of (x_true − m) on (x̄ − m), m = bank mean: 1 = unbiased means, > 1 = means shrunk. */
+  slope: number
+}
+
+/** v|u = potential given trajectory (what reconstruction uses); u|v = trajectory given potential. */
+export interface Calibration {
+  potentialGivenTrajectory: CalibrationDirection
+  trajectoryGivenPotential: CalibrationDirection
+}
+
 export interface EvaluationResult {
   model: string
   dataset: string
@@ -58,4 +76,5 @@ export interface EvaluationResult {
   rmse: RmseRow[]
   settings?: EvaluationSettings
   ess?: EssSummary
+  calibration?: Calibration
 }

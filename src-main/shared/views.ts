@@ -1,5 +1,5 @@
 /** Data shapes the renderer draws: fields on grids, track previews, comparisons, exports. Pure types, JSON-safe. */
-import type { RetrievalScores, RmseRow } from './assimilation'
+import type { Calibration, EssSummary, EvaluationSettings, RetrievalScores, RmseRow } from './assimilation'
 import type { FileEntry } from './contract'
 import type { TrainConfig } from './training'
 
@@ -20,7 +20,7 @@ export interface FieldView {
   units: { length: string; time: string; velocity: string }
   truth: FieldFrames
   reconstruction?: FieldFrames
-  /** Std of the conditional samples' speed per frame (ny × nx): the uncertainty field. */
+  /** Weighted std of the conditional's velocity vector per frame (ny × nx), sqrt(Σ w_j |w_j − w̄|²): the uncertainty field. */
   uncertainty?: number[][]
   /** Velocity RMSE of the reconstruction per frame, against the truth. */
   rmsePerFrame?: number[]
@@ -46,6 +46,11 @@ export interface ComparisonVariant {
   retrieval: RetrievalScores
   /** Validation curve per epoch. */
   curve: { epoch: number; trainLoss: number; validationLoss: number; r1TrajToPot: number; r1PotToTraj: number }[]
+  /** Centre and width of the learned conditionals against the truth (paper §5 expectations). */
+  calibration?: Calibration
+  ess?: EssSummary
+  /** Wall-clock training time (s). */
+  trainSeconds?: number
 }
 
 export interface ComparisonResult {
@@ -53,6 +58,9 @@ export interface ComparisonResult {
   variants: ComparisonVariant[]
   rmse: RmseRow[]
   report?: string
+  settings?: EvaluationSettings
+  /** Files written (metrics.json, metrics.csv, curves.json, report.html, models/…). */
+  files?: string[]
 }
 
 export interface ExportResult {

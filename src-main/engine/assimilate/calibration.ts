@@ -5,18 +5,10 @@
  * shrunk toward the bank mean). These are the paper's §5 expectations (two-sided loss: right means, inflated
  * spread; one-sided L2: u|v matched; joint: shrunk means) measured on any data.
  */
+import type { CalibrationDirection } from '../../shared/assimilation'
 import { softmaxWeights } from './weights'
 
-export interface CalibrationDirection {
-  /** sqrt(mean over queries of Σ_j w_j |x_j − x̄|²): the conditional's own spread. */
-  spread: number
-  /** sqrt(mean over queries of |x̄ − x_true|²): the error of the conditional mean. */
-  skill: number
-  /** spread / skill: ≈ 1 when calibrated, > 1 when the conditional is too wide. */
-  ratio: number
-  /** Least-squares slope of (x_true − m) on (x̄ − m), m = bank mean: 1 = unbiased means, > 1 = shrunk. */
-  slope: number
-}
+export type { CalibrationDirection }
 
 export interface CalibrationInput {
   /** Logits of query q against bank item j at logits[q*strideQ + j*strideJ]. */

@@ -2,10 +2,12 @@
  * Scores of one trained model: retrieval in both directions on the test split, and the three learned
  * reconstructions (top-1 mode, conditional mean, one conditional sample) in the RMSE table, with the ESS.
  */
-import type { EssSummary, RetrievalScores, RmseRow } from '../../shared/assimilation'
+import type { Calibration, EssSummary, RetrievalScores, RmseRow } from '../../shared/assimilation'
+import type { PairedDataset } from '../data/dataset-types'
 import { fieldOfPair } from '../flows/field'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import type { ContrastiveModel } from '../learn/index'
+import { calibrate } from './calibration'
 import { weightedFlow } from './combined-flow'
 import { stackMember } from './grid-frames'
 import { reconstruct, topOneField } from './reconstruction'
@@ -18,6 +20,7 @@ export interface LearnedScores {
   retrieval: RetrievalScores
   rmse: RmseRow[]
   ess: EssSummary
+  calibration: Calibration
 }
 
 /** Method names of the learned reconstructions, prefixed by the variant label. */
@@ -26,8 +29,7 @@ export function learnedMethods(label: string): { top1: string; mean: string; sam
 }
 
 /** logits[q*nb + j] = s(u_q, v_j)/τ of the given trajectory pairs against the given potential pairs. */
-export function logitsFor(model: ContrastiveModel, setup: EvaluationSetup, queries: Int32Array, bank: Int32Array): Float64Array {
-  const { ds } = setup
+export function logitsFor(model: ContrastiveModel, ds: PairedDataset, queries: ArrayLike<number>, bank: ArrayLike<number>): Float64Array {
   const zu = model.encodeTrajectories(gatherRows(ds.trajectories, queries, ds.nTracers * ds.nTimes * 2), queries.length)
   const zv = model.encodePotentials(gatherRows(ds.params, bank, ds.paramDim), bank.length)
   return model.logits(zu, queries.length, zv, bank.length)
@@ -36,8 +38,8 @@ export function logitsFor(model: ContrastiveModel, setup: EvaluationSetup, queri
 /** Evaluate one model on a prepared setup; `label` names its rows (e.g. "cond/cosine"). */
 export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup, label: string, ctx: JobContext): LearnedScores {
   const { ds, testPairs, bankPairs, bank, truths, options } = setup
-  const retrieval = retrievalScores(logitsFor(model, setup, testPairs, testPairs), testPairs.length)
-  const logits = logitsFor(model, setup, testPairs, bankPairs)
+  const retrieval = retrievalScores(logitsFor(model, ds, testPairs, testPairs), testPairs.length)
+  const logits = logitsFor(model, ds, testPairs, bankPairs)
   const names = learnedMethods(label)
   const table = new RmseTable()
   const ess = new Float64Array(testPairs.length)
@@ -55,7 +57,29 @@ export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup,
     table.add(names.sample, truth, stackMember(bank, drawn), tracerScore(fieldOfPair(ds, bankPairs[drawn]!), ds, pair), r.ess)
     ctx.progress({ done: q + 1, total: testPairs.length, unit: 'queries', message: label })
   }
-  return { retrieval, rmse: table.toRows(), ess: summarizeEss(ess) }
+  return { retrieval, rmse: table.toRows(), ess: summarizeEss(ess), calibration: calibrationOf(model, setup, logits) }
+}
+
+/**
+ * Calibration in both directions: v|u (potential coefficients given a test trajectory, over the bank's
+ * potentials) and u|v (trajectory given a test potential, over the bank's trajectories).
+ */
+export function calibrationOf(model: ContrastiveModel, setup: EvaluationSetup, trajToBank: Float64Array): Calibration {
+  const { ds, testPairs, bankPairs } = setup
+  const nq = testPairs.length
+  const nb = bankPairs.length
+  const trajLength = ds.nTracers * ds.nTimes * 2
+  const potentialGivenTrajectory = calibrate({
+    logits: trajToBank, queries: nq, bankSize: nb, strideQ: nb, strideJ: 1,
+    bank: gatherRows(ds.params, bankPairs, ds.paramDim), truths: gatherRows(ds.params, testPairs, ds.paramDim), dim: ds.paramDim
+  })
+  // bank trajectories (rows) × test potentials (columns): the u|v softmax runs down a column
+  const bankToPot = logitsFor(model, ds, bankPairs, testPairs)
+  const trajectoryGivenPotential = calibrate({
+    logits: bankToPot, queries: nq, bankSize: nb, strideQ: 1, strideJ: nq,
+    bank: gatherRows(ds.trajectories, bankPairs, trajLength), truths: gatherRows(ds.trajectories, testPairs, trajLength), dim: trajLength
+  })
+  return { potentialGivenTrajectory, trajectoryGivenPotential }
 }
 
 export function summarizeEss(ess: Float64Array): EssSummary {

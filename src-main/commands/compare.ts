@@ -1,0 +1,61 @@
+/** `driftclip compare`: train several loss/metric variants on the same data and seed, evaluate and report. */
+import { runComparison } from '../engine/assimilate/compare'
+import { markdownTable } from '../engine/assimilate/comparison-files'
+import { UserError } from '../engine/jobs/job'
+import { LossKind, MetricKind, TrainConfig } from '../shared/training'
+import { intOption, stringOption } from './evaluate'
+import type { CliCommand, OptionValues } from './types'
+
+function listOption<T extends string>(values: OptionValues, name: string, allowed: readonly T[], fallback: T[]): T[] {
+  const raw = values[name]
+  if (raw === undefined) return fallback
+  const items = String(raw).split(',').map((s) => s.trim()).filter(Boolean)
+  for (const item of items)
+    if (!(allowed as readonly string[]).includes(item)) throw new UserError(`--${name}: unknown value "${item}"; use a comma-separated list of ${allowed.join(', ')}`)
+  if (items.length === 0) throw new UserError(`--${name} is empty; use a comma-separated list of ${allowed.join(', ')}`)
+  return items as T[]
+}
+
+/** Every loss × metric combination, with the shared training options. */
+export function variantsFrom(values: OptionValues): TrainConfig[] {
+  const losses = listOption(values, 'losses', LossKind.options, ['cond', 'cond-u', 'joint'])
+  const metrics = listOption(values, 'metrics', MetricKind.options, ['cosine'])
+  const shared = {
+    epochs: intOption(values, 'epochs', 20),
+    seed: values.seed === undefined ? 1 : intOption(values, 'seed', 1),
+    ...(values.dim !== undefined ? { dim: intOption(values, 'dim', 98) } : {}),
+    ...(values.batch !== undefined ? { batch: intOption(values, 'batch', 128) } : {})
+  }
+  return losses.flatMap((loss) => metrics.map((metric) => TrainConfig.parse({ ...shared, loss, metric })))
+}
+
+export const compareCommand: CliCommand = {
+  name: 'compare',
+  summary: 'train loss/metric variants on the same data and seed; write metrics, curves and an HTML report',
+  usage: `options:
+  --data FILE.nc       paired data set (from driftclip simulate)
+  --losses LIST        comma-separated: cond, cond-u, cond-v, joint, mmd (default cond,cond-u,joint)
+  --metrics LIST       comma-separated: cosine, dot, l2 (default cosine); every loss × metric is trained
+  --epochs N           epochs per variant (default 20)
+  --dim N, --batch N, --seed N   training options shared by all variants (defaults as driftclip train)
+  --max-test N         test queries for the scores (default 200)
+  --out DIR            output folder: metrics.json, metrics.csv, curves.json, report.html, models/`,
+  options: {
+    data: { type: 'string' }, losses: { type: 'string' }, metrics: { type: 'string' }, epochs: { type: 'string' },
+    dim: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, 'max-test': { type: 'string' }, out: { type: 'string' }
+  },
+  async run(values, _positionals, io) {
+    const result = await runComparison(
+      {
+        datasetPath: stringOption(values, 'data', 'compare'),
+        variants: variantsFrom(values),
+        outDir: stringOption(values, 'out', 'compare'),
+        evaluation: { maxTest: intOption(values, 'max-test', 200) }
+      },
+      io.context
+    )
+    io.print(markdownTable(result.rmse, result.variants))
+    io.print(`\nreport: ${result.report}`)
+    return result
+  }
+}

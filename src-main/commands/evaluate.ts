@@ -1,0 +1,54 @@
+/** `driftclip evaluate`: retrieval both directions and the RMSE table with baselines for a trained model. */
+import { runEvaluation } from '../engine/assimilate/evaluate'
+import { markdownTable } from '../engine/assimilate/comparison-files'
+import { UserError } from '../engine/jobs/job'
+import type { CliCommand, OptionValues } from './types'
+
+/** A positive integer option, or a UserError naming it. */
+export function intOption(values: OptionValues, name: string, fallback: number): number {
+  const raw = values[name]
+  if (raw === undefined) return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${name} must be a positive integer, got "${String(raw)}"`)
+  return n
+}
+
+/** A required string option, or a UserError naming it. */
+export function stringOption(values: OptionValues, name: string, command: string): string {
+  const raw = values[name]
+  if (typeof raw !== 'string' || raw === '') throw new UserError(`${command}: --${name} is required (see driftclip ${command} --help)`)
+  return raw
+}
+
+export const evaluateCommand: CliCommand = {
+  name: 'evaluate',
+  summary: 'score a trained model on its data set: retrieval R@k both ways, reconstruction RMSE vs baselines',
+  usage: `options:
+  --model DIR        trained model folder (from driftclip train)
+  --data FILE.nc     the paired data set it was trained on
+  --max-test N       at most N test pairs as queries (default 200)
+  --grid N           grid cells per side for field errors (default 16)
+  --frames N         frames across the time window (default 6)`,
+  options: { model: { type: 'string' }, data: { type: 'string' }, 'max-test': { type: 'string' }, grid: { type: 'string' }, frames: { type: 'string' } },
+  async run(values, _positionals, io) {
+    const result = await runEvaluation(
+      {
+        modelDir: stringOption(values, 'model', 'evaluate'),
+        datasetPath: stringOption(values, 'data', 'evaluate'),
+        maxTest: intOption(values, 'max-test', 200),
+        options: { grid: intOption(values, 'grid', 16), frames: intOption(values, 'frames', 6) }
+      },
+      io.context
+    )
+    const a = result.retrieval.trajectoryToPotential
+    const b = result.retrieval.potentialToTrajectory
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`
+    io.print(`retrieval on ${result.settings?.testQueries} test pairs:`)
+    io.print(`  trajectory → potential  R@1 ${pct(a.r1)}  R@5 ${pct(a.r5)}  R@10 ${pct(a.r10)}  median rank ${a.medianRank}`)
+    io.print(`  potential → trajectory  R@1 ${pct(b.r1)}  R@5 ${pct(b.r5)}  R@10 ${pct(b.r10)}  median rank ${b.medianRank}`)
+    if (result.ess) io.print(`effective sample size of the conditional weights: median ${result.ess.median.toFixed(1)} (min ${result.ess.min.toFixed(1)}, max ${result.ess.max.toFixed(1)}) of a bank of ${result.settings?.bankSize}`)
+    io.print('')
+    io.print(markdownTable(result.rmse, []))
+    return result
+  }
+}

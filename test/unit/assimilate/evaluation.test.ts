@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { BASELINE, evaluateBaselines } from '../../../src-main/engine/assimilate/baselines'
+import { evaluateLearned, learnedMethods } from '../../../src-main/engine/assimilate/learned'
+import { fieldViewOf } from '../../../src-main/engine/assimilate/field-view'
+import { prepareEvaluation } from '../../../src-main/engine/assimilate/setup'
+import { silentContext } from '../../../src-main/engine/jobs/job'
+import { lookupModel, tinyFourier } from './fixtures'
+
+const ds = tinyFourier()
+const setup = prepareEvaluation(ds, { grid: 8, frames: 3, maxTest: 12, maxBank: 4096, samples: 16, seed: 5 }, silentContext())
+const baselines = evaluateBaselines(setup, silentContext())
+const row = (rows: typeof baselines, method: string) => rows.find((r) => r.method === method)!
+
+describe('evaluation with baselines', () => {
+  it('uses the test split as queries and the train split as bank', () => {
+    expect(setup.testPairs.length).toBe(12)
+    expect(Array.from(setup.testPairs).every((p) => ds.split[p] === 2)).toBe(true)
+    expect(Array.from(setup.bankPairs).every((p) => ds.split[p] === 0)).toBe(true)
+  })
+  it('the zero field scores relative RMSE exactly 1 and the oracle beats every other baseline', () => {
+    expect(row(baselines, BASELINE.zero).relativeVelocityRmse).toBeCloseTo(1, 12)
+    const oracle = row(baselines, BASELINE.oracle).velocityRmse
+    for (const r of baselines) expect(oracle).toBeLessThanOrEqual(r.velocityRmse + 1e-12)
+    expect(baselines.map((r) => r.method)).toEqual(Object.values(BASELINE))
+  })
+  it('a flat conditional (τ → ∞) is the train-mean climatology, with ESS = bank size', () => {
+    const flat = evaluateLearned(lookupModel(ds, 1e12), setup, 'flat', silentContext())
+    const mean = row(flat.rmse, learnedMethods('flat').mean)
+    expect(mean.velocityRmse).toBeCloseTo(row(baselines, BASELINE.mean).velocityRmse, 9)
+    expect(mean.tracerRmse).toBeCloseTo(row(baselines, BASELINE.mean).tracerRmse, 9)
+    expect(flat.ess.min).toBeCloseTo(setup.bankPairs.length, 6)
+  })
+  it('a sharp conditional (τ → 0) collapses: ESS ≈ 1, the sample is the mode, perfect retrieval', () => {
+    const sharp = evaluateLearned(lookupModel(ds, 1e-9), setup, 'sharp', silentContext())
+    const names = learnedMethods('sharp')
+    expect(sharp.ess.max).toBeCloseTo(1, 6)
+    expect(row(sharp.rmse, names.sample).velocityRmse).toBeCloseTo(row(sharp.rmse, names.top1).velocityRmse, 12)
+    expect(row(sharp.rmse, names.mean).velocityRmse).toBeCloseTo(row(sharp.rmse, names.top1).velocityRmse, 9)
+    expect(sharp.retrieval.trajectoryToPotential.r1).toBe(1)
+    expect(sharp.retrieval.potentialToTrajectory.medianRank).toBe(1)
+    expect(sharp.calibration.potentialGivenTrajectory.spread).toBeCloseTo(0, 6)
+  })
+  it('a field view of a test case carries truth, reconstruction, uncertainty and tracks as plain arrays', () => {
+    const view = fieldViewOf(ds, lookupModel(ds, 1e-9), { index: 1, grid: 8, frames: 2 })
+    expect(view.truth.u.length).toBe(2)
+    expect(view.truth.u[0]!.length).toBe(64)
+    expect(view.uncertainty![0]!.every((s) => Math.abs(s) < 1e-9)).toBe(true)
+    expect(view.tracks.length).toBe(ds.nTracers)
+    expect(view.tracks[0]!.length).toBe(ds.nTimes)
+    expect(view.ess).toBeCloseTo(1, 6)
+    expect(JSON.parse(JSON.stringify(view)).x).toEqual(view.x)
+    expect(() => fieldViewOf(ds, undefined, { index: 99, grid: 8, frames: 2 })).toThrow('test case 99 does not exist: the test split has 12 cases (0–11)')
+  })
+})
