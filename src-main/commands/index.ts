@@ -1,4 +1,5 @@
 /** Every `driftclip` command, in the order `--help` lists them. Add one line per command. */
 import type { CliCommand } from './types'
+import { importCommand } from './import'
 
-export const COMMANDS: CliCommand[] = []
+export const COMMANDS: CliCommand[] = [importCommand]

@@ -22,4 +22,17 @@ export interface ImportSummary {
   problems: ImportProblem[]
   /** Where the CF trajectory NetCDF-4 copy was written. */
   out?: string
+  /** One line per drifter: id, fixes and time span (ISO-8601). */
+  perDrifter?: DrifterSpan[]
+  /** The time window the import was clipped to, when one was given. */
+  window?: { start: string; end: string }
+}
+
+export interface DrifterSpan {
+  id: string
+  points: number
+  timeStart: string
+  timeEnd: string
+  /** Whether the file gave velocities (ve/vn) for this drifter. */
+  velocity: boolean
 }
