@@ -10,6 +10,11 @@ export type LossKind = z.infer<typeof LossKind>
 export const MetricKind = z.enum(['cosine', 'dot', 'l2'])
 export type MetricKind = z.infer<typeof MetricKind>
 
+export const TrajectoryEncoderKind = z.enum(['mlp', 'sequence', 'linear'])
+export type TrajectoryEncoderKind = z.infer<typeof TrajectoryEncoderKind>
+export const PotentialEncoderKind = z.enum(['mlp', 'linear', 'identity'])
+export type PotentialEncoderKind = z.infer<typeof PotentialEncoderKind>
+
 export const TrainConfig = z.object({
   loss: LossKind.default('cond'),
   metric: MetricKind.default('cosine'),
@@ -19,7 +24,26 @@ export const TrainConfig = z.object({
   learningRate: z.number().positive().default(1e-3),
   temperature: z.number().positive().default(DEFAULT_TEMPERATURE),
   learnTemperature: z.boolean().default(true),
-  seed: z.number().int().min(0).default(1)
+  seed: z.number().int().min(0).default(1),
+  /** Trajectory (u) encoder: MLP on the flattened trajectory, a small transformer over time tokens, or linear. */
+  encoder: TrajectoryEncoderKind.default('mlp'),
+  /** Potential (v) encoder: identity on the coefficients (the paper's choice; needs dim = paramDim), linear or MLP. */
+  potentialEncoder: PotentialEncoderKind.default('mlp'),
+  /** Hidden widths of the MLP encoders. */
+  widths: z.array(z.number().int().min(1).max(4096)).max(8).default([256, 256]),
+  activation: z.enum(['relu', 'gelu', 'tanh']).default('relu'),
+  /** Loss weights (λu for u|v, λv for v|u); default per loss: cond (1,1), cond-u (2,0), cond-v (0,2), mmd (1,1). */
+  lambdaU: z.number().min(0).optional(),
+  lambdaV: z.number().min(0).optional(),
+  /** Fraction of all steps spent in linear learning-rate warm-up before the cosine decay. */
+  warmupFraction: z.number().min(0).max(0.5).default(0.05),
+  /** Stop after this many epochs without a better validation loss (0 = never stop early). */
+  patience: z.number().int().min(0).default(5),
+  /** Sequence encoder: number of time tokens and model width. */
+  tokens: z.number().int().min(1).max(256).default(25),
+  modelWidth: z.number().int().min(8).max(512).default(64),
+  /** Train each encoder in its own worker thread (both cores); off = one thread. */
+  parallel: z.boolean().default(true)
 })
 export type TrainConfig = z.infer<typeof TrainConfig>
 export type TrainConfigInput = z.input<typeof TrainConfig>

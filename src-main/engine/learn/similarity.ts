@@ -1,0 +1,78 @@
+/**
+ * Alignment metrics s(u, v) as score matrices, and the learned temperature (log-parametrised and
+ * clamped like open_clip: logit scale 1/τ ∈ [1, 100]).
+ */
+import type { MetricKind } from '../../shared/training'
+import { tf } from './backend'
+import { denseFast } from './dense'
+
+/** Largest logit scale ln(1/τ): τ ≥ 0.01, as open_clip. */
+export const MAX_LOG_SCALE = Math.log(100)
+
+/** Row-wise L2 normalisation (epsilon keeps the gradient finite at 0). */
+export function l2Normalize(z: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(z, tf.rsqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-12)))
+}
+
+/**
+ * Score matrix s[i, j] = s(u_i, v_j) for embeddings zu [nu, ℓ], zv [nv, ℓ]:
+ * cosine ⟨ḡ_u, ḡ_v⟩, dot ⟨g_u, g_v⟩, l2 −½|g_u − g_v|² (paper.md §1.11).
+ */
+export function scoreMatrix(zu: tf.Tensor2D, zv: tf.Tensor2D, metric: MetricKind): tf.Tensor2D {
+  if (metric === 'cosine') return denseFast(l2Normalize(zu), tf.transpose(l2Normalize(zv)))
+  const dot = denseFast(zu, tf.transpose(zv))
+  if (metric === 'dot') return dot
+  const nu = tf.sum(tf.square(zu), 1, true) // [nu, 1]
+  const nv = tf.reshape(tf.sum(tf.square(zv), 1), [1, -1]) // [1, nv]
+  return tf.sub(dot, tf.mul(0.5, tf.add(nu, nv)))
+}
+
+/** Logits S = s/τ with 1/τ = exp(logScale) (logScale clamped to [0, ln 100]). */
+export function logitMatrix(zu: tf.Tensor2D, zv: tf.Tensor2D, metric: MetricKind, logScale: tf.Tensor): tf.Tensor2D {
+  return tf.mul(scoreMatrix(zu, zv, metric), tf.exp(tf.clipByValue(logScale, 0, MAX_LOG_SCALE)))
+}
+
+/** The temperature variable initialised at τ0 (trainable or not). */
+export function temperatureVariable(tau: number, trainable: boolean): tf.Variable {
+  return tf.variable(tf.scalar(clampLog(Math.log(1 / tau))), trainable)
+}
+
+/** Clamp the log scale in place after an optimiser step (open_clip does the same). */
+export function clampTemperature(logScale: tf.Variable): void {
+  const v = logScale.dataSync()[0]
+  const c = clampLog(v)
+  if (c !== v) logScale.assign(tf.scalar(c))
+}
+
+function clampLog(v: number): number {
+  return Math.min(MAX_LOG_SCALE, Math.max(0, v))
+}
+
+/** Temperature τ = 1/exp(logScale) as a number. */
+export function temperatureOf(logScale: tf.Variable): number {
+  return Math.exp(-clampLog(logScale.dataSync()[0]))
+}
+
+/** The same logits in plain JavaScript (inference on a bank): out[i*nv + j] = s(u_i, v_j)/τ. */
+export function logitsJs(zu: Float32Array, nu: number, zv: Float32Array, nv: number, dim: number, metric: MetricKind, tau: number): Float64Array {
+  const out = new Float64Array(nu * nv)
+  const norm = (z: Float32Array, n: number) => {
+    const r = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      let s = 0
+      for (let k = 0; k < dim; k++) s += z[i * dim + k] * z[i * dim + k]
+      r[i] = s
+    }
+    return r
+  }
+  const su = norm(zu, nu)
+  const sv = norm(zv, nv)
+  for (let i = 0; i < nu; i++)
+    for (let j = 0; j < nv; j++) {
+      let d = 0
+      for (let k = 0; k < dim; k++) d += zu[i * dim + k] * zv[j * dim + k]
+      const s = metric === 'cosine' ? d / Math.sqrt((su[i] + 1e-12) * (sv[j] + 1e-12)) : metric === 'dot' ? d : d - 0.5 * (su[i] + sv[j])
+      out[i * nv + j] = s / tau
+    }
+  return out
+}
