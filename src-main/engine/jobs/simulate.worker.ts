@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { SimulationConfig } from '../../shared/simulation'
 import { planSimulation } from '../flows/plan'
-import { simulatePairs, type SimulateReply, type SimulateRequest } from '../flows/simulate'
+import { simulatePairs, type SimulateReply, type SimulateRequest } from '../flows/chunk'
 
 const cfg = SimulationConfig.parse((workerData as { config: unknown }).config)
 const plan = planSimulation(cfg)
