@@ -1,5 +1,6 @@
 /** Every `driftclip` command, in the order `--help` lists them. Add one line per command. */
 import type { CliCommand } from './types'
+import { simulateCommand } from './simulate'
 import { importCommand } from './import'
 
-export const COMMANDS: CliCommand[] = [importCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand]
