@@ -13,7 +13,8 @@ import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { trainOnDataset } from '../learn/index'
 import { evaluateBaselines } from './baselines'
 import { cachedDataset } from './cache'
-import { curvesJson, metricsCsv, metricsJson } from './comparison-files'
+import { metricsCsv } from '../data/export/index'
+import { curvesJson, metricRows, metricsJson } from './comparison-files'
 import { phaseContext, settingsOf } from './evaluate'
 import { fieldViewOf } from './field-view'
 import { evaluateLearned } from './learned'
@@ -106,7 +107,7 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
       files: ['metrics.json', 'metrics.csv', 'curves.json', 'report.html', 'models/'].map((f) => join(req.outDir, f))
     }
     await writeFile(join(tmp, 'metrics.json'), metricsJson(result))
-    await writeFile(join(tmp, 'metrics.csv'), metricsCsv(rmse, variants))
+    await writeFile(join(tmp, 'metrics.csv'), metricsCsv(metricRows(rmse, variants)))
     await writeFile(join(tmp, 'curves.json'), curvesJson(variants))
     const html = renderReport({
       title: req.title ?? 'Driftclip loss comparison',

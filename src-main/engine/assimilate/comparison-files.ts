@@ -1,23 +1,32 @@
 /**
- * The files a comparison writes: metrics.json (everything), metrics.csv (the RMSE table with retrieval
- * columns per variant), curves.json (training curves per variant). Pure string builders.
+ * The files a comparison writes: metrics.json (everything), the rows of metrics.csv (the RMSE table with
+ * retrieval columns per variant; written by the shared metrics writer), curves.json. Pure string builders.
  */
 import type { RmseRow } from '../../shared/assimilation'
 import type { ComparisonResult, ComparisonVariant } from '../../shared/views'
+import type { MetricRow } from '../data/export/index'
 
-const csvCell = (x: string | number | undefined) =>
-  x === undefined || (typeof x === 'number' && !Number.isFinite(x)) ? '' : typeof x === 'number' ? String(x) : /[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x
-
-/** One line per method: the RMSE table, with the variant's retrieval scores on its learned rows. */
-export function metricsCsv(rows: RmseRow[], variants: ComparisonVariant[]): string {
-  const head = ['method', 'velocity_rmse', 'relative_velocity_rmse', 'tracer_rmse', 'streamfunction_rmse', 'ess', 'r1_traj_to_pot', 'r5_traj_to_pot', 'r10_traj_to_pot', 'r1_pot_to_traj', 'r5_pot_to_traj', 'r10_pot_to_traj']
-  const lines = rows.map((r) => {
+/** One row per method: the RMSE table, with the variant's retrieval scores on its learned rows (for metrics.csv). */
+export function metricRows(rows: RmseRow[], variants: ComparisonVariant[]): MetricRow[] {
+  return rows.map((r) => {
     const v = variants.find((x) => r.method.startsWith(`${x.label}: `))
     const a = v?.retrieval.trajectoryToPotential
     const b = v?.retrieval.potentialToTrajectory
-    return [r.method, r.velocityRmse, r.relativeVelocityRmse, r.tracerRmse, r.streamFunctionRmse, r.ess, a?.r1, a?.r5, a?.r10, b?.r1, b?.r5, b?.r10].map(csvCell).join(',')
+    return {
+      method: r.method,
+      velocity_rmse: r.velocityRmse,
+      relative_velocity_rmse: r.relativeVelocityRmse,
+      tracer_rmse: r.tracerRmse,
+      streamfunction_rmse: r.streamFunctionRmse,
+      ess: r.ess,
+      r1_traj_to_pot: a?.r1,
+      r5_traj_to_pot: a?.r5,
+      r10_traj_to_pot: a?.r10,
+      r1_pot_to_traj: b?.r1,
+      r5_pot_to_traj: b?.r5,
+      r10_pot_to_traj: b?.r10
+    }
   })
-  return [head.join(','), ...lines].join('\n') + '\n'
 }
 
 export function curvesJson(variants: ComparisonVariant[]): string {

@@ -1,28 +1,38 @@
 /**
- * The demo's exports for test case 0 with the best variant: the reconstructed field (CF NetCDF-4, model
- * units) and the observed tracks as CSV and GeoJSON (model units).
+ * The demo's exports for test case 0 with the best variant: the reconstructed and the true field (CF NetCDF-4,
+ * model units, through the shared export writers) and the observed tracks as CSV and GeoJSON (model units).
  */
 import { join } from 'node:path'
 import type { ComparisonResult } from '../../shared/views'
-import { writeFileAtomic } from '../data/atomic'
+import type { FieldFrames, FieldView } from '../../shared/views'
 import type { PairedDataset } from '../data/dataset-types'
+import { writeFieldNetcdf, writeTracksCsv, writeTracksGeojson, type FieldExport } from '../data/export/index'
 import { loadModel } from '../learn/index'
 import { fieldViewOf } from './field-view'
-import { writeFieldNetcdf } from './field-netcdf'
+import { pairsOfSplit } from './setup'
+import { observedTrack } from './tracers'
 
-/** Tracks as CSV rows tracer,time,x,y (model units). */
-export function tracksCsv(tracks: number[][][], times: number[]): string {
-  const rows = ['tracer,time,x,y']
-  tracks.forEach((t, p) => t.forEach(([x, y], k) => rows.push(`${p},${times[k]},${x},${y}`)))
-  return rows.join('\n') + '\n'
+/** Frames (number[][]) flattened to time × y × x, times `factor`. */
+export function flatFrames(frames: number[][], factor = 1): Float64Array {
+  const n = frames[0]?.length ?? 0
+  const out = new Float64Array(frames.length * n)
+  frames.forEach((f, k) => f.forEach((v, i) => (out[k * n + i] = v * factor)))
+  return out
 }
 
-/** Tracks as a GeoJSON FeatureCollection of LineStrings in model coordinates (times in properties). */
-export function tracksGeojson(tracks: number[][][], times: number[]): string {
-  return JSON.stringify({
-    type: 'FeatureCollection',
-    features: tracks.map((t, p) => ({ type: 'Feature', properties: { tracer: p, times, crs: 'model units (not longitude/latitude)' }, geometry: { type: 'LineString', coordinates: t } }))
-  })
+/** A field view's frames in the export writer's layout (model units unless scaled). */
+export function fieldExportOf(view: FieldView, frames: FieldFrames, uncertainty: number[][] | undefined, attrs: FieldExport['attrs']): FieldExport {
+  return {
+    x: Float64Array.from(view.x),
+    y: Float64Array.from(view.y),
+    time: Float64Array.from(view.times),
+    u: flatFrames(frames.u),
+    v: flatFrames(frames.v),
+    psi: flatFrames(frames.psi),
+    vorticity: flatFrames(frames.vorticity),
+    ...(uncertainty ? { uncertainty: flatFrames(uncertainty) } : {}),
+    attrs
+  }
 }
 
 export async function writeDemoExports(ds: PairedDataset, comparison: ComparisonResult, outDir: string): Promise<string[]> {
@@ -32,24 +42,20 @@ export async function writeDemoExports(ds: PairedDataset, comparison: Comparison
   try {
     const view = fieldViewOf(ds, model, { index: 0, grid: 32, frames: 11 })
     const field = join(outDir, 'reconstruction-test0.nc')
-    await writeFieldNetcdf(field, {
-      x: view.x, y: view.y, times: view.times,
-      units: { length: '1', time: '1', velocity: '1', streamFunction: '1', vorticity: '1' },
-      physical: false,
-      field: view.reconstruction!,
-      uncertainty: view.uncertainty,
-      attrs: { comment: `test case 0, model ${best.label}; nondimensional model units (unit square, T = ${ds.times[ds.nTimes - 1]})`, effective_sample_size: view.ess ?? NaN }
-    })
+    const note = `nondimensional model units (periodic unit square, T = ${ds.times[ds.nTimes - 1]})`
+    await writeFieldNetcdf(field, fieldExportOf(view, view.reconstruction!, view.uncertainty, {
+      comment: `conditional-mean reconstruction of test case 0 by ${best.label}; uncertainty = weighted std of the velocity vector under the learned conditional; ${note}`,
+      effective_sample_size: view.ess ?? NaN,
+      model: best.model
+    }))
     const truth = join(outDir, 'truth-test0.nc')
-    await writeFieldNetcdf(truth, {
-      x: view.x, y: view.y, times: view.times,
-      units: { length: '1', time: '1', velocity: '1', streamFunction: '1', vorticity: '1' },
-      physical: false, field: view.truth, attrs: { comment: 'true field of test case 0 (for comparison)' }
-    })
+    await writeFieldNetcdf(truth, fieldExportOf(view, view.truth, undefined, { comment: `true field of test case 0; ${note}` }))
+    const pair = pairsOfSplit(ds, 'test')[0]!
+    const tracks = { times: ds.times, positions: observedTrack(ds, pair), nTracers: ds.nTracers }
     const csv = join(outDir, 'tracks-test0.csv')
     const geojson = join(outDir, 'tracks-test0.geojson')
-    await writeFileAtomic(csv, tracksCsv(view.tracks, view.trackTimes))
-    await writeFileAtomic(geojson, tracksGeojson(view.tracks, view.trackTimes))
+    await writeTracksCsv(csv, tracks)
+    await writeTracksGeojson(geojson, tracks)
     return [field, truth, csv, geojson]
   } finally {
     model.dispose()

@@ -15,7 +15,7 @@ import type { ContrastiveModel } from '../learn/index'
 import { cachedDataset, cachedModel } from './cache'
 import { weightedFlow } from './combined-flow'
 import { conditionalField } from './conditional-field'
-import { writeFieldNetcdf } from './field-netcdf'
+import { writeFieldNetcdf } from '../data/export/index'
 import { gatherRows, pairsOfSplit } from './setup'
 import { effectiveSampleSize, softmaxWeights } from './weights'
 import { gridAxes } from './bank-fields'
@@ -141,26 +141,26 @@ async function writeRetrievedField(req: DrifterRetrievalRequest, ds: PairedDatas
   const { mean, std } = conditionalField(ds, bankPairs, w, grid, times)
   const s = p.scales
   const axes = gridAxes(grid)
-  const cells = mean.cells
-  const frames = (a: Float64Array) => Array.from({ length: mean.frames }, (_, f) => Array.from(a.subarray(f * cells, (f + 1) * cells)))
   const metresPerUnit = s.kmPerUnit * 1000
+  const scaled = (a: Float64Array, factor: number) => a.map((x) => x * factor)
   await writeFieldNetcdf(req.outPath, {
-    x: Array.from(axes.x, (x) => (x - s.originModel.x) * s.kmPerUnit),
-    y: Array.from(axes.y, (y) => (y - s.originModel.y) * s.kmPerUnit),
-    times: frameIdx.map((i) => p.times[i]!),
-    units: { length: 'km', time: 'seconds since 1970-01-01 00:00:00', velocity: 'm s-1', streamFunction: 'm2 s-1', vorticity: 's-1' },
-    physical: true,
-    field: { u: frames(mean.u), v: frames(mean.v), psi: frames(mean.psi), vorticity: frames(mean.vorticity!) },
-    uncertainty: frames(std),
-    scale: { velocity: s.metresPerSecondPerUnit, streamFunction: s.metresPerSecondPerUnit * metresPerUnit, vorticity: s.metresPerSecondPerUnit / metresPerUnit },
+    x: axes.x.map((x) => (x - s.originModel.x) * s.kmPerUnit),
+    y: axes.y.map((y) => (y - s.originModel.y) * s.kmPerUnit),
+    time: Float64Array.from(frameIdx, (i) => p.times[i]!),
+    u: scaled(mean.u, s.metresPerSecondPerUnit),
+    v: scaled(mean.v, s.metresPerSecondPerUnit),
+    psi: scaled(mean.psi, s.metresPerSecondPerUnit * metresPerUnit),
+    vorticity: scaled(mean.vorticity!, s.metresPerSecondPerUnit / metresPerUnit),
+    uncertainty: scaled(std, s.metresPerSecondPerUnit),
+    units: { length: 'km', time: 'seconds since 1970-01-01 00:00:00', velocity: 'm s-1' },
     attrs: {
-      comment: `conditional-mean reconstruction from drifters ${p.ids.slice(0, ds.nTracers).join(', ')} of ${basename(req.tracksPath)}; model ${req.modelDir}`,
+      comment: `conditional-mean reconstruction from drifters ${p.ids.slice(0, ds.nTracers).join(', ')} of ${basename(req.tracksPath)}; model ${req.modelDir}; uncertainty = weighted std of the velocity vector under the learned conditional`,
       projection: s.projection,
       projection_origin_latitude: s.origin.lat,
       projection_origin_longitude: s.origin.lon,
       km_per_model_unit: s.kmPerUnit,
       seconds_per_model_unit: s.secondsPerUnit,
-      model_times: Float64Array.from(times),
+      model_times: JSON.stringify(times),
       effective_sample_size: effectiveSampleSize(w)
     }
   })

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import h5wasm from 'h5wasm/node'
+import { describe, expect, it } from 'vitest'
+import { fieldExportOf, flatFrames } from '../../../src-main/engine/assimilate/demo-exports'
+import { writeFieldNetcdf } from '../../../src-main/engine/data/export/index'
+import type { FieldView } from '../../../src-main/shared/views'
+import { scoreDrifter, queryOf } from '../../../src-main/engine/assimilate/drifter-retrieve'
+import type { PreparedTracks } from '../../../src-main/engine/data/drifters/prepare'
+import type { FlowField } from '../../../src-main/engine/flows/field'
+
+describe('demo field export', () => {
+  it('writes a field view as CF NetCDF-4 (time × y × x) through the shared writer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dc-field-'))
+    const path = join(dir, 'field.nc')
+    const frame = (a: number) => [a, a + 1, a + 2, a + 3, a + 4, a + 5]
+    const frames = { u: [frame(0), frame(10)], v: [frame(1), frame(11)], psi: [frame(2), frame(12)], vorticity: [frame(3), frame(13)] }
+    const view = { x: [0.5, 1.5, 2.5], y: [10, 20], times: [0, 0.1], truth: frames } as unknown as FieldView
+    expect(Array.from(flatFrames(frames.u, 2).slice(5, 8))).toEqual([10, 20, 22])
+    await writeFieldNetcdf(path, fieldExportOf(view, frames, [frame(0), frame(0)], { comment: 'test' }))
+    await h5wasm.ready
+    const f = new h5wasm.File(path, 'r')
+    try {
+      const u = f.get('u') as unknown as { shape: number[]; value: Float64Array }
+      expect(u.shape).toEqual([2, 2, 3])
+      expect(Array.from(u.value.slice(0, 3))).toEqual([0, 1, 2])
+      expect(Array.from(u.value.slice(6, 9))).toEqual([10, 11, 12])
+      expect((f.get('uncertainty') as unknown as { shape: number[] }).shape).toEqual([2, 2, 3])
+    } finally {
+      f.close()
+    }
+    if (existsSync('/usr/bin/ncdump')) expect(execFileSync('ncdump', ['-h', path], { encoding: 'utf8' })).toContain('u(time, y, x)')
+  })
+})
+
+describe('drifter scores', () => {
+  /** Two drifters × 3 times; observed velocities (m/s); model units: 1 model velocity unit = 0.5 m/s. */
+  const prepared = {
+    ids: ['a', 'b'], nTracers: 2, nTimes: 3,
+    modelTimes: Float64Array.of(0, 1, 2),
+    trajectories: Float64Array.of(0, 0, 1, 0, 2, 0, 5, 5, 5, 6, 5, 7),
+    u: Float64Array.of(0.5, 0.5, 0.5, 0, 0, NaN),
+    v: Float64Array.of(0, 0, 0, 0.5, 0.5, NaN),
+    scales: { metresPerSecondPerUnit: 0.5 }
+  } as unknown as PreparedTracks
+  const eastward: FlowField = { velocity: (_x, _y, _t, out) => ((out[0] = 1), (out[1] = 0)), sample: () => { throw new Error('unused') } }
+  it('a field equal to the observed motion scores 0; an orthogonal one scores the speed difference', () => {
+    expect(scoreDrifter(eastward, prepared, 0)).toEqual({ id: 'a', rmse: 0, rmsObserved: 0.5 })
+    // drifter b moves north at 0.5 m/s, the field says east 0.5 m/s: |Δ| = sqrt(0.5) at the two valid times
+    const b = scoreDrifter(eastward, prepared, 1)
+    expect(b.rmse).toBeCloseTo(Math.sqrt(0.5), 14)
+    expect(b.rmsObserved).toBe(0.5)
+  })
+  it('builds a query from chosen drifters in the trajectory layout', () => {
+    expect(Array.from(queryOf(prepared, [1]))).toEqual([5, 5, 5, 6, 5, 7])
+  })
+})
