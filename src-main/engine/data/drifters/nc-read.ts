@@ -83,8 +83,24 @@ function readAttrs(obj: H5Dataset | H5File): Record<string, NcAttribute> {
   return out
 }
 
+/** The end-of-file address recorded in an HDF5 superblock (versions 0–3), or undefined if unreadable. */
+export function hdf5StoredEof(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 64) return undefined
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const version = bytes[8]
+  const offsetSize = version <= 1 ? bytes[13] : bytes[9]
+  if (offsetSize !== 8 && offsetSize !== 4) return undefined
+  // v0: base, free-space, EOF after 24 bytes; v1 has 4 more; v2/3: base, extension, EOF after 12 bytes.
+  const start = version === 0 ? 24 : version === 1 ? 28 : 12
+  const at = start + 2 * offsetSize
+  if (at + offsetSize > bytes.length) return undefined
+  return offsetSize === 8 ? Number(view.getBigUint64(at, true)) : view.getUint32(at, true)
+}
+
 /** Parse NetCDF-4 / HDF5 bytes (root group only) through a temporary file, removed afterwards. */
 export async function openNetcdf4(file: string, bytes: Uint8Array): Promise<NcDataset> {
+  const eof = hdf5StoredEof(bytes)
+  if (eof !== undefined && eof > bytes.length) throw importError(file, 'file', `the HDF5 superblock describes ${eof} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
   await h5wasm.ready
   const dir = await mkdtemp(join(tmpdir(), 'driftclip-nc-'))
   const path = join(dir, 'input.nc')
