@@ -7,6 +7,9 @@ import type { EngineOptions } from './jobs/protocol'
 import { JobRunner } from './jobs/runner'
 import { Workspace } from './workspace'
 import { appHandlers } from './handlers/app'
+import { dataHandlers } from './handlers/data'
+import { learnHandlers } from './handlers/learn'
+import { assimilateHandlers } from './handlers/assimilate'
 import type { HandlerDeps, Handlers } from './handlers/types'
 
 export interface Engine {
@@ -15,12 +18,17 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions, emit: (event: EngineEvent) => void): Promise<Engine> {
   const deps: HandlerDeps = { options, workspace: new Workspace(options.workspace), runner: new JobRunner(emit) }
-  const handlers: Partial<Handlers> = { ...(await appHandlers(deps)) }
+  const handlers: Handlers = {
+    ...(await appHandlers(deps)),
+    ...dataHandlers(deps),
+    ...learnHandlers(deps),
+    ...assimilateHandlers(deps)
+  }
   return {
     async handle(channel, arg) {
       const parsed = parseRequest(channel, arg)
       const handler = handlers[channel] as ((a: typeof parsed) => Promise<Results[typeof channel]>) | undefined
-      if (!handler) throw new RequestError('not-found', `request "${channel}" is not available in this engine`)
+      if (!handler) throw new RequestError('not-found', `unknown request "${channel}"`)
       return handler(parsed)
     }
   }

@@ -1,0 +1,70 @@
+/** Data requests: simulate a paired data set, import drifter files, preview tracks for the Data view. */
+import { basename, extname } from 'node:path'
+import type { TrackPreview } from '../../shared/views'
+import { runSimulation } from '../flows/simulate'
+import { importDrifterFile } from '../data/drifters/import'
+import { readTracksNetcdf } from '../data/tracks'
+import { cachedDataset } from '../assimilate/cache'
+import { SPLIT } from '../data/dataset-types'
+import { UserError } from '../jobs/job'
+import type { HandlerDeps, Handlers } from './types'
+
+type DataChannels = 'startSimulation' | 'startImport' | 'previewTracks'
+
+export function dataHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, DataChannels> {
+  return {
+    startSimulation: async ({ name, config }) => {
+      const out = workspace.pathFor('datasets', name, '.nc')
+      const jobId = runner.start('simulate', `simulate ${name}`, async (ctx) => ({
+        ...(await runSimulation(config, out, ctx)),
+        path: workspace.relative(out)
+      }))
+      return { jobId }
+    },
+    startImport: async ({ fileName, contentBase64 }) => {
+      const stem = basename(fileName, extname(fileName)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'tracks'
+      const out = workspace.pathFor('tracks', stem, '.nc')
+      const bytes = new Uint8Array(Buffer.from(contentBase64, 'base64'))
+      const jobId = runner.start('import', `import ${fileName}`, async (ctx) => ({
+        ...(await importDrifterFile(fileName, bytes, out, ctx)),
+        out: workspace.relative(out)
+      }))
+      return { jobId }
+    },
+    previewTracks: async ({ source, split, limit }) => {
+      const abs = workspace.resolve(source)
+      if (source.startsWith('datasets/')) return datasetPreview(source, await cachedDataset(abs), split, limit)
+      if (source.startsWith('tracks/')) return drifterPreview(source, abs, limit)
+      throw new UserError(`previewTracks: "${source}" is neither a data set (datasets/…) nor imported tracks (tracks/…)`)
+    }
+  }
+}
+
+type Dataset = Awaited<ReturnType<typeof cachedDataset>>
+
+function datasetPreview(source: string, ds: Dataset, split: string, limit: number): TrackPreview {
+  const tracks: number[][][] = []
+  const len = ds.nTimes * 2
+  for (let p = 0; p < ds.nPairs && tracks.length < limit; p++) {
+    if (split !== 'all' && ds.split[p] !== SPLIT[split as keyof typeof SPLIT]) continue
+    for (let r = 0; r < ds.nTracers && tracks.length < limit; r++) {
+      const base = (p * ds.nTracers + r) * len
+      tracks.push(Array.from({ length: ds.nTimes }, (_, k) => [ds.trajectories[base + 2 * k], ds.trajectories[base + 2 * k + 1]]))
+    }
+  }
+  const { x0, x1, y0, y1 } = ds.domain
+  return { source, tracks, units: { length: 'domain units', time: 'model time' }, bounds: { xMin: x0, xMax: x1, yMin: y0, yMax: y1 } }
+}
+
+async function drifterPreview(source: string, abs: string, limit: number): Promise<TrackPreview> {
+  const { drifters } = await readTracksNetcdf(abs)
+  const tracks = drifters.slice(0, limit).map((d) => Array.from(d.lon, (lon, k) => [lon, d.lat[k]]))
+  const bounds = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity }
+  for (const [x, y] of tracks.flat()) {
+    bounds.xMin = Math.min(bounds.xMin, x)
+    bounds.xMax = Math.max(bounds.xMax, x)
+    bounds.yMin = Math.min(bounds.yMin, y)
+    bounds.yMax = Math.max(bounds.yMax, y)
+  }
+  return { source, tracks, units: { length: 'degrees (lon, lat)', time: 's' }, bounds }
+}

@@ -1,0 +1,17 @@
+/** Training requests: train one model on a data set in the workspace. */
+import { runTraining } from '../learn/index'
+import type { HandlerDeps, Handlers } from './types'
+
+export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, 'startTraining'> {
+  return {
+    startTraining: async ({ name, dataset, config }) => {
+      const datasetPath = workspace.resolve(dataset)
+      const outDir = workspace.pathFor('models', name)
+      const jobId = runner.start('train', `train ${name} (${config.loss}/${config.metric})`, async (ctx) => {
+        const result = await runTraining({ datasetPath, outDir, config }, ctx)
+        return { ...result, path: workspace.relative(outDir), dataset }
+      })
+      return { jobId }
+    }
+  }
+}
