@@ -3,6 +3,8 @@
 interface Window {
   /** Present in Electron (exposed by the preload); absent in browser mode. */
   api?: import('@shared/contract').DriftclipApi
+  /** The preload's raw transport (see window.d.ts); repeated here so the test project, which includes only this file, sees it. */
+  driftclip?: import('@shared/contract').EngineTransport
 }
 
 declare module '*.vue' {

@@ -1,5 +1,5 @@
 /** Turns any failure (request error, job error, exception) into one plain sentence plus what to do next. */
-import type { JobError } from '@shared/contract'
+import { CHANNELS, type JobError } from '@shared/contract'
 
 const NEXT_STEP: Record<JobError['code'], string> = {
   'bad-input': 'Check the settings named above and try again.',
@@ -22,6 +22,9 @@ export function plainError(err: unknown): string {
     return 'The engine is not reachable. Check that Driftclip is still running, then reload this page.'
   }
   message = message.split('\n')[0]
+  // request validation says "<channel>: <field>: <problem>"; the channel name means nothing to a user
+  const m = /^(\w+): ([\w.]+): (.*)$/.exec(message)
+  if (m && (CHANNELS as string[]).includes(m[1])) message = `setting "${m[2]}": ${m[3]}`
   if (!/[.!?]$/.test(message)) message += '.'
   const first = message.charAt(0).toUpperCase() + message.slice(1)
   return `${first} ${NEXT_STEP[errorCode(err)]}`

@@ -1,9 +1,11 @@
 /** Binds an ECharts instance to an element: init, option updates, resize with the element, dispose on unmount. */
-import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
+import { onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue'
 import type { EChartsOption } from '@renderer/charts/common'
 import { describeSeries, echarts } from '@renderer/charts/echarts-setup'
 
-export function useEChart(el: Ref<HTMLElement | null>, option: Ref<EChartsOption | null>) {
+/** Returns `el` to bind with `ref="el"` in the template, and the chart instance. */
+export function useEChart(option: Ref<EChartsOption | null>) {
+  const el = ref<HTMLElement | null>(null)
   const chart = shallowRef<echarts.ECharts | null>(null)
   let observer: ResizeObserver | null = null
 
@@ -46,5 +48,5 @@ export function useEChart(el: Ref<HTMLElement | null>, option: Ref<EChartsOption
     return chart.value?.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background }) ?? null
   }
 
-  return { chart, toPng }
+  return { el, chart, toPng }
 }

@@ -1,9 +1,11 @@
 /** Mounts the 3D field scene on a canvas, keeps it sized to its box, re-renders on change, disposes on unmount. */
-import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
+import { onBeforeUnmount, onMounted, ref, useTemplateRef, watch, type Ref } from 'vue'
 import { createFieldScene, disposeFieldScene, resizeFieldScene, updateFieldScene, type FieldScene, type SceneContent } from '@renderer/three/scene'
 import { plainError } from './plain-error'
 
-export function useThreeCanvas(canvas: Ref<HTMLCanvasElement | null>, content: Ref<SceneContent | null>) {
+/** Draws into the template's `<canvas ref="canvas">`. */
+export function useThreeCanvas(content: Ref<SceneContent | null>) {
+  const canvas = useTemplateRef<HTMLCanvasElement>('canvas')
   const error = ref<string | null>(null)
   let fs: FieldScene | null = null
   let observer: ResizeObserver | null = null

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { LIGHT_CHART_THEME as T, decimate, fmt } from '@renderer/charts/common'
+import { buildMetricCurves, metricGroup, metricKeys, type MetricSample } from '@renderer/charts/metric-curves'
+import { buildRecallBars } from '@renderer/charts/recall-bars'
+import { buildRmseBars } from '@renderer/charts/rmse-bars'
+import { buildTrackPreview } from '@renderer/charts/track-preview'
+import { buildRmsePerFrame } from '@renderer/charts/line-charts'
+import { describeSeries } from '@renderer/charts/echarts-setup'
+
+type S = { id: string; name: string; type: string; data: unknown[]; xAxisIndex?: number; yAxisIndex?: number }
+const seriesOf = (o: { series?: unknown }) => o.series as S[]
+
+describe('common helpers', () => {
+  it('decimate keeps first and last and at most ~max items; short input unchanged', () => {
+    const xs = Array.from({ length: 1001 }, (_, i) => i)
+    const d = decimate(xs, 100)
+    expect(d[0]).toBe(0)
+    expect(d[d.length - 1]).toBe(1000)
+    expect(d.length).toBeLessThanOrEqual(102)
+    expect(decimate([1, 2, 3], 10)).toEqual([1, 2, 3])
+  })
+  it('fmt gives 3 significant digits and exponents at the extremes', () => {
+    expect(fmt(3.14159)).toBe('3.14')
+    expect(fmt(0.00001234)).toBe('1.23e-5')
+    expect(fmt(NaN)).toBe('—')
+  })
+})
+
+describe('metric curves', () => {
+  const samples: MetricSample[] = [
+    { done: 1, metrics: { loss: 4, validationLoss: 4.2, r1TrajToPot: 0.1, temperature: 0.07 } },
+    { done: 2, metrics: { loss: 3, validationLoss: 3.5, r1TrajToPot: 0.2, temperature: 0.06, stepsPerSecond: 50 } }
+  ]
+  it('groups keys into loss, retrieval and other panels', () => {
+    expect(metricGroup('validationLoss')).toBe('loss')
+    expect(metricGroup('r1PotToTraj')).toBe('retrieval')
+    expect(metricGroup('temperature')).toBe('other')
+    expect(metricKeys(samples)).toEqual(['loss', 'validationLoss', 'r1TrajToPot', 'temperature', 'stepsPerSecond'])
+  })
+  it('plots one line per key on its panel, with (done, value) points', () => {
+    const o = buildMetricCurves(samples, { title: 't', unit: 'steps', theme: T })
+    const s = seriesOf(o)
+    expect(s.map((x) => x.id)).toEqual(['loss', 'validationLoss', 'r1TrajToPot', 'temperature', 'stepsPerSecond'])
+    expect(s[0].data).toEqual([[1, 4], [2, 3]])
+    expect(s[4].data).toEqual([[2, 50]])
+    expect(s[2].yAxisIndex).toBe(1)
+    expect(s[3].yAxisIndex).toBe(2)
+    const yAxis = o.yAxis as { name: string; type: string }[]
+    expect(yAxis.map((a) => a.name)).toEqual(['loss (nats)', 'recall (fraction)', 'value (log scale)'])
+    expect(yAxis[2].type).toBe('log')
+    expect((o.xAxis as { name: string }[])[2].name).toBe('steps')
+  })
+})
+
+describe('comparison charts', () => {
+  const rk = (r1: number) => ({ r1, r5: r1 + 0.1, r10: r1 + 0.2, meanRank: 3, medianRank: 2 })
+  const entries = [
+    { label: 'cond', retrieval: { trajectoryToPotential: rk(0.5), potentialToTrajectory: rk(0.4) } },
+    { label: 'joint', retrieval: { trajectoryToPotential: rk(0.3), potentialToTrajectory: rk(0.2) } }
+  ]
+  it('recall bars: R@1/5/10 per direction, values per variant', () => {
+    const s = seriesOf(buildRecallBars(entries, T))
+    expect(s).toHaveLength(6)
+    expect(s.find((x) => x.id === 'trajectoryToPotential-r1')?.data).toEqual([0.5, 0.3])
+    expect(s.find((x) => x.id === 'potentialToTrajectory-r10')?.data).toEqual([0.6000000000000001, 0.4])
+  })
+  it('RMSE bars are sorted best first and the axis names the unit', () => {
+    const row = (method: string, v: number) => ({ method, velocityRmse: v, relativeVelocityRmse: v / 10, tracerRmse: 0, streamFunctionRmse: 0 })
+    const o = buildRmseBars([row('prior mean', 2), row('cond', 0.5), row('joint', 1)], 'velocityRmse', 'm/s', T)
+    expect((o.yAxis as { data: string[] }).data).toEqual(['cond', 'joint', 'prior mean'])
+    expect(seriesOf(o)[0].data).toEqual([0.5, 1, 2])
+    expect((o.xAxis as { name: string }).name).toBe('velocity RMSE (m/s)')
+  })
+})
+
+describe('track preview and RMSE per frame', () => {
+  it('draws each track with start and end markers', () => {
+    const o = buildTrackPreview(
+      { source: 'a.nc', tracks: [[[0, 0], [1, 2], [3, 4]], [[5, 5], [6, 6]]], units: { length: 'km', time: 'd' }, bounds: { xMin: 0, xMax: 6, yMin: 0, yMax: 6 } },
+      T
+    )
+    const d = describeSeries(o)
+    expect(d.map((x) => x.name)).toEqual(['tracer path', 'tracer path', 'start', 'end'])
+    const s = seriesOf(o)
+    expect(s[2].data).toEqual([[0, 0], [5, 5]])
+    expect(s[3].data).toEqual([[3, 4], [6, 6]])
+    expect((o.xAxis as { name: string }).name).toBe('x (km)')
+  })
+  it('marks the current frame time', () => {
+    const o = buildRmsePerFrame([0, 1, 2], [0.1, 0.2, 0.3], 2, { time: 's', velocity: 'm/s' }, T)
+    const s = seriesOf(o)[0] as S & { markLine: { data: { xAxis: number }[] } }
+    expect(s.data).toEqual([[0, 0.1], [1, 0.2], [2, 0.3]])
+    expect(s.markLine.data).toEqual([{ xAxis: 2 }])
+  })
+})

@@ -1,0 +1,159 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { RequestError } from '@shared/contract'
+import { createFakeApi, flush, type FakeApi } from './fake-api'
+
+const fake: { current: FakeApi } = vi.hoisted(() => ({ current: null as unknown as FakeApi }))
+vi.mock('@renderer/bridge', () => ({
+  get api() {
+    return fake.current.api
+  }
+}))
+
+const { useJobsStore } = await import('@renderer/stores/jobs-store')
+const { useDataStore, fileToBase64 } = await import('@renderer/stores/data-store')
+const { useSettingsStore, SETTINGS_KEY } = await import('@renderer/stores/settings-store')
+const { useTrainingStore } = await import('@renderer/stores/training-store')
+const { useExportStore, textToBase64 } = await import('@renderer/stores/export-store')
+const { useExploreStore } = await import('@renderer/stores/explore-store')
+const { plainError } = await import('@renderer/composables/plain-error')
+
+beforeEach(() => {
+  localStorage.clear()
+  fake.current = createFakeApi()
+  setActivePinia(createPinia())
+})
+
+describe('jobs store', () => {
+  it('subscribes once and records progress, metric history, logs and the result', async () => {
+    const jobs = useJobsStore()
+    await jobs.init()
+    await jobs.init()
+    expect(fake.current.listenerCount()).toBe(1)
+    const done = vi.fn()
+    jobs.track('job-7', { done }, { kind: 'train', label: 'train m' })
+    fake.current.emit({ type: 'job:progress', jobId: 'job-7', progress: { done: 1, total: 4, unit: 'steps', metrics: { loss: 2 } } })
+    fake.current.emit({ type: 'job:progress', jobId: 'job-7', progress: { done: 2, total: 4, unit: 'steps' } })
+    fake.current.emit({ type: 'job:log', jobId: 'job-7', level: 'info', message: 'epoch 1' })
+    const j = jobs.jobs['job-7']
+    expect(j.label).toBe('train m')
+    expect(j.progress?.done).toBe(2)
+    expect(j.history).toEqual([{ done: 1, metrics: { loss: 2 } }])
+    expect(j.logs[0].message).toBe('epoch 1')
+    expect(done).not.toHaveBeenCalled()
+    fake.current.emit({ type: 'job:done', jobId: 'job-7', kind: 'train', result: { path: 'models/m' } as never })
+    expect(done).toHaveBeenCalledWith({ path: 'models/m' })
+    expect(jobs.running).toHaveLength(0)
+  })
+
+  it('a job that finished before track() was called still runs its handler, once', () => {
+    const jobs = useJobsStore()
+    jobs.handle({ type: 'job:error', jobId: 'job-3', error: { code: 'bad-input', message: 'pairs must be > 0' } })
+    const error = vi.fn()
+    jobs.track('job-3', { error })
+    expect(error).toHaveBeenCalledWith({ code: 'bad-input', message: 'pairs must be > 0' })
+    jobs.handle({ type: 'job:cancelled', jobId: 'job-3' })
+    expect(error).toHaveBeenCalledTimes(1)
+  })
+
+  it('cancel asks the engine for that job', async () => {
+    const jobs = useJobsStore()
+    await jobs.cancel('job-9')
+    expect(fake.current.api.cancelJob).toHaveBeenCalledWith({ jobId: 'job-9' })
+  })
+})
+
+describe('data store', () => {
+  it('refresh selects the newest data set; simulate → done refreshes, selects and previews the new one', async () => {
+    const data = useDataStore()
+    useJobsStore().init()
+    await data.refresh()
+    expect(data.dataset).toBe('datasets/new.nc')
+    await data.simulate('demo', { pairs: 64 })
+    expect(fake.current.api.startSimulation).toHaveBeenCalledWith({ name: 'demo', config: { pairs: 64 } })
+    const jobId = data.simulationJob!
+    fake.current.emit({ type: 'job:done', jobId, kind: 'simulate', result: { path: 'datasets/old.nc' } as never })
+    await flush()
+    expect(data.dataset).toBe('datasets/old.nc')
+    expect(useSettingsStore().recent[0]).toBe('datasets/old.nc')
+    expect(fake.current.api.previewTracks).toHaveBeenCalledWith({ source: 'datasets/old.nc', split: 'all', limit: 60 })
+    expect(data.preview?.source).toBe('datasets/old.nc')
+  })
+
+  it('shows a rejected request in plain words with what to do next', async () => {
+    vi.mocked(fake.current.api.startSimulation).mockRejectedValueOnce(new RequestError('bad-input', 'startSimulation: name: use letters, digits'))
+    const data = useDataStore()
+    await data.simulate('bad name', {})
+    expect(data.error).toBe('Setting "name": use letters, digits. Check the settings named above and try again.')
+  })
+
+  it('imports a file as base64', async () => {
+    const data = useDataStore()
+    const file = new File(['id,lat\n1,2'], 'tracks.csv')
+    await data.importFile(file)
+    expect(fake.current.api.startImport).toHaveBeenCalledWith({ fileName: 'tracks.csv', contentBase64: btoa('id,lat\n1,2') })
+    expect(await fileToBase64(new Blob([new Uint8Array([0, 255, 16])]))).toBe('AP8Q')
+  })
+})
+
+describe('settings store', () => {
+  it('persists theme, view and recent files and restores them', () => {
+    const s = useSettingsStore()
+    s.theme = 'dark'
+    s.view = 'compare'
+    for (let i = 0; i < 10; i++) s.addRecent(`datasets/${i}.nc`)
+    s.addRecent('datasets/3.nc')
+    expect(s.recent[0]).toBe('datasets/3.nc')
+    expect(s.recent).toHaveLength(8)
+    setActivePinia(createPinia())
+    const again = useSettingsStore()
+    expect(again.theme).toBe('dark')
+    expect(again.view).toBe('compare')
+    expect(again.recent[0]).toBe('datasets/3.nc')
+  })
+  it('ignores a corrupt saved entry', () => {
+    localStorage.setItem(SETTINGS_KEY, '{not json')
+    const s = useSettingsStore()
+    expect(s.view).toBe('data')
+  })
+})
+
+describe('training, export and explore stores', () => {
+  it('training sends the form and collects the result; a job error becomes a plain message', async () => {
+    const t = useTrainingStore()
+    useJobsStore().init()
+    t.form.epochs = 2
+    await t.start('datasets/new.nc')
+    const call = vi.mocked(fake.current.api.startTraining).mock.calls[0][0]
+    expect(call.dataset).toBe('datasets/new.nc')
+    expect(call.config.epochs).toBe(2)
+    fake.current.emit({ type: 'job:error', jobId: t.jobId!, error: { code: 'internal', message: 'out of memory' } })
+    expect(t.error).toMatch(/^Out of memory\. Try again/)
+  })
+  it('saveFigure strips the PNG data-URL prefix and base64-encodes SVG text', async () => {
+    const ex = useExportStore()
+    await ex.saveFigure('fig', 'png', 'data:image/png;base64,QUJD')
+    expect(fake.current.api.saveFigure).toHaveBeenLastCalledWith({ name: 'fig', format: 'png', contentBase64: 'QUJD' })
+    await ex.saveFigure('fig', 'svg', '<svg>é</svg>')
+    expect(fake.current.api.saveFigure).toHaveBeenLastCalledWith({ name: 'fig', format: 'svg', contentBase64: textToBase64('<svg>é</svg>') })
+    expect(atob(textToBase64('é'))).toBe('\xc3\xa9')
+  })
+  it('export refuses an empty format list without calling the engine', async () => {
+    const ex = useExportStore()
+    await ex.start({ name: 'e', dataset: 'datasets/a.nc', model: '', index: 0, formats: [] })
+    expect(ex.error).toBe('Choose at least one format to export.')
+    expect(fake.current.api.startExport).not.toHaveBeenCalled()
+  })
+  it('explore loads a field with an optional model and clamps the frame', async () => {
+    const e = useExploreStore()
+    e.frame = 10
+    await e.load({ dataset: 'datasets/a.nc', model: '', index: 2, grid: 16, frames: 2 })
+    expect(fake.current.api.getField).toHaveBeenCalledWith({ dataset: 'datasets/a.nc', model: undefined, index: 2, grid: 16, frames: 2 })
+    expect(e.frame).toBe(1)
+    await e.load({ dataset: '', model: '', index: 0, grid: 16, frames: 2 })
+    expect(e.error).toMatch(/No data set selected/)
+  })
+  it('plainError explains an unreachable engine', () => {
+    expect(plainError(new TypeError('Failed to fetch'))).toMatch(/engine is not reachable/)
+  })
+})
