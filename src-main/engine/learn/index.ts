@@ -1,0 +1,7 @@
+/** The learning core's public surface (see /work/notes/interfaces.md): backend, training, models. */
+export { initBackend, currentBackend } from './backend'
+export type { EpochRecord } from './fit'
+export type { TrainResult } from './train'
+export { trainOnDataset, runTraining } from './train'
+export type { ContrastiveModel } from './model'
+export { loadModel } from './model-io'

@@ -1,0 +1,127 @@
+/**
+ * Training on a paired data set: features and normalisation from the training split, encoders per the
+ * config, the fit loop, and (runTraining) reading the data set, per-epoch checkpoints, resume, and the
+ * saved model folder.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { TrainConfig, type ModelSummary, type TrainConfigInput } from '../../shared/training'
+import type { PairedDataset } from '../data/dataset-types'
+import { readDataset } from '../data/dataset'
+import { writeAtomically } from '../data/atomic'
+import { UserError, type JobContext } from '../jobs/job'
+import { currentBackend, initBackend, tf } from './backend'
+import { buildEncoder, type EncoderSpec } from './encoders'
+import { fitStandardizer, splitIndices, standardize, trajectoryFeatures } from './features'
+import { fit, type EpochRecord, type FitHooks, type FitSettings, type PairData, type PairNet } from './fit'
+import { lossWeights } from './losses'
+import { TrainedModel, type ModelMeta } from './model'
+import { assignWeights, dataShapeOf, namedWeights, readWeights, saveModel, writeWeights } from './model-io'
+import { temperatureOf, temperatureVariable } from './similarity'
+import { defaultTokenLayout, tokenDim, type TokenLayout } from './tokens'
+
+export interface TrainResult extends ModelSummary { finalLoss: number; steps: number; history: EpochRecord[]; backend: string }
+
+/** Everything needed to train: normalised inputs, the untrained pair and the metadata skeleton. */
+export interface Prepared { data: PairData; net: PairNet; settings: FitSettings; meta: ModelMeta }
+
+/** Build inputs, encoders and settings for `ds` under `config` (no training yet). */
+export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, datasetName = 'in-memory'): Prepared {
+  const config = TrainConfig.parse(input)
+  const train = splitIndices(ds, 'train')
+  const validation = splitIndices(ds, 'validation')
+  if (train.length < 3) throw new UserError(`the data set has ${train.length} training pairs; training needs at least 3 (simulate more pairs or lower the validation/test fractions)`)
+  if (config.potentialEncoder === 'identity' && config.dim !== ds.paramDim)
+    throw new UserError(`the identity potential encoder needs --dim ${ds.paramDim} (the number of flow parameters), got ${config.dim}`)
+  const tokens: TokenLayout | undefined = config.encoder === 'sequence' ? defaultTokenLayout(ds.nTracers, ds.nTimes, config.tokens) : undefined
+  const uRaw = trajectoryFeatures(ds.trajectories, ds.nPairs, tokens)
+  const du = uRaw.length / ds.nPairs
+  const nu = fitStandardizer(uRaw, du, train)
+  const nv = fitStandardizer(ds.params, ds.paramDim, train)
+  const data: PairData = { u: standardize(uRaw, du, nu), du, v: standardize(ds.params, ds.paramDim, nv), dv: ds.paramDim, train, validation }
+  const common = { outputDim: config.dim, widths: config.widths, activation: config.activation, bias: true }
+  const uSpec: EncoderSpec = { ...common, kind: config.encoder, inputDim: du, ...(tokens ? { sequence: { tokens: tokens.tokens, tokenDim: tokenDim(tokens), model: config.modelWidth } } : {}) }
+  const vSpec: EncoderSpec = { ...common, kind: config.potentialEncoder, inputDim: ds.paramDim }
+  const net: PairNet = {
+    encU: buildEncoder(uSpec, config.seed * 2 + 1),
+    encV: buildEncoder(vSpec, config.seed * 2 + 2),
+    logScale: temperatureVariable(config.temperature, config.learnTemperature)
+  }
+  const weights = lossWeights(config)
+  const settings: FitSettings = { ...config, weights, batch: config.batch }
+  const meta: ModelMeta = {
+    format: 'driftclip-model', version: 1,
+    architecture: { u: uSpec, v: vSpec, ...(tokens ? { tokens } : {}) },
+    config, weights, temperature: config.temperature,
+    normalisation: { u: nu, v: nv }, data: dataShapeOf(ds),
+    provenance: { dataset: datasetName, createdAt: new Date().toISOString(), backend: currentBackend()?.name ?? 'unknown' },
+    history: []
+  }
+  return { data, net, settings, meta }
+}
+
+/** Train on an in-memory data set (in this thread) and return the model and its history. */
+export async function trainOnDataset(ds: PairedDataset, config: TrainConfigInput, ctx: JobContext, hooks: FitHooks & { datasetName?: string; restore?: (p: Prepared) => Promise<FitHooks> } = {}): Promise<{ model: TrainedModel; history: EpochRecord[]; steps: number; finalLoss: number }> {
+  const backend = await initBackend()
+  ctx.log(`backend: ${backend.name} (${backend.reason})`)
+  const p = prepareTraining(ds, config, hooks.datasetName)
+  const resumed = hooks.restore ? await hooks.restore(p) : {}
+  const result = await fit(p.net, p.data, p.settings, ctx, { ...hooks, ...resumed })
+  const meta: ModelMeta = { ...p.meta, temperature: temperatureOf(p.net.logScale), history: result.history }
+  p.net.logScale.dispose()
+  return { model: new TrainedModel(meta, p.net.encU, p.net.encV, saveModel), ...result }
+}
+
+const STATE_FILE = 'checkpoint.json'
+interface CheckpointState { epoch: number; history: EpochRecord[]; optimizerNames: string[] }
+
+/** Write model weights, temperature and Adam state after an epoch (atomically, replacing the last one). */
+async function writeCheckpoint(dir: string, p: Prepared, epoch: number, history: EpochRecord[], optimizer: tf.AdamOptimizer): Promise<void> {
+  const opt = await optimizer.getWeights()
+  const named: tf.NamedTensorMap = { ...namedWeights(p.net.encU, p.net.encV), logScale: p.net.logScale }
+  opt.forEach((w, i) => (named[`opt/${String(i).padStart(4, '0')}`] = w.tensor))
+  const state: CheckpointState = { epoch, history, optimizerNames: opt.map((w) => w.name) }
+  await writeAtomically(dir, async (tmp) => {
+    await mkdir(tmp, { recursive: true })
+    await writeWeights(tmp, named)
+    await writeFile(join(tmp, STATE_FILE), JSON.stringify(state))
+  })
+}
+
+/** Restore weights and optimiser state from a checkpoint folder into freshly prepared encoders. */
+async function readCheckpoint(dir: string, p: Prepared): Promise<FitHooks> {
+  const state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as CheckpointState
+  const named = await readWeights(dir)
+  assignWeights(p.net.encU, p.net.encV, named, dir)
+  p.net.logScale.assign(tf.reshape(named.logScale, []))
+  const optimizer = tf.train.adam(p.settings.learningRate)
+  await optimizer.setWeights(state.optimizerNames.map((name, i) => ({ name, tensor: named[`opt/${String(i).padStart(4, '0')}`] })))
+  return { startEpoch: state.epoch + 1, history: state.history, optimizer }
+}
+
+/** Read a data set file, train (with checkpoints next to the output), save the model folder. */
+export async function runTraining(req: { datasetPath: string; outDir: string; config: TrainConfigInput; resume?: boolean }, ctx: JobContext): Promise<TrainResult> {
+  const ds = await readDataset(req.datasetPath)
+  const checkpoint = `${req.outDir}.checkpoint`
+  if (req.resume && !existsSync(join(checkpoint, STATE_FILE))) throw new UserError(`nothing to resume: no checkpoint at ${checkpoint}; start the training without --resume`)
+  let prepared: Prepared | undefined
+  const { model, history, steps, finalLoss } = await trainOnDataset(ds, req.config, ctx, {
+    datasetName: req.datasetPath,
+    restore: async (p) => {
+      prepared = p
+      if (!req.resume) return {}
+      const hooks = await readCheckpoint(checkpoint, p)
+      ctx.log(`resuming from ${checkpoint} after epoch ${hooks.startEpoch}`)
+      return hooks
+    },
+    onEpochEnd: async (epoch, hist, optimizer) => {
+      if (prepared) await writeCheckpoint(checkpoint, prepared, epoch, hist, optimizer)
+    }
+  })
+  await model.save(req.outDir, { dataset: req.datasetPath })
+  await rm(checkpoint, { recursive: true, force: true })
+  model.dispose()
+  const c = model.config
+  return { path: req.outDir, loss: c.loss, metric: c.metric, dim: c.dim, dataset: req.datasetPath, createdAt: model.meta.provenance.createdAt, finalLoss, steps, history, backend: currentBackend()?.name ?? 'unknown' }
+}
