@@ -74,7 +74,7 @@ function readAttrs(obj: H5Dataset | H5File): Record<string, NcAttribute> {
       else if (typeof v === 'boolean') out[name] = Number(v)
       else if (Array.isArray(v)) {
         const flat = (v as unknown[]).flat(3)
-        out[name] = flat.every((x) => typeof x === 'number') ? (flat as number[]) : flat.join('')
+        out[name] = flat.every((x) => typeof x === 'number') ? (flat.length === 1 ? (flat[0] as number) : (flat as number[])) : flat.join('')
       }
     } catch {
       // Attributes h5wasm cannot decode (references, compounds) carry no drifter data.
