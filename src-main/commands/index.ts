@@ -2,5 +2,6 @@
 import type { CliCommand } from './types'
 import { simulateCommand } from './simulate'
 import { importCommand } from './import'
+import { trainCommand } from './train'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand]

@@ -1,0 +1,90 @@
+/** `driftclip train`: train a contrastive model (trajectory and potential encoders) on a data set file. */
+import { TrainConfig, type TrainConfigInput } from '../shared/training'
+import { UserError } from '../engine/jobs/job'
+import { initBackend, runTraining } from '../engine/learn/index'
+import type { BackendName } from '../shared/training'
+import type { CliCommand, OptionValues } from './types'
+
+function num(values: OptionValues, name: string, kind: 'int' | 'real'): number | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (raw === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n)))
+    throw new UserError(`train: --${name} must be ${kind === 'int' ? 'an integer' : 'a number'}, got "${String(raw)}"`)
+  return n
+}
+
+/** Build and validate the training configuration from command-line options. */
+export function trainConfigFromOptions(values: OptionValues): TrainConfig {
+  const widths = values.widths === undefined ? undefined : String(values.widths).split(',').map(Number)
+  if (widths && widths.some((w) => !Number.isInteger(w) || w < 1)) throw new UserError(`train: --widths wants comma-separated positive integers, got "${String(values.widths)}"`)
+  const input: TrainConfigInput = {
+    loss: values.loss as TrainConfig['loss'] | undefined,
+    metric: values.metric as TrainConfig['metric'] | undefined,
+    dim: num(values, 'dim', 'int'),
+    epochs: num(values, 'epochs', 'int'),
+    batch: num(values, 'batch', 'int'),
+    learningRate: num(values, 'lr', 'real'),
+    temperature: num(values, 'temperature', 'real'),
+    learnTemperature: values['fixed-temperature'] ? false : undefined,
+    seed: num(values, 'seed', 'int'),
+    encoder: values.encoder as TrainConfig['encoder'] | undefined,
+    potentialEncoder: values['potential-encoder'] as TrainConfig['potentialEncoder'] | undefined,
+    widths,
+    lambdaU: num(values, 'lambda-u', 'real'),
+    lambdaV: num(values, 'lambda-v', 'real'),
+    warmupFraction: num(values, 'warmup', 'real'),
+    patience: num(values, 'patience', 'int'),
+    parallel: values['single-thread'] ? false : undefined
+  }
+  const parsed = TrainConfig.safeParse(input)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new UserError(`train: --${String(issue.path[0])}: ${issue.message}`)
+  }
+  return parsed.data
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'train trajectory/potential encoders with a contrastive loss and save the model folder',
+  usage: `options:
+  --data FILE.nc              paired data set from driftclip simulate (required)
+  --out MODEL_DIR             output model folder (required)
+  --loss cond|cond-u|cond-v|joint|mmd   two-sided conditional (CLIP, default), one-sided u|v or v|u, joint, MMD
+  --metric cosine|dot|l2      alignment metric (default cosine)
+  --dim N                     embedding dimension (default 98 = 2K)
+  --epochs E --batch B        (defaults 20, 128)
+  --lr X                      peak Adam learning rate (default 1e-3), warm-up then cosine decay
+  --warmup F                  warm-up fraction of all steps (default 0.05)
+  --temperature T             initial temperature (default 0.07); --fixed-temperature keeps it fixed
+  --encoder mlp|sequence|linear          trajectory encoder (default mlp)
+  --potential-encoder mlp|linear|identity potential encoder (identity needs --dim = number of parameters)
+  --widths 256,256            MLP hidden widths
+  --lambda-u X --lambda-v X   loss weights (default per loss)
+  --patience P                early-stopping patience in epochs (default 5; 0 = off)
+  --seed S                    random seed (default 1)
+  --backend tensorflow|wasm|cpu   force a backend (default: best available)
+  --single-thread             train both encoders in one thread (default: one worker per encoder)
+  --resume                    continue from MODEL_DIR.checkpoint`,
+  options: {
+    data: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, metric: { type: 'string' }, dim: { type: 'string' },
+    epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' }, temperature: { type: 'string' },
+    'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
+    'lambda-u': { type: 'string' }, 'lambda-v': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
+    backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, resume: { type: 'boolean' }
+  },
+  async run(values, _positionals, io) {
+    if (!values.data) throw new UserError('train: --data FILE.nc is required')
+    if (!values.out) throw new UserError('train: --out MODEL_DIR is required')
+    const config = trainConfigFromOptions(values)
+    const backendOpt = values.backend as string | undefined
+    if (backendOpt && !['tensorflow', 'wasm', 'cpu'].includes(backendOpt)) throw new UserError(`train: --backend must be tensorflow, wasm or cpu, got "${backendOpt}"`)
+    const backend = await initBackend(backendOpt as BackendName | undefined)
+    io.print(`backend: ${backend.name} — ${backend.reason}`)
+    const result = await runTraining({ datasetPath: String(values.data), outDir: String(values.out), config, resume: Boolean(values.resume) }, io.context)
+    const last = result.history[result.history.length - 1]
+    io.print(`saved ${result.path}: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)}` + (last ? `, validation loss ${last.validationLoss.toFixed(4)}, R@1 u→v ${last.r1TrajToPot.toFixed(3)}, v→u ${last.r1PotToTraj.toFixed(3)}, τ ${last.temperature.toFixed(4)}` : ''))
+    return { ...result, backend }
+  }
+}
