@@ -9,6 +9,7 @@
  */
 import type { FourierOptions, SimulationConfig } from '../../shared/simulation'
 import { Rng, STREAM } from './rng'
+import { fourierVelocity7 } from './fourier-kernel7'
 
 const TWO_PI = 2 * Math.PI
 
@@ -155,7 +156,8 @@ export function createFourierKernel(m: number): FourierKernel {
     out[1] = 4 * Math.PI * Math.PI * zeta
   }
 
-  return { m, velocity, scalars }
+  // the paper's block has an unrolled velocity kernel; other sizes use the loop
+  return { m, velocity: m === 7 ? fourierVelocity7 : velocity, scalars }
 }
 
 /** c_k = ψ_k e^{iω_k t} for one pair's potential `params` (2K reals). */

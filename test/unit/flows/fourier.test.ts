@@ -59,6 +59,29 @@ describe('Fourier flow', () => {
     }
   })
 
+  it('the generic loop kernel (other block sizes) equals the direct mode sum', () => {
+    const { kx, ky } = fourierWavenumbers(4)
+    expect([Math.min(...kx), Math.max(...kx)]).toEqual([-1, 2])
+    const rng = new Rng(21)
+    const v = Float64Array.from({ length: 32 }, () => rng.normal())
+    const k = createFourierKernel(4)
+    const cr = new Float64Array(16), ci = new Float64Array(16), out = new Float64Array(2)
+    rotateCoefficients(v, new Float64Array(16), 0, cr, ci)
+    for (let n = 0; n < 20; n++) {
+      const x = rng.uniform(), y = rng.uniform()
+      let u = 0, w = 0
+      for (let j = 0; j < 16; j++) {
+        const th = 2 * Math.PI * (kx[j] * x + ky[j] * y)
+        const im = v[2 * j] * Math.sin(th) + v[2 * j + 1] * Math.cos(th)
+        u -= 2 * Math.PI * ky[j] * im
+        w += 2 * Math.PI * kx[j] * im
+      }
+      k.velocity(x, y, cr, ci, out)
+      expect(out[0]).toBeCloseTo(u, 11)
+      expect(out[1]).toBeCloseTo(w, 11)
+    }
+  })
+
   it('is divergence-free, w = J∇ψ, and the vorticity is the curl, by finite differences', () => {
     const v = params(5)
     const k = createFourierKernel(7)
