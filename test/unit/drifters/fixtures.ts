@@ -38,7 +38,11 @@ export function writeCdf1(dims: [string, number][], vars: Cdf3Var[], gattrs: Rec
     }
     const attrs = (a: Record<string, Cdf3Attr>) => {
       const entries = Object.entries(a)
-      if (entries.length === 0) return i32(0), i32(0)
+      if (entries.length === 0) {
+        i32(0)
+        i32(0)
+        return
+      }
       i32(12)
       i32(entries.length)
       for (const [k, v] of entries) {
@@ -59,7 +63,10 @@ export function writeCdf1(dims: [string, number][], vars: Cdf3Var[], gattrs: Rec
     i32(0)
     i32(10)
     i32(dims.length)
-    for (const [n, s] of dims) (name(n), i32(s))
+    for (const [n, s] of dims) {
+      name(n)
+      i32(s)
+    }
     attrs(gattrs)
     i32(11)
     i32(vars.length)

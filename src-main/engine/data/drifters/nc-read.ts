@@ -149,7 +149,7 @@ function readHdf5(file: string, f: H5File): NcDataset {
       dimNames = shape.map((_, i) => `${name}_dim${i}`)
     }
     dimNames.forEach((d, i) => (dims[d] = shape[i]))
-    let scaleName: string | null = null
+    let scaleName: string | null
     try {
       scaleName = entity.get_scale_name()
     } catch {
