@@ -3,5 +3,9 @@ import type { CliCommand } from './types'
 import { simulateCommand } from './simulate'
 import { importCommand } from './import'
 import { trainCommand } from './train'
+import { evaluateCommand } from './evaluate'
+import { retrieveCommand } from './retrieve'
+import { compareCommand } from './compare'
+import { demoCommand } from './demo'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand]
