@@ -23,7 +23,7 @@ export function vortexParams(opts: VortexOptions, starts: Float64Array, rng: Rng
   const v = new Float64Array(3 * n)
   const R = opts.placementRadius
   for (let i = 0; i < n; i++) {
-    let x = 0, y = 0
+    let x: number, y: number
     for (let attempt = 0; ; attempt++) {
       const r = R * Math.sqrt(rng.uniform())
       const a = TWO_PI * rng.uniform()
