@@ -2,7 +2,7 @@
 import type { FieldView } from '@shared/views'
 import type { ChartTheme, EChartsOption } from './common'
 import { fmt } from './common'
-import type { ColorScale, HeatPanel } from './heat-panels'
+import type { ChartSize, ColorScale, HeatPanel } from './heat-panels'
 import { buildHeatPanels } from './heat-panels'
 import type { FieldQuantity, PanelKind } from './field-data'
 import { decimatedArrows, panelRange, panelValues } from './field-data'
@@ -14,6 +14,8 @@ export interface FieldMapOptions {
   arrows: boolean
   tracks: boolean
   theme: ChartTheme
+  /** Chart size in pixels, so panels keep equal x and y scales. */
+  size?: ChartSize
 }
 
 export const QUANTITY_LABELS: Record<FieldQuantity, string> = {
@@ -26,7 +28,7 @@ export const PANEL_LABELS: Record<PanelKind, string> = {
   truth: 'truth',
   reconstruction: 'reconstruction (posterior mean)',
   difference: 'reconstruction − truth',
-  uncertainty: 'uncertainty (posterior std of speed)'
+  uncertainty: 'uncertainty (std of speed)'
 }
 
 /** Unit of a quantity given the data set's units. */
@@ -68,7 +70,7 @@ export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOptio
     if (!values) continue
     const frames = kind === 'reconstruction' ? view.reconstruction : kind === 'truth' ? view.truth : undefined
     const arrows =
-      o.arrows && frames ? decimatedArrows(view.x, view.y, frames.u[frame] ?? [], frames.v[frame] ?? []) : undefined
+      o.arrows && frames ? decimatedArrows(view.x, view.y, frames.u[frame] ?? [], frames.v[frame] ?? [], 12) : undefined
     const scale = kind === 'difference' ? 'difference' : kind === 'uncertainty' ? 'uncertainty' : 'field'
     panels.push({ id: kind, label: PANEL_LABELS[kind], scale, values, arrows, tracks })
   }
@@ -82,5 +84,5 @@ export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOptio
     yName: `y (${view.units.length})`,
     valueUnit: unit,
     theme: o.theme
-  })
+  }, o.size)
 }

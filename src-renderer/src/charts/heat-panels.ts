@@ -72,15 +72,58 @@ function arrowRenderer(_p: CustomSeriesRenderItemParams, api: CustomSeriesRender
   }
 }
 
-/** The option: panels side by side, one colour bar per scale under its first panel. */
-export function buildHeatPanels(panels: readonly HeatPanel[], scales: readonly ColorScale[], layout: HeatLayout): EChartsOption {
+/** Pixel size of the chart the option is for; panels are laid out square in data units within it. */
+export interface ChartSize {
+  width: number
+  height: number
+}
+
+const TOP = 62
+const RIGHT = 132
+const AXIS_LEFT = 46
+const AXIS_BOTTOM = 40
+const LABEL = 20
+const GAP = 18
+
+/** Columns, panel box and positions that make the panels as large as possible with equal x and y scales. */
+export function panelLayout(n: number, xSpan: number, ySpan: number, size: ChartSize) {
+  const fx = xSpan / Math.max(xSpan, ySpan) || 1
+  const fy = ySpan / Math.max(xSpan, ySpan) || 1
+  let best = { cols: 1, s: 0 }
+  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+    const rows = Math.ceil(n / cols)
+    const s = Math.min(
+      ((size.width - RIGHT) / cols - AXIS_LEFT - GAP) / fx,
+      ((size.height - TOP) / rows - AXIS_BOTTOM - LABEL) / fy
+    )
+    if (s > best.s) best = { cols, s }
+  }
+  const w = Math.max(40, best.s * fx)
+  const h = Math.max(40, best.s * fy)
+  const boxes = Array.from({ length: n }, (_, i) => {
+    const col = i % best.cols
+    const row = Math.floor(i / best.cols)
+    return { left: col * (w + AXIS_LEFT + GAP) + AXIS_LEFT + 8, top: TOP + row * (h + AXIS_BOTTOM + LABEL) + LABEL, width: w, height: h }
+  })
+  return { cols: best.cols, boxes }
+}
+
+/** The option: panels on a grid with equal data aspect, one vertical colour bar per scale on the right. */
+export function buildHeatPanels(
+  panels: readonly HeatPanel[],
+  scales: readonly ColorScale[],
+  layout: HeatLayout,
+  size: ChartSize = { width: 900, height: 460 }
+): EChartsOption {
   const { x, y, theme } = layout
-  const n = Math.max(1, panels.length)
   const dx = spacing(x)
   const dy = spacing(y)
   const nx = x.length
-  const width = 100 / n
-  const grid = panels.map((_, i) => ({ left: `${i * width + 5}%`, width: `${width - 8}%`, top: 64, bottom: 92 }))
+  const xLo = x[0] - dx / 2
+  const xHi = x[nx - 1] + dx / 2
+  const yLo = y[0] - dy / 2
+  const yHi = y[y.length - 1] + dy / 2
+  const { boxes } = panelLayout(panels.length, xHi - xLo, yHi - yLo, size)
   const axis = (name: string, lo: number, hi: number, i: number) => ({
     type: 'value' as const,
     gridIndex: i,
@@ -90,12 +133,12 @@ export function buildHeatPanels(panels: readonly HeatPanel[], scales: readonly C
     nameTextStyle: { color: theme.text },
     min: lo,
     max: hi,
-    axisLabel: { color: theme.muted, formatter: (v: number) => fmt(v) },
+    axisLabel: { color: theme.muted, formatter: (v: number) => fmt(v), hideOverlap: true },
     axisLine: { lineStyle: { color: theme.muted } },
     splitLine: { show: false }
   })
-  const xAxis = panels.map((_, i) => axis(layout.xName, x[0] - dx / 2, x[nx - 1] + dx / 2, i))
-  const yAxis = panels.map((_, i) => axis(layout.yName, y[0] - dy / 2, y[y.length - 1] + dy / 2, i))
+  const xAxis = panels.map((_, i) => axis(layout.xName, xLo, xHi, i))
+  const yAxis = panels.map((_, i) => ({ ...axis(layout.yName, yLo, yHi, i), nameGap: 32 }))
   const series: Record<string, unknown>[] = []
   const heatIndex: Record<string, number[]> = {}
   panels.forEach((p, i) => {
@@ -119,38 +162,40 @@ export function buildHeatPanels(panels: readonly HeatPanel[], scales: readonly C
     }
     if (p.tracks?.length) pushTracks(series, p, i, layout)
   })
-  const visualMap = scales.map((s) => {
-    const first = panels.findIndex((p) => p.scale === s.id)
-    return {
-      type: 'continuous' as const,
-      id: s.id,
-      seriesIndex: heatIndex[s.id] ?? [],
-      dimension: 2,
-      min: s.min,
-      max: s.max,
-      calculable: false,
-      orient: 'horizontal' as const,
-      left: `${Math.max(0, first) * width + 5}%`,
-      bottom: 14,
-      itemWidth: 12,
-      itemHeight: 160,
-      text: [fmt(s.max), `${s.label}  ${fmt(s.min)}`],
-      textStyle: { color: theme.text },
-      inRange: { color: sampleColormap(s.colormap, 32) },
-      precision: 3
-    }
-  })
+  const barTop = TOP + 16
+  const barSlot = (size.height - barTop - 10) / Math.max(1, scales.length)
+  const barHeight = Math.max(40, Math.min(220, barSlot - 84))
+  const barLeft = size.width - RIGHT + 22
+  const visualMap = scales.map((s, k) => ({
+    type: 'continuous' as const,
+    id: s.id,
+    seriesIndex: heatIndex[s.id] ?? [],
+    dimension: 2,
+    min: s.min,
+    max: s.max,
+    calculable: false,
+    orient: 'vertical' as const,
+    left: barLeft,
+    top: barTop + k * barSlot + 40,
+    itemWidth: 14,
+    itemHeight: barHeight,
+    text: [fmt(s.max), fmt(s.min)],
+    textGap: 6,
+    textStyle: { color: theme.text },
+    inRange: { color: sampleColormap(s.colormap, 32) }
+  }))
   const hasTracks = panels.some((p) => p.tracks?.length)
   return {
     backgroundColor: theme.background,
     animation: false,
     title: [
       titleBlock(layout.title, theme, layout.subtitle) as object,
-      ...panels.map((p, i) => ({ text: p.label, left: `${i * width + 5}%`, top: 44, textStyle: { color: theme.text, fontSize: 12 } }))
+      ...panels.map((p, i) => ({ text: p.label, left: boxes[i].left, top: boxes[i].top - LABEL, textStyle: { color: theme.text, fontSize: 12, width: boxes[i].width + 30, overflow: 'truncate' } })),
+      ...scales.map((s, k) => ({ text: s.label, left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', width: RIGHT - 12, overflow: 'break' } }))
     ],
-    legend: hasTracks ? { data: ['tracer path', 'start', 'end'], top: 6, right: 12, textStyle: { color: theme.text } } : undefined,
+    legend: hasTracks ? { data: ['tracer path', 'start', 'end'], top: 30, right: 12, textStyle: { color: theme.text } } : undefined,
     tooltip: { trigger: 'item' },
-    grid,
+    grid: boxes,
     xAxis,
     yAxis,
     visualMap,

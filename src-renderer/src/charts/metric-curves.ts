@@ -61,8 +61,8 @@ export function buildMetricCurves(
   // first panel starts under the title and legend; the others share the remaining height equally
   const grids = groups.map((_, i) =>
     n === 1
-      ? { left: 72, right: 24, top: 52, bottom: 48 }
-      : { left: 72, right: 24, top: i === 0 ? 52 : `${(i * 100) / n + 5}%`, height: `${100 / n - 14}%` }
+      ? { left: 72, right: 24, top: 84, bottom: 48 }
+      : { left: 72, right: 24, top: i === 0 ? 84 : `${(i * 100) / n + 7}%`, height: `${100 / n - 17}%` }
   )
   const xAxis = groups.map((_, i) => ({
     ...valueAxis(i === n - 1 ? opts.unit : '', theme, { scale: false, nameGap: 26 }),
@@ -88,9 +88,10 @@ export function buildMetricCurves(
     color: theme.palette,
     animation: false,
     title: title(opts.title, theme),
-    legend: legend(theme, { top: 4, left: 220, right: 12 }),
+    // plain legend wraps onto more lines instead of hiding keys behind paging
+    legend: legend(theme, { type: 'plain', top: 30, left: 12, right: 12 }),
     tooltip: { trigger: 'axis' },
-    grid: grids.length ? grids : [{ left: 72, right: 24, top: 52, bottom: 48 }],
+    grid: grids.length ? grids : [{ left: 72, right: 24, top: 84, bottom: 48 }],
     xAxis: xAxis.length ? xAxis : [valueAxis(opts.unit, theme)],
     yAxis: yAxis.length ? yAxis : [valueAxis('value', theme)],
     series

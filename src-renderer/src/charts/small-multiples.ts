@@ -3,7 +3,7 @@ import type { FieldView } from '@shared/views'
 import type { ChartTheme, EChartsOption } from './common'
 import { fmt } from './common'
 import { frameScalar } from './field-data'
-import type { HeatPanel } from './heat-panels'
+import type { ChartSize, HeatPanel } from './heat-panels'
 import { buildHeatPanels } from './heat-panels'
 
 export interface VariantField {
@@ -12,7 +12,12 @@ export interface VariantField {
 }
 
 /** Truth first, then every variant that has a reconstruction; the colour scale spans all panels. */
-export function buildSmallMultiples(variants: readonly VariantField[], frame: number, theme: ChartTheme): EChartsOption | null {
+export function buildSmallMultiples(
+  variants: readonly VariantField[],
+  frame: number,
+  theme: ChartTheme,
+  size?: ChartSize
+): EChartsOption | null {
   const base = variants[0]?.view
   if (!base) return null
   const f = Math.min(Math.max(0, frame), base.times.length - 1)
@@ -32,5 +37,5 @@ export function buildSmallMultiples(variants: readonly VariantField[], frame: nu
     yName: `y (${base.units.length})`,
     valueUnit: base.units.velocity,
     theme
-  })
+  }, size)
 }

@@ -35,7 +35,7 @@ export function buildTrackPreview(
     backgroundColor: theme.background,
     color: [theme.palette[0]],
     animation: false,
-    title: title(`Tracer paths: ${preview.source}`, theme, `${preview.tracks.length} tracks (showing ${tracks.length})`),
+    title: title('Tracer paths', theme, `${preview.source}: ${preview.tracks.length} tracks (showing ${tracks.length})`),
     legend: legend(theme, { data: ['tracer path', 'start', 'end'] }),
     tooltip: { trigger: 'item' },
     grid: { left: 72, right: 24, top: 64, bottom: 48 },

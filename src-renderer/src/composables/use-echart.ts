@@ -1,12 +1,18 @@
 /** Binds an ECharts instance to an element: init, option updates, resize with the element, dispose on unmount. */
-import { onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vue'
+import { computed, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue'
 import type { EChartsOption } from '@renderer/charts/common'
+import type { ChartSize } from '@renderer/charts/heat-panels'
 import { describeSeries, echarts } from '@renderer/charts/echarts-setup'
 
-/** Returns `el` to bind with `ref="el"` in the template, and the chart instance. */
-export function useEChart(option: Ref<EChartsOption | null>) {
+/**
+ * @param source builds the option for the element's current pixel size (re-run when either changes).
+ * Returns `el` to bind with `ref="el"` in the template, the chart instance and the current option.
+ */
+export function useEChart(source: (size: ChartSize) => EChartsOption | null) {
   const el = ref<HTMLElement | null>(null)
   const chart = shallowRef<echarts.ECharts | null>(null)
+  const size = ref<ChartSize>({ width: 900, height: 460 })
+  const option = computed(() => source(size.value))
   let observer: ResizeObserver | null = null
 
   function apply(opt: EChartsOption | null): void {
@@ -22,19 +28,28 @@ export function useEChart(option: Ref<EChartsOption | null>) {
     node.dataset.series = JSON.stringify(describeSeries(opt))
   }
 
+  function measure(): void {
+    const node = el.value
+    // hidden views report 0 × 0: keep the last real size
+    if (!node || node.clientWidth === 0 || node.clientHeight === 0) return
+    if (node.clientWidth !== size.value.width || node.clientHeight !== size.value.height) {
+      size.value = { width: node.clientWidth, height: node.clientHeight }
+    }
+    chart.value?.resize()
+  }
+
   onMounted(() => {
     if (!el.value) return
     chart.value = echarts.init(el.value, null, { renderer: 'canvas' })
+    measure()
     apply(option.value)
     if (typeof ResizeObserver !== 'undefined') {
-      // plots follow the window and the panel sizes; hidden views report 0 and are skipped
-      observer = new ResizeObserver(() => {
-        if (el.value && el.value.clientWidth > 0) chart.value?.resize()
-      })
+      observer = new ResizeObserver(measure)
       observer.observe(el.value)
     }
   })
 
+  // the option changes with data, settings or size; apply each new one
   watch(option, (opt) => apply(opt))
 
   onBeforeUnmount(() => {
@@ -48,5 +63,5 @@ export function useEChart(option: Ref<EChartsOption | null>) {
     return chart.value?.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background }) ?? null
   }
 
-  return { el, chart, toPng }
+  return { el, chart, option, toPng }
 }
