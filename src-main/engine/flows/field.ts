@@ -54,12 +54,24 @@ function fourierField(ds: PairedDataset, params: Float64Array): FlowField {
   const omega = ds.flowConstants.omega
   if (!omega || omega.length * 2 !== ds.paramDim) throw new Error('Fourier data set without matching "omega" flow constants')
   const kernel = createFourierKernel(modesPerSideOf(omega.length))
-  const cr = new Float64Array(omega.length), ci = new Float64Array(omega.length)
-  let lastT = NaN
+  const K = omega.length
+  // two cached time levels: an RK4 step asks for t, t+h/2 (twice), t+h, and the next step starts at t+h again
+  const slots = [
+    { t: NaN, cr: new Float64Array(K), ci: new Float64Array(K) },
+    { t: NaN, cr: new Float64Array(K), ci: new Float64Array(K) }
+  ]
+  let older = 0
+  let cr = slots[0].cr, ci = slots[0].ci
   const at = (t: number): void => {
-    if (t === lastT) return
-    rotateCoefficients(params, omega, t, cr, ci)
-    lastT = t
+    let slot = slots[0].t === t ? slots[0] : slots[1].t === t ? slots[1] : undefined
+    if (!slot) {
+      slot = slots[older]
+      rotateCoefficients(params, omega, t, slot.cr, slot.ci)
+      slot.t = t
+    }
+    older = slot === slots[0] ? 1 : 0
+    cr = slot.cr
+    ci = slot.ci
   }
   return {
     velocity(x, y, t, out) {
