@@ -35,7 +35,7 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
     lambdaV: num(values, 'lambda-v', 'real'),
     warmupFraction: num(values, 'warmup', 'real'),
     patience: num(values, 'patience', 'int'),
-    parallel: values['single-thread'] ? false : undefined
+    parallel: values['single-thread'] ? 'off' : undefined
   }
   const parsed = TrainConfig.safeParse(input)
   if (!parsed.success) {

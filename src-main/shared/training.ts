@@ -42,8 +42,8 @@ export const TrainConfig = z.object({
   /** Sequence encoder: number of time tokens and model width. */
   tokens: z.number().int().min(1).max(256).default(25),
   modelWidth: z.number().int().min(8).max(512).default(64),
-  /** Train each encoder in its own worker thread (both cores); off = one thread. */
-  parallel: z.boolean().default(true)
+  /** Train each encoder in its own worker thread (both cores): auto = when the run has ≥ 200 steps (worker start-up costs seconds). */
+  parallel: z.enum(['auto', 'on', 'off']).default('auto')
 })
 export type TrainConfig = z.infer<typeof TrainConfig>
 export type TrainConfigInput = z.input<typeof TrainConfig>

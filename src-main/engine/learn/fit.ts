@@ -11,6 +11,7 @@ import { contrastiveLoss, gaussianKernel } from './losses'
 import { recallAt1 } from './metrics'
 import { shuffled } from './random'
 import { learningRateAt } from './schedule'
+import type { OptimizerState } from './parallel-protocol'
 import { clampTemperature, logitMatrix, logitsJs, temperatureOf } from './similarity'
 
 /** Inputs of both modalities (row-major, already normalised) and the train/validation indices. */
@@ -41,7 +42,25 @@ export interface FitHooks {
   startEpoch?: number
   history?: EpochRecord[]
   optimizer?: tf.AdamOptimizer
-  onEpochEnd?(epoch: number, history: EpochRecord[], optimizer: tf.AdamOptimizer): Promise<void>
+  /** Resume for the parallel path: Adam state per worker side. */
+  optimizerStates?: Record<string, OptimizerState>
+  /** After each epoch (checkpoints): optimiser state keyed "all" (one thread) or "u"/"v" (parallel). */
+  onEpochEnd?(epoch: number, history: EpochRecord[], optimizer: Record<string, OptimizerState>): Promise<void>
+  /** Wall-clock milliseconds of every optimiser step (benchmarks). */
+  onStep?(ms: number): void
+}
+
+/** Adam state as plain arrays (tfjs getWeights order). */
+export async function optimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
+  const w = await optimizer.getWeights()
+  return { names: w.map((x) => x.name), values: w.map((x) => x.tensor.dataSync().slice() as Float32Array), shapes: w.map((x) => x.tensor.shape) }
+}
+
+/** An Adam optimiser restored from a saved state. */
+export async function restoreAdam(learningRate: number, state: OptimizerState): Promise<tf.AdamOptimizer> {
+  const optimizer = tf.train.adam(learningRate)
+  await optimizer.setWeights(state.names.map((name, i) => ({ name, tensor: tf.tensor(state.values[i], state.shapes[i]) })))
+  return optimizer
 }
 
 /** Copy rows idx[from .. from+count) of a row-major matrix. */
@@ -73,18 +92,30 @@ export function embedRows(enc: Encoder, x: Float32Array, dim: number, idx: Array
 
 /** Validation loss (mean over full batches) and R@1 both ways on the first ≤ 1000 validation pairs. */
 export function validate(net: PairNet, data: PairData, s: FitSettings): { loss: number; r1TrajToPot: number; r1PotToTraj: number } {
+  if (data.validation.length < 3) return { loss: NaN, r1TrajToPot: NaN, r1PotToTraj: NaN }
+  const zu = embedRows(net.encU, data.u, data.du, data.validation)
+  const zv = embedRows(net.encV, data.v, data.dv, data.validation)
+  return validateEmbeddings(zu, zv, data, s, net.logScale)
+}
+
+/** The same from validation embeddings (rows in `data.validation` order) computed elsewhere, e.g. in workers. */
+export function validateEmbeddings(zu: Float32Array, zv: Float32Array, data: PairData, s: FitSettings, logScale: tf.Variable): { loss: number; r1TrajToPot: number; r1PotToTraj: number } {
   const idx = data.validation
   if (idx.length < 3) return { loss: NaN, r1TrajToPot: NaN, r1PotToTraj: NaN }
+  const dim = zu.length / idx.length
   const B = Math.min(s.batch, idx.length)
   let total = 0
   let count = 0
   for (let from = 0; from + B <= idx.length; from += B, count++)
-    total += tf.tidy(() => batchLoss(net, tf.tensor2d(gatherRows(data.u, data.du, idx, from, B), [B, data.du]), tf.tensor2d(gatherRows(data.v, data.dv, idx, from, B), [B, data.dv]), s).dataSync()[0])
+    total += tf.tidy(() => {
+      const S = logitMatrix(tf.tensor2d(zu.subarray(from * dim, (from + B) * dim), [B, dim]), tf.tensor2d(zv.subarray(from * dim, (from + B) * dim), [B, dim]), s.metric, logScale)
+      const kernels = s.loss === 'mmd'
+        ? ([gaussianKernel(tf.tensor2d(gatherRows(data.u, data.du, idx, from, B), [B, data.du])), gaussianKernel(tf.tensor2d(gatherRows(data.v, data.dv, idx, from, B), [B, data.dv]))] as [tf.Tensor2D, tf.Tensor2D])
+        : undefined
+      return contrastiveLoss(S, s.loss, s.weights, kernels).dataSync()[0]
+    })
   const n = Math.min(1000, idx.length)
-  const head = idx.subarray(0, n)
-  const zu = embedRows(net.encU, data.u, data.du, head)
-  const zv = embedRows(net.encV, data.v, data.dv, head)
-  const r1 = recallAt1(logitsJs(zu, n, zv, n, zu.length / n, s.metric, temperatureOf(net.logScale)), n)
+  const r1 = recallAt1(logitsJs(zu.subarray(0, n * dim), n, zv.subarray(0, n * dim), n, dim, s.metric, temperatureOf(logScale)), n)
   return { loss: total / count, r1TrajToPot: r1.trajToPot, r1PotToTraj: r1.potToTraj }
 }
 
@@ -120,6 +151,7 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
     let sum = 0
     for (let b = 0; b < perEpoch; b++, step++) {
       throwIfCancelled(ctx.signal)
+      const t0 = performance.now()
       setRate(learningRateAt(step, total, s.learningRate, warmup))
       const xu = tf.tensor2d(gatherRows(data.u, data.du, order, b * B, B), [B, data.du])
       const xv = tf.tensor2d(gatherRows(data.v, data.dv, order, b * B, B), [B, data.dv])
@@ -129,6 +161,7 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
       lastLoss = (await loss.data())[0]
       loss.dispose()
       sum += lastLoss
+      hooks.onStep?.(performance.now() - t0)
       if ((step + 1) % every === 0 || step + 1 === total) {
         const last = history[history.length - 1]
         const secs = (Date.now() - started) / 1000
@@ -147,7 +180,7 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
     ctx.log(`epoch ${epoch + 1}/${s.epochs}: loss ${(sum / perEpoch).toFixed(4)}, validation ${val.loss.toFixed(4)}, R@1 ${val.r1TrajToPot.toFixed(3)}/${val.r1PotToTraj.toFixed(3)}`)
     if (Number.isFinite(val.loss) && val.loss < best) ((best = val.loss), (bestWeights = snapshot(trainable)), (sinceBest = 0))
     else sinceBest++
-    await hooks.onEpochEnd?.(epoch, history, optimizer)
+    if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, { all: await optimizerState(optimizer) })
     if (s.patience > 0 && sinceBest >= s.patience) {
       ctx.log(`early stop after epoch ${epoch + 1}: no better validation loss for ${s.patience} epochs`)
       break

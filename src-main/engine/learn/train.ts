@@ -14,7 +14,10 @@ import { UserError, type JobContext } from '../jobs/job'
 import { currentBackend, initBackend, tf } from './backend'
 import { buildEncoder, type EncoderSpec } from './encoders'
 import { fitStandardizer, splitIndices, standardize, trajectoryFeatures } from './features'
-import { fit, type EpochRecord, type FitHooks, type FitSettings, type PairData, type PairNet } from './fit'
+import { fit, restoreAdam, type EpochRecord, type FitHooks, type FitSettings, type PairData, type PairNet } from './fit'
+import { fitParallel } from './parallel'
+import type { OptimizerState } from './parallel-protocol'
+import type { Prepared } from './train-types'
 import { lossWeights } from './losses'
 import { TrainedModel, type ModelMeta } from './model'
 import { assignWeights, dataShapeOf, namedWeights, readWeights, saveModel, writeWeights } from './model-io'
@@ -23,8 +26,7 @@ import { defaultTokenLayout, tokenDim, type TokenLayout } from './tokens'
 
 export interface TrainResult extends ModelSummary { finalLoss: number; steps: number; history: EpochRecord[]; backend: string }
 
-/** Everything needed to train: normalised inputs, the untrained pair and the metadata skeleton. */
-export interface Prepared { data: PairData; net: PairNet; settings: FitSettings; meta: ModelMeta }
+export type { Prepared }
 
 /** Build inputs, encoders and settings for `ds` under `config` (no training yet). */
 export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, datasetName = 'in-memory'): Prepared {
@@ -67,37 +69,51 @@ export async function trainOnDataset(ds: PairedDataset, config: TrainConfigInput
   ctx.log(`backend: ${backend.name} (${backend.reason})`)
   const p = prepareTraining(ds, config, hooks.datasetName)
   const resumed = hooks.restore ? await hooks.restore(p) : {}
-  const result = await fit(p.net, p.data, p.settings, ctx, { ...hooks, ...resumed })
+  const steps = Math.floor(p.data.train.length / Math.min(p.settings.batch, p.data.train.length)) * p.settings.epochs
+  const mode = p.meta.config.parallel
+  const parallel = (mode === 'on' || (mode === 'auto' && steps >= 200)) && p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0
+  if (parallel) ctx.log('training the two encoders in parallel worker threads (one per encoder)')
+  const result = parallel ? await fitParallel(p, ctx, { ...hooks, ...resumed }) : await fit(p.net, p.data, p.settings, ctx, { ...hooks, ...resumed })
   const meta: ModelMeta = { ...p.meta, temperature: temperatureOf(p.net.logScale), history: result.history }
   p.net.logScale.dispose()
   return { model: new TrainedModel(meta, p.net.encU, p.net.encV, saveModel), ...result }
 }
 
 const STATE_FILE = 'checkpoint.json'
-interface CheckpointState { epoch: number; history: EpochRecord[]; optimizerNames: string[] }
+interface CheckpointState { epoch: number; history: EpochRecord[]; optimizers: Record<string, { names: string[] }> }
 
-/** Write model weights, temperature and Adam state after an epoch (atomically, replacing the last one). */
-async function writeCheckpoint(dir: string, p: Prepared, epoch: number, history: EpochRecord[], optimizer: tf.AdamOptimizer): Promise<void> {
-  const opt = await optimizer.getWeights()
+/** Write model weights, temperature and Adam state(s) after an epoch (atomically, replacing the last one). */
+async function writeCheckpoint(dir: string, p: Prepared, epoch: number, history: EpochRecord[], optimizers: Record<string, OptimizerState>): Promise<void> {
   const named: tf.NamedTensorMap = { ...namedWeights(p.net.encU, p.net.encV), logScale: p.net.logScale }
-  opt.forEach((w, i) => (named[`opt/${String(i).padStart(4, '0')}`] = w.tensor))
-  const state: CheckpointState = { epoch, history, optimizerNames: opt.map((w) => w.name) }
-  await writeAtomically(dir, async (tmp) => {
-    await mkdir(tmp, { recursive: true })
-    await writeWeights(tmp, named)
-    await writeFile(join(tmp, STATE_FILE), JSON.stringify(state))
-  })
+  const kept: tf.Tensor[] = []
+  for (const [key, st] of Object.entries(optimizers))
+    st.values.forEach((x, i) => kept.push((named[`opt-${key}/${String(i).padStart(4, '0')}`] = tf.tensor(x, st.shapes[i]))))
+  const state: CheckpointState = { epoch, history, optimizers: Object.fromEntries(Object.entries(optimizers).map(([k, st]) => [k, { names: st.names }])) }
+  try {
+    await writeAtomically(dir, async (tmp) => {
+      await mkdir(tmp, { recursive: true })
+      await writeWeights(tmp, named)
+      await writeFile(join(tmp, STATE_FILE), JSON.stringify(state))
+    })
+  } finally {
+    tf.dispose(kept)
+  }
 }
 
-/** Restore weights and optimiser state from a checkpoint folder into freshly prepared encoders. */
+/** Restore weights and optimiser state(s) from a checkpoint folder into freshly prepared encoders. */
 async function readCheckpoint(dir: string, p: Prepared): Promise<FitHooks> {
   const state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as CheckpointState
   const named = await readWeights(dir)
   assignWeights(p.net.encU, p.net.encV, named, dir)
   p.net.logScale.assign(tf.reshape(named.logScale, []))
-  const optimizer = tf.train.adam(p.settings.learningRate)
-  await optimizer.setWeights(state.optimizerNames.map((name, i) => ({ name, tensor: named[`opt/${String(i).padStart(4, '0')}`] })))
-  return { startEpoch: state.epoch + 1, history: state.history, optimizer }
+  const optimizerStates: Record<string, OptimizerState> = {}
+  for (const [key, { names }] of Object.entries(state.optimizers)) {
+    const ts = names.map((_, i) => named[`opt-${key}/${String(i).padStart(4, '0')}`])
+    optimizerStates[key] = { names, values: ts.map((t) => t.dataSync().slice() as Float32Array), shapes: ts.map((t) => t.shape) }
+  }
+  tf.dispose(Object.values(named))
+  const optimizer = optimizerStates.all ? await restoreAdam(p.settings.learningRate, optimizerStates.all) : undefined
+  return { startEpoch: state.epoch + 1, history: state.history, optimizerStates, ...(optimizer ? { optimizer } : {}) }
 }
 
 /** Read a data set file, train (with checkpoints next to the output), save the model folder. */
@@ -115,8 +131,8 @@ export async function runTraining(req: { datasetPath: string; outDir: string; co
       ctx.log(`resuming from ${checkpoint} after epoch ${hooks.startEpoch}`)
       return hooks
     },
-    onEpochEnd: async (epoch, hist, optimizer) => {
-      if (prepared) await writeCheckpoint(checkpoint, prepared, epoch, hist, optimizer)
+    onEpochEnd: async (epoch, hist, optimizers) => {
+      if (prepared) await writeCheckpoint(checkpoint, prepared, epoch, hist, optimizers)
     }
   })
   await model.save(req.outDir, { dataset: req.datasetPath })

@@ -17,7 +17,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const small = { dim: 8, widths: [32], batch: 32, learningRate: 3e-3, warmupFraction: 0.1, parallel: false, patience: 0 }
+const small = { dim: 8, widths: [32], batch: 32, learningRate: 3e-3, warmupFraction: 0.1, parallel: 'off' as const, patience: 0 }
 
 describe('trainOnDataset', () => {
   const ds = syntheticDataset({ pairs: 400 })
@@ -100,5 +100,25 @@ describe('model folders and runTraining', () => {
     const b = await loadModel(join(dir, 'part'))
     expect(b.encodeTrajectories(ds.trajectories, 5)).toEqual(a.encodeTrajectories(ds.trajectories, 5))
     await expect(runTraining({ datasetPath: path, outDir: join(dir, 'none'), config, resume: true }, silentContext())).rejects.toThrow(`nothing to resume: no checkpoint at ${join(dir, 'none')}.checkpoint; start the training without --resume`)
+  })
+})
+
+describe('encoder-parallel training (one worker thread per encoder)', () => {
+  it('gives bit-identical weights and history to the one-thread loop', async () => {
+    const ds = syntheticDataset({ pairs: 300 })
+    const config = { ...small, epochs: 2, loss: 'cond' as const }
+    const a = await trainOnDataset(ds, config, silentContext())
+    const b = await trainOnDataset(ds, { ...config, parallel: 'on' as const }, silentContext())
+    expect(b.history).toEqual(a.history)
+    expect(b.model.encodeTrajectories(ds.trajectories, 4)).toEqual(a.model.encodeTrajectories(ds.trajectories, 4))
+    expect(b.model.encodePotentials(ds.params, 4)).toEqual(a.model.encodePotentials(ds.params, 4))
+    a.model.dispose()
+    b.model.dispose()
+  })
+  it('cancels', async () => {
+    const ds = syntheticDataset({ pairs: 300 })
+    const c = new AbortController()
+    const ctx = { ...silentContext(c.signal), progress: () => c.abort() }
+    await expect(trainOnDataset(ds, { ...small, epochs: 5, parallel: 'on' as const }, ctx)).rejects.toBeInstanceOf(CancelledError)
   })
 })

@@ -1,0 +1,89 @@
+/**
+ * One side of encoder-parallel training (runs in its own worker thread): forwards its encoder, swaps
+ * the B×ℓ embeddings with the other side through shared memory, computes the (cheap) loss on both,
+ * and back-propagates and updates only its own encoder. Both sides update identical temperature copies.
+ */
+import { tf, initBackend } from './backend'
+import { buildEncoder } from './encoders'
+import { embedRows, gatherRows, optimizerState, restoreAdam } from './fit'
+import { contrastiveLoss, gaussianKernel } from './losses'
+import type { EncoderWorkerInit, OrchestratorMessage, WorkerMessage } from './parallel-protocol'
+import { SEQ_U, SEQ_V, STOP } from './parallel-protocol'
+import { shuffled } from './random'
+import { learningRateAt } from './schedule'
+import { clampTemperature, logitMatrix, temperatureOf } from './similarity'
+
+class Stopped extends Error {}
+
+/** Run the whole training for one side; `post` sends to the orchestrator, `next` awaits its reply. */
+export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void, next: () => Promise<OrchestratorMessage>): Promise<void> {
+  await initBackend(init.backend)
+  const s = init.settings
+  const own = init.side === 'u' ? { x: init.u, d: init.du } : { x: init.v, d: init.dv }
+  const enc = buildEncoder(init.spec, init.seed)
+  if (init.weights) enc.variables.forEach((v, i) => v.assign(tf.tensor(init.weights![i], v.shape)))
+  const logScale = tf.variable(tf.scalar(init.logScale), s.learnTemperature)
+  const trainable = [...enc.variables, ...(s.learnTemperature ? [logScale] : [])]
+  const optimizer = init.optimizer ? await restoreAdam(s.learningRate, init.optimizer) : tf.train.adam(s.learningRate)
+  const n = init.train.length
+  const B = Math.min(s.batch, n)
+  const perEpoch = Math.floor(n / B)
+  const total = perEpoch * s.epochs
+  const warmup = Math.round(s.warmupFraction * total)
+  const ell = init.spec.outputDim
+  const me = init.side === 'u' ? SEQ_U : SEQ_V
+  const other = init.side === 'u' ? SEQ_V : SEQ_U
+  const c = init.control
+  const slot = (side: number, step: number) => (side * 2 + (step % 2)) * B * ell
+
+  /** Publish my embeddings for `step`, wait for the other side's, return them. */
+  const swap = (z: Float32Array, step: number): Float32Array => {
+    init.exchange.set(z, slot(me, step))
+    Atomics.store(c, me, step + 1)
+    Atomics.notify(c, me)
+    for (let seen = Atomics.load(c, other); seen < step + 1; seen = Atomics.load(c, other)) {
+      if (Atomics.load(c, STOP)) throw new Stopped()
+      Atomics.wait(c, other, seen, 50)
+    }
+    return init.exchange.slice(slot(other, step), slot(other, step) + B * ell)
+  }
+
+  let step = init.startEpoch * perEpoch
+  try {
+    for (let epoch = init.startEpoch; epoch < s.epochs; epoch++) {
+      const order = shuffled(init.train, s.seed * 1000003 + epoch)
+      let sum = 0
+      for (let b = 0; b < perEpoch; b++, step++) {
+        if (Atomics.load(c, STOP)) throw new Stopped()
+        const t0 = performance.now()
+        ;(optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, total, s.learningRate, warmup)
+        const x = tf.tensor2d(gatherRows(own.x, own.d, order, b * B, B), [B, own.d])
+        const kernels = s.loss === 'mmd'
+          ? ([gaussianKernel(tf.tensor2d(gatherRows(init.u, init.du, order, b * B, B), [B, init.du])), gaussianKernel(tf.tensor2d(gatherRows(init.v, init.dv, order, b * B, B), [B, init.dv]))] as [tf.Tensor2D, tf.Tensor2D])
+          : undefined
+        const loss = optimizer.minimize(() => {
+          const z = enc.apply(x)
+          const zo = tf.tensor2d(swap(z.dataSync() as Float32Array, step), [B, ell])
+          const S = init.side === 'u' ? logitMatrix(z, zo, s.metric, logScale) : logitMatrix(zo, z, s.metric, logScale)
+          return contrastiveLoss(S, s.loss, s.weights, kernels)
+        }, true, trainable) as tf.Scalar
+        tf.dispose([x, ...(kernels ?? [])])
+        if (s.learnTemperature) clampTemperature(logScale)
+        const value = loss.dataSync()[0]
+        loss.dispose()
+        sum += value
+        if (init.side === 'u') post({ type: 'step', step: step + 1, loss: value, temperature: temperatureOf(logScale), ms: performance.now() - t0 })
+      }
+      const state = await optimizerState(optimizer)
+      post({
+        type: 'epoch', epoch, trainLoss: sum / perEpoch, embeddings: embedRows(enc, own.x, own.d, init.validation),
+        weights: enc.variables.map((v) => v.dataSync().slice() as Float32Array), logScale: logScale.dataSync()[0], optimizer: state
+      })
+      if ((await next()).type === 'stop') break
+    }
+    post({ type: 'done' })
+  } catch (err) {
+    if (err instanceof Stopped) post({ type: 'cancelled' })
+    else throw err
+  }
+}

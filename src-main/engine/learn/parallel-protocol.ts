@@ -1,0 +1,44 @@
+/** Messages and shared memory layout between the parallel-training orchestrator and its two encoder workers. */
+import type { BackendName } from '../../shared/training'
+import type { EncoderSpec } from './encoders'
+import type { FitSettings } from './fit'
+
+/** control[SEQ_U], control[SEQ_V]: last step whose embeddings each side published; control[STOP] = 1 cancels. */
+export const SEQ_U = 0
+export const SEQ_V = 1
+export const STOP = 2
+
+/** Adam state of one worker: values in tfjs getWeights order (iterations, first moments, second moments). */
+export interface OptimizerState { names: string[]; values: Float32Array[]; shapes: number[][] }
+
+export interface EncoderWorkerInit {
+  side: 'u' | 'v'
+  backend: BackendName
+  spec: EncoderSpec
+  seed: number
+  /** Normalised inputs of both sides (SharedArrayBuffer-backed; both are needed for the mmd kernels). */
+  u: Float32Array
+  du: number
+  v: Float32Array
+  dv: number
+  train: Int32Array
+  validation: Int32Array
+  settings: FitSettings
+  logScale: number
+  control: Int32Array
+  /** [side u parity 0, side u parity 1, side v parity 0, side v parity 1] × B × ℓ floats. */
+  exchange: Float32Array
+  startEpoch: number
+  /** Resume: initial weights in the encoder's variable order, and the Adam state. */
+  weights?: Float32Array[]
+  optimizer?: OptimizerState
+}
+
+export type WorkerMessage =
+  | { type: 'step'; step: number; loss: number; temperature: number; ms: number }
+  | { type: 'epoch'; epoch: number; trainLoss: number; embeddings: Float32Array; weights: Float32Array[]; logScale: number; optimizer: OptimizerState }
+  | { type: 'cancelled' }
+  | { type: 'done' }
+  | { type: 'error'; message: string }
+
+export type OrchestratorMessage = { type: 'continue' } | { type: 'stop' }
