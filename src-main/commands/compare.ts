@@ -1,6 +1,4 @@
 /** `driftclip compare`: train several loss/metric variants on the same data and seed, evaluate and report. */
-import { runComparison } from '../engine/assimilate/compare'
-import { markdownTable } from '../engine/assimilate/comparison-files'
 import { UserError } from '../engine/jobs/job'
 import { LossKind, MetricKind, TrainConfig } from '../shared/training'
 import { intOption, stringOption } from './evaluate'
@@ -45,6 +43,9 @@ export const compareCommand: CliCommand = {
     dim: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, 'max-test': { type: 'string' }, out: { type: 'string' }
   },
   async run(values, _positionals, io) {
+    // engines load on use, so `driftclip --help` and other commands start fast
+    const { runComparison } = await import('../engine/assimilate/compare')
+    const { markdownTable } = await import('../engine/assimilate/comparison-files')
     const result = await runComparison(
       {
         datasetPath: stringOption(values, 'data', 'compare'),

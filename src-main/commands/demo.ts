@@ -1,7 +1,5 @@
 /** `driftclip demo`: simulate, train the main loss variants, evaluate, report and export — one command. */
 import { resolve } from 'node:path'
-import { runDemo } from '../engine/assimilate/demo'
-import { markdownTable } from '../engine/assimilate/comparison-files'
 import type { CliCommand } from './types'
 
 export const demoCommand: CliCommand = {
@@ -14,6 +12,9 @@ export const demoCommand: CliCommand = {
   --config FILE  a demo configuration instead of the embedded resources/demo.json`,
   options: { out: { type: 'string' }, quick: { type: 'boolean' }, config: { type: 'string' } },
   async run(values, _positionals, io) {
+    // engines load on use, so `driftclip --help` and other commands start fast
+    const { runDemo } = await import('../engine/assimilate/demo')
+    const { markdownTable } = await import('../engine/assimilate/comparison-files')
     const outDir = resolve(typeof values.out === 'string' ? values.out : 'driftclip-demo')
     const result = await runDemo({ outDir, quick: values.quick === true, ...(typeof values.config === 'string' ? { configPath: values.config } : {}) }, io.context)
     io.print('')

@@ -1,6 +1,4 @@
 /** `driftclip evaluate`: retrieval both directions and the RMSE table with baselines for a trained model. */
-import { runEvaluation } from '../engine/assimilate/evaluate'
-import { markdownTable } from '../engine/assimilate/comparison-files'
 import { UserError } from '../engine/jobs/job'
 import type { CliCommand, OptionValues } from './types'
 
@@ -31,6 +29,9 @@ export const evaluateCommand: CliCommand = {
   --frames N         frames across the time window (default 6)`,
   options: { model: { type: 'string' }, data: { type: 'string' }, 'max-test': { type: 'string' }, grid: { type: 'string' }, frames: { type: 'string' } },
   async run(values, _positionals, io) {
+    // engines load on use, so `driftclip --help` and other commands start fast
+    const { runEvaluation } = await import('../engine/assimilate/evaluate')
+    const { markdownTable } = await import('../engine/assimilate/comparison-files')
     const result = await runEvaluation(
       {
         modelDir: stringOption(values, 'model', 'evaluate'),

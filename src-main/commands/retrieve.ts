@@ -1,5 +1,4 @@
 /** `driftclip retrieve`: reconstruct a velocity field with uncertainty from real drifter tracks. */
-import { runDrifterRetrieval } from '../engine/assimilate/drifter-retrieve'
 import { intOption, stringOption } from './evaluate'
 import type { CliCommand } from './types'
 
@@ -15,6 +14,8 @@ export const retrieveCommand: CliCommand = {
   --frames N       frames over the window (default 25)`,
   options: { model: { type: 'string' }, data: { type: 'string' }, tracks: { type: 'string' }, out: { type: 'string' }, grid: { type: 'string' }, frames: { type: 'string' } },
   async run(values, _positionals, io) {
+    // engines load on use, so `driftclip --help` and other commands start fast
+    const { runDrifterRetrieval } = await import('../engine/assimilate/drifter-retrieve')
     const r = await runDrifterRetrieval(
       {
         modelDir: stringOption(values, 'model', 'retrieve'),
