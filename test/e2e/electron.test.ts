@@ -2,9 +2,10 @@
  * The real desktop app through Playwright's Electron driver. Runs only where an Electron binary and a
  * display exist; elsewhere it is skipped and says why (this CI machine cannot download Electron).
  */
+import { fileURLToPath } from 'node:url'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { _electron as electron } from 'playwright-core'
 import { expect, test } from 'vitest'
 import { findElectron, missingDisplay } from '../../src-main/launch'
@@ -17,7 +18,7 @@ if (why) console.log(`electron e2e skipped: ${why}`)
 test.skipIf(Boolean(why))('the desktop window opens on the shell with the tensor backend shown', async () => {
   const app = await electron.launch({
     executablePath: 'path' in binary ? binary.path : undefined,
-    args: [resolve(__dirname, '../..'), '--no-sandbox'],
+    args: [fileURLToPath(new URL('../..', import.meta.url)), '--no-sandbox'],
     env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'driftclip-home-')) }
   })
   try {

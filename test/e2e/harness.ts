@@ -2,12 +2,13 @@
  * Browser-mode harness for end-to-end tests: starts the built app's server on 127.0.0.1 with a fresh
  * workspace, opens Debian's Chromium with playwright-core, and records every page or console error.
  */
+import { fileURLToPath } from 'node:url'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
-export const ARTIFACTS = resolve(__dirname, '../artifacts')
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 export interface RunningApp {
@@ -26,7 +27,7 @@ const IGNORED = [/GPU stall due to ReadPixels/, /Automatic fallback to software 
 
 export async function startApp(opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<RunningApp> {
   // the built server module (out/main/serve.js) is what `npm run serve` runs
-  const serveModule = resolve(__dirname, '../../out/main/serve.js')
+  const serveModule = fileURLToPath(new URL('../../out/main/serve.js', import.meta.url))
   const { startServer } = (await import(serveModule)) as typeof import('../../src-main/serve')
   const workspace = mkdtempSync(join(tmpdir(), 'driftclip-e2e-'))
   const server = await startServer({ workspace })
