@@ -3,9 +3,10 @@ import type { CliCommand } from './types'
 import { simulateCommand } from './simulate'
 import { importCommand } from './import'
 import { trainCommand } from './train'
+import { gpExperimentCommand } from './gp-experiment'
 import { evaluateCommand } from './evaluate'
 import { retrieveCommand } from './retrieve'
 import { compareCommand } from './compare'
 import { demoCommand } from './demo'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand]

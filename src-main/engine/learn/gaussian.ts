@@ -84,7 +84,7 @@ export function trueConditionalU(C: Matrix, nu: number): { mean: Matrix; cov: Ma
 
 /** n seeded samples of N(0, C) as row-major Float64 (n × dim). */
 export function sampleGaussian(C: Matrix, n: number, seed: number): Float64Array {
-  const L = new CholeskyDecomposition(C).lowerTriangularMatrix
+  const L = new CholeskyDecomposition(C.clone().add(C.transpose()).div(2)).lowerTriangularMatrix // exact symmetry for ml-matrix
   const d = C.rows
   const rand = normalRng(seed)
   const out = new Float64Array(n * d)
