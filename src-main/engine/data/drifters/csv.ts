@@ -1,22 +1,18 @@
 /** CSV drifter tables → DrifterTracks: ERDDAP (units on line 2), .csvp ("name (units)") and plain id,time,lat,lon tables. */
 import Papa from 'papaparse'
 import type { ImportProblem } from '../../../shared/drifters'
+import type { UserError } from '../../jobs/job'
 import { assembleTracks } from './assemble'
 import { COLUMN_EXAMPLES, findColumn, type Field } from './columns'
 import { importError } from './errors'
-import { parseCfTimeUnits, parseDateTime } from './time'
+import { parseCfTimeUnits, parseDateTime, type CfTimeUnits } from './time'
 import type { DrifterTracks } from './types'
 import { velocitiesToMetresPerSecond } from './velocity-units'
 
 const UNIT_TOKEN = /^(utc|gmt|degrees?(_?(north|east|n|e))?|m\/s|cm\/s|m s-1|cm s-1|seconds|s|kelvin|k|degree_celsius|1|count|.+ since .+)$/i
 
-interface Header {
-  names: string[]
-  units: string[]
-}
-
 /** Split ".csvp" headers "latitude (degrees_north)" into name and unit. */
-function readHeader(row: string[]): Header {
+function readHeader(row: string[]): { names: string[]; units: string[] } {
   const names: string[] = []
   const units: string[] = []
   for (const cell of row) {
@@ -27,140 +23,190 @@ function readHeader(row: string[]): Header {
   return { names, units }
 }
 
+/** A number as drifter files write it (Fortran "D" exponents accepted); NaN for empty or "NaN". */
+export function parseNumber(text: string): number {
+  const t = text.trim()
+  if (t === '') return NaN
+  const x = Number(t)
+  if (!Number.isNaN(x)) return x
+  return Number(t.replace(/^([-+]?[\d.]+)[dD]([-+]?\d+)$/, '$1e$2'))
+}
+
+const isBlank = (r: string[]) => r.length === 0 || (r.length === 1 && r[0].trim() === '') || r[0].trim().startsWith('#')
+
 function isUnitsRow(row: string[], latCol: number, lonCol: number): boolean {
   if (Number.isFinite(parseNumber(row[latCol] ?? '')) || Number.isFinite(parseNumber(row[lonCol] ?? ''))) return false
   return row.some((c) => c.trim() !== '' && UNIT_TOKEN.test(c.trim())) && row.every((c) => c.trim() === '' || UNIT_TOKEN.test(c.trim()) || !/\d/.test(c))
 }
 
-/** A number as drifter files write it (Fortran "D" exponents accepted); NaN for empty or "NaN". */
-export function parseNumber(text: string): number {
-  const t = text.trim()
-  if (t === '' || /^nan$/i.test(t)) return NaN
-  const x = Number(t.replace(/^([-+]?[\d.]+)[dD]([-+]?\d+)$/, '$1e$2'))
-  return x
+type Columns = Record<Field, number>
+
+/** Row-by-row state of a CSV read (rows are parsed as they stream, so big files are not held twice). */
+class CsvState {
+  names: string[] = []
+  unitsRow: string[] = []
+  cols: Columns = { id: -1, time: -1, date: -1, lat: -1, lon: -1, ve: -1, vn: -1, qc: -1 }
+  phase: 'header' | 'units' | 'data' = 'header'
+  repeatedHeader = false
+  short: { line: number; count: number } | undefined
+  numericTime: CfTimeUnits | undefined
+  numbersAsSeconds = false
+  readonly ids: string[] = []
+  readonly lines: number[] = []
+  readonly time: number[] = []
+  readonly lat: number[] = []
+  readonly lon: number[] = []
+  readonly ve: number[] = []
+  readonly vn: number[] = []
+  readonly qc: number[] = []
+  readonly units: Record<string, string> = {}
+  readonly problems: ImportProblem[] = []
+
+  constructor(readonly file: string) {}
+
+  row(cells: string[], line: number): void {
+    if (isBlank(cells)) return
+    if (this.phase === 'header') return this.header(cells, line)
+    if (this.phase === 'units') {
+      this.phase = 'data'
+      if (isUnitsRow(cells, this.cols.lat, this.cols.lon)) {
+        this.unitsRow = cells.map((c) => c.trim())
+        this.units.unitsRow = `line ${line} read as units: ${this.unitsRow.join(',')}`
+        this.setTimeUnits()
+        return
+      }
+      this.setTimeUnits()
+    }
+    if (this.repeatedHeader) {
+      this.repeatedHeader = false
+      // A second download pasted below the first: its units must agree with the first.
+      if (isUnitsRow(cells, this.cols.lat, this.cols.lon)) {
+        if (cells.map((c) => c.trim()).join(',') !== this.unitsRow.join(','))
+          throw importError(this.file, `line ${line}`, `mixed units: this units row (${cells.join(',')}) differs from the first (${this.unitsRow.join(',')})`, 'split the file or convert it to one set of units')
+        return
+      }
+    }
+    if ((cells[this.cols.lat] ?? '').trim().toLowerCase() === this.names[this.cols.lat].toLowerCase()) {
+      this.repeatedHeader = true
+      this.problems.push({ severity: 'warning', where: `line ${line}`, message: 'a repeated header was skipped' })
+      return
+    }
+    if (this.short) throw importError(this.file, `line ${this.short.line}`, `${this.short.count} of ${this.names.length} fields`, 'repair or remove this line')
+    if (cells.length < this.names.length) {
+      this.short = { line, count: cells.length }
+      return
+    }
+    this.data(cells, line)
+  }
+
+  private header(cells: string[], line: number): void {
+    const header = readHeader(cells)
+    this.names = header.names
+    this.unitsRow = header.units
+    for (const f of Object.keys(this.cols) as Field[]) this.cols[f] = findColumn(this.names, f)
+    const where = `header (line ${line})`
+    const found = this.names.join(', ')
+    for (const f of ['lat', 'lon'] as const)
+      if (this.cols[f] < 0) throw importError(this.file, where, `no ${f === 'lat' ? 'latitude' : 'longitude'} column (looked for ${COLUMN_EXAMPLES[f]}; found ${found})`, 'name the columns id,time,lat,lon[,ve,vn]')
+    if (this.cols.time < 0 && this.cols.date < 0) throw importError(this.file, where, `no time column (looked for ${COLUMN_EXAMPLES.time}; found ${found})`, 'name the columns id,time,lat,lon[,ve,vn]')
+    this.phase = 'units'
+  }
+
+  private setTimeUnits(): void {
+    const tc = this.cols.time >= 0 ? this.cols.time : this.cols.date
+    const unit = this.unitsRow[tc] ?? ''
+    const cf = parseCfTimeUnits(unit)
+    this.numericTime = cf ?? (this.names[tc].toLowerCase() === 'juld' ? parseCfTimeUnits('days since 1950-01-01') : undefined)
+    if (this.numericTime) this.units.time = `${cf ? unit : 'days since 1950-01-01 (JULD)'} → UTC`
+  }
+
+  private number(cells: string[], c: number, name: string, line: number): number {
+    const x = parseNumber(cells[c])
+    if (Number.isNaN(x) && cells[c].trim() !== '' && !/^nan$/i.test(cells[c].trim()))
+      throw importError(this.file, `line ${line}`, `${name} "${cells[c]}" is not a number`, `give ${name} as a decimal number`)
+    return x
+  }
+
+  private data(cells: string[], line: number): void {
+    const { cols } = this
+    this.lines.push(line)
+    this.ids.push(cols.id >= 0 ? cells[cols.id].trim() : '')
+    this.time.push(this.parseTime(cols.time >= 0 && cols.date >= 0 ? `${cells[cols.date].trim()} ${cells[cols.time].trim()}` : cells[cols.time >= 0 ? cols.time : cols.date], line))
+    this.lat.push(this.number(cells, cols.lat, 'latitude', line))
+    this.lon.push(this.number(cells, cols.lon, 'longitude', line))
+    if (cols.ve >= 0) this.ve.push(this.number(cells, cols.ve, this.names[cols.ve], line))
+    if (cols.vn >= 0) this.vn.push(this.number(cells, cols.vn, this.names[cols.vn], line))
+    if (cols.qc >= 0) this.qc.push(this.number(cells, cols.qc, 'QC flag', line))
+  }
+
+  private parseTime(text: string, line: number): number {
+    if (text.trim() === '') return NaN
+    const x = Number(text)
+    if (this.numericTime && Number.isFinite(x)) return this.numericTime.epoch + x * this.numericTime.scale
+    if (!this.numericTime && Number.isFinite(x) && /^\s*[-+]?[\d.]+(e[-+]?\d+)?\s*$/i.test(text)) {
+      this.numbersAsSeconds = true
+      return x
+    }
+    const t = parseDateTime(text)
+    if (!Number.isFinite(t)) throw importError(this.file, `line ${line}`, `time "${text}" is not a date-time`, 'write times as ISO-8601 UTC, e.g. 2019-06-04T05:00:00Z')
+    return t
+  }
 }
 
 /** Read a CSV drifter file. Throws one UserError naming the file, the line and the problem. */
 export function readDrifterCsv(file: string, text: string): DrifterTracks {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false })
-  const quoteError = parsed.errors.find((e) => e.type === 'Quotes')
-  if (quoteError) throw importError(file, `line ${(quoteError.row ?? 0) + 1}`, 'a quoted field is never closed: the file looks truncated', 'download or export the file again')
-  const rows = parsed.data
-  const isBlank = (r: string[]) => r.length === 0 || (r.length === 1 && r[0].trim() === '') || r[0].trim().startsWith('#')
-  let h = 0
-  while (h < rows.length && isBlank(rows[h])) h++
-  if (h >= rows.length) throw importError(file, 'file', 'the file is empty', 'choose a CSV file with a header line and one row per fix')
-  const header = readHeader(rows[h])
-  const col = (f: Field) => findColumn(header.names, f)
-  const cols = { id: col('id'), time: col('time'), date: col('date'), lat: col('lat'), lon: col('lon'), ve: col('ve'), vn: col('vn'), qc: col('qc') }
-  const headerWhere = `header (line ${h + 1})`
-  for (const f of ['lat', 'lon'] as const)
-    if (cols[f] < 0) throw importError(file, headerWhere, `no ${f === 'lat' ? 'latitude' : 'longitude'} column (looked for ${COLUMN_EXAMPLES[f]}; found ${header.names.join(', ')})`, 'name the columns id,time,lat,lon[,ve,vn]')
-  if (cols.time < 0 && cols.date < 0) throw importError(file, headerWhere, `no time column (looked for ${COLUMN_EXAMPLES.time}; found ${header.names.join(', ')})`, 'name the columns id,time,lat,lon[,ve,vn]')
-
-  const problems: ImportProblem[] = []
-  const units: Record<string, string> = {}
-  let first = h + 1
-  let unitsRow = header.units
-  if (first < rows.length && isUnitsRow(rows[first], cols.lat, cols.lon)) {
-    unitsRow = rows[first].map((c) => c.trim())
-    units.unitsRow = `line ${first + 1} read as units: ${unitsRow.join(',')}`
-    first++
-  }
-  const width = header.names.length
-  const data: { line: number; cells: string[] }[] = []
-  for (let r = first; r < rows.length; r++) {
-    const cells = rows[r]
-    if (isBlank(cells)) continue
-    if ((cells[cols.lat] ?? '').trim().toLowerCase() === header.names[cols.lat].toLowerCase()) {
-      // A second download pasted below the first: its header is skipped, its units must agree.
-      const next = rows[r + 1]
-      if (next && isUnitsRow(next, cols.lat, cols.lon)) {
-        if (next.map((c) => c.trim()).join(',') !== unitsRow.join(','))
-          throw importError(file, `line ${r + 2}`, `mixed units: this units row (${next.join(',')}) differs from the first (${unitsRow.join(',')})`, 'split the file or convert it to one set of units')
-        r++
+  const state = new CsvState(file)
+  let line = 0
+  let failure: UserError | undefined
+  Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      line++
+      const quote = result.errors.find((e) => e.type === 'Quotes')
+      try {
+        if (quote) throw importError(file, `line ${line}`, 'a quoted field is never closed: the file looks truncated', 'download or export the file again')
+        state.row(result.data, line)
+      } catch (err) {
+        failure = err as UserError
+        parser.abort()
       }
-      problems.push({ severity: 'warning', where: `line ${r + 1}`, message: 'a repeated header was skipped' })
-      continue
     }
-    if (cells.length < width) {
-      const last = rows.slice(r + 1).every(isBlank)
-      throw importError(file, `line ${r + 1}`, `${cells.length} of ${width} fields${last ? ': the file looks truncated' : ''}`, last ? 'download or export the file again' : 'repair or remove this line')
-    }
-    data.push({ line: r + 1, cells })
-  }
+  })
+  if (failure) throw failure
+  if (state.phase === 'header') throw importError(file, 'file', 'the file is empty', 'choose a CSV file with a header line and one row per fix')
+  if (state.short) throw importError(file, `line ${state.short.line}`, `${state.short.count} of ${state.names.length} fields: the file looks truncated`, 'download or export the file again')
+  return finish(file, state)
+}
 
-  const n = data.length
-  const where = (i: number) => `line ${data[i].line}`
-  const numbers = (c: number, name: string) =>
-    Float64Array.from(data, (d, i) => {
-      const x = parseNumber(d.cells[c])
-      if (Number.isNaN(x) && d.cells[c].trim() !== '' && !/^nan$/i.test(d.cells[c].trim()))
-        throw importError(file, where(i), `${name} "${d.cells[c]}" is not a number`, `give ${name} as a decimal number`)
-      return x
-    })
-  const time = readTimes(file, data.map((d) => (cols.time >= 0 ? d.cells[cols.time] : '')), data.map((d) => (cols.date >= 0 ? d.cells[cols.date] : '')), cols, unitsRow, header.names, where, units, problems)
-  const ids = cols.id >= 0 ? data.map((d) => d.cells[cols.id].trim()) : new Array<string>(n).fill(file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, ''))
-  if (cols.id < 0) problems.push({ severity: 'warning', where: 'header', message: 'no id column: all rows read as one drifter' })
+function finish(file: string, s: CsvState): DrifterTracks {
+  const { cols, names, units, problems } = s
+  if (s.numbersAsSeconds) {
+    units.time = 'numbers read as seconds since 1970-01-01 (no units given)'
+    problems.push({ severity: 'warning', where: `column ${names[cols.time >= 0 ? cols.time : cols.date]}`, message: 'numeric times without units were read as seconds since 1970-01-01' })
+  } else units.time ??= 'ISO-8601 (UTC)'
+  let ids = s.ids
+  if (cols.id < 0) {
+    const name = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')
+    ids = ids.map(() => name)
+    problems.push({ severity: 'warning', where: 'header', message: 'no id column: all rows read as one drifter' })
+  }
   let ve: Float64Array | undefined
   let vn: Float64Array | undefined
   if (cols.ve >= 0 && cols.vn >= 0) {
     const v = velocitiesToMetresPerSecond(
       file,
-      { ve: numbers(cols.ve, header.names[cols.ve]), vn: numbers(cols.vn, header.names[cols.vn]), veUnit: unitsRow[cols.ve], vnUnit: unitsRow[cols.vn], veName: `column ${header.names[cols.ve]}`, vnName: `column ${header.names[cols.vn]}` },
+      { ve: Float64Array.from(s.ve), vn: Float64Array.from(s.vn), veUnit: s.unitsRow[cols.ve], vnUnit: s.unitsRow[cols.vn], veName: `column ${names[cols.ve]}`, vnName: `column ${names[cols.vn]}` },
       units
     )
     ve = v.ve
     vn = v.vn
   } else if (cols.ve >= 0 || cols.vn >= 0) problems.push({ severity: 'warning', where: 'header', message: 'only one velocity component found; velocities ignored' })
+  const lines = s.lines
   const drifters = assembleTracks(
     file,
-    { ids, time, lat: numbers(cols.lat, 'latitude'), lon: numbers(cols.lon, 'longitude'), ve, vn, qc: cols.qc >= 0 ? numbers(cols.qc, 'QC flag') : undefined, where },
+    { ids, time: Float64Array.from(s.time), lat: Float64Array.from(s.lat), lon: Float64Array.from(s.lon), ve, vn, qc: cols.qc >= 0 ? Float64Array.from(s.qc) : undefined, where: (i) => `line ${lines[i]}` },
     units,
     problems
   )
   return { source: file, format: 'csv', drifters, units, problems }
-}
-
-function readTimes(
-  file: string,
-  timeCells: string[],
-  dateCells: string[],
-  cols: Record<Field, number>,
-  unitsRow: string[],
-  names: string[],
-  where: (i: number) => string,
-  units: Record<string, string>,
-  problems: ImportProblem[]
-): Float64Array {
-  const tc = cols.time >= 0 ? cols.time : cols.date
-  const unit = unitsRow[tc] ?? ''
-  const cf = parseCfTimeUnits(unit)
-  const juld = names[tc]?.toLowerCase() === 'juld' ? parseCfTimeUnits('days since 1950-01-01') : undefined
-  const numeric = cf ?? juld
-  if (numeric) units.time = `${cf ? unit : 'days since 1950-01-01 (JULD)'} → UTC`
-  let numbersAsSeconds = false
-  const out = new Float64Array(timeCells.length)
-  for (let i = 0; i < out.length; i++) {
-    // "date" + "time" columns (GLAD style) are joined; a lone date column is the time.
-    const text = cols.time >= 0 && cols.date >= 0 ? `${dateCells[i].trim()} ${timeCells[i].trim()}` : cols.time >= 0 ? timeCells[i] : dateCells[i]
-    if (text.trim() === '') {
-      out[i] = NaN
-      continue
-    }
-    const x = Number(text)
-    if (numeric && Number.isFinite(x)) out[i] = numeric.epoch + x * numeric.scale
-    else if (!numeric && Number.isFinite(x) && /^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(text.trim())) {
-      out[i] = x
-      numbersAsSeconds = true
-    } else {
-      out[i] = parseDateTime(text)
-      if (!Number.isFinite(out[i])) throw importError(file, where(i), `time "${text}" is not a date-time`, 'write times as ISO-8601 UTC, e.g. 2019-06-04T05:00:00Z')
-    }
-  }
-  if (numbersAsSeconds) {
-    units.time = 'numbers read as seconds since 1970-01-01 (no units given)'
-    problems.push({ severity: 'warning', where: `column ${names[tc]}`, message: 'numeric times without units were read as seconds since 1970-01-01' })
-  } else if (!numeric) units.time ??= 'ISO-8601 (UTC)'
-  return out
 }

@@ -42,7 +42,9 @@ export function readDrifterGeojson(file: string, text: string): DrifterTracks {
   try {
     root = JSON.parse(text) as Json
   } catch (err) {
-    const truncated = /end of (JSON )?input|Unterminated/i.test((err as Error).message)
+    // A parse error at the very end of the text means the file was cut off.
+    const position = /at position (\d+)/.exec((err as Error).message)
+    const truncated = /end of (JSON )?input|Unterminated/i.test((err as Error).message) || (position !== null && Number(position[1]) >= text.trimEnd().length)
     throw importError(file, 'file', `not valid JSON (${(err as Error).message})${truncated ? ': the file looks truncated' : ''}`, truncated ? 'download or export the file again' : 'check the file is GeoJSON')
   }
   const features: Json[] = isObject(root) && root.type === 'FeatureCollection' && Array.isArray(root.features) ? root.features : isObject(root) && root.type === 'Feature' ? [root] : []
