@@ -27,9 +27,9 @@ export function lossCurvesOption(variants: ComparisonVariant[]): ChartOption {
     ]
   })
   return {
-    ...base('Training curves', 'contrastive loss per epoch (each loss has its own scale; compare shapes)'),
-    legend: { bottom: 0, type: 'scroll' },
-    grid: { left: 70, right: 30, top: 70, bottom: 70 },
+    ...base('Training curves', 'contrastive loss per epoch (solid: train, dashed: validation; each loss has its own scale)'),
+    legend: { bottom: 0, left: 'center', width: '90%' },
+    grid: { left: 70, right: 30, top: 70, bottom: 40 + 22 * Math.ceil(series.length / 4) },
     xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 28, minInterval: 1 },
     yAxis: { type: 'value', name: 'loss (nats)', nameLocation: 'middle', nameGap: 50, scale: true },
     series
@@ -74,10 +74,12 @@ export function rmseBarsOption(rows: RmseRow[]): ChartOption {
 
 /** Velocity RMSE against frame time for each method. */
 export function rmsePerFrameOption(rows: RmseRow[], frameTimes: number[], timeUnit: string, velocityUnit: string): ChartOption {
+  // conditional means and baselines only: the other learned rows would crowd the plot (they are in the table)
+  rows = rows.filter((r) => r.method.startsWith('baseline') || r.method.endsWith('conditional mean'))
   return {
-    ...base('Velocity error over the time window'),
-    legend: { bottom: 0, type: 'scroll' },
-    grid: { left: 70, right: 30, top: 50, bottom: 80 },
+    ...base('Velocity error over the time window', 'conditional means and baselines, pooled over test queries'),
+    legend: { bottom: 0, left: 'center', width: '90%' },
+    grid: { left: 70, right: 30, top: 70, bottom: 40 + 22 * Math.ceil(rows.length / 3) },
     xAxis: { type: 'value', name: `time (${timeUnit})`, nameLocation: 'middle', nameGap: 28, scale: true },
     yAxis: { type: 'value', name: `velocity RMSE (${velocityUnit})`, nameLocation: 'middle', nameGap: 50, min: 0 },
     series: rows

@@ -135,12 +135,12 @@ tracer RMSE = observed start positions advected in the reconstructed field vs th
 ESS = 1/Σw² of the conditional weights (≈ 1: the posterior collapsed onto one bank member).</p>
 ${rmseTableHtml(input.rmse)}
 <div class="grid"><figure>${renderSvg(rmseBarsOption(input.rmse), 760, 60 + 26 * input.rmse.length + 80)}</figure></div>
-<div class="grid"><figure>${renderSvg(rmsePerFrameOption(input.rmse, input.frameTimes, unitsT, unitsV), 760, 420)}</figure></div>
+<div class="grid"><figure>${renderSvg(rmsePerFrameOption(input.rmse, input.frameTimes, unitsT, unitsV), 760, 460)}</figure></div>
 <h2>Retrieval (test split)</h2>
 ${retrievalTable(input.variants)}
 <div class="grid"><figure>${renderSvg(recallBarsOption(input.variants, 'trajectoryToPotential'), 520, 340)}</figure><figure>${renderSvg(recallBarsOption(input.variants, 'potentialToTrajectory'), 520, 340)}</figure></div>
 <h2>Training</h2>
-<div class="grid"><figure>${renderSvg(lossCurvesOption(input.variants), 760, 400)}</figure></div>
+<div class="grid"><figure>${renderSvg(lossCurvesOption(input.variants), 760, 440)}</figure></div>
 ${calibrationSection(input.variants)}
 ${fieldSection(input)}
 <h2>Configuration</h2>

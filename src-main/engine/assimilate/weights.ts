@@ -33,7 +33,7 @@ export function resampleIndices(w: ArrayLike<number>, count: number, seed: numbe
   const cumulative = new Float64Array(w.length)
   let acc = 0
   for (let j = 0; j < w.length; j++) cumulative[j] = acc += w[j]!
-  const rng = xoroshiro128plus(seed)
+  const rng = seededStream(seed)
   const out = new Int32Array(count)
   for (let s = 0; s < count; s++) {
     const target = uniformFloat64(rng) * acc
@@ -47,6 +47,19 @@ export function resampleIndices(w: ArrayLike<number>, count: number, seed: numbe
     out[s] = lo
   }
   return out
+}
+
+/**
+ * A xoroshiro128+ stream from a scrambled seed, first outputs discarded: seeded directly with small integers its
+ * first draw is ≈ 1.0 for every seed (measured: 1.000000 for seeds 1, 2, 6), which would bias the first sample.
+ */
+export function seededStream(seed: number): ReturnType<typeof xoroshiro128plus> {
+  let h = (seed ^ 0x9e3779b9) >>> 0
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  const rng = xoroshiro128plus((h ^ (h >>> 16)) | 0)
+  for (let i = 0; i < 8; i++) uniformFloat64(rng)
+  return rng
 }
 
 /** Indices of the weights that carry `mass` of the total (largest first), at most `maxTerms`. */

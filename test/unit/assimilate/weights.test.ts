@@ -39,3 +39,17 @@ describe('conditional weights', () => {
     expect(dominantIndices([0.25, 0.25, 0.25, 0.25], 1, 2)).toEqual([0, 1])
   })
 })
+
+describe('seeded stream', () => {
+  it('first draws are spread over [0, 1) across small seeds (no bias of the first sample)', async () => {
+    const { seededStream } = await import('../../../src-main/engine/assimilate/weights')
+    const { uniformFloat64 } = await import('pure-rand/distribution/uniformFloat64')
+    const first = Array.from({ length: 200 }, (_, s) => uniformFloat64(seededStream(s)))
+    const mean = first.reduce((a, b) => a + b, 0) / first.length
+    expect(mean).toBeGreaterThan(0.4)
+    expect(mean).toBeLessThan(0.6)
+    expect(first.filter((x) => x > 0.99).length).toBeLessThan(10)
+    // flat weights: the first drawn index differs between seeds
+    expect(new Set(Array.from({ length: 20 }, (_, s) => resampleIndices(new Float64Array(50).fill(0.02), 1, s)[0])).size).toBeGreaterThan(10)
+  })
+})
