@@ -25,6 +25,13 @@ function startsOption(raw: unknown): [number, number][] | undefined {
     })
 }
 
+/** Which command-line option sets each configuration field (for error messages). */
+const OPTION_OF: Record<string, string> = {
+  pairs: '--pairs', seed: '--seed', tracers: '--tracers', steps: '--steps', dt: '--dt', recordEvery: '--record-every',
+  noise: '--noise', integrator: '--integrator', starts: '--starts', validationFraction: '--validation', testFraction: '--test',
+  'fourier.modesPerSide': '--modes', 'fourier.rmsSpeed': '--rms-speed', 'vortex.vortices': '--vortices', 'vortex.systemNoise': '--system-noise'
+}
+
 /** Build and validate the configuration from command-line options (flow-specific defaults for dt/steps/records). */
 export function configFromOptions(values: OptionValues): SimulationConfig {
   const flow = FlowKind.safeParse(values.flow ?? 'fourier')
@@ -50,7 +57,8 @@ export function configFromOptions(values: OptionValues): SimulationConfig {
   const parsed = SimulationConfig.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new UserError(`simulate: ${issue.path.join('.')}: ${issue.message}`)
+    const path = issue.path.join('.')
+    throw new UserError(`simulate: ${OPTION_OF[path] ?? path}: ${issue.message}`)
   }
   return parsed.data
 }
