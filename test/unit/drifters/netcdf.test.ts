@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeNetcdf4 } from '../../../src-main/engine/data/export/netcdf4'
@@ -105,7 +105,7 @@ data:
   EWCT = 0.5, 0.5, 0.5, 0.25 ; NSCT = 0, 0, 0, 0.125 ; }`
       const cdlPath = join(dir, 'c.cdl')
       const ncPath = join(dir, 'c.nc')
-      await import('node:fs/promises').then((fs) => fs.writeFile(cdlPath, cdl))
+      await writeFile(cdlPath, cdl)
       execFileSync('ncgen', ['-k', 'nc4', '-o', ncPath, cdlPath])
       const t = await readDrifterFile('c.nc', new Uint8Array(await readFile(ncPath)))
       expect(t.drifters[0].id).toBe('GL_TS_DB_4102591')
@@ -113,6 +113,33 @@ data:
       expect(Array.from(t.drifters[0].lat)).toEqual([40, 40.75])
       expect(Array.from(t.drifters[0].ve ?? [])).toEqual([0.5, 0.25])
       expect(t.problems.map((p) => p.message)).toEqual(['1 fixes without a position or time (fill values) were skipped', '1 fixes with a QC flag outside {1,2,5,7,8} were skipped'])
+    })
+  })
+
+  it.skipIf(!ncgen)('reads an ERDDAP-style .ncCF (NetCDF-3, UNLIMITED obs, char trajectory ids, rowSize) written by ncgen', async () => {
+    await withTempDir(async (dir) => {
+      const cdl = `netcdf erddap { dimensions: trajectory = 2 ; obs = UNLIMITED ; trajectory_strlen = 6 ;
+variables:
+  char trajectory(trajectory, trajectory_strlen) ; trajectory:cf_role = "trajectory_id" ;
+  int rowSize(trajectory) ; rowSize:sample_dimension = "obs" ;
+  double time(obs) ; time:units = "seconds since 1970-01-01T00:00:00Z" ;
+  float latitude(obs) ; float longitude(obs) ;
+  float ve(obs) ; ve:units = "m s-1" ; ve:_FillValue = -999.f ;
+  float vn(obs) ; vn:units = "m s-1" ; vn:_FillValue = -999.f ;
+  :featureType = "Trajectory" ;
+data:
+  trajectory = "145813", "7" ; rowSize = 2, 3 ;
+  time = 1577836800, 1577840400, 1577836800, 1577840400, 1577844000 ;
+  latitude = 10, 10.5, 20, 20.25, 20.5 ; longitude = 300, 300.5, -20, -20.25, -20.5 ;
+  ve = 0.5, -999, 0.25, 0.25, 0.25 ; vn = 0, 0, 0.125, 0.125, 0.125 ; }`
+      await writeFile(join(dir, 'e.cdl'), cdl)
+      execFileSync('ncgen', ['-k', 'classic', '-o', join(dir, 'e.nc'), join(dir, 'e.cdl')])
+      const t = await readDrifterFile('e.nc', new Uint8Array(await readFile(join(dir, 'e.nc'))))
+      expect(t.format).toBe('netcdf3')
+      expect(t.drifters.map((d) => [d.id, d.time.length])).toEqual([['145813', 2], ['7', 3]])
+      expect(Array.from(t.drifters[0].lon)).toEqual([-60, -59.5])
+      expect(t.drifters[0].ve?.[1]).toBeNaN()
+      expect(Array.from(t.drifters[1].vn ?? [])).toEqual([0.125, 0.125, 0.125])
     })
   })
 

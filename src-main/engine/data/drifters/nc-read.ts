@@ -40,8 +40,11 @@ export function openNetcdf3(file: string, bytes: Uint8Array): NcDataset {
   const dims: Record<string, number> = {}
   dimList.forEach((d, i) => (dims[d.name] = i === reader.recordDimension.id ? recordLength : d.size))
   let end = 0
-  for (const v of reader.variables) end = Math.max(end, v.offset + (v.record ? (reader.recordDimension.recordStep ?? 0) * recordLength : v.size))
-  if (end > bytes.length) throw importError(file, 'file', `the header describes ${end} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
+  // Record variables: the last record's slice ends one variable-size after its start.
+  for (const v of reader.variables)
+    end = Math.max(end, v.offset + (v.record ? (recordLength > 0 ? (reader.recordDimension.recordStep ?? 0) * (recordLength - 1) + v.size : 0) : v.size))
+  // Up to 3 bytes of slack: a lone record variable of bytes/shorts is not padded to 4.
+  if (end - 3 > bytes.length) throw importError(file, 'file', `the header describes ${end} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
   const attrsOf = (list: { name: string; value: NcAttribute }[]) => Object.fromEntries(list.map((a) => [a.name, a.value]))
   const variables: NcVariable[] = reader.variables.map((v) => {
     const vdims = v.dimensions.map((i) => dimList[i].name)
