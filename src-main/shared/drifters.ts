@@ -36,3 +36,21 @@ export interface DrifterSpan {
   /** Whether the file gave velocities (ve/vn) for this drifter. */
   velocity: boolean
 }
+
+/** How real tracks were brought into the model's frame (JSON-safe; shown by the CLI and the UI). */
+export interface PreparedTracksSummary {
+  drifters: string[]
+  /** Analysis window (ISO-8601) and why it was chosen. */
+  window: { start: string; end: string; reason: string }
+  /** Samples on the model's time grid. */
+  samples: number
+  projection: string
+  origin: { lat: number; lon: number }
+  /** Scale factors for the way back: km per model length unit, s per model time unit, m/s per model velocity unit. */
+  kmPerUnit: number
+  secondsPerUnit: number
+  metresPerSecondPerUnit: number
+  /** RMS |velocity from positions − file ve/vn| (m/s) over the fixes with both, when the file had velocities. */
+  velocityCheck?: { rmsDifference: number; rmsFileSpeed: number; fixes: number }
+  problems: ImportProblem[]
+}

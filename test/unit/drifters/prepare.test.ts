@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { EARTH_RADIUS_M } from '../../../src-main/shared/constants'
-import { interpolate, modelTimeToEpoch, modelToLatLon, modelVelocityToMetresPerSecond, prepareTracks } from '../../../src-main/engine/data/drifters/prepare'
+import { interpolate, summarisePrepared, modelTimeToEpoch, modelToLatLon, modelVelocityToMetresPerSecond, prepareTracks } from '../../../src-main/engine/data/drifters/prepare'
 import { fromTangentPlane, greatCircleDistance, toTangentPlane, velocityFromPositions } from '../../../src-main/engine/data/drifters/sphere'
 import type { DrifterTrack, DrifterTracks } from '../../../src-main/engine/data/drifters/types'
 import { chooseWindow } from '../../../src-main/engine/data/drifters/window'
@@ -113,6 +113,11 @@ describe('preparation', () => {
     // Model velocity (domain units per model time) × scale = m/s.
     const dxModel = (p.trajectories[2 * 10] - p.trajectories[0]) / (p.modelTimes[10] - p.modelTimes[0])
     expect(modelVelocityToMetresPerSecond(dxModel, p.scales)).toBeCloseTo(0.5, 4)
+    const s = summarisePrepared(p)
+    expect(s.window).toEqual({ start: '2020-01-01T02:00:00Z', end: '2020-01-02T00:00:00Z', reason: 'longest span common to all 2 drifters' })
+    expect([s.samples, s.drifters]).toEqual([11, ['a', 'b']])
+    expect(s.metresPerSecondPerUnit).toBeCloseTo((s.kmPerUnit * 1000) / s.secondsPerUnit, 12)
+    expect(JSON.parse(JSON.stringify(s))).toEqual(s)
   })
 
   it('drifters that never all overlap: the span with the most drifter-time; a window nobody covers is refused', () => {

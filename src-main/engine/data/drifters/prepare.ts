@@ -3,7 +3,7 @@
  * velocity from positions (compared with the file's ve/vn) and scaling into the model domain, with the
  * scale factors kept for the way back.
  */
-import type { ImportProblem } from '../../../shared/drifters'
+import type { ImportProblem, PreparedTracksSummary } from '../../../shared/drifters'
 import { UserError } from '../../jobs/job'
 import { fromTangentPlane, sphericalCentre, toTangentPlane, velocityFromPositions } from './sphere'
 import { isoTime } from './time'
@@ -197,4 +197,20 @@ export function modelTimeToEpoch(t: number, s: TrackScales): number {
 /** Model velocity (model lengths per model time) → m/s. */
 export function modelVelocityToMetresPerSecond(u: number, s: TrackScales): number {
   return u * s.metresPerSecondPerUnit
+}
+
+/** The JSON-safe description of a preparation (for printing and the UI). */
+export function summarisePrepared(p: PreparedTracks): PreparedTracksSummary {
+  return {
+    drifters: p.ids,
+    window: { start: isoTime(p.window.start), end: isoTime(p.window.end), reason: p.window.reason },
+    samples: p.nTimes,
+    projection: p.scales.projection,
+    origin: p.scales.origin,
+    kmPerUnit: p.scales.kmPerUnit,
+    secondsPerUnit: p.scales.secondsPerUnit,
+    metresPerSecondPerUnit: p.scales.metresPerSecondPerUnit,
+    velocityCheck: p.velocityCheck,
+    problems: p.problems
+  }
 }
