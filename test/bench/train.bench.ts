@@ -41,14 +41,16 @@ async function measure(backend: BackendName, parallel: boolean, steps: number): 
   const ds = referenceData(steps + WARMUP)
   const p = prepareTraining(ds, { loss: 'cond', metric: 'cosine', dim: 32, widths: [256, 256], activation: 'relu', batch: B, epochs: 1, learningRate: 1e-3, temperature: 0.07, learnTemperature: false, warmupFraction: 0, patience: 0 })
   const times: number[] = []
-  const onStep = (ms: number) => times.push(ms)
+  const waits: number[] = []
+  const onStep = (ms: number, waitMs?: number) => (times.push(ms), waits.push(waitMs ?? 0))
   const t0 = performance.now()
   const result = parallel ? await fitParallel(p, silentContext(), { onStep }) : await fit(p.net, p.data, p.settings, silentContext(), { onStep })
   const wall = performance.now() - t0
   const timed = times.slice(WARMUP)
   return {
     backend, mode: parallel ? 'encoder-parallel (2 worker threads)' : 'one thread', reason: info.reason,
-    msPerStep: Number(median(timed).toFixed(2)), steps: timed.length, minMs: Number(Math.min(...timed).toFixed(2)),
+    msPerStep: Number(median(timed).toFixed(2)), steps: timed.length,
+    ...(parallel ? { medianSyncWaitMs: Number(median(waits.slice(WARMUP)).toFixed(2)) } : {}), minMs: Number(Math.min(...timed).toFixed(2)),
     wallSeconds: Number((wall / 1000).toFixed(1)), firstLoss: Number(result.history[0]?.trainLoss.toFixed(4)), finalLoss: Number(result.finalLoss.toFixed(4))
   }
 }

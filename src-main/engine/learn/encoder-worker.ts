@@ -37,7 +37,9 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
   const slot = (side: number, step: number) => (side * 2 + (step % 2)) * B * ell
 
   /** Publish my embeddings for `step`, wait for the other side's, return them. */
+  let waited = 0
   const swap = (z: Float32Array, step: number): Float32Array => {
+    const w0 = performance.now()
     init.exchange.set(z, slot(me, step))
     Atomics.store(c, me, step + 1)
     Atomics.notify(c, me)
@@ -45,6 +47,7 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
       if (Atomics.load(c, STOP)) throw new Stopped()
       Atomics.wait(c, other, seen, 50)
     }
+    waited = performance.now() - w0
     return init.exchange.slice(slot(other, step), slot(other, step) + B * ell)
   }
 
@@ -72,7 +75,7 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
         const value = loss.dataSync()[0]
         loss.dispose()
         sum += value
-        if (init.side === 'u') post({ type: 'step', step: step + 1, loss: value, temperature: temperatureOf(logScale), ms: performance.now() - t0 })
+        if (init.side === 'u') post({ type: 'step', step: step + 1, loss: value, temperature: temperatureOf(logScale), ms: performance.now() - t0, waitMs: waited })
       }
       const state = await optimizerState(optimizer)
       post({

@@ -3,7 +3,7 @@
  * identity, linear, MLP, and a small transformer over time tokens for trajectories.
  */
 import { tf } from './backend'
-import { batchMatMulFast, denseFast } from './dense'
+import { batchMatMulFast, denseFast, denseInput } from './dense'
 import { normalRng } from './random'
 
 export type Activation = 'relu' | 'gelu' | 'tanh'
@@ -64,8 +64,9 @@ class Params {
   }
 }
 
-function affine(x: tf.Tensor2D, w: tf.Variable, b?: tf.Variable): tf.Tensor2D {
-  const y = denseFast(x, w as tf.Tensor2D)
+/** x·w + b; `input` marks a data input whose gradient is not needed. */
+function affine(x: tf.Tensor2D, w: tf.Variable, b?: tf.Variable, input = false): tf.Tensor2D {
+  const y = input ? denseInput(x, w as tf.Tensor2D) : denseFast(x, w as tf.Tensor2D)
   return b ? tf.add(y, b) : y
 }
 
@@ -85,7 +86,7 @@ export function buildEncoder(spec: EncoderSpec, seed: number): Encoder {
   if (spec.kind === 'linear') {
     const w = p.weight('w', spec.inputDim, spec.outputDim)
     const b = spec.bias ? p.zeros('b', [spec.outputDim]) : undefined
-    return { spec, variables: p.variables, names: p.names, apply: (x) => affine(x, w, b) }
+    return { spec, variables: p.variables, names: p.names, apply: (x) => affine(x, w, b, true) }
   }
   if (spec.kind === 'mlp') {
     const sizes = [spec.inputDim, ...spec.widths, spec.outputDim]
@@ -93,7 +94,7 @@ export function buildEncoder(spec: EncoderSpec, seed: number): Encoder {
     const apply = (x: tf.Tensor2D) => {
       let h = x
       layers.forEach((l, i) => {
-        h = affine(h, l.w, l.b)
+        h = affine(h, l.w, l.b, i === 0)
         if (i < layers.length - 1) h = activate(h, spec.activation)
       })
       return h
@@ -124,7 +125,7 @@ function buildSequence(spec: EncoderSpec, p: Params): Encoder {
   const apply = (x: tf.Tensor2D): tf.Tensor2D => {
     const B = x.shape[0]
     const tok = tf.reshape(x, [B * T, tokenDim]) as tf.Tensor2D
-    let h = tf.reshape(tf.add(tf.reshape(affine(tok, embed.w, embed.b), [B, T, d]), pos), [B * T, d]) as tf.Tensor2D
+    let h = tf.reshape(tf.add(tf.reshape(affine(tok, embed.w, embed.b, true), [B, T, d]), pos), [B * T, d]) as tf.Tensor2D
     const a = affine(layerNorm(h, ln1.g, ln1.b), qkv.w, qkv.b)
     const [q, k, v] = tf.split(a, 3, 1).map((t) => tf.reshape(t, [B, T, d]) as tf.Tensor3D)
     const att = tf.softmax(tf.mul(batchMatMulFast(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(d)))

@@ -47,7 +47,7 @@ export interface FitHooks {
   /** After each epoch (checkpoints): optimiser state keyed "all" (one thread) or "u"/"v" (parallel). */
   onEpochEnd?(epoch: number, history: EpochRecord[], optimizer: Record<string, OptimizerState>): Promise<void>
   /** Wall-clock milliseconds of every optimiser step (benchmarks). */
-  onStep?(ms: number): void
+  onStep?(ms: number, waitMs?: number): void
 }
 
 /** Adam state as plain arrays (tfjs getWeights order). */

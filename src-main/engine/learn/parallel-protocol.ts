@@ -35,7 +35,7 @@ export interface EncoderWorkerInit {
 }
 
 export type WorkerMessage =
-  | { type: 'step'; step: number; loss: number; temperature: number; ms: number }
+  | { type: 'step'; step: number; loss: number; temperature: number; ms: number; waitMs: number }
   | { type: 'epoch'; epoch: number; trainLoss: number; embeddings: Float32Array; weights: Float32Array[]; logScale: number; optimizer: OptimizerState }
   | { type: 'cancelled' }
   | { type: 'done' }

@@ -107,7 +107,7 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
           if (m.type === 'step') {
             step = m.step
             lastLoss = m.loss
-            hooks.onStep?.(m.ms)
+            hooks.onStep?.(m.ms, m.waitMs)
             if (step % every === 0 || step === total) {
               const last = history[history.length - 1]
               const secs = (Date.now() - started) / 1000
