@@ -100,8 +100,11 @@ export function hdf5StoredEof(bytes: Uint8Array): number | undefined {
   return offsetSize === 8 ? Number(view.getBigUint64(at, true)) : view.getUint32(at, true)
 }
 
-/** Parse NetCDF-4 / HDF5 bytes (root group only) through a temporary file, removed afterwards. */
-export async function openNetcdf4(file: string, bytes: Uint8Array): Promise<NcDataset> {
+/**
+ * Open NetCDF-4 / HDF5 bytes (root group only) through a temporary file and run `use` while it is open
+ * (variables are read lazily, so only what `use` asks for is loaded); the file is removed afterwards.
+ */
+export async function withNetcdf4<T>(file: string, bytes: Uint8Array, use: (ds: NcDataset) => T): Promise<T> {
   const eof = hdf5StoredEof(bytes)
   if (eof !== undefined && eof > bytes.length) throw importError(file, 'file', `the HDF5 superblock describes ${eof} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
   await h5wasm.ready
@@ -117,13 +120,18 @@ export async function openNetcdf4(file: string, bytes: Uint8Array): Promise<NcDa
       throw importError(file, 'file', `not a readable NetCDF-4/HDF5 file (${(err as Error).message ?? String(err)}): it may be truncated`, 'download the file again')
     }
     try {
-      return readHdf5(file, f)
+      return use(readHdf5(file, f))
     } finally {
       f.close()
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** Open NetCDF-4 / HDF5 bytes with every variable read into memory (usable after the file is closed). */
+export function openNetcdf4(file: string, bytes: Uint8Array): Promise<NcDataset> {
+  return withNetcdf4(file, bytes, (ds) => ({ ...ds, variables: ds.variables.map((v) => ({ ...v, read: readNow(v.read) })) }))
 }
 
 /** Read now (h5wasm needs the file open) and replay the value, or the error, when asked. */
@@ -167,7 +175,7 @@ function readHdf5(file: string, f: H5File): NcDataset {
       dims: dimNames,
       shape,
       attrs: readAttrs(entity),
-      read: readNow(() => {
+      read: () => {
         let value: unknown
         try {
           value = entity.value
@@ -182,7 +190,7 @@ function readHdf5(file: string, f: H5File): NcDataset {
         if (ArrayBuffer.isView(value)) return Float64Array.from(value as unknown as ArrayLike<number>, Number)
         if (typeof value === 'number' || typeof value === 'bigint') return Float64Array.of(Number(value))
         throw importError(file, `variable ${name}`, 'has a data type drifter import does not read', 'store it as numbers or text')
-      })
+      }
     })
   }
   return { format: 'netcdf4', dims, variables, attrs: readAttrs(f) }

@@ -3,7 +3,7 @@ import type { DrifterFormat } from '../../../shared/drifters'
 import { readDrifterCsv } from './csv'
 import { MAX_IMPORT_BYTES, importError } from './errors'
 import { readDrifterGeojson } from './geojson'
-import { openNetcdf3, openNetcdf4 } from './nc-read'
+import { openNetcdf3, withNetcdf4 } from './nc-read'
 import { readDrifterNetcdf } from './netcdf'
 import type { DrifterTracks } from './types'
 
@@ -30,7 +30,7 @@ export async function readDrifterFile(fileName: string, bytes: Uint8Array): Prom
   const text = () => new TextDecoder('utf-8').decode(bytes)
   switch (format) {
     case 'netcdf4':
-      return readDrifterNetcdf(fileName, await openNetcdf4(fileName, bytes))
+      return withNetcdf4(fileName, bytes, (ds) => readDrifterNetcdf(fileName, ds))
     case 'netcdf3':
       return readDrifterNetcdf(fileName, openNetcdf3(fileName, bytes))
     case 'geojson':
