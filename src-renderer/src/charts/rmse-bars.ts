@@ -26,14 +26,14 @@ export function buildRmseBars(rows: readonly RmseRow[], key: RmseKey, unit: stri
     title: title(`${RMSE_LABELS[key]} by method`, theme, 'lower is better'),
     legend: legend(theme, { data: [RMSE_LABELS[key]] }),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 150, right: 40, top: 64, bottom: 52 },
+    grid: { left: 250, right: 50, top: 64, bottom: 52 },
     xAxis: { ...valueAxis(axisName, theme, { scale: false, nameGap: 30 }), min: 0 },
     yAxis: {
       type: 'category',
       data: sorted.map((r) => r.method),
       name: 'method',
       nameTextStyle: { color: theme.text },
-      axisLabel: { color: theme.muted, width: 130, overflow: 'truncate' }
+      axisLabel: { color: theme.muted, width: 235, overflow: 'truncate' }
     },
     series: [
       {

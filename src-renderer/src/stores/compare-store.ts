@@ -26,6 +26,8 @@ export const useCompareStore = defineStore('compare', () => {
   const caseIndex = ref(0)
   const caseFields = shallowRef<VariantField[]>([])
   const caseLoading = ref(false)
+  /** The workspace path the comparison ran on (the result may name it differently). */
+  const dataset = ref('')
 
   const job = computed(() => (jobId.value ? jobs.jobs[jobId.value] : undefined))
   const running = computed(() => job.value?.state === 'running')
@@ -37,12 +39,13 @@ export const useCompareStore = defineStore('compare', () => {
     if (variants.value.length > 1) variants.value.splice(i, 1)
   }
 
-  async function start(dataset: string): Promise<void> {
+  async function start(source: string): Promise<void> {
     error.value = null
     result.value = null
     caseFields.value = []
+    dataset.value = source
     try {
-      const { jobId: id } = await api.startComparison({ name: name.value, dataset, variants: variants.value.map((v) => ({ ...v })) })
+      const { jobId: id } = await api.startComparison({ name: name.value, dataset: source, variants: variants.value.map((v) => ({ ...v })) })
       jobId.value = id
       jobs.track(id, {
         done: (r) => {
@@ -65,7 +68,10 @@ export const useCompareStore = defineStore('compare', () => {
     caseLoading.value = true
     try {
       caseFields.value = await Promise.all(
-        res.variants.map(async (v) => ({ label: v.label, view: await api.getField({ dataset: res.dataset, model: v.model, index, grid: 24, frames: 1 }) }))
+        res.variants.map(async (v) => ({
+          label: v.label,
+          view: await api.getField({ dataset: dataset.value || res.dataset, model: v.model, index, grid: 24, frames: 1 })
+        }))
       )
     } catch (err) {
       error.value = plainError(err)
@@ -74,5 +80,5 @@ export const useCompareStore = defineStore('compare', () => {
     }
   }
 
-  return { name, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase }
+  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase }
 })

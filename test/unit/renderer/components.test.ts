@@ -77,7 +77,7 @@ describe('jobs panel and status bar', () => {
     await useDataStore().loadInfo()
     const w = mount(StatusBar, { global: { plugins: [pinia] } })
     await flush()
-    expect(w.get('[data-testid="status-backend"]').text()).toBe('backend: wasm (tfjs-node not installed; wasm with SIMD)')
+    expect(w.get('[data-testid="backend-status"]').text()).toBe('backend: wasm (tfjs-node not installed; wasm with SIMD)')
     expect(w.get('[data-testid="status-mode"]').text()).toBe('mode: browser')
   })
 })

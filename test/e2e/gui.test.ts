@@ -1,0 +1,168 @@
+/**
+ * The GUI end to end in browser mode against the real engine: simulate a small set, train a few epochs,
+ * compare two variants, open both explorers, export NetCDF and read it back; a screenshot per view.
+ */
+import { join } from 'node:path'
+import h5wasm from 'h5wasm/node'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { startApp, type RunningApp } from './harness'
+
+let app: RunningApp
+let page: Page
+const JOB_TIMEOUT = 240_000
+
+beforeAll(async () => {
+  app = await startApp()
+  page = app.page
+})
+
+afterAll(async () => {
+  await app?.close()
+})
+
+/** Screenshot the whole current view: grow the viewport to the view's scroll height first. */
+async function shoot(name: string): Promise<void> {
+  const height = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 880)
+  await page.setViewportSize({ width: 1360, height: Math.min(2400, Math.max(880, height + 40)) })
+  await page.waitForTimeout(400)
+  await app.screenshot(name)
+  await page.setViewportSize({ width: 1360, height: 880 })
+}
+
+/** Wait until a job's progress bar reaches an end state; fail with the engine's message unless it is done. */
+async function waitForJob(testid: string): Promise<void> {
+  const bar = page.getByTestId(testid)
+  await page.waitForSelector(`[data-testid="${testid}"]:is(.done, .error, .cancelled)`, { timeout: JOB_TIMEOUT })
+  const state = await bar.getAttribute('class')
+  if (!state?.includes('done')) {
+    const jobs = await page.getByTestId('jobs-panel').innerText()
+    throw new Error(`${testid} ended as "${state}": ${jobs}`)
+  }
+}
+
+/** The series a chart holds (written by the chart panel as `data-series`). */
+async function seriesOf(testid: string): Promise<{ id: string; name: string; type: string; points: number }[]> {
+  return JSON.parse((await page.getByTestId(testid).getAttribute('data-series')) ?? '[]')
+}
+
+async function waitForSeries(testid: string, id: string): Promise<void> {
+  await page.waitForFunction(
+    ([t, i]) => (document.querySelector(`[data-testid="${t}"]`)?.getAttribute('data-series') ?? '').includes(`"id":"${i}"`),
+    [testid, id] as const,
+    { timeout: 60_000 }
+  )
+}
+
+test('the shell shows the backend and mode, and every view is reachable by keyboard', async () => {
+  await page.waitForFunction(() => /tensorflow|wasm|cpu/.test(document.querySelector('[data-testid="backend-status"]')?.textContent ?? ''))
+  expect(await page.getByTestId('status-mode').innerText()).toBe('mode: browser')
+  for (const [key, view] of [['2', 'train'], ['3', 'compare'], ['4', 'explore2d'], ['6', 'export'], ['1', 'data']]) {
+    await page.keyboard.press(`Alt+${key}`)
+    await page.getByTestId(`${view}-view`).waitFor()
+  }
+})
+
+test('Data: simulate a small set; the preview shows its tracer paths', async () => {
+  await page.getByTestId('sim-name').fill('e2e')
+  await page.getByTestId('sim-pairs').fill('64')
+  await page.getByTestId('sim-steps').fill('400')
+  await page.getByTestId('sim-record').fill('20')
+  await page.getByTestId('sim-start').click()
+  await waitForJob('sim-progress')
+  await waitForSeries('chart-preview', 'start')
+  const series = await seriesOf('chart-preview')
+  expect(series.filter((s) => s.name === 'tracer path').length).toBeGreaterThan(0)
+  expect(series.find((s) => s.id === 'end')?.points).toBeGreaterThan(0)
+  await expect.poll(() => page.getByTestId('workspace-list').innerText()).toContain('datasets/e2e.nc')
+  await shoot('data')
+})
+
+test('Train: a few epochs with live curves, then the model is listed', async () => {
+  await page.getByTestId('nav-train').click()
+  await page.getByTestId('train-name').fill('e2e-model')
+  await page.getByTestId('train-epochs').fill('2')
+  await page.getByTestId('train-batch').fill('16')
+  await page.getByTestId('train-dim').fill('16')
+  await page.getByTestId('train-start').click()
+  await waitForJob('train-progress')
+  await page.getByTestId('train-result').waitFor()
+  expect(await page.getByTestId('train-result').innerText()).toContain('models/e2e-model')
+  const curves = await seriesOf('chart-training')
+  expect(curves.length).toBeGreaterThan(0)
+  expect(curves.every((s) => s.type === 'line' && s.points > 0)).toBe(true)
+  await shoot('train')
+})
+
+test('Compare: two variants give R@k bars, an RMSE table and small multiples', async () => {
+  await page.getByTestId('nav-compare').click()
+  await page.getByTestId('variant-0-epochs').fill('1')
+  await page.getByTestId('variant-1-epochs').fill('1')
+  await page.getByTestId('compare-start').click()
+  await waitForJob('compare-progress')
+  await waitForSeries('chart-recall', 'trajectoryToPotential-r1')
+  const bars = await seriesOf('chart-recall')
+  expect(bars).toHaveLength(6)
+  expect(bars.every((s) => s.points === 2)).toBe(true)
+  expect(await page.getByTestId('rmse-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(2)
+  await waitForSeries('chart-multiples', 'variant-1-heat')
+  await shoot('compare')
+})
+
+test('Explore 2D: truth, reconstruction, difference and tracer paths are drawn', async () => {
+  await page.getByTestId('nav-explore2d').click()
+  await page.getByTestId('explore2d-model').selectOption('models/e2e-model')
+  await page.getByTestId('explore2d-load').click()
+  await waitForSeries('chart-field', 'truth-heat')
+  const ids = (await seriesOf('chart-field')).map((s) => s.id)
+  expect(ids).toEqual(expect.arrayContaining(['truth-heat', 'reconstruction-heat', 'difference-heat', 'truth-arrows', 'truth-start', 'truth-end']))
+  const heat = (await seriesOf('chart-field')).find((s) => s.id === 'truth-heat')
+  expect(heat?.points).toBe(32 * 32)
+  await page.getByTestId('frame-slider').fill('5')
+  await expect.poll(async () => page.getByTestId('explore2d-view').innerText()).toContain('frame 6 /')
+  await shoot('explore2d')
+})
+
+test('Explore 3D: the WebGL canvas draws tubes over the surface (non-uniform pixels)', async () => {
+  await page.getByTestId('nav-explore3d').click()
+  await page.getByTestId('three-canvas').waitFor()
+  await page.getByTestId('explore3d-load').click()
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="three-canvas"]')?.getAttribute('data-rendered') ?? 0) > 0, undefined, { timeout: 60_000 })
+  const colours = await page.evaluate(() => {
+    const gl = document.querySelector('[data-testid="three-canvas"]') as HTMLCanvasElement
+    const copy = document.createElement('canvas')
+    copy.width = gl.width
+    copy.height = gl.height
+    const ctx = copy.getContext('2d')!
+    ctx.drawImage(gl, 0, 0)
+    const px = ctx.getImageData(0, 0, copy.width, copy.height).data
+    const seen = new Set<number>()
+    for (let i = 0; i < px.length; i += 4 * 7) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2])
+    return seen.size
+  })
+  expect(colours).toBeGreaterThan(50)
+  await shoot('explore3d')
+})
+
+test('Export: a NetCDF file is written, listed in the workspace, and reads back', async () => {
+  await page.getByTestId('nav-export').click()
+  await page.getByTestId('export-name').fill('e2e-export')
+  await page.getByTestId('export-start').click()
+  await page.getByTestId('export-written').waitFor({ timeout: JOB_TIMEOUT })
+  const written = await page.getByTestId('export-written').innerText()
+  const nc = /exports\/[\w./-]+\.nc/.exec(written)?.[0]
+  expect(nc).toMatch(/^exports\/e2e-export\//)
+  await expect.poll(() => page.getByTestId('export-list').innerText()).toContain('exports/e2e-export')
+  await h5wasm.ready
+  const file = new h5wasm.File(join(app.workspace, nc!), 'r')
+  try {
+    expect(file.keys().length).toBeGreaterThan(0)
+  } finally {
+    file.close()
+  }
+  await shoot('export')
+})
+
+test('no page or console errors happened', () => {
+  expect(app.errors).toEqual([])
+})
