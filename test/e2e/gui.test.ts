@@ -24,7 +24,7 @@ afterAll(async () => {
 /** Screenshot the whole current view: grow the viewport to the view's scroll height first. */
 async function shoot(name: string): Promise<void> {
   const height = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 880)
-  await page.setViewportSize({ width: 1360, height: Math.min(2400, Math.max(880, height + 40)) })
+  await page.setViewportSize({ width: 1360, height: Math.min(3200, Math.max(880, height + 40)) })
   await page.waitForTimeout(400)
   await app.screenshot(name)
   await page.setViewportSize({ width: 1360, height: 880 })
@@ -66,8 +66,8 @@ test('the shell shows the backend and mode, and every view is reachable by keybo
 test('Data: simulate a small set; the preview shows its tracer paths', async () => {
   await page.getByTestId('sim-name').fill('e2e')
   await page.getByTestId('sim-pairs').fill('64')
-  await page.getByTestId('sim-steps').fill('400')
-  await page.getByTestId('sim-record').fill('20')
+  await page.getByTestId('sim-steps').fill('1500')
+  await page.getByTestId('sim-record').fill('50')
   await page.getByTestId('sim-start').click()
   await waitForJob('sim-progress')
   await waitForSeries('chart-preview', 'start')
@@ -120,6 +120,10 @@ test('Explore 2D: truth, reconstruction, difference and tracer paths are drawn',
   expect(heat?.points).toBe(32 * 32)
   await page.getByTestId('frame-slider').fill('5')
   await expect.poll(async () => page.getByTestId('explore2d-view').innerText()).toContain('frame 6 /')
+  await page.getByTestId('chart-field-png').click()
+  await expect.poll(() => page.getByTestId('explore2d-view').innerText()).toContain('Saved exports/field-map')
+  await page.getByTestId('chart-field-svg').click()
+  await expect.poll(() => page.getByTestId('explore2d-view').innerText()).toMatch(/Saved exports\/field-map[\w-]*\.svg/)
   await shoot('explore2d')
 })
 

@@ -45,7 +45,7 @@ export function title(text: string, theme: ChartTheme, subtext?: string): EChart
 export function valueAxis(name: string, theme: ChartTheme, extra: Record<string, unknown> = {}) {
   return {
     type: 'value' as const,
-    name,
+    name: wrapAxisName(name),
     nameLocation: 'middle' as const,
     nameGap: 34,
     nameTextStyle: { color: theme.text },
@@ -55,6 +55,12 @@ export function valueAxis(name: string, theme: ChartTheme, extra: Record<string,
     scale: true,
     ...extra
   }
+}
+
+/** Long axis names ("RMSE (domain length / model time)") break before the unit so they fit beside the axis. */
+export function wrapAxisName(name: string, max = 26): string {
+  const at = name.indexOf(' (')
+  return name.length > max && at > 0 ? `${name.slice(0, at)}\n${name.slice(at + 1)}` : name
 }
 
 export function legend(theme: ChartTheme, extra: Record<string, unknown> = {}): EChartsOption['legend'] {

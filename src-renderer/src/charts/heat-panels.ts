@@ -4,7 +4,7 @@
  */
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts'
 import type { ChartTheme, EChartsOption } from './common'
-import { decimate, fmt, title as titleBlock } from './common'
+import { decimate, fmt, title as titleBlock, wrapAxisName } from './common'
 import type { ColormapName } from './colormaps'
 import { sampleColormap } from './colormaps'
 import { spacing } from './field-data'
@@ -127,7 +127,7 @@ export function buildHeatPanels(
   const axis = (name: string, lo: number, hi: number, i: number) => ({
     type: 'value' as const,
     gridIndex: i,
-    name,
+    name: wrapAxisName(name, 18),
     nameLocation: 'middle' as const,
     nameGap: 24,
     nameTextStyle: { color: theme.text },
@@ -138,7 +138,7 @@ export function buildHeatPanels(
     splitLine: { show: false }
   })
   const xAxis = panels.map((_, i) => axis(layout.xName, xLo, xHi, i))
-  const yAxis = panels.map((_, i) => ({ ...axis(layout.yName, yLo, yHi, i), nameGap: 32 }))
+  const yAxis = panels.map((_, i) => ({ ...axis(layout.yName, yLo, yHi, i), nameGap: 30 }))
   const series: Record<string, unknown>[] = []
   const heatIndex: Record<string, number[]> = {}
   panels.forEach((p, i) => {
@@ -150,6 +150,7 @@ export function buildHeatPanels(
       xAxisIndex: i,
       yAxisIndex: i,
       renderItem: heatRenderer(dx, dy),
+      clip: true,
       encode: { x: 0, y: 1, tooltip: 2 },
       data: p.values.map((v, k) => [x[k % nx], y[Math.floor(k / nx)], v]),
       tooltip: {
@@ -158,13 +159,13 @@ export function buildHeatPanels(
       }
     })
     if (p.arrows?.length) {
-      series.push({ id: `${p.id}-arrows`, name: 'velocity arrows', type: 'custom', xAxisIndex: i, yAxisIndex: i, renderItem: arrowRenderer, data: p.arrows.map((a) => [...a]), silent: true, z: 3 })
+      series.push({ id: `${p.id}-arrows`, name: 'velocity arrows', type: 'custom', xAxisIndex: i, yAxisIndex: i, renderItem: arrowRenderer, clip: true, data: p.arrows.map((a) => [...a]), silent: true, z: 3 })
     }
     if (p.tracks?.length) pushTracks(series, p, i, layout)
   })
   const barTop = TOP + 16
   const barSlot = (size.height - barTop - 10) / Math.max(1, scales.length)
-  const barHeight = Math.max(40, Math.min(220, barSlot - 84))
+  const barHeight = Math.max(40, Math.min(220, barSlot - 96))
   const barLeft = size.width - RIGHT + 22
   const visualMap = scales.map((s, k) => ({
     type: 'continuous' as const,
@@ -176,7 +177,7 @@ export function buildHeatPanels(
     calculable: false,
     orient: 'vertical' as const,
     left: barLeft,
-    top: barTop + k * barSlot + 40,
+    top: barTop + k * barSlot + 54,
     itemWidth: 14,
     itemHeight: barHeight,
     text: [fmt(s.max), fmt(s.min)],

@@ -38,10 +38,13 @@ const GROUP_AXIS: Record<MetricGroup, string> = {
   other: 'value (log scale)'
 }
 
-/** Keys present in the samples, in first-seen order. */
+/** Counters that arrive with the metrics but are not curves (progress is already the x axis). */
+const COUNTERS = new Set(['epoch', 'step', 'batch', 'done', 'total'])
+
+/** Keys present in the samples, in first-seen order, without progress counters. */
 export function metricKeys(samples: readonly MetricSample[]): string[] {
   const keys = new Set<string>()
-  for (const s of samples) for (const k of Object.keys(s.metrics)) if (Number.isFinite(s.metrics[k])) keys.add(k)
+  for (const s of samples) for (const k of Object.keys(s.metrics)) if (Number.isFinite(s.metrics[k]) && !COUNTERS.has(k)) keys.add(k)
   return [...keys]
 }
 
@@ -74,15 +77,20 @@ export function buildMetricCurves(
       ? { ...valueAxis(GROUP_AXIS[g], theme, { type: 'log', nameGap: 48 }), gridIndex: i, type: 'log' as const }
       : { ...valueAxis(GROUP_AXIS[g], theme, { nameGap: 48 }), gridIndex: i, ...(g === 'retrieval' ? { min: 0, max: 1 } : {}) }
   )
-  const series = keys.map((k) => ({
-    name: metricLabel(k),
-    id: k,
-    type: 'line' as const,
-    showSymbol: false,
-    xAxisIndex: groups.indexOf(metricGroup(k)),
-    yAxisIndex: groups.indexOf(metricGroup(k)),
-    data: shown.filter((s) => Number.isFinite(s.metrics[k])).map((s) => [s.done, s.metrics[k]])
-  }))
+  const series = keys.map((k) => {
+    const data = shown.filter((s) => Number.isFinite(s.metrics[k])).map((s) => [s.done, s.metrics[k]])
+    return {
+      name: metricLabel(k),
+      id: k,
+      type: 'line' as const,
+      // sparse metrics (once per epoch) need visible points; dense ones read better as plain lines
+      showSymbol: data.length < 40,
+      symbolSize: 6,
+      xAxisIndex: groups.indexOf(metricGroup(k)),
+      yAxisIndex: groups.indexOf(metricGroup(k)),
+      data
+    }
+  })
   return {
     backgroundColor: theme.background,
     color: theme.palette,

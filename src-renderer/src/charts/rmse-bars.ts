@@ -30,6 +30,8 @@ export function buildRmseBars(rows: readonly RmseRow[], key: RmseKey, unit: stri
     xAxis: { ...valueAxis(axisName, theme, { scale: false, nameGap: 30 }), min: 0 },
     yAxis: {
       type: 'category',
+      // best (lowest) at the top
+      inverse: true,
       data: sorted.map((r) => r.method),
       name: 'method',
       nameTextStyle: { color: theme.text },

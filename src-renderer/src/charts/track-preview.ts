@@ -11,7 +11,7 @@ export function buildTrackPreview(
 ): EChartsOption {
   const tracks = decimate(preview.tracks, opts.maxTracks ?? 60).filter((t) => t.length > 0)
   const pts = opts.maxPoints ?? 300
-  const { xMin, xMax, yMin, yMax } = preview.bounds
+  const { xMin, xMax, yMin, yMax } = trackExtent(tracks, preview.bounds)
   const len = preview.units.length
   const lines = tracks.map((t, i) => ({
     id: `track-${i}`,
@@ -36,11 +36,35 @@ export function buildTrackPreview(
     color: [theme.palette[0]],
     animation: false,
     title: title('Tracer paths', theme, `${preview.source}: ${preview.tracks.length} tracks (showing ${tracks.length})`),
-    legend: legend(theme, { data: ['tracer path', 'start', 'end'] }),
+    legend: legend(theme, { data: ['tracer path', 'start', 'end'], top: undefined, right: undefined, bottom: 4, left: 12 }),
     tooltip: { trigger: 'item' },
-    grid: { left: 72, right: 24, top: 64, bottom: 48 },
+    grid: { left: 72, right: 24, top: 64, bottom: 70 },
     xAxis: { ...valueAxis(`x (${len})`, theme, { nameGap: 26 }), min: xMin, max: xMax },
     yAxis: { ...valueAxis(`y (${len})`, theme, { nameGap: 48 }), min: yMin, max: yMax },
     series: [...lines, marker('start', 'circle', '#2ca02c', (t) => t[0]), marker('end', 'triangle', '#d62728', (t) => t[t.length - 1])]
   }
+}
+
+/** Axis extent that fits the drawn tracks with a 5% margin, so short paths are not lost in a large domain. */
+export function trackExtent(tracks: readonly number[][][], fallback: TrackPreview['bounds']): TrackPreview['bounds'] {
+  let xMin = Infinity
+  let xMax = -Infinity
+  let yMin = Infinity
+  let yMax = -Infinity
+  for (const t of tracks) {
+    for (const p of t) {
+      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue
+      xMin = Math.min(xMin, p[0])
+      xMax = Math.max(xMax, p[0])
+      yMin = Math.min(yMin, p[1])
+      yMax = Math.max(yMax, p[1])
+    }
+  }
+  if (!(xMin <= xMax && yMin <= yMax)) return fallback
+  // equal spans on both axes keep the paths' shapes
+  const half = (Math.max(xMax - xMin, yMax - yMin) * 1.1) / 2 || 1e-6
+  const cx = (xMin + xMax) / 2
+  const cy = (yMin + yMax) / 2
+  const r = (v: number) => Number(v.toPrecision(6))
+  return { xMin: r(cx - half), xMax: r(cx + half), yMin: r(cy - half), yMax: r(cy + half) }
 }

@@ -93,3 +93,21 @@ describe('track preview and RMSE per frame', () => {
     expect(s.markLine.data).toEqual([{ xAxis: 2 }])
   })
 })
+
+describe('display helpers', () => {
+  it('track extent fits the tracks with equal spans and a margin; empty input falls back', async () => {
+    const { trackExtent } = await import('@renderer/charts/track-preview')
+    const fallback = { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }
+    const e = trackExtent([[[0.7, 0.7], [0.8, 0.72]]], fallback)
+    expect(e.xMax - e.xMin).toBeCloseTo(0.11)
+    expect(e.yMax - e.yMin).toBeCloseTo(0.11)
+    expect((e.xMin + e.xMax) / 2).toBeCloseTo(0.75)
+    expect(trackExtent([], fallback)).toEqual(fallback)
+  })
+  it('progress counters are not plotted; sparse series show their points', () => {
+    const o = buildMetricCurves([{ done: 3, metrics: { epoch: 1, validationLoss: 2 } }], { title: 't', unit: 'steps', theme: T })
+    const s = seriesOf(o) as (S & { showSymbol: boolean })[]
+    expect(s.map((x) => x.id)).toEqual(['validationLoss'])
+    expect(s[0].showSymbol).toBe(true)
+  })
+})
