@@ -86,7 +86,10 @@ export function embedRows(enc: Encoder, x: Float32Array, dim: number, idx: Array
   }
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
   let o = 0
-  for (const p of parts) (out.set(p, o), (o += p.length))
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
   return out
 }
 
@@ -178,8 +181,11 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
     const val = validate(net, data, s)
     history.push({ epoch: epoch + 1, trainLoss: sum / perEpoch, validationLoss: val.loss, r1TrajToPot: val.r1TrajToPot, r1PotToTraj: val.r1PotToTraj, temperature: temperatureOf(net.logScale) })
     ctx.log(`epoch ${epoch + 1}/${s.epochs}: loss ${(sum / perEpoch).toFixed(4)}, validation ${val.loss.toFixed(4)}, R@1 ${val.r1TrajToPot.toFixed(3)}/${val.r1PotToTraj.toFixed(3)}`)
-    if (Number.isFinite(val.loss) && val.loss < best) ((best = val.loss), (bestWeights = snapshot(trainable)), (sinceBest = 0))
-    else sinceBest++
+    if (Number.isFinite(val.loss) && val.loss < best) {
+      best = val.loss
+      bestWeights = snapshot(trainable)
+      sinceBest = 0
+    } else sinceBest++
     if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, { all: await optimizerState(optimizer) })
     if (s.patience > 0 && sinceBest >= s.patience) {
       ctx.log(`early stop after epoch ${epoch + 1}: no better validation loss for ${s.patience} epochs`)

@@ -10,11 +10,19 @@ export function recallAt1(logits: Float64Array, n: number): { trajToPot: number;
   for (let i = 0; i < n; i++) {
     let best = -Infinity
     let arg = -1
-    for (let j = 0; j < n; j++) if (logits[i * n + j] > best) ((best = logits[i * n + j]), (arg = j))
+    for (let j = 0; j < n; j++)
+      if (logits[i * n + j] > best) {
+        best = logits[i * n + j]
+        arg = j
+      }
     if (arg === i) rows++
     best = -Infinity
     arg = -1
-    for (let j = 0; j < n; j++) if (logits[j * n + i] > best) ((best = logits[j * n + i]), (arg = j))
+    for (let j = 0; j < n; j++)
+      if (logits[j * n + i] > best) {
+        best = logits[j * n + i]
+        arg = j
+      }
     if (arg === i) cols++
   }
   return { trajToPot: rows / n, potToTraj: cols / n }

@@ -92,8 +92,11 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
         const epoch = mu.epoch
         history.push({ epoch: epoch + 1, trainLoss: mu.trainLoss, validationLoss: val.loss, r1TrajToPot: val.r1TrajToPot, r1PotToTraj: val.r1PotToTraj, temperature: temperatureOf(net.logScale) })
         ctx.log(`epoch ${epoch + 1}/${s.epochs}: loss ${mu.trainLoss.toFixed(4)}, validation ${val.loss.toFixed(4)}, R@1 ${val.r1TrajToPot.toFixed(3)}/${val.r1PotToTraj.toFixed(3)}`)
-        if (Number.isFinite(val.loss) && val.loss < best) ((best = val.loss), (bestWeights = { u: mu.weights, v: mv.weights, logScale: mu.logScale }), (sinceBest = 0))
-        else sinceBest++
+        if (Number.isFinite(val.loss) && val.loss < best) {
+          best = val.loss
+          bestWeights = { u: mu.weights, v: mv.weights, logScale: mu.logScale }
+          sinceBest = 0
+        } else sinceBest++
         if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, { u: mu.optimizer, v: mv.optimizer })
         const stop = (s.patience > 0 && sinceBest >= s.patience) || ctx.signal.aborted
         if (stop && !ctx.signal.aborted) ctx.log(`early stop after epoch ${epoch + 1}: no better validation loss for ${s.patience} epochs`)

@@ -58,6 +58,7 @@ export function trainLinear(opts: { loss: LossKind; metric: MetricKind; dim: num
   const wv = net.encV.variables[0].dataSync()
   for (let a = 0; a < NU; a++) for (let k = 0; k < opts.dim; k++) Wu.set(a, k, wu[a * opts.dim + k])
   for (let b = 0; b < NV; b++) for (let k = 0; k < opts.dim; k++) Wv.set(b, k, wv[b * opts.dim + k])
-  tf.dispose([xu, xv, optimizer, ...vars, net.logScale])
+  optimizer.dispose()
+  tf.dispose([xu, xv, ...vars, net.logScale])
   return { A: Wu.mmul(Wv.transpose()), B: Wu.mmul(Wu.transpose()), Chat: empiricalCov(x, opts.n, d), finalLoss }
 }
