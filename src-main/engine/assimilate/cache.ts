@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PairedDataset } from '../data/dataset-types'
 import { readDataset } from '../data/dataset'
-import { loadModel, type ContrastiveModel } from '../learn/index'
+import { initBackend, loadModel, type ContrastiveModel } from '../learn/index'
 import { UserError } from '../jobs/job'
 
 interface Entry<T> {
@@ -51,5 +51,6 @@ export async function cachedDataset(path: string): Promise<PairedDataset> {
 /** The model in folder `dir` checked against its data set, loaded once per version of its metadata. */
 export async function cachedModel(dir: string, ds: PairedDataset, datasetPath: string): Promise<ContrastiveModel> {
   const key = `${await versionKey(join(dir, 'driftclip-model.json'))}|${await versionKey(datasetPath)}`
-  return remember(models, key, () => loadModel(dir, ds), (m) => m.dispose())
+  // tensors need a backend: the first model load in a process chooses it (idempotent afterwards)
+  return remember(models, key, async () => (await initBackend(), loadModel(dir, ds)), (m) => m.dispose())
 }

@@ -7,7 +7,7 @@ import type { ComparisonResult } from '../../shared/views'
 import type { FieldFrames, FieldView } from '../../shared/views'
 import type { PairedDataset } from '../data/dataset-types'
 import { writeFieldNetcdf, writeTracksCsv, writeTracksGeojson, type FieldExport } from '../data/export/index'
-import { loadModel } from '../learn/index'
+import { initBackend, loadModel } from '../learn/index'
 import { fieldViewOf } from './field-view'
 import { pairsOfSplit } from './setup'
 import { observedTrack } from './tracers'
@@ -38,6 +38,7 @@ export function fieldExportOf(view: FieldView, frames: FieldFrames, uncertainty:
 export async function writeDemoExports(ds: PairedDataset, comparison: ComparisonResult, outDir: string): Promise<string[]> {
   const best = [...comparison.variants].sort((a, b) => meanError(comparison, a.label) - meanError(comparison, b.label))[0]
   if (!best) return []
+  await initBackend()
   const model = await loadModel(best.model, ds)
   try {
     const view = fieldViewOf(ds, model, { index: 0, grid: 32, frames: 11 })

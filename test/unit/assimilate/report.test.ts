@@ -2,13 +2,14 @@ import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { renderReport, type ReportInput } from '../../../src-main/engine/assimilate/report'
 import type { ComparisonVariant, FieldView } from '../../../src-main/shared/views'
+import { TrainConfig } from '../../../src-main/shared/training'
 
 const recall = (r1: number) => ({ r1, r5: Math.min(1, r1 + 0.3), r10: Math.min(1, r1 + 0.4), meanRank: 3, medianRank: 2 })
 
 function variant(label: string, r1: number): ComparisonVariant {
   return {
     label,
-    config: { loss: 'cond', metric: 'cosine', dim: 16, epochs: 3, batch: 64, learningRate: 1e-3, temperature: 0.07, learnTemperature: true, seed: 1 },
+    config: TrainConfig.parse({ dim: 16, epochs: 3, batch: 64 }),
     model: `models/${label}`,
     retrieval: { trajectoryToPotential: recall(r1), potentialToTrajectory: recall(r1 + 0.1) },
     curve: [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 4 / epoch, validationLoss: 4.2 / epoch, r1TrajToPot: r1, r1PotToTraj: r1 })),
