@@ -51,5 +51,9 @@ export function readNumbers(v: NcVariable): Float64Array {
   const fills = [attrNumber(v, '_FillValue'), attrNumber(v, 'missing_value')].filter((x): x is number => x !== undefined)
   const scale = attrNumber(v, 'scale_factor') ?? 1
   const offset = attrNumber(v, 'add_offset') ?? 0
-  return raw.map((x) => (fills.some((f) => x === f || (Math.abs(f) > 1e30 && Math.abs(x - f) <= Math.abs(f) * 1e-6)) ? NaN : x * scale + offset))
+  const isFill = (x: number) => fills.some((f) => x === f || (Math.abs(f) > 1e30 && Math.abs(x - f) <= Math.abs(f) * 1e-6))
+  if (fills.length === 0 && scale === 1 && offset === 0) return raw
+  const out = new Float64Array(raw.length)
+  for (let i = 0; i < raw.length; i++) out[i] = fills.length > 0 && isFill(raw[i]) ? NaN : raw[i] * scale + offset
+  return out
 }

@@ -187,7 +187,8 @@ function readHdf5(file: string, f: H5File): NcDataset {
         if (typeof value === 'string') return [value.replace(/\0+$/, '').trim()]
         if (Array.isArray(value) && value.every((x) => typeof x === 'string'))
           return isChar ? joinChars(value as string[], shape) : (value as string[]).map((s) => s.replace(/\0+$/, '').trim())
-        if (ArrayBuffer.isView(value)) return Float64Array.from(value as unknown as ArrayLike<number>, Number)
+        if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Float64Array.from(value, Number)
+        if (ArrayBuffer.isView(value)) return new Float64Array(value as unknown as ArrayLike<number>)
         if (typeof value === 'number' || typeof value === 'bigint') return Float64Array.of(Number(value))
         throw importError(file, `variable ${name}`, 'has a data type drifter import does not read', 'store it as numbers or text')
       }
