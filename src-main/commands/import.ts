@@ -37,8 +37,7 @@ export function describeImport(s: ImportSummary): string[] {
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'check a drifter file (CSV, GeoJSON, NetCDF) and write it as CF trajectory NetCDF-4',
-  usage: `usage: driftclip import FILE --out TRACKS.nc [--window START/END]
-
+  usage: `arguments and options (driftclip import FILE --out TRACKS.nc [--window START/END]):
   FILE                 NOAA GDP / ERDDAP CSV (with its units row), .csvp, id,time,lat,lon tables,
                        CF trajectory NetCDF-3/-4 (ragged rowsize or 2-D drifter×time), GeoJSON
                        (at most ${MAX_IMPORT_BYTES / 1048576} MB)
