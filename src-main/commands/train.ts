@@ -14,6 +14,12 @@ function num(values: OptionValues, name: string, kind: 'int' | 'real'): number |
   return n
 }
 
+/** Config field → command-line option, for error messages. */
+const OPTION_OF: Record<string, string> = {
+  learningRate: 'lr', learnTemperature: 'fixed-temperature', potentialEncoder: 'potential-encoder',
+  lambdaU: 'lambda-u', lambdaV: 'lambda-v', warmupFraction: 'warmup'
+}
+
 /** Build and validate the training configuration from command-line options. */
 export function trainConfigFromOptions(values: OptionValues): TrainConfig {
   const widths = values.widths === undefined ? undefined : String(values.widths).split(',').map(Number)
@@ -40,7 +46,8 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
   const parsed = TrainConfig.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new UserError(`train: --${String(issue.path[0])}: ${issue.message}`)
+    const key = String(issue.path[0])
+    throw new UserError(`train: --${OPTION_OF[key] ?? key}: ${issue.message}`)
   }
   return parsed.data
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { trainConfigFromOptions } from '../../../src-main/commands/train'
+import { UserError } from '../../../src-main/engine/jobs/job'
+
+describe('driftclip train options', () => {
+  it('maps options onto the training configuration', () => {
+    const c = trainConfigFromOptions({ loss: 'cond-u', metric: 'l2', dim: '5', widths: '64,32', lr: '0.01', 'single-thread': true, 'fixed-temperature': true })
+    expect(c).toMatchObject({ loss: 'cond-u', metric: 'l2', dim: 5, widths: [64, 32], learningRate: 0.01, parallel: 'off', learnTemperature: false, epochs: 20 })
+  })
+  it.each([
+    [{ loss: 'bogus' }, 'train: --loss: Invalid option: expected one of "cond"|"cond-u"|"cond-v"|"joint"|"mmd"'],
+    [{ metric: 'l3' }, 'train: --metric: Invalid option: expected one of "cosine"|"dot"|"l2"'],
+    [{ dim: '0' }, 'train: --dim: Too small: expected number to be >=1'],
+    [{ epochs: 'x' }, 'train: --epochs must be an integer, got "x"'],
+    [{ lr: '-1' }, 'train: --lr: Too small: expected number to be >0'],
+    [{ widths: '256,a' }, 'train: --widths wants comma-separated positive integers, got "256,a"']
+  ])('rejects %o with one clear message', (values, message) => {
+    expect(() => trainConfigFromOptions(values)).toThrow(new UserError(message))
+  })
+})
