@@ -118,7 +118,11 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
       rmse,
       frameTimes: Array.from(setup.times),
       configuration: { simulation: ds.config, variants: Object.fromEntries(variants.map((v) => [v.label, v.config])), evaluation: result.settings },
-      ...(best ? { field: { view: best.view, variant: best.label, caseIndex: 0 } } : {})
+      ...(best ? { field: { view: best.view, variant: best.label, caseIndex: 0 } } : {}),
+      notes:
+        ds.flow === 'fourier'
+          ? ['Fourier flow: every mode keeps its amplitude and all pairs share the frequencies, so on the periodic grid the spatial RMS of any error field is the same at every frame (Parseval) — flat per-frame curves are expected, not a bug.']
+          : []
     })
     await writeFile(join(tmp, 'report.html'), html)
     return result

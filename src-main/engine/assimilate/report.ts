@@ -20,6 +20,8 @@ export interface ReportInput {
   /** Settings shown verbatim (simulation, training, evaluation). */
   configuration: Record<string, unknown>
   field?: { view: FieldView; variant: string; caseIndex: number }
+  /** Extra remarks shown under the error plots. */
+  notes?: string[]
 }
 
 /** Render one ECharts option to an SVG string. */
@@ -136,6 +138,7 @@ ESS = 1/Σw² of the conditional weights (≈ 1: the posterior collapsed onto on
 ${rmseTableHtml(input.rmse)}
 <div class="grid"><figure>${renderSvg(rmseBarsOption(input.rmse), 760, 60 + 26 * input.rmse.length + 80)}</figure></div>
 <div class="grid"><figure>${renderSvg(rmsePerFrameOption(input.rmse, input.frameTimes, unitsT, unitsV), 760, 460)}</figure></div>
+${(input.notes ?? []).map((n) => `<p class="muted">${esc(n)}</p>`).join('')}
 <h2>Retrieval (test split)</h2>
 ${retrievalTable(input.variants)}
 <div class="grid"><figure>${renderSvg(recallBarsOption(input.variants, 'trajectoryToPotential'), 520, 340)}</figure><figure>${renderSvg(recallBarsOption(input.variants, 'potentialToTrajectory'), 520, 340)}</figure></div>
