@@ -42,10 +42,12 @@ export async function runSimulation(input: SimulationConfig, outPath: string, ct
   let next = 0
   let done = 0
   const threads: Worker[] = []
+  let onAbort = (): void => {}
+  ctx.progress({ done: 0, total: cfg.pairs, unit: 'pairs', message: `simulating on ${nWorkers} thread(s)` })
   try {
     await new Promise<void>((resolve, reject) => {
       if (ctx.signal.aborted) return reject(new CancelledError())
-      const onAbort = (): void => reject(new CancelledError())
+      onAbort = () => reject(new CancelledError())
       ctx.signal.addEventListener('abort', onAbort, { once: true })
       let finished = 0
       const feed = (w: Worker): void => {
@@ -81,9 +83,11 @@ export async function runSimulation(input: SimulationConfig, outPath: string, ct
       }
     })
   } finally {
+    ctx.signal.removeEventListener('abort', onAbort)
     await Promise.all(threads.map((w) => w.terminate()))
   }
   throwIfCancelled(ctx.signal)
+  ctx.progress({ done: cfg.pairs, total: cfg.pairs, unit: 'pairs', etaSeconds: 0, message: `writing ${outPath}` })
   await writeDataset(outPath, ds)
   return summaryOf(outPath, ds, new Date().toISOString())
 }

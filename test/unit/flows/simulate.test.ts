@@ -29,7 +29,9 @@ describe('paired data sets', () => {
     expect(bytes(a.trajectories).equals(bytes(c.trajectories))).toBe(true)
     expect(one.pairs).toBe(7)
     expect(progress.at(-1)).toMatchObject({ done: 7, total: 7, unit: 'pairs' })
-    expect(progress.at(-1)?.metrics?.pairsPerSecond).toBeGreaterThan(0)
+    expect(progress[0]).toMatchObject({ done: 0, total: 7 })
+    expect(progress.filter((p) => p.metrics).at(-1)?.metrics?.pairsPerSecond).toBeGreaterThan(0)
+    expect(progress.at(-1)?.message).toBe(`writing ${join(dir, 'one.nc')}`)
   }, 60_000)
 
   it('simulates any block of pairs exactly as the whole set does', () => {
@@ -102,7 +104,8 @@ describe('paired data sets', () => {
   it('writes nothing when cancelled', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftclip-cancel-'))
     const controller = new AbortController()
-    const ctx = { ...silentContext(controller.signal), progress: () => controller.abort() }
+    // cancel once the first chunk is back, while others are still being simulated
+    const ctx = { ...silentContext(controller.signal), progress: (p: JobProgress) => (p.done > 0 ? controller.abort() : undefined) }
     await expect(runSimulation({ ...small, pairs: 40 }, join(dir, 'c.nc'), ctx, 1)).rejects.toBeInstanceOf(CancelledError)
     expect(existsSync(join(dir, 'c.nc'))).toBe(false)
     expect(readdirSync(dir)).toEqual([])
