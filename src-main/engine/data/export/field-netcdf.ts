@@ -47,7 +47,7 @@ export async function writeFieldNetcdf(path: string, field: FieldExport): Promis
     { name: 'x', dims: ['x'], data: field.x, attrs: { long_name: 'x coordinate of cell centre (eastward)', units: length, axis: 'X' } },
     data('u', field.u, { ...(physical ? { standard_name: 'sea_water_x_velocity' } : {}), long_name: 'velocity along x', units: velocity }),
     data('v', field.v, { ...(physical ? { standard_name: 'sea_water_y_velocity' } : {}), long_name: 'velocity along y', units: velocity }),
-    data('psi', field.psi, { long_name: 'stream function (u = -dpsi/dy, v = dpsi/dx)', units: physical ? 'm2 s-1' : length === '1' && time === '1' ? '1' : `${length}2 ${perTime}` }),
+    data('psi', field.psi, { long_name: 'stream function (u = dpsi/dy, v = -dpsi/dx)', units: physical ? 'm2 s-1' : length === '1' && time === '1' ? '1' : `${length}2 ${perTime}` }),
     data('vorticity', field.vorticity, { long_name: 'relative vorticity (dv/dx - du/dy)', units: physical ? 's-1' : time === '1' ? '1' : perTime })
   ]
   if (field.uncertainty)
