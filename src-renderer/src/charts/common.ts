@@ -43,17 +43,21 @@ export function title(text: string, theme: ChartTheme, subtext?: string): EChart
 
 /** A labelled value axis: `name` should carry the unit, e.g. "velocity RMSE (m/s)". */
 export function valueAxis(name: string, theme: ChartTheme, extra: Record<string, unknown> = {}) {
+  const wrapped = wrapAxisName(name)
+  const twoLines = wrapped.includes('\n')
   return {
     type: 'value' as const,
-    name: wrapAxisName(name),
+    name: wrapped,
     nameLocation: 'middle' as const,
     nameGap: 34,
-    nameTextStyle: { color: theme.text },
+    nameTextStyle: { color: theme.text, lineHeight: 14 },
     axisLabel: { color: theme.muted },
     axisLine: { lineStyle: { color: theme.muted } },
     splitLine: { lineStyle: { color: theme.grid } },
     scale: true,
-    ...extra
+    ...extra,
+    // a second line needs room between the tick labels and the name
+    ...(twoLines && typeof extra.nameGap === 'number' ? { nameGap: extra.nameGap + 8 } : {})
   }
 }
 

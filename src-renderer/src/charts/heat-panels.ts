@@ -130,7 +130,7 @@ export function buildHeatPanels(
     name: wrapAxisName(name, 18),
     nameLocation: 'middle' as const,
     nameGap: 24,
-    nameTextStyle: { color: theme.text },
+    nameTextStyle: { color: theme.text, lineHeight: 14 },
     min: lo,
     max: hi,
     axisLabel: { color: theme.muted, formatter: (v: number) => fmt(v), hideOverlap: true },
@@ -165,7 +165,7 @@ export function buildHeatPanels(
   })
   const barTop = TOP + 16
   const barSlot = (size.height - barTop - 10) / Math.max(1, scales.length)
-  const barHeight = Math.max(40, Math.min(220, barSlot - 96))
+  const barHeight = Math.max(40, Math.min(220, barSlot - 104))
   const barLeft = size.width - RIGHT + 22
   const visualMap = scales.map((s, k) => ({
     type: 'continuous' as const,
@@ -177,7 +177,7 @@ export function buildHeatPanels(
     calculable: false,
     orient: 'vertical' as const,
     left: barLeft,
-    top: barTop + k * barSlot + 54,
+    top: barTop + k * barSlot + 64,
     itemWidth: 14,
     itemHeight: barHeight,
     text: [fmt(s.max), fmt(s.min)],
@@ -192,7 +192,7 @@ export function buildHeatPanels(
     title: [
       titleBlock(layout.title, theme, layout.subtitle) as object,
       ...panels.map((p, i) => ({ text: p.label, left: boxes[i].left, top: boxes[i].top - LABEL, textStyle: { color: theme.text, fontSize: 12, width: boxes[i].width + 30, overflow: 'truncate' } })),
-      ...scales.map((s, k) => ({ text: s.label, left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', width: RIGHT - 12, overflow: 'break' } }))
+      ...scales.map((s, k) => ({ text: wrapAxisName(s.label, 14), left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', lineHeight: 14, width: RIGHT - 10, overflow: 'break' } }))
     ],
     legend: hasTracks ? { data: ['tracer path', 'start', 'end'], top: 30, right: 12, textStyle: { color: theme.text } } : undefined,
     tooltip: { trigger: 'item' },
