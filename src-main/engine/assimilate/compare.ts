@@ -90,7 +90,7 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
         })
         const error = meanError(scores.rmse, label)
         if (!best || error < best.error)
-          best = { error, label, view: fieldViewOf(ds, model, { index: 0, grid: req.viewGrid ?? 24, frames: 5 }, { maxBank: options.maxBank, samples: options.samples, seed: options.seed }) }
+          best = { error, label, view: fieldViewOf(ds, model, { index: 0, grid: req.viewGrid ?? 24, frames: 5 }, { maxBank: options.maxBank }) }
         ctx.log(`${tag}: R@1 T→P ${scores.retrieval.trajectoryToPotential.r1.toFixed(3)}, P→T ${scores.retrieval.potentialToTrajectory.r1.toFixed(3)}, conditional-mean relative RMSE ${error.toFixed(3)} (${trainSeconds.toFixed(0)} s)`)
       } finally {
         model.dispose()

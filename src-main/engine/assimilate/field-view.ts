@@ -4,17 +4,18 @@
  */
 import type { FieldFrames, FieldView } from '../../shared/views'
 import type { PairedDataset } from '../data/dataset-types'
-import { defaultGrid, type GridSpec } from '../flows/field'
+import { defaultGrid } from '../flows/field'
 import { UserError } from '../jobs/job'
 import type { ContrastiveModel } from '../learn/index'
 import { frameTimes, gridAxes, samplePairs } from './bank-fields'
 import { cachedDataset, cachedModel } from './cache'
-import type { FieldStack, GridFrames } from './grid-frames'
+import { conditionalField } from './conditional-field'
+import type { GridFrames } from './grid-frames'
 import { logitsFor } from './learned'
 import { velocityRmse } from './metrics'
-import { reconstruct } from './reconstruction'
 import { pairsOfSplit } from './setup'
 import { observedTrack } from './tracers'
+import { effectiveSampleSize, softmaxWeights } from './weights'
 
 export interface FieldViewRequest {
   datasetPath: string
@@ -27,28 +28,11 @@ export interface FieldViewRequest {
 }
 
 export interface FieldViewOptions {
+  /** Reference bank: at most this many train pairs. */
   maxBank: number
-  samples: number
-  seed: number
 }
 
-const DEFAULTS: FieldViewOptions = { maxBank: 4096, samples: 32, seed: 1 }
-
-/** Bank fields depend only on the data set, grid and frames: keep the last few per data set. */
-const bankCache = new WeakMap<PairedDataset, Map<string, FieldStack>>()
-
-function bankFields(ds: PairedDataset, bankPairs: Int32Array, grid: GridSpec, times: Float64Array): FieldStack {
-  const key = `${bankPairs.length}|${JSON.stringify(grid)}|${times.join(',')}`
-  let perDs = bankCache.get(ds)
-  if (!perDs) bankCache.set(ds, (perDs = new Map()))
-  let stack = perDs.get(key)
-  if (!stack) {
-    stack = samplePairs(ds, bankPairs, grid, times, { withVorticity: true })
-    if (perDs.size >= 3) perDs.delete(perDs.keys().next().value!)
-    perDs.set(key, stack)
-  }
-  return stack
-}
+const DEFAULTS: FieldViewOptions = { maxBank: 4096 }
 
 function framesOf(g: GridFrames): FieldFrames {
   const split = (a: Float64Array) => Array.from({ length: g.frames }, (_, f) => Array.from(a.subarray(f * g.cells, (f + 1) * g.cells)))
@@ -88,13 +72,14 @@ export function fieldViewOf(
     trackTimes: Array.from(ds.times)
   }
   if (!model) return view
+  // no whole-bank sampling here (a GUI request must be quick): exact mean flow, spread from the dominant members
   const bankPairs = pairsOfSplit(ds, 'train', options.maxBank)
-  const bank = bankFields(ds, bankPairs, grid, times)
-  const r = reconstruct(logitsFor(model, ds, [pair], bankPairs), bank, { samples: options.samples, seed: options.seed + req.index })
-  view.reconstruction = framesOf(r.mean)
-  view.uncertainty = Array.from({ length: r.mean.frames }, (_, f) => Array.from(r.std.subarray(f * r.mean.cells, (f + 1) * r.mean.cells)))
-  view.rmsePerFrame = Array.from(velocityRmse(truth, r.mean).perFrame)
-  view.ess = r.ess
+  const w = softmaxWeights(logitsFor(model, ds, [pair], bankPairs))
+  const { mean, std } = conditionalField(ds, bankPairs, w, grid, times)
+  view.reconstruction = framesOf(mean)
+  view.uncertainty = Array.from({ length: mean.frames }, (_, f) => Array.from(std.subarray(f * mean.cells, (f + 1) * mean.cells)))
+  view.rmsePerFrame = Array.from(velocityRmse(truth, mean).perFrame)
+  view.ess = effectiveSampleSize(w)
   return view
 }
 

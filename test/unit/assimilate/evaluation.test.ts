@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { BASELINE, evaluateBaselines } from '../../../src-main/engine/assimilate/baselines'
 import { evaluateLearned, learnedMethods } from '../../../src-main/engine/assimilate/learned'
 import { fieldViewOf } from '../../../src-main/engine/assimilate/field-view'
-import { prepareEvaluation } from '../../../src-main/engine/assimilate/setup'
+import { pairsOfSplit, prepareEvaluation } from '../../../src-main/engine/assimilate/setup'
+import { samplePairs } from '../../../src-main/engine/assimilate/bank-fields'
+import { weightedMean } from '../../../src-main/engine/assimilate/grid-frames'
+import { defaultGrid } from '../../../src-main/engine/flows/field'
 import { silentContext } from '../../../src-main/engine/jobs/job'
 import { lookupModel, tinyFourier } from './fixtures'
 
@@ -40,7 +43,15 @@ describe('evaluation with baselines', () => {
     expect(sharp.retrieval.potentialToTrajectory.medianRank).toBe(1)
     expect(sharp.calibration.potentialGivenTrajectory.spread).toBeCloseTo(0, 6)
   })
+  it('a field view of a flat conditional shows the exact bank-mean field', () => {
+    const view = fieldViewOf(ds, lookupModel(ds, 1e12), { index: 0, grid: 8, frames: 2 })
+    const bank = pairsOfSplit(ds, 'train')
+    const expected = weightedMean(samplePairs(ds, bank, defaultGrid(ds, 8), Float64Array.from(view.times)), new Float64Array(bank.length).fill(1 / bank.length))
+    view.reconstruction!.u[1]!.forEach((x, i) => expect(x).toBeCloseTo(expected.u[64 + i]!, 9))
+    expect(view.ess).toBeCloseTo(bank.length, 6)
+  })
   it('a field view of a test case carries truth, reconstruction, uncertainty and tracks as plain arrays', () => {
+
     const view = fieldViewOf(ds, lookupModel(ds, 1e-9), { index: 1, grid: 8, frames: 2 })
     expect(view.truth.u.length).toBe(2)
     expect(view.truth.u[0]!.length).toBe(64)
