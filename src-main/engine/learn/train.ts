@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { availableParallelism, loadavg } from 'node:os'
 import { TrainConfig, type ModelSummary, type TrainConfigInput } from '../../shared/training'
 import type { PairedDataset } from '../data/dataset-types'
 import { readDataset } from '../data/dataset'
@@ -71,8 +72,12 @@ export async function trainOnDataset(ds: PairedDataset, config: TrainConfigInput
   const resumed = hooks.restore ? await hooks.restore(p) : {}
   const steps = Math.floor(p.data.train.length / Math.min(p.settings.batch, p.data.train.length)) * p.settings.epochs
   const mode = p.meta.config.parallel
-  const parallel = (mode === 'on' || (mode === 'auto' && steps >= 200)) && p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0
+  // two workers only pay off when a second core is actually free (measured: on a loaded machine they are slower)
+  const cores = availableParallelism()
+  const freeCore = cores >= 2 && loadavg()[0] < cores - 0.5
+  const parallel = (mode === 'on' || (mode === 'auto' && steps >= 200 && freeCore)) && p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0
   if (parallel) ctx.log('training the two encoders in parallel worker threads (one per encoder)')
+  else if (mode === 'auto' && steps >= 200 && !freeCore) ctx.log(`training in one thread: no free core (load average ${loadavg()[0].toFixed(1)} on ${cores} cores)`)
   const result = parallel ? await fitParallel(p, ctx, { ...hooks, ...resumed }) : await fit(p.net, p.data, p.settings, ctx, { ...hooks, ...resumed })
   const meta: ModelMeta = { ...p.meta, temperature: temperatureOf(p.net.logScale), history: result.history }
   p.net.logScale.dispose()
