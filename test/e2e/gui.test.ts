@@ -78,6 +78,21 @@ test('Data: simulate a small set; the preview shows its tracer paths', async () 
   await shoot('data')
 })
 
+test('Data: import a drifter CSV; its units, problems and tracks are shown', async () => {
+  const rows = ['ID,time,latitude,longitude,ve,vn', ',UTC,degrees_north,degrees_east,m/s,m/s']
+  for (const [id, lat0, lon0] of [[101, 30, -60], [102, 31, -61]] as const) {
+    for (let h = 0; h < 24; h++) rows.push(`${id},2020-01-01T${String(h).padStart(2, '0')}:00:00Z,${lat0 + h * 0.01},${lon0 + h * 0.02},0.5,0.3`)
+  }
+  await page.getByTestId('import-input').setInputFiles({ name: 'drifters.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') })
+  await page.getByTestId('import-summary').waitFor({ timeout: JOB_TIMEOUT })
+  const summary = await page.getByTestId('import-summary').innerText()
+  expect(summary).toContain('drifters.csv')
+  expect(summary).toContain('2 drifters, 48 fixes')
+  await page.waitForFunction(() => (document.querySelector('[data-testid="chart-preview"]')?.getAttribute('data-series') ?? '').length > 2)
+  await expect.poll(async () => (await seriesOf('chart-preview')).filter((s) => s.name === 'tracer path').length).toBe(2)
+  await shoot('data-import')
+})
+
 test('Train: a few epochs with live curves, then the model is listed', async () => {
   await page.getByTestId('nav-train').click()
   await page.getByTestId('train-name').fill('e2e-model')

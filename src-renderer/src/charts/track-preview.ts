@@ -13,6 +13,10 @@ export function buildTrackPreview(
   const pts = opts.maxPoints ?? 300
   const { xMin, xMax, yMin, yMax } = trackExtent(tracks, preview.bounds)
   const len = preview.units.length
+  // drifter tracks come in degrees: x is longitude, y latitude
+  const geographic = /degree/i.test(len)
+  // the fitted extent is not a round number: label only the ticks inside it
+  const edgeless = { color: theme.muted, showMinLabel: false, showMaxLabel: false }
   const lines = tracks.map((t, i) => ({
     id: `track-${i}`,
     name: 'tracer path',
@@ -39,8 +43,8 @@ export function buildTrackPreview(
     legend: legend(theme, { data: ['tracer path', 'start', 'end'], top: undefined, right: undefined, bottom: 4, left: 12 }),
     tooltip: { trigger: 'item' },
     grid: { left: 72, right: 24, top: 64, bottom: 70 },
-    xAxis: { ...valueAxis(`x (${len})`, theme, { nameGap: 26 }), min: xMin, max: xMax },
-    yAxis: { ...valueAxis(`y (${len})`, theme, { nameGap: 48 }), min: yMin, max: yMax },
+    xAxis: { ...valueAxis(geographic ? 'longitude (°E)' : `x (${len})`, theme, { nameGap: 26 }), min: xMin, max: xMax, axisLabel: edgeless },
+    yAxis: { ...valueAxis(geographic ? 'latitude (°N)' : `y (${len})`, theme, { nameGap: 48 }), min: yMin, max: yMax, axisLabel: edgeless },
     series: [...lines, marker('start', 'circle', '#2ca02c', (t) => t[0]), marker('end', 'triangle', '#d62728', (t) => t[t.length - 1])]
   }
 }

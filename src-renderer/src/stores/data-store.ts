@@ -38,8 +38,8 @@ export const useDataStore = defineStore('data', () => {
   const datasets = computed(() => workspace.value?.datasets ?? [])
   const models = computed(() => workspace.value?.models ?? [])
   const tracks = computed(() => workspace.value?.tracks ?? [])
-  /** Anything that can be trained on or explored: simulated data sets and imported tracks. */
-  const sources = computed(() => [...datasets.value.map((d) => d.path), ...tracks.value.map((t) => t.path)])
+  /** What can be trained on, compared, explored and exported: paired data sets (imported tracks are previewed). */
+  const sources = computed(() => datasets.value.map((d) => d.path))
 
   async function loadInfo(): Promise<void> {
     try {
@@ -104,10 +104,10 @@ export const useDataStore = defineStore('data', () => {
     }
   }
 
-  /** Make a data set the current one (for training, exploring, exporting) and remember it as recent. */
+  /** Preview a data set or imported tracks; a data set also becomes the current one (for training, exploring, exporting) and remember it as recent. */
   function select(path: string): void {
     if (!path) return
-    dataset.value = path
+    if (path.startsWith('datasets/')) dataset.value = path
     settings.addRecent(path)
     void showPreview(path)
   }
