@@ -51,7 +51,7 @@ export async function writeFieldNetcdf(path: string, field: FieldExport): Promis
     data('vorticity', field.vorticity, { long_name: 'relative vorticity (dv/dx - du/dy)', units: physical ? 's-1' : time === '1' ? '1' : perTime })
   ]
   if (field.uncertainty)
-    variables.push(data('uncertainty', field.uncertainty, { long_name: 'standard deviation of speed across conditional samples', units: velocity }))
+    variables.push(data('uncertainty', field.uncertainty, { long_name: 'weighted standard deviation of the velocity vector under the learned conditional', units: velocity }))
   await writeAtomically(path, (tmp) =>
     writeNetcdf4(tmp, {
       dims: [
