@@ -3,7 +3,7 @@
  * identity, linear, MLP, and a small transformer over time tokens for trajectories.
  */
 import { tf } from './backend'
-import { batchMatMulFast, denseFast, denseInput } from './dense'
+import { batchMatMulFast, denseFast, denseInput, denseLayer } from './dense'
 import { normalRng } from './random'
 
 export type Activation = 'relu' | 'gelu' | 'tanh'
@@ -64,10 +64,11 @@ class Params {
   }
 }
 
-/** x·w + b; `input` marks a data input whose gradient is not needed. */
-function affine(x: tf.Tensor2D, w: tf.Variable, b?: tf.Variable, input = false): tf.Tensor2D {
+/** x·w + b (optionally relu); `input` marks a data input whose gradient is not needed. */
+function affine(x: tf.Tensor2D, w: tf.Variable, b?: tf.Variable, input = false, relu = false): tf.Tensor2D {
+  if (b) return denseLayer(x, w as tf.Tensor2D, b as tf.Tensor1D, relu, input)
   const y = input ? denseInput(x, w as tf.Tensor2D) : denseFast(x, w as tf.Tensor2D)
-  return b ? tf.add(y, b) : y
+  return relu ? tf.relu(y) : y
 }
 
 /** Layer normalisation over the last axis (moments-based; its gradient works on wasm). */
@@ -94,8 +95,10 @@ export function buildEncoder(spec: EncoderSpec, seed: number): Encoder {
     const apply = (x: tf.Tensor2D) => {
       let h = x
       layers.forEach((l, i) => {
-        h = affine(h, l.w, l.b, i === 0)
-        if (i < layers.length - 1) h = activate(h, spec.activation)
+        const hidden = i < layers.length - 1
+        const fusedRelu = hidden && spec.activation === 'relu'
+        h = affine(h, l.w, l.b, i === 0, fusedRelu)
+        if (hidden && !fusedRelu) h = activate(h, spec.activation)
       })
       return h
     }
@@ -131,7 +134,7 @@ function buildSequence(spec: EncoderSpec, p: Params): Encoder {
     const att = tf.softmax(tf.mul(batchMatMulFast(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(d)))
     const mixed = tf.reshape(batchMatMulFast(att as tf.Tensor3D, v), [B * T, d]) as tf.Tensor2D
     h = tf.add(h, affine(mixed, proj.w, proj.b))
-    h = tf.add(h, affine(tf.relu(affine(layerNorm(h, ln2.g, ln2.b), mlp1.w, mlp1.b)), mlp2.w, mlp2.b))
+    h = tf.add(h, affine(affine(layerNorm(h, ln2.g, ln2.b), mlp1.w, mlp1.b, false, true), mlp2.w, mlp2.b))
     const pooled = tf.mean(tf.reshape(h, [B, T, d]), 1) as tf.Tensor2D
     return affine(pooled, head.w, head.b)
   }
