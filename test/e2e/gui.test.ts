@@ -140,6 +140,10 @@ test('Explore 2D: truth, reconstruction, difference and tracer paths are drawn',
   await page.getByTestId('chart-field-svg').click()
   await expect.poll(() => page.getByTestId('explore2d-view').innerText()).toMatch(/Saved exports\/field-map[\w-]*\.svg/)
   await shoot('explore2d')
+  await page.getByTestId('explore2d-vectors').selectOption('streamlines')
+  await waitForSeries('chart-field', 'truth-streamlines')
+  expect((await seriesOf('chart-field')).find((s) => s.id === 'truth-streamlines')?.points).toBeGreaterThan(10)
+  await shoot('explore2d-streamlines')
 })
 
 test('Explore 3D: the WebGL canvas draws tubes over the surface (non-uniform pixels)', async () => {

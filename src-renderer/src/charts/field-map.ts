@@ -6,12 +6,14 @@ import type { ChartSize, ColorScale, HeatPanel } from './heat-panels'
 import { buildHeatPanels } from './heat-panels'
 import type { FieldQuantity, PanelKind } from './field-data'
 import { decimatedArrows, panelRange, panelValues } from './field-data'
+import { streamlines } from './streamlines'
 
 export interface FieldMapOptions {
   frame: number
   quantity: FieldQuantity
   panels: readonly PanelKind[]
-  arrows: boolean
+  /** How velocity is drawn over the heat map. */
+  vectors: 'arrows' | 'streamlines' | 'none'
   tracks: boolean
   theme: ChartTheme
   /** Chart size in pixels, so panels keep equal x and y scales. */
@@ -69,10 +71,12 @@ export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOptio
     const values = panelValues(view, kind, o.quantity, frame)
     if (!values) continue
     const frames = kind === 'reconstruction' ? view.reconstruction : kind === 'truth' ? view.truth : undefined
-    const arrows =
-      o.arrows && frames ? decimatedArrows(view.x, view.y, frames.u[frame] ?? [], frames.v[frame] ?? [], 12) : undefined
+    const u = frames?.u[frame] ?? []
+    const v = frames?.v[frame] ?? []
+    const arrows = frames && o.vectors === 'arrows' ? decimatedArrows(view.x, view.y, u, v, 12) : undefined
+    const lines = frames && o.vectors === 'streamlines' ? streamlines(view.x, view.y, u, v) : undefined
     const scale = kind === 'difference' ? 'difference' : kind === 'uncertainty' ? 'uncertainty' : 'field'
-    panels.push({ id: kind, label: PANEL_LABELS[kind], scale, values, arrows, tracks })
+    panels.push({ id: kind, label: PANEL_LABELS[kind], scale, values, arrows, streamlines: lines, tracks })
   }
   const rmse = view.rmsePerFrame?.[frame]
   return buildHeatPanels(panels, scales, {

@@ -25,6 +25,8 @@ export interface HeatPanel {
   /** Row-major ny × nx values on the cell centres x, y. */
   values: readonly number[]
   arrows?: readonly [number, number, number, number][]
+  /** Streamline polylines, [x, y] in domain units. */
+  streamlines?: readonly (readonly [number, number])[][]
   tracks?: readonly (readonly number[])[][]
 }
 
@@ -69,6 +71,26 @@ function arrowRenderer(_p: CustomSeriesRenderItemParams, api: CustomSeriesRender
       { type: 'polyline', shape: { points }, style: { stroke: 'rgba(255,255,255,0.8)', lineWidth: 2.6, fill: 'none' } },
       { type: 'polyline', shape: { points }, style: { stroke: '#111', lineWidth: 1.1, fill: 'none' } }
     ]
+  }
+}
+
+/** Draws streamline k (the data item's only value) as a polyline with a small arrow head at its end. */
+function streamlineRenderer(lines: readonly (readonly [number, number])[][]) {
+  return (_p: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
+    const line = lines[Number(api.value(0))] ?? []
+    const points = line.map((q) => api.coord([q[0], q[1]]))
+    const n = points.length
+    const children: CustomSeriesRenderItemReturn[] = [
+      { type: 'polyline', shape: { points }, style: { stroke: 'rgba(255,255,255,0.7)', lineWidth: 2.4, fill: 'none' } },
+      { type: 'polyline', shape: { points }, style: { stroke: '#111', lineWidth: 1, fill: 'none' } }
+    ]
+    if (n >= 2) {
+      const [a, b] = [points[n - 2], points[n - 1]]
+      const ang = Math.atan2(b[1] - a[1], b[0] - a[0])
+      const wing = (d: number) => [b[0] - 5 * Math.cos(ang + d), b[1] - 5 * Math.sin(ang + d)]
+      children.push({ type: 'polyline', shape: { points: [wing(0.5), b, wing(-0.5)] }, style: { stroke: '#111', lineWidth: 1.2, fill: 'none' } })
+    }
+    return { type: 'group', children } as CustomSeriesRenderItemReturn
   }
 }
 
@@ -160,6 +182,10 @@ export function buildHeatPanels(
     })
     if (p.arrows?.length) {
       series.push({ id: `${p.id}-arrows`, name: 'velocity arrows', type: 'custom', xAxisIndex: i, yAxisIndex: i, renderItem: arrowRenderer, clip: true, data: p.arrows.map((a) => [...a]), silent: true, z: 3 })
+    }
+    if (p.streamlines?.length) {
+      const lines = p.streamlines
+      series.push({ id: `${p.id}-streamlines`, name: 'streamlines', type: 'custom', xAxisIndex: i, yAxisIndex: i, clip: true, silent: true, z: 3, data: lines.map((_, k) => [k]), renderItem: streamlineRenderer(lines) })
     }
     if (p.tracks?.length) pushTracks(series, p, i, layout)
   })

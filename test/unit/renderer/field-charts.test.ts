@@ -35,7 +35,7 @@ describe('field data', () => {
 describe('field map option', () => {
   const view = smallField()
   it('holds a heat series per panel, arrows, tracks and start/end markers', () => {
-    const o = buildFieldMap(view, { frame: 1, quantity: 'speed', panels: ['truth', 'reconstruction', 'difference', 'uncertainty'], arrows: true, tracks: true, theme: T })
+    const o = buildFieldMap(view, { frame: 1, quantity: 'speed', panels: ['truth', 'reconstruction', 'difference', 'uncertainty'], vectors: 'arrows', tracks: true, theme: T })
     const s = o.series as S[]
     const ids = s.map((x) => x.id)
     for (const p of ['truth', 'reconstruction', 'difference', 'uncertainty']) expect(ids).toContain(`${p}-heat`)
@@ -48,7 +48,7 @@ describe('field map option', () => {
     expect(s.find((x) => x.id === 'truth-end')!.data).toEqual([[0.4, 0.5]])
   })
   it('truth and reconstruction share one colour bar; difference and uncertainty have their own', () => {
-    const o = buildFieldMap(view, { frame: 0, quantity: 'speed', panels: ['truth', 'reconstruction', 'difference', 'uncertainty'], arrows: false, tracks: false, theme: T })
+    const o = buildFieldMap(view, { frame: 0, quantity: 'speed', panels: ['truth', 'reconstruction', 'difference', 'uncertainty'], vectors: 'none', tracks: false, theme: T })
     const vm = o.visualMap as { id: string; seriesIndex: number[]; min: number; max: number }[]
     expect(vm.map((v) => v.id)).toEqual(['field', 'difference', 'uncertainty'])
     expect(vm[0].seriesIndex).toEqual([0, 1])
@@ -56,7 +56,7 @@ describe('field map option', () => {
     expect([vm[1].min, vm[1].max]).toEqual([-2, 2])
   })
   it('shows only tracks up to the frame time, and titles name time and unit', () => {
-    const o = buildFieldMap(view, { frame: 0, quantity: 'vorticity', panels: ['truth'], arrows: false, tracks: true, theme: T })
+    const o = buildFieldMap(view, { frame: 0, quantity: 'vorticity', panels: ['truth'], vectors: 'none', tracks: true, theme: T })
     const track = (o.series as S[]).find((x) => x.id === 'truth-track-0')!
     expect(track.data).toHaveLength(2)
     expect(quantityUnit(view, 'vorticity')).toBe('1/s')
