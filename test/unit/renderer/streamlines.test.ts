@@ -9,7 +9,12 @@ function fieldOf(n: number, fu: (x: number, y: number) => number, fv: (x: number
   const x = grid(n)
   const u: number[] = []
   const v: number[] = []
-  for (const yj of x) for (const xi of x) u.push(fu(xi, yj)), v.push(fv(xi, yj))
+  for (const yj of x) {
+    for (const xi of x) {
+      u.push(fu(xi, yj))
+      v.push(fv(xi, yj))
+    }
+  }
   return { x, y: x, u, v }
 }
 
