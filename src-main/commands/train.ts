@@ -41,7 +41,7 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
     lambdaV: num(values, 'lambda-v', 'real'),
     warmupFraction: num(values, 'warmup', 'real'),
     patience: num(values, 'patience', 'int'),
-    parallel: values['single-thread'] ? 'off' : undefined
+    parallel: values['single-thread'] ? 'off' : values.parallel ? 'on' : undefined
   }
   const parsed = TrainConfig.safeParse(input)
   if (!parsed.success) {
@@ -72,14 +72,15 @@ export const trainCommand: CliCommand = {
   --patience P                early-stopping patience in epochs (default 5; 0 = off)
   --seed S                    random seed (default 1)
   --backend tensorflow|wasm|cpu   force a backend (default: best available)
-  --single-thread             train both encoders in one thread (default: one worker per encoder)
+  --parallel / --single-thread   force one worker thread per encoder / one thread (default: parallel for runs of
+                              ≥ 200 steps when a core is free)
   --resume                    continue from MODEL_DIR.checkpoint`,
   options: {
     data: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, metric: { type: 'string' }, dim: { type: 'string' },
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' }, temperature: { type: 'string' },
     'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
     'lambda-u': { type: 'string' }, 'lambda-v': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
-    backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, resume: { type: 'boolean' }
+    backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, parallel: { type: 'boolean' }, resume: { type: 'boolean' }
   },
   async run(values, _positionals, io) {
     if (!values.data) throw new UserError('train: --data FILE.nc is required')
