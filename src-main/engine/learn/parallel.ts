@@ -14,6 +14,7 @@ import { temperatureOf } from './similarity'
 import type { Prepared } from './train-types'
 
 function shared(src: Float32Array): Float32Array {
+  if (src.buffer instanceof SharedArrayBuffer) return src
   const out = new Float32Array(new SharedArrayBuffer(src.byteLength))
   out.set(src)
   return out
