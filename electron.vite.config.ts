@@ -48,6 +48,7 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: resolve('src-renderer/index.html') }
     },
     plugins: [vue()]

@@ -13,7 +13,7 @@ const HELP = `driftclip — ocean Lagrangian data assimilation with probabilisti
 usage: driftclip <command> [options]   (driftclip <command> --help for its options)
 
 commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`).join('\n')}
 
 common options:
   --json     print the result as JSON on stdout (no progress, no prose)

@@ -83,16 +83,16 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     }
     if (url.pathname.startsWith('/api/') && req.method === 'POST') {
       const channel = url.pathname.slice('/api/'.length) as Channel
-      if (!CHANNELS.includes(channel)) return send(res, 404, { ok: false, error: { code: 'not-found', message: `unknown request "${channel}"` } })
+      if (!CHANNELS.includes(channel)) return send(res, 200, { ok: false, error: { code: 'not-found', message: `unknown request "${channel}"` } })
       const body = await readBody(req)
       let arg: unknown
       try {
         arg = body.length ? (JSON.parse(body) as { arg?: unknown }).arg : undefined
       } catch {
-        return send(res, 400, { ok: false, error: { code: 'bad-input', message: 'request body is not JSON' } })
+        return send(res, 200, { ok: false, error: { code: 'bad-input', message: 'request body is not JSON' } })
       }
-      const envelope = await toEnvelope(() => host.invoke(channel, arg))
-      return send(res, envelope.ok ? 200 : envelope.error.code === 'internal' ? 500 : 400, envelope)
+      // a refused request is an answer, not a transport failure: the envelope carries the error, status stays 200
+      return send(res, 200, await toEnvelope(() => host.invoke(channel, arg)))
     }
     if (req.method !== 'GET') return send(res, 405, 'method not allowed')
     return serveStatic(url.pathname, res)

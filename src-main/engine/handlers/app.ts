@@ -2,7 +2,13 @@
 import { availableParallelism } from 'node:os'
 import { stat } from 'node:fs/promises'
 import { writeFileAtomic } from '../data/atomic'
+import type { FileEntry } from '../../shared/contract'
 import { initBackend } from '../learn/backend'
+import { readMeta } from '../learn/model-io'
+import { summarizeDataset } from '../data/dataset'
+import type { DatasetSummary } from '../../shared/simulation'
+import type { ModelSummary } from '../../shared/training'
+import type { Workspace } from '../workspace'
 import type { HandlerDeps, Handlers } from './types'
 
 type AppChannels = 'appInfo' | 'listWorkspace' | 'listJobs' | 'cancelJob' | 'saveFigure'
@@ -18,8 +24,8 @@ export async function appHandlers({ options, workspace, runner }: HandlerDeps): 
       cores: availableParallelism()
     }),
     listWorkspace: async () => ({
-      datasets: await workspace.list('datasets'),
-      models: await workspace.list('models'),
+      datasets: await withSummaries(workspace, await workspace.list('datasets'), datasetSummary),
+      models: await withSummaries(workspace, await workspace.list('models'), modelSummary),
       tracks: await workspace.list('tracks'),
       exports: await workspace.list('exports')
     }),
@@ -32,4 +38,31 @@ export async function appHandlers({ options, workspace, runner }: HandlerDeps): 
       return { path: workspace.relative(path), bytes: s.size, modified: s.mtime.toISOString() }
     }
   }
+}
+
+/** Attach each entry's summary; an unreadable file is listed without one (its error shows when it is used). */
+async function withSummaries<T>(
+  workspace: Workspace,
+  entries: FileEntry[],
+  summarize: (abs: string, rel: string) => Promise<T>
+): Promise<(FileEntry & { summary?: T })[]> {
+  return Promise.all(
+    entries.map(async (e) => {
+      try {
+        return { ...e, summary: await summarize(workspace.resolve(e.path), e.path) }
+      } catch {
+        return e
+      }
+    })
+  )
+}
+
+async function datasetSummary(abs: string, rel: string): Promise<DatasetSummary> {
+  return { ...(await summarizeDataset(abs)), path: rel }
+}
+
+async function modelSummary(abs: string, rel: string): Promise<ModelSummary> {
+  const meta = await readMeta(abs)
+  const { loss, metric, dim } = meta.config
+  return { path: rel, loss, metric, dim, dataset: meta.provenance.dataset, createdAt: meta.provenance.createdAt }
 }

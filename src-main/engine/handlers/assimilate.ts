@@ -106,10 +106,11 @@ async function entryOf(workspace: Workspace, abs: string): Promise<FileEntry> {
   return { path: workspace.relative(abs), bytes: s.size, modified: s.mtime.toISOString() }
 }
 
-/** Comparison results name models and the report by absolute path; the renderer wants workspace paths. */
-function relativePaths<T extends { variants: { model: string }[]; report?: string }>(workspace: Workspace, r: T): T {
+/** Comparison results name files by absolute path; the renderer wants workspace paths. */
+function relativePaths<T extends { dataset: string; variants: { model: string }[]; report?: string }>(workspace: Workspace, r: T): T {
   return {
     ...r,
+    dataset: workspace.relative(r.dataset),
     variants: r.variants.map((v) => ({ ...v, model: workspace.relative(v.model) })),
     ...(r.report ? { report: workspace.relative(r.report) } : {})
   }

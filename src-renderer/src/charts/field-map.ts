@@ -30,7 +30,7 @@ export const PANEL_LABELS: Record<PanelKind, string> = {
   truth: 'truth',
   reconstruction: 'reconstruction (posterior mean)',
   difference: 'reconstruction − truth',
-  uncertainty: 'uncertainty (std of speed)'
+  uncertainty: 'uncertainty (std of velocity)'
 }
 
 /** Unit of a quantity given the data set's units. */
