@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { PairedDataset } from '../data/dataset-types'
 import { writeAtomically } from '../data/atomic'
 import { UserError } from '../jobs/job'
-import { tf } from './backend'
+import { initBackend, tf } from './backend'
 import { buildEncoder, type Encoder } from './encoders'
 import { TrainedModel, type DataShape, type ModelMeta } from './model'
 
@@ -98,6 +98,7 @@ export async function readMeta(dir: string): Promise<ModelMeta> {
 
 /** Load a model folder; with `ds`, refuse a mismatched data set. */
 export async function loadModel(dir: string, ds?: PairedDataset): Promise<TrainedModel> {
+  await initBackend()
   const meta = await readMeta(dir)
   if (ds) checkCompatible(meta, ds, dir)
   const encU = buildEncoder(meta.architecture.u, 0)
