@@ -30,6 +30,19 @@ describe('conditional loss', () => {
     expect(val(condLoss(S, 1, 1))).toBeCloseTo((uGivenV + vGivenU) / 2, 5)
     expect(Math.abs(uGivenV - vGivenU)).toBeGreaterThan(0.05)
   })
+  it('has the gradient of the taped formula (fused op with a written-out gradient)', () => {
+    const ref = (S: tf.Tensor2D, lu: number, lv: number) => {
+      const d = tf.mean(tf.sum(tf.mul(S, tf.eye(S.shape[0])), 1))
+      return tf.add(tf.mul(lu / 2, tf.sub(tf.mean(tf.logSumExp(S, 0)), d)), tf.mul(lv / 2, tf.sub(tf.mean(tf.logSumExp(S, 1)), d))) as tf.Scalar
+    }
+    const S = tf.mul(tf.randomNormal([9, 9], 0, 1, 'float32', 3), 3) as tf.Tensor2D
+    for (const [lu, lv] of [[1, 1], [2, 0], [0, 2], [0.5, 3]]) {
+      const a = tf.valueAndGrad((x: tf.Tensor) => ref(x as tf.Tensor2D, lu, lv))(S)
+      const b = tf.valueAndGrad((x: tf.Tensor) => condLoss(x as tf.Tensor2D, lu, lv))(S)
+      expect(b.value.dataSync()[0]).toBeCloseTo(a.value.dataSync()[0], 5)
+      expect(tf.max(tf.abs(tf.sub(a.grad, b.grad))).dataSync()[0]).toBeLessThan(1e-6)
+    }
+  })
   it('uses the paper weights per loss name', () => {
     expect(lossWeights({ loss: 'cond' })).toEqual([1, 1])
     expect(lossWeights({ loss: 'cond-u' })).toEqual([2, 0])
