@@ -42,7 +42,7 @@ export const TrainConfig = z.object({
   /** Sequence encoder: number of time tokens and model width. */
   tokens: z.number().int().min(1).max(256).default(25),
   modelWidth: z.number().int().min(8).max(512).default(64),
-  /** Train each encoder in its own worker thread (both cores): auto = when the run has ≥ 200 steps (worker start-up costs seconds) and a core is free (load average < cores − 0.5). */
+  /** Train each encoder in its own worker thread (both cores): auto = when the run has ≥ 200 steps (worker start-up costs seconds) and the machine is not saturated (load average < cores + 1). */
   parallel: z.enum(['auto', 'on', 'off']).default('auto')
 })
 export type TrainConfig = z.infer<typeof TrainConfig>

@@ -74,7 +74,7 @@ export async function trainOnDataset(ds: PairedDataset, config: TrainConfigInput
   const mode = p.meta.config.parallel
   // two workers only pay off when a second core is actually free (measured: on a loaded machine they are slower)
   const cores = availableParallelism()
-  const freeCore = cores >= 2 && loadavg()[0] < cores - 0.5
+  const freeCore = cores >= 2 && loadavg()[0] < cores + 1
   const parallel = (mode === 'on' || (mode === 'auto' && steps >= 200 && freeCore)) && p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0
   if (parallel) ctx.log('training the two encoders in parallel worker threads (one per encoder)')
   else if (mode === 'auto' && steps >= 200 && !freeCore) ctx.log(`training in one thread: no free core (load average ${loadavg()[0].toFixed(1)} on ${cores} cores)`)
