@@ -77,7 +77,7 @@ export async function trainOnDataset(ds: PairedDataset, config: TrainConfigInput
   const freeCore = cores >= 2 && loadavg()[0] < cores + 1
   const parallel = (mode === 'on' || (mode === 'auto' && steps >= 200 && freeCore)) && p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0
   if (parallel) ctx.log('training the two encoders in parallel worker threads (one per encoder)')
-  else if (mode === 'auto' && steps >= 200 && !freeCore) ctx.log(`training in one thread: no free core (load average ${loadavg()[0].toFixed(1)} on ${cores} cores)`)
+  else if (mode === 'auto' && steps >= 200 && !freeCore) ctx.log(`training in one thread: the machine is busy (load average ${loadavg()[0].toFixed(1)} on ${cores} cores)`)
   const result = parallel ? await fitParallel(p, ctx, { ...hooks, ...resumed }) : await fit(p.net, p.data, p.settings, ctx, { ...hooks, ...resumed })
   const meta: ModelMeta = { ...p.meta, temperature: temperatureOf(p.net.logScale), history: result.history }
   p.net.logScale.dispose()
