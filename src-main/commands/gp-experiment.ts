@@ -1,8 +1,6 @@
 /** `driftclip gp-experiment`: the paper's Gaussian-process experiment (§6.1), conditional-mean error curves to JSON. */
 import { writeFileAtomic } from '../engine/data/atomic'
 import { UserError } from '../engine/jobs/job'
-import { initBackend } from '../engine/learn/index'
-import { gpSettings, runGpExperiment } from '../engine/learn/gp-experiment'
 import type { CliCommand } from './types'
 
 export const gpExperimentCommand: CliCommand = {
@@ -17,6 +15,8 @@ export const gpExperimentCommand: CliCommand = {
   options: { out: { type: 'string' }, quick: { type: 'boolean' }, epochs: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' } },
   async run(values, _positionals, io) {
     if (!values.out) throw new UserError('gp-experiment: --out FILE.json is required')
+    const { gpSettings, runGpExperiment } = await import('../engine/learn/gp-experiment')
+    const { initBackend } = await import('../engine/learn/index')
     const s = gpSettings(Boolean(values.quick))
     for (const [opt, key, int] of [['epochs', 'epochs', true], ['lr', 'learningRate', false], ['seed', 'seed', true]] as const) {
       if (values[opt] === undefined) continue

@@ -2,7 +2,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { MAX_IMPORT_BYTES, importError } from '../engine/data/drifters/errors'
-import { importDrifterFile } from '../engine/data/drifters/import'
 import { parseDateTime } from '../engine/data/drifters/time'
 import { UserError } from '../engine/jobs/job'
 import type { ImportSummary } from '../shared/drifters'
@@ -56,6 +55,7 @@ export const importCommand: CliCommand = {
     if (!info?.isFile()) throw importError(name, 'file', `not found at ${resolve(file)}`, 'check the path')
     if (info.size > MAX_IMPORT_BYTES)
       throw importError(name, 'file', `${(info.size / 1048576).toFixed(0)} MB is more than the ${MAX_IMPORT_BYTES / 1048576} MB import limit`, 'subset it first (e.g. an ERDDAP query with a time and area constraint)')
+    const { importDrifterFile } = await import('../engine/data/drifters/import')
     const summary = await importDrifterFile(name, new Uint8Array(await readFile(file)), resolve(out), io.context, { window })
     for (const line of describeImport(summary)) io.print(line)
     return summary

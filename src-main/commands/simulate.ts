@@ -1,6 +1,5 @@
 /** `driftclip simulate`: generate a paired (trajectory, flow parameter) data set and write it as NetCDF-4. */
 import { FLOW_DEFAULTS, FlowKind, SimulationConfig, type SimulationConfigInput } from '../shared/simulation'
-import { runSimulation } from '../engine/flows/simulate'
 import { UserError } from '../engine/jobs/job'
 import type { CliCommand, OptionValues } from './types'
 
@@ -97,6 +96,7 @@ export const simulateCommand: CliCommand = {
     const workers = num(values, 'workers', 'int')
     if (workers !== undefined && workers < 1) throw new UserError(`simulate: --workers must be at least 1, got ${workers}`)
     const started = Date.now()
+    const { runSimulation } = await import('../engine/flows/simulate')
     const summary = await runSimulation(cfg, out, io.context, workers)
     const seconds = (Date.now() - started) / 1000
     const s = summary.split

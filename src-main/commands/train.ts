@@ -1,7 +1,6 @@
 /** `driftclip train`: train a contrastive model (trajectory and potential encoders) on a data set file. */
 import { TrainConfig, type TrainConfigInput } from '../shared/training'
 import { UserError } from '../engine/jobs/job'
-import { initBackend, runTraining } from '../engine/learn/index'
 import type { BackendName } from '../shared/training'
 import type { CliCommand, OptionValues } from './types'
 
@@ -88,6 +87,7 @@ export const trainCommand: CliCommand = {
     const config = trainConfigFromOptions(values)
     const backendOpt = values.backend as string | undefined
     if (backendOpt && !['tensorflow', 'wasm', 'cpu'].includes(backendOpt)) throw new UserError(`train: --backend must be tensorflow, wasm or cpu, got "${backendOpt}"`)
+    const { initBackend, runTraining } = await import('../engine/learn/index')
     const backend = await initBackend(backendOpt as BackendName | undefined)
     io.print(`backend: ${backend.name} — ${backend.reason}`)
     const result = await runTraining({ datasetPath: String(values.data), outDir: String(values.out), config, resume: Boolean(values.resume) }, io.context)
