@@ -40,7 +40,8 @@ export class Workspace {
   /** The entries of one folder, newest first; hidden and temporary files are skipped. */
   async list(folder: Folder): Promise<FileEntry[]> {
     const dir = join(this.root, FOLDERS[folder])
-    const names = (await readdir(dir)).filter((n) => !n.startsWith('.'))
+    // hidden temporaries and training checkpoints (kept for resume) are not artifacts
+    const names = (await readdir(dir)).filter((n) => !n.startsWith('.') && !n.endsWith('.checkpoint'))
     const entries = await Promise.all(
       names.map(async (name) => {
         const abs = join(dir, name)

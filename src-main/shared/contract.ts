@@ -39,7 +39,8 @@ export const Requests = {
   listJobs: z.undefined(),
   cancelJob: z.object({ jobId: JobId }),
   startSimulation: z.object({ name: ArtifactName, config: SimulationConfig }),
-  startTraining: z.object({ name: ArtifactName, dataset: WorkspacePath, config: TrainConfig }),
+  /** `resume` continues a paused (cancelled) run from its last completed epoch. */
+  startTraining: z.object({ name: ArtifactName, dataset: WorkspacePath, config: TrainConfig, resume: z.boolean().default(false) }),
   startComparison: z.object({
     name: ArtifactName,
     dataset: WorkspacePath,

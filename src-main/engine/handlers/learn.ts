@@ -4,11 +4,11 @@ import type { HandlerDeps, Handlers } from './types'
 
 export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, 'startTraining'> {
   return {
-    startTraining: async ({ name, dataset, config }) => {
+    startTraining: async ({ name, dataset, config, resume }) => {
       const datasetPath = workspace.resolve(dataset)
       const outDir = workspace.pathFor('models', name)
-      const jobId = runner.start('train', `train ${name} (${config.loss}/${config.metric})`, async (ctx) => {
-        const result = await runTraining({ datasetPath, outDir, config }, ctx)
+      const jobId = runner.start('train', `${resume ? 'resume' : 'train'} ${name} (${config.loss}/${config.metric})`, async (ctx) => {
+        const result = await runTraining({ datasetPath, outDir, config, resume }, ctx)
         return { ...result, path: workspace.relative(outDir), dataset }
       })
       return { jobId }

@@ -21,16 +21,21 @@ export const useTrainingStore = defineStore('training', () => {
   const jobId = ref<JobId | null>(null)
   const result = ref<JobResults['train'] | null>(null)
   const error = ref<string | null>(null)
+  /** A run stopped with Pause: what Resume needs to continue it from its last completed epoch. */
+  const paused = ref<{ name: string; dataset: string; config: TrainConfigInput } | null>(null)
+  let pausing = false
 
   const job = computed(() => (jobId.value ? jobs.jobs[jobId.value] : undefined))
   const running = computed(() => job.value?.state === 'running')
   const history = computed(() => job.value?.history ?? [])
 
-  async function start(dataset: string): Promise<void> {
+  async function start(dataset: string, resume = false): Promise<void> {
     error.value = null
     result.value = null
+    const run = resume && paused.value ? paused.value : { name: name.value, dataset, config: { ...form.value } }
+    paused.value = null
     try {
-      const { jobId: id } = await api.startTraining({ name: name.value, dataset, config: { ...form.value } })
+      const { jobId: id } = await api.startTraining({ ...run, resume })
       jobId.value = id
       jobs.track(id, {
         done: (r) => {
@@ -38,8 +43,14 @@ export const useTrainingStore = defineStore('training', () => {
           void data.refresh().then(() => (data.model = result.value?.path ?? data.model))
         },
         error: (e) => (error.value = plainError(e)),
-        cancelled: () => (error.value = 'Training was cancelled; the partial model was not saved. Start it again when you are ready.')
-      }, { kind: 'train', label: `train ${name.value}` })
+        cancelled: () => {
+          if (pausing) paused.value = run
+          error.value = pausing
+            ? 'Training is paused after its last completed epoch. Resume continues from there.'
+            : 'Training was cancelled; the partial model was not saved. Start it again when you are ready.'
+          pausing = false
+        }
+      }, { kind: 'train', label: `${resume ? 'resume' : 'train'} ${run.name}` })
     } catch (err) {
       error.value = plainError(err)
     }
@@ -49,5 +60,11 @@ export const useTrainingStore = defineStore('training', () => {
     if (jobId.value) await jobs.cancel(jobId.value)
   }
 
-  return { form, name, jobId, job, running, history, result, error, start, cancel }
+  /** Stop now and keep the checkpoint of the last completed epoch (the engine writes one per epoch). */
+  async function pause(): Promise<void> {
+    pausing = true
+    await cancel()
+  }
+
+  return { form, name, jobId, job, running, history, result, error, paused, start, cancel, pause, resume: () => start('', true) }
 })

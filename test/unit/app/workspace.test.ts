@@ -20,9 +20,10 @@ describe('Workspace', () => {
     expect(() => ws.resolve('/etc/passwd')).toThrow('is outside the workspace')
   })
 
-  test('lists files newest first and skips hidden temporaries', async () => {
+  test('lists files and skips hidden temporaries and training checkpoints', async () => {
     writeFileSync(join(root, 'exports', 'a.svg'), '<svg/>')
     writeFileSync(join(root, 'exports', '.b.svg.1.tmp'), 'partial')
+    writeFileSync(join(root, 'exports', 'm.checkpoint'), 'kept for resume')
     const list = await ws.list('exports')
     expect(list.map((e) => [e.path, e.bytes])).toEqual([['exports/a.svg', 6]])
   })

@@ -130,6 +130,27 @@ describe('training, export and explore stores', () => {
     fake.current.emit({ type: 'job:error', jobId: t.jobId!, error: { code: 'internal', message: 'out of memory' } })
     expect(t.error).toMatch(/^Out of memory\. Try again/)
   })
+  it('pause keeps the run for Resume, which continues it with resume: true; a plain cancel does not', async () => {
+    const t = useTrainingStore()
+    useJobsStore().init()
+    t.name = 'm2'
+    t.form.epochs = 7
+    await t.start('datasets/new.nc')
+    await t.pause()
+    expect(fake.current.api.cancelJob).toHaveBeenLastCalledWith({ jobId: t.jobId })
+    fake.current.emit({ type: 'job:cancelled', jobId: t.jobId! })
+    expect(t.paused).toMatchObject({ name: 'm2', dataset: 'datasets/new.nc', config: { epochs: 7 } })
+    expect(t.error).toMatch(/^Training is paused/)
+    t.name = 'changed-meanwhile'
+    await t.resume()
+    const call = vi.mocked(fake.current.api.startTraining).mock.calls[1][0]
+    expect(call).toMatchObject({ name: 'm2', dataset: 'datasets/new.nc', resume: true, config: { epochs: 7 } })
+    expect(t.paused).toBeNull()
+    await t.cancel()
+    fake.current.emit({ type: 'job:cancelled', jobId: t.jobId! })
+    expect(t.paused).toBeNull()
+    expect(t.error).toMatch(/^Training was cancelled/)
+  })
   it('saveFigure strips the PNG data-URL prefix and base64-encodes SVG text', async () => {
     const ex = useExportStore()
     await ex.saveFigure('fig', 'png', 'data:image/png;base64,QUJD')
