@@ -1,7 +1,6 @@
 /** Imported drifter tracks on disk: CF-1.10 trajectory NetCDF-4 (contiguous ragged array, dims traj/obs), write and read. */
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { writeAtomically } from './atomic'
 import { readDrifterFile } from './drifters/read'
 import type { DrifterTracks } from './drifters/types'
 import { writeNetcdf4, type VariableSpec } from './export/netcdf4'
@@ -45,24 +44,22 @@ export async function writeTracksNetcdf(path: string, tracks: DrifterTracks, ext
   if (tracks.drifters.some((d) => d.qc)) {
     variables.push({ name: 'position_qc', dims: ['obs'], data: concat(tracks, (d) => d.qc), fill: NaN, attrs: { long_name: 'position quality flag from the source file', flag_values_kept: '1 2 5 7 8', coordinates } })
   }
-  await writeAtomically(path, (tmp) =>
-    writeNetcdf4(tmp, {
-      dims: [
-        { name: 'traj', size: tracks.drifters.length },
-        { name: 'obs', size: obs }
-      ],
-      variables,
-      attrs: {
-        Conventions: 'CF-1.10',
-        featureType: 'trajectory',
-        title: 'Drifter tracks imported by driftclip',
-        source: tracks.source,
-        source_format: tracks.format,
-        units_detected: JSON.stringify(tracks.units),
-        ...extraAttrs
-      }
-    })
-  )
+  await writeNetcdf4(path, {
+    dims: [
+      { name: 'traj', size: tracks.drifters.length },
+      { name: 'obs', size: obs }
+    ],
+    variables,
+    attrs: {
+      Conventions: 'CF-1.10',
+      featureType: 'trajectory',
+      title: 'Drifter tracks imported by driftclip',
+      source: tracks.source,
+      source_format: tracks.format,
+      units_detected: JSON.stringify(tracks.units),
+      ...extraAttrs
+    }
+  })
 }
 
 /** Read a tracks file written by `writeTracksNetcdf` (or any CF trajectory NetCDF) back into memory. */

@@ -1,5 +1,4 @@
 /** Reconstructed fields (u, v, ψ, vorticity, uncertainty on time × y × x) as a CF-1.10 NetCDF-4 file. */
-import { writeAtomically } from '../atomic'
 import { writeNetcdf4, type VariableSpec } from './netcdf4'
 
 export interface FieldExport {
@@ -52,15 +51,13 @@ export async function writeFieldNetcdf(path: string, field: FieldExport): Promis
   ]
   if (field.uncertainty)
     variables.push(data('uncertainty', field.uncertainty, { long_name: 'weighted standard deviation of the velocity vector under the learned conditional', units: velocity }))
-  await writeAtomically(path, (tmp) =>
-    writeNetcdf4(tmp, {
-      dims: [
-        { name: 'time', size: nt },
-        { name: 'y', size: ny },
-        { name: 'x', size: nx }
-      ],
-      variables,
-      attrs: { Conventions: 'CF-1.10', title: 'Velocity field reconstructed by driftclip', source: 'driftclip', ...field.attrs }
-    })
-  )
+  await writeNetcdf4(path, {
+    dims: [
+      { name: 'time', size: nt },
+      { name: 'y', size: ny },
+      { name: 'x', size: nx }
+    ],
+    variables,
+    attrs: { Conventions: 'CF-1.10', title: 'Velocity field reconstructed by driftclip', source: 'driftclip', ...field.attrs }
+  })
 }

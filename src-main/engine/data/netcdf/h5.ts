@@ -1,6 +1,7 @@
 /**
- * Generic NetCDF-4 helpers over h5wasm: open for reading with clear errors, atomic creation, coordinate variables made
- * HDF5 dimension scales, data variables with their scales attached, attributes. Nothing here knows about data sets.
+ * The one owner of h5wasm: readiness, opening HDF5 for reading with clear errors, atomic NetCDF-4 creation, coordinate
+ * variables made HDF5 dimension scales, dimensions without a variable, data variables with their scales attached,
+ * attributes (text as strings or classic chars). Nothing here knows about data sets, tracks or fields.
  */
 import { open } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -12,8 +13,17 @@ export type H5File = InstanceType<typeof h5wasm.File>
 export type H5Dataset = InstanceType<typeof h5wasm.Dataset>
 export type H5Group = InstanceType<typeof h5wasm.Group>
 /** Attribute values we write: text, one number, or a numeric vector. */
-export type AttrValue = string | number | number[] | Float64Array | Int32Array | Int8Array
+export type AttrValue = string | number | number[] | Float64Array | Float32Array | Int32Array | Int8Array
 export type NumericArray = Float64Array | Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array
+/** Variable values: numbers (their typed-array type is the NetCDF type) or text (NetCDF `string`). */
+export type VariableValues = NumericArray | string[]
+/** How text attributes are stored: HDF5 variable-length strings (`string` in ncdump) or fixed-length NetCDF chars. */
+export type TextAttrs = 'string' | 'char'
+
+/** netCDF-C's NAME marker for a dimension that has no coordinate variable (ncdump hides such a dataset). */
+export const NETCDF_DIM_WITHOUT_VARIABLE = 'This is a netCDF dimension but not a netCDF variable.'
+/** The first eight bytes of every HDF5 (NetCDF-4) file. */
+export const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 
 let ready: Promise<unknown> | undefined
 /** Wait for the WebAssembly module once per thread. */
@@ -22,7 +32,10 @@ export async function h5Ready(): Promise<void> {
   await ready
 }
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
+/** True when `bytes` start with the HDF5 signature. */
+export function isHdf5(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && HDF5_SIGNATURE.every((b, i) => bytes[i] === b)
+}
 
 /** Read the first bytes: tells HDF5 (NetCDF-4) from NetCDF-3 ("CDF") and from anything else, without HDF5's diagnostics. */
 async function sniff(path: string): Promise<'hdf5' | 'netcdf3' | 'other'> {
@@ -38,7 +51,7 @@ async function sniff(path: string): Promise<'hdf5' | 'netcdf3' | 'other'> {
   try {
     const head = Buffer.alloc(8)
     const { bytesRead } = await fh.read(head, 0, 8, 0)
-    if (bytesRead === 8 && HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'hdf5'
+    if (isHdf5(head.subarray(0, bytesRead))) return 'hdf5'
     if (bytesRead >= 4 && head.subarray(0, 3).toString('latin1') === 'CDF') return 'netcdf3'
     return 'other'
   } finally {
@@ -55,17 +68,29 @@ export async function openNetcdfForRead(path: string): Promise<H5File> {
   const kind = await sniff(path)
   if (kind === 'netcdf3') throw new UserError(`${path}: is a NetCDF-3 (classic) file; a NetCDF-4 (HDF5) file is needed`)
   if (kind === 'other') throw new UserError(`${path}: is not a NetCDF-4/HDF5 file (wrong format or corrupt: no HDF5 signature)`)
-  const file = new h5wasm.File(resolve(path), 'r')
-  if (file.file_id < 0n) throw new UserError(`${path}: is damaged (HDF5 could not open it; the file may be truncated)`)
+  try {
+    return await openHdf5(resolve(path))
+  } catch {
+    throw new UserError(`${path}: is damaged (HDF5 could not open it; the file may be truncated)`)
+  }
+}
+
+/** Open an HDF5 file read-only; throws a plain Error when HDF5 cannot open it (callers word the user's message). */
+export async function openHdf5(path: string): Promise<H5File> {
+  await h5Ready()
+  const file = new h5wasm.File(path, 'r')
+  if (!file.file_id || file.file_id < 0n) throw new Error('HDF5 open failed')
   return file
 }
 
-/** Create `path` atomically: `build` fills a fresh file that is closed and renamed into place only if it succeeds. */
-export async function writeNetcdf(path: string, build: (file: H5File) => void): Promise<void> {
+/**
+ * Create `path` atomically: `build` fills a fresh file that is closed and renamed into place only if it succeeds.
+ * @param opts.trackOrder list variables and dimensions in the order written (default); false lists them by name
+ */
+export async function writeNetcdf(path: string, build: (file: H5File) => void, opts: { trackOrder?: boolean } = {}): Promise<void> {
   await h5Ready()
   await writeAtomically(resolve(path), (tmp) => {
-    // track_order keeps attributes and variables in the order written (ncdump lists them so)
-    const file = new h5wasm.File(tmp, 'w', { track_order: true })
+    const file = new h5wasm.File(tmp, 'w', { track_order: opts.trackOrder ?? true })
     try {
       build(file)
     } finally {
@@ -74,11 +99,17 @@ export async function writeNetcdf(path: string, build: (file: H5File) => void): 
   })
 }
 
-/** Write attributes; integers go as 32- or 64-bit integers, other numbers as doubles, text as strings. */
-export function setAttributes(target: H5Dataset | H5Group, attrs: Record<string, AttrValue | undefined>): void {
+/**
+ * Write attributes; integers go as 32- or 64-bit integers, other numbers as doubles, typed arrays keep their type,
+ * text as `text` says: variable-length strings, or fixed-length chars (the CF-classic form, ncdump `x:units = "m/s"`).
+ */
+export function setAttributes(target: H5Dataset | H5Group, attrs: Record<string, AttrValue | undefined>, text: TextAttrs = 'string'): void {
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined) continue
-    if (typeof value === 'number' && Number.isInteger(value))
+    if (typeof value === 'string' && text === 'char')
+      // HDF5 has no zero-length fixed string: an empty text is stored as one blank.
+      target.create_attribute(name, value === '' ? ' ' : value, null, `S${Math.max(1, Buffer.byteLength(value))}`)
+    else if (typeof value === 'number' && Number.isInteger(value))
       target.create_attribute(name, value, null, Math.abs(value) < 2 ** 31 ? '<i4' : '<i8')
     else if (Array.isArray(value)) target.create_attribute(name, Float64Array.from(value))
     else target.create_attribute(name, value)
@@ -89,10 +120,23 @@ export function setAttributes(target: H5Dataset | H5Group, attrs: Record<string,
  * A NetCDF dimension: a 1-D coordinate variable of the same name, made an HDF5 dimension scale so that
  * netCDF-4 readers (ncdump, xarray) see a dimension with coordinates.
  */
-export function addDimension(file: H5File, name: string, values: NumericArray, attrs: Record<string, AttrValue | undefined> = {}): H5Dataset {
+export function addDimension(
+  file: H5File,
+  name: string,
+  values: VariableValues,
+  attrs: Record<string, AttrValue | undefined> = {},
+  text: TextAttrs = 'string'
+): H5Dataset {
   const ds = file.create_dataset({ name, data: values, shape: [values.length] })
+  setAttributes(ds, attrs, text)
   ds.make_scale(name)
-  setAttributes(ds, attrs)
+  return ds
+}
+
+/** A dimension of `size` with no coordinate variable, marked the way netCDF-C marks it. */
+export function addDimensionWithoutVariable(file: H5File, name: string, size: number): H5Dataset {
+  const ds = file.create_dataset({ name, data: new Float32Array(size), shape: [size] })
+  ds.make_scale(`${NETCDF_DIM_WITHOUT_VARIABLE}${String(size).padStart(10)}`)
   return ds
 }
 
@@ -100,17 +144,36 @@ export function addDimension(file: H5File, name: string, values: NumericArray, a
 export function addVariable(
   file: H5File,
   name: string,
-  data: NumericArray,
+  data: VariableValues,
   dims: string[],
-  attrs: Record<string, AttrValue | undefined> = {}
+  attrs: Record<string, AttrValue | undefined> = {},
+  text: TextAttrs = 'string'
+): H5Dataset {
+  const ds = createVariable(file, name, data, dims, attrs, text)
+  attachDimensions(ds, dims)
+  return ds
+}
+
+/** A data variable whose dimension scales are not attached yet (`attachDimensions` does that). */
+export function createVariable(
+  file: H5File,
+  name: string,
+  data: VariableValues,
+  dims: string[],
+  attrs: Record<string, AttrValue | undefined> = {},
+  text: TextAttrs = 'string'
 ): H5Dataset {
   const shape = dims.map((d) => dimensionLength(file, d))
   const expected = shape.reduce((a, b) => a * b, 1)
   if (expected !== data.length) throw new Error(`netcdf: ${name} has ${data.length} values, dimensions (${dims.join(', ')}) need ${expected}`)
   const ds = file.create_dataset({ name, data, shape })
-  dims.forEach((d, i) => ds.attach_scale(i, d))
-  setAttributes(ds, attrs)
+  setAttributes(ds, attrs, text)
   return ds
+}
+
+/** Attach each named dimension's scale to axis i of `ds` (what makes ncdump show `var(dim0, dim1)`). */
+export function attachDimensions(ds: H5Dataset, dims: string[]): void {
+  dims.forEach((d, i) => ds.attach_scale(i, d))
 }
 
 /** Length of a dimension created with `addDimension`. */
