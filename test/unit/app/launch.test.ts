@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { findElectron, missingDisplay } from '../../../src-main/launch'
 import { main } from '../../../src-main/cli'
 
@@ -19,8 +19,19 @@ describe('npm start decides between a window and the browser', () => {
 })
 
 describe('CLI exit codes', () => {
-  test('help is exit 0, an unknown command or option exit 1', async () => {
-    expect(await main(['--help'])).toBe(0)
-    expect(await main(['frobnicate'])).toBe(1)
+  test('help is exit 0 and lists every command; an unknown command is exit 1 with one line naming the known ones', async () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      expect(await main(['--help'])).toBe(0)
+      expect(String(out.mock.calls[0][0])).toMatch(/simulate[\s\S]*import[\s\S]*train[\s\S]*demo/)
+      expect(await main(['frobnicate'])).toBe(1)
+      expect(err.mock.calls).toEqual([
+        ['driftclip: unknown command "frobnicate"; known commands: simulate, import, train, evaluate, retrieve, compare, demo, gp-experiment']
+      ])
+    } finally {
+      out.mockRestore()
+      err.mockRestore()
+    }
   })
 })
