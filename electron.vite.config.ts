@@ -49,6 +49,8 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       minify: true,
+      // ECharts and three.js are large by nature; the 3D view is already split into its own lazily loaded chunk
+      chunkSizeWarningLimit: 1200,
       rollupOptions: { input: resolve('src-renderer/index.html') }
     },
     plugins: [vue()]
