@@ -2,8 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import h5wasm, { type Dataset as H5Dataset, type File as H5File } from 'h5wasm/node'
 import { NetCDFReader } from 'netcdfjs'
+import { NETCDF_DIM_WITHOUT_VARIABLE, getVariable, openHdf5, type H5Dataset, type H5File } from '../netcdf/h5'
 import { importError } from './errors'
 import type { NcAttribute, NcDataset, NcVariable } from './nc-dataset'
 
@@ -65,7 +65,6 @@ export function openNetcdf3(file: string, bytes: Uint8Array): NcDataset {
 }
 
 const HDF5_INTERNAL_ATTRS = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_NCProperties', '_nc3_strict', '_IsNetcdf4'])
-const HIDDEN_DIM = 'This is a netCDF dimension but not a netCDF variable'
 
 function readAttrs(obj: H5Dataset | H5File): Record<string, NcAttribute> {
   const out: Record<string, NcAttribute> = {}
@@ -107,15 +106,13 @@ export function hdf5StoredEof(bytes: Uint8Array): number | undefined {
 export async function withNetcdf4<T>(file: string, bytes: Uint8Array, use: (ds: NcDataset) => T): Promise<T> {
   const eof = hdf5StoredEof(bytes)
   if (eof !== undefined && eof > bytes.length) throw importError(file, 'file', `the HDF5 superblock describes ${eof} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
-  await h5wasm.ready
   const dir = await mkdtemp(join(tmpdir(), 'driftclip-nc-'))
   const path = join(dir, 'input.nc')
   try {
     await writeFile(path, bytes)
     let f: H5File
     try {
-      f = new h5wasm.File(path, 'r')
-      if (!f.file_id || f.file_id < 0n) throw new Error('HDF5 open failed')
+      f = await openHdf5(path)
     } catch (err) {
       throw importError(file, 'file', `not a readable NetCDF-4/HDF5 file (${(err as Error).message ?? String(err)}): it may be truncated`, 'download the file again')
     }
@@ -150,8 +147,8 @@ function readHdf5(file: string, f: H5File): NcDataset {
   const dims: Record<string, number> = {}
   const variables: NcVariable[] = []
   for (const name of f.keys()) {
-    const entity = f.get(name)
-    if (!(entity instanceof h5wasm.Dataset)) continue
+    const entity = getVariable(f, name)
+    if (!entity) continue
     const shape = entity.shape ?? []
     let dimNames: string[]
     try {
@@ -166,7 +163,7 @@ function readHdf5(file: string, f: H5File): NcDataset {
     } catch {
       scaleName = null
     }
-    if (scaleName?.startsWith(HIDDEN_DIM)) {
+    if (scaleName?.startsWith(NETCDF_DIM_WITHOUT_VARIABLE)) {
       dims[name] = shape[0]
       continue
     }

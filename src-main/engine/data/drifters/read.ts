@@ -3,15 +3,14 @@ import type { DrifterFormat } from '../../../shared/drifters'
 import { readDrifterCsv } from './csv'
 import { MAX_IMPORT_BYTES, importError } from './errors'
 import { readDrifterGeojson } from './geojson'
+import { isHdf5 } from '../netcdf/h5'
 import { openNetcdf3, withNetcdf4 } from './nc-read'
 import { readDrifterNetcdf } from './netcdf'
 import type { DrifterTracks } from './types'
 
-const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
-
 /** Which reader a file needs, from its first bytes (the extension only breaks ties between text formats). */
 export function detectFormat(fileName: string, bytes: Uint8Array): DrifterFormat | 'unknown' {
-  if (HDF5_MAGIC.every((b, i) => bytes[i] === b)) return 'netcdf4'
+  if (isHdf5(bytes)) return 'netcdf4'
   if (bytes[0] === 0x43 && bytes[1] === 0x44 && bytes[2] === 0x46 && (bytes[3] === 1 || bytes[3] === 2 || bytes[3] === 5)) return 'netcdf3'
   const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096))
   if (head.includes('\u0000')) return 'unknown'
