@@ -23,11 +23,11 @@ export type TextAttrs = 'string' | 'char'
 /** netCDF-C's NAME marker for a dimension that has no coordinate variable (ncdump hides such a dataset). */
 export const NETCDF_DIM_WITHOUT_VARIABLE = 'This is a netCDF dimension but not a netCDF variable.'
 /** The first eight bytes of every HDF5 (NetCDF-4) file. */
-export const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 
 let ready: Promise<unknown> | undefined
 /** Wait for the WebAssembly module once per thread. */
-export async function h5Ready(): Promise<void> {
+async function h5Ready(): Promise<void> {
   ready ??= h5wasm.ready
   await ready
 }
@@ -146,10 +146,9 @@ export function addVariable(
   name: string,
   data: VariableValues,
   dims: string[],
-  attrs: Record<string, AttrValue | undefined> = {},
-  text: TextAttrs = 'string'
+  attrs: Record<string, AttrValue | undefined> = {}
 ): H5Dataset {
-  const ds = createVariable(file, name, data, dims, attrs, text)
+  const ds = createVariable(file, name, data, dims, attrs)
   attachDimensions(ds, dims)
   return ds
 }
