@@ -1,5 +1,5 @@
 /** `driftclip simulate`: generate a paired (trajectory, flow parameter) data set and write it as NetCDF-4. */
-import { FLOW_DEFAULTS, FlowKind, SimulationConfig, type SimulationConfigInput } from '../shared/simulation'
+import { FlowKind, SimulationConfig, type SimulationConfigInput } from '../shared/simulation'
 import { UserError } from '../engine/jobs/job'
 import type { CliCommand, OptionValues } from './types'
 
@@ -35,19 +35,17 @@ const OPTION_OF: Record<string, string> = {
 export function configFromOptions(values: OptionValues): SimulationConfig {
   const flow = FlowKind.safeParse(values.flow ?? 'fourier')
   if (!flow.success) throw new UserError(`simulate: --flow must be fourier or vortex, got "${String(values.flow)}"`)
-  const d = FLOW_DEFAULTS[flow.data]
   const input: SimulationConfigInput = {
     flow: flow.data,
     pairs: num(values, 'pairs', 'int'),
     seed: num(values, 'seed', 'int'),
     tracers: num(values, 'tracers', 'int'),
-    steps: num(values, 'steps', 'int') ?? d.steps,
-    dt: num(values, 'dt', 'real') ?? d.dt,
-    recordEvery: num(values, 'record-every', 'int') ?? d.recordEvery,
+    steps: num(values, 'steps', 'int'),
+    dt: num(values, 'dt', 'real'),
+    recordEvery: num(values, 'record-every', 'int'),
     noise: num(values, 'noise', 'real'),
     integrator: values.integrator as 'rk4' | 'dopri5' | undefined,
     starts: startsOption(values.starts),
-    startCentre: d.startCentre,
     validationFraction: num(values, 'validation', 'real'),
     testFraction: num(values, 'test', 'real'),
     fourier: { modesPerSide: num(values, 'modes', 'int'), rmsSpeed: num(values, 'rms-speed', 'real') },

@@ -39,14 +39,15 @@ export const VortexOptions = z.object({
 })
 export type VortexOptions = z.infer<typeof VortexOptions>
 
-export const SimulationConfig = z.object({
+const SimulationFields = z.object({
   flow: FlowKind.default('fourier'),
   pairs: z.number().int().min(1).max(1_000_000).default(1024),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   tracers: z.number().int().min(1).max(1000).default(1),
-  steps: z.number().int().min(1).default(PAPER.steps),
-  dt: z.number().positive().default(PAPER.dt),
-  recordEvery: z.number().int().min(1).default(PAPER.recordEvery),
+  /** Integration steps, step and record interval; omitted → the flow's own defaults (FLOW_DEFAULTS). */
+  steps: z.number().int().min(1).optional(),
+  dt: z.number().positive().optional(),
+  recordEvery: z.number().int().min(1).optional(),
   /** Std of Gaussian noise added to recorded positions, in domain units. */
   noise: z.number().min(0).default(0),
   integrator: z.enum(['rk4', 'dopri5']).default('rk4'),
@@ -55,7 +56,7 @@ export const SimulationConfig = z.object({
   atol: z.number().positive().default(1e-10),
   /** Tracer start positions (domain units), one per tracer; omitted → `startCentre` plus a ring of radius `startRadius`. */
   starts: z.array(z.tuple([z.number(), z.number()])).optional(),
-  startCentre: z.tuple([z.number(), z.number()]).default([PAPER.start[0], PAPER.start[1]]),
+  startCentre: z.tuple([z.number(), z.number()]).optional(),
   startRadius: z.number().min(0).default(0.1),
   /** Fractions of pairs for validation and test; the rest trains. */
   validationFraction: z.number().min(0).max(0.5).default(0.1),
@@ -63,7 +64,19 @@ export const SimulationConfig = z.object({
   fourier: FourierOptions.prefault({}),
   vortex: VortexOptions.prefault({})
 })
-export type SimulationConfig = z.infer<typeof SimulationConfig>
+
+/** The simulation configuration; time stepping and the start centre not given take the flow's defaults. */
+export const SimulationConfig = SimulationFields.transform((c) => {
+  const d = FLOW_DEFAULTS[c.flow]
+  return {
+    ...c,
+    steps: c.steps ?? d.steps,
+    dt: c.dt ?? d.dt,
+    recordEvery: c.recordEvery ?? d.recordEvery,
+    startCentre: c.startCentre ?? d.startCentre
+  }
+})
+export type SimulationConfig = z.output<typeof SimulationConfig>
 export type SimulationConfigInput = z.input<typeof SimulationConfig>
 
 /**

@@ -9,6 +9,15 @@ describe('parseRequest', () => {
     expect(r.config.dt).toBe(1e-5)
   })
 
+  test('time stepping not given follows the flow: the paper\'s for Fourier, slower vortex defaults for point vortices', () => {
+    const v = parseRequest('startSimulation', { name: 'v', config: { flow: 'vortex' } }).config
+    expect([v.dt, v.steps, v.recordEvery]).toEqual([1e-3, 10_000, 100])
+    const given = parseRequest('startSimulation', { name: 'v', config: { flow: 'vortex', dt: 0.01 } }).config
+    expect([given.dt, given.steps]).toEqual([0.01, 10_000])
+    const f = parseRequest('startSimulation', { name: 'f', config: {} }).config
+    expect([f.dt, f.steps, f.recordEvery, f.startCentre]).toEqual([1e-5, 10_000, 10, [0.75, 0.75]])
+  })
+
   test.each([
     ['startSimulation', { name: 'demo', config: { pairs: 0 } }, 'startSimulation: config.pairs: '],
     ['startSimulation', { name: 'my data', config: {} }, 'startSimulation: name: use letters, digits'],
