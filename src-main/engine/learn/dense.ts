@@ -24,6 +24,21 @@ const denseIn = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: Save): Gra
   }
 }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D
 
+const onesRows = new Map<number, tf.Tensor2D>()
+/**
+ * Σ_i x[i, :] as [1, m] via ones[1, n]·x: wasm's Sum over axis 0 transposes first (~10× slower), while
+ * XNNPACK accumulates each column in row order, so the sums are bit-identical to tf.sum(x, 0).
+ */
+export function columnSums(x: tf.Tensor2D): tf.Tensor2D {
+  const n = x.shape[0]
+  let ones = onesRows.get(n)
+  if (!ones || ones.isDisposed) {
+    ones = tf.keep(tf.ones([1, n])) as tf.Tensor2D
+    onesRows.set(n, ones)
+  }
+  return tf.matMul(ones, x)
+}
+
 type Layer = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D
 /** x·w + b (optionally relu) with the fused forward kernel and an explicit-transpose backward pass. */
 function makeLayer(relu: boolean, input: boolean): Layer {
@@ -39,7 +54,7 @@ function makeLayer(relu: boolean, input: boolean): Layer {
       value: y,
       gradFunc: (dy, [xs, ws, ys]) => {
         const g = relu ? tf.mul(dy, tf.step(ys)) : dy // y > 0 ⇔ pre-activation > 0
-        return [input ? tf.zerosLike(xs) : tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)]
+        return [input ? tf.zerosLike(xs) : tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.reshape(columnSums(g as tf.Tensor2D), [-1])]
       }
     }
   }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as Layer

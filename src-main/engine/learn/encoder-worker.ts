@@ -6,14 +6,31 @@
 import { tf, initBackend } from './backend'
 import { buildEncoder } from './encoders'
 import { embedRows, gatherRows, optimizerState, restoreAdam } from './fit'
-import { contrastiveLoss, gaussianKernel } from './losses'
+import { condHalf, condOp, contrastiveLoss, gaussianKernel, type CondHalf, type CondHalves } from './losses'
 import type { EncoderWorkerInit, OrchestratorMessage, WorkerMessage } from './parallel-protocol'
-import { SEQ_U, SEQ_V, STOP } from './parallel-protocol'
+import { HALF_U, HALF_V, SEQ_U, SEQ_V, STOP } from './parallel-protocol'
 import { shuffled } from './random'
 import { learningRateAt } from './schedule'
 import { clampTemperature, logitMatrix, temperatureOf } from './similarity'
 
 class Stopped extends Error {}
+
+interface WasmHeap { wasm?: { HEAPF32: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset: number } | undefined } }
+/** Copy a tensor's values into `out` straight from wasm memory (dataSync would allocate a new array every step). */
+function readInto(t: tf.Tensor, out: Float32Array): void {
+  const b = tf.backend() as unknown as WasmHeap
+  const at = b.wasm && b.dataIdMap?.get(t.dataId)?.memoryOffset
+  if (b.wasm && at !== undefined) out.set(b.wasm.HEAPF32.subarray(at / 4, at / 4 + t.size))
+  else out.set(t.dataSync() as Float32Array)
+}
+
+/** Spin-free wait until control[at] ≥ target (or stop). */
+function waitFor(c: Int32Array, at: number, target: number): void {
+  for (let seen = Atomics.load(c, at); seen < target; seen = Atomics.load(c, at)) {
+    if (Atomics.load(c, STOP)) throw new Stopped()
+    Atomics.wait(c, at, seen, 50)
+  }
+}
 
 /** Run the whole training for one side; `post` sends to the orchestrator, `next` awaits its reply. */
 export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void, next: () => Promise<OrchestratorMessage>): Promise<void> {
@@ -43,14 +60,35 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
     init.exchange.set(z, slot(me, step))
     Atomics.store(c, me, step + 1)
     Atomics.notify(c, me)
-    for (let seen = Atomics.load(c, other); seen < step + 1; seen = Atomics.load(c, other)) {
-      if (Atomics.load(c, STOP)) throw new Stopped()
-      Atomics.wait(c, other, seen, 50)
-    }
+    waitFor(c, other, step + 1)
     waited = performance.now() - w0
-    return init.exchange.slice(slot(other, step), slot(other, step) + B * ell)
+    // a view, not a copy: tensor2d copies it into wasm memory at once, and the other side rewrites this
+    // slot only two steps later (after it has seen my next publication)
+    return init.exchange.subarray(slot(other, step), slot(other, step) + B * ell)
   }
 
+  // The conditional loss's forward in halves: u (the larger encoder) the cheaper row half, v the column
+  // half; each publishes its Σ lse and softmax and reads the other's (the same ops as one thread, so the
+  // same bits), instead of both computing the whole loss.
+  const mine: 'rows' | 'cols' = init.side === 'u' ? 'rows' : 'cols'
+  const halfSize = 1 + B * B
+  const halfSlot = (side: number, k: number) => (side * 2 + (k % 2)) * halfSize
+  const [meHalf, otherHalf] = init.side === 'u' ? [HALF_U, HALF_V] : [HALF_V, HALF_U]
+  const splitHalves: CondHalves = (S) => {
+    const ownHalf = condHalf(S, mine)
+    const out = init.halves.subarray(halfSlot(meHalf - HALF_U, step), halfSlot(meHalf - HALF_U, step) + halfSize)
+    readInto(ownHalf.lseSum, out.subarray(0, 1))
+    readInto(ownHalf.probs, out.subarray(1))
+    Atomics.store(c, meHalf, step + 1)
+    Atomics.notify(c, meHalf)
+    waitFor(c, otherHalf, step + 1)
+    const from = halfSlot(otherHalf - HALF_U, step)
+    const theirs: CondHalf = { lseSum: tf.scalar(init.halves[from]), probs: tf.tensor2d(init.halves.subarray(from + 1, from + halfSize), [B, B]) }
+    return mine === 'rows' ? { rows: ownHalf, cols: theirs } : { rows: theirs, cols: ownHalf }
+  }
+  const split = init.halves.length > 0 ? condOp(s.weights[0], s.weights[1], splitHalves) : undefined
+
+  const batch = new Float32Array(B * own.d) // reused every step: less garbage, fewer GC pauses at the barrier
   let step = init.startEpoch * perEpoch
   try {
     for (let epoch = init.startEpoch; epoch < s.epochs; epoch++) {
@@ -60,7 +98,7 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
         if (Atomics.load(c, STOP)) throw new Stopped()
         const t0 = performance.now()
         ;(optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, total, s.learningRate, warmup)
-        const x = tf.tensor2d(gatherRows(own.x, own.d, order, b * B, B), [B, own.d])
+        const x = tf.tensor2d(gatherRows(own.x, own.d, order, b * B, B, batch), [B, own.d])
         const kernels = s.loss === 'mmd'
           ? ([gaussianKernel(tf.tensor2d(gatherRows(init.u, init.du, order, b * B, B), [B, init.du])), gaussianKernel(tf.tensor2d(gatherRows(init.v, init.dv, order, b * B, B), [B, init.dv]))] as [tf.Tensor2D, tf.Tensor2D])
           : undefined
@@ -68,7 +106,7 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
           const z = enc.apply(x)
           const zo = tf.tensor2d(swap(z.dataSync() as Float32Array, step), [B, ell])
           const S = init.side === 'u' ? logitMatrix(z, zo, s.metric, logScale) : logitMatrix(zo, z, s.metric, logScale)
-          return contrastiveLoss(S, s.loss, s.weights, kernels)
+          return split ? split(S) : contrastiveLoss(S, s.loss, s.weights, kernels)
         }, true, trainable) as tf.Scalar
         tf.dispose([x, ...(kernels ?? [])])
         if (s.learnTemperature) clampTemperature(logScale)

@@ -63,9 +63,8 @@ export async function restoreAdam(learningRate: number, state: OptimizerState): 
   return optimizer
 }
 
-/** Copy rows idx[from .. from+count) of a row-major matrix. */
-export function gatherRows(src: Float32Array, dim: number, idx: ArrayLike<number>, from: number, count: number): Float32Array {
-  const out = new Float32Array(count * dim)
+/** Copy rows idx[from .. from+count) of a row-major matrix (into `out` if given, e.g. a reused batch buffer). */
+export function gatherRows(src: Float32Array, dim: number, idx: ArrayLike<number>, from: number, count: number, out = new Float32Array(count * dim)): Float32Array {
   for (let r = 0; r < count; r++) out.set(src.subarray(idx[from + r] * dim, (idx[from + r] + 1) * dim), r * dim)
   return out
 }

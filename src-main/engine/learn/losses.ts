@@ -5,7 +5,7 @@
  */
 import type { LossKind, TrainConfig } from '../../shared/training'
 import { tf } from './backend'
-import { denseFast } from './dense'
+import { columnSums, denseFast } from './dense'
 
 const eyes = new Map<number, tf.Tensor2D>()
 /** A cached identity matrix (kept across tidy scopes; B is fixed during training). */
@@ -42,29 +42,41 @@ export function condLoss(S: tf.Tensor2D, lambdaU: number, lambdaV: number): tf.S
   return condOp(lambdaU, lambdaV)(S)
 }
 
+/** One half of condLoss's forward: Σ_i log Σ_j e^{S_ij} over rows (v | u) or columns (u | v), and that softmax. */
+export interface CondHalf { lseSum: tf.Scalar; probs: tf.Tensor2D }
+
+/** The row or column half of the conditional loss of S (the same ops wherever it is computed, so the same bits). */
+export function condHalf(S: tf.Tensor2D, along: 'rows' | 'cols'): CondHalf {
+  const axis = along === 'rows' ? 1 : 0
+  const m = tf.max(S, axis, true)
+  const e = tf.exp(tf.sub(S, m))
+  const z = along === 'rows' ? tf.sum(e, 1, true) : columnSums(e as tf.Tensor2D) // = tf.sum(e, 0, true), bit for bit, without wasm's transpose
+  return { lseSum: tf.sum(tf.add(tf.log(z), m)), probs: tf.div(e, z) }
+}
+
+/** Where condLoss gets its halves: computed here, or (encoder-parallel training) half here, half by the other worker. */
+export type CondHalves = (S: tf.Tensor2D, need: { rows: boolean; cols: boolean }) => { rows?: CondHalf; cols?: CondHalf }
+const localHalves: CondHalves = (S, need) => ({ ...(need.rows ? { rows: condHalf(S, 'rows') } : {}), ...(need.cols ? { cols: condHalf(S, 'cols') } : {}) })
+
 const condOps = new Map<string, (S: tf.Tensor2D) => tf.Scalar>()
-function condOp(lu: number, lv: number): (S: tf.Tensor2D) => tf.Scalar {
+/** The conditional loss as one op; `halves` lets encoder-parallel training split its forward between the workers. */
+export function condOp(lu: number, lv: number, halves: CondHalves = localHalves): (S: tf.Tensor2D) => tf.Scalar {
   const key = `${lu},${lv}`
-  let op = condOps.get(key)
+  let op = halves === localHalves ? condOps.get(key) : undefined
   if (op) return op
   op = tf.customGrad(((S: tf.Tensor2D, save: Save) => {
     const B = S.shape[0]
     const I = eye(B)
     let lse = tf.mul(-(lu + lv) / 2, tf.sum(tf.mul(S, I)))
     const saved: tf.Tensor[] = []
-    if (lv !== 0) {
-      const m = tf.max(S, 1, true)
-      const e = tf.exp(tf.sub(S, m))
-      const z = tf.sum(e, 1, true)
-      lse = tf.add(lse, tf.mul(lv / 2, tf.sum(tf.add(tf.log(z), m))))
-      saved.push(tf.div(e, z)) // row softmax: v | u
+    const h = halves(S, { rows: lv !== 0, cols: lu !== 0 })
+    if (h.rows) {
+      lse = tf.add(lse, tf.mul(lv / 2, h.rows.lseSum))
+      saved.push(h.rows.probs) // row softmax: v | u
     }
-    if (lu !== 0) {
-      const m = tf.max(S, 0, true)
-      const e = tf.exp(tf.sub(S, m))
-      const z = tf.sum(e, 0, true)
-      lse = tf.add(lse, tf.mul(lu / 2, tf.sum(tf.add(tf.log(z), m))))
-      saved.push(tf.div(e, z)) // column softmax: u | v
+    if (h.cols) {
+      lse = tf.add(lse, tf.mul(lu / 2, h.cols.lseSum))
+      saved.push(h.cols.probs) // column softmax: u | v
     }
     save(saved)
     return {
@@ -77,7 +89,7 @@ function condOp(lu: number, lv: number): (S: tf.Tensor2D) => tf.Scalar {
       }
     }
   }) as never) as unknown as (S: tf.Tensor2D) => tf.Scalar
-  condOps.set(key, op)
+  if (halves === localHalves) condOps.set(key, op)
   return op
 }
 

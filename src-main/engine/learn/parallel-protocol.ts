@@ -3,10 +3,15 @@ import type { BackendName } from '../../shared/training'
 import type { EncoderSpec } from './encoders'
 import type { FitSettings } from './fit'
 
-/** control[SEQ_U], control[SEQ_V]: last step whose embeddings each side published; control[STOP] = 1 cancels. */
+/**
+ * control[SEQ_U], control[SEQ_V]: last step whose embeddings each side published; control[STOP] = 1 cancels;
+ * control[HALF_U], control[HALF_V]: last step whose half of the conditional loss each side published.
+ */
 export const SEQ_U = 0
 export const SEQ_V = 1
 export const STOP = 2
+export const HALF_U = 3
+export const HALF_V = 4
 
 /** Adam state of one worker: values in tfjs getWeights order (iterations, first moments, second moments). */
 export interface OptimizerState { names: string[]; values: Float32Array[]; shapes: number[][] }
@@ -28,6 +33,11 @@ export interface EncoderWorkerInit {
   control: Int32Array
   /** [side u parity 0, side u parity 1, side v parity 0, side v parity 1] × B × ℓ floats. */
   exchange: Float32Array
+  /**
+   * [side u parity 0, side u parity 1, side v parity 0, side v parity 1] × (1 + B²) floats: Σ lse, then the
+   * softmax, of each side's half of the conditional loss; empty when the loss is not split.
+   */
+  halves: Float32Array
   startEpoch: number
   /** Resume: initial weights in the encoder's variable order, and the Adam state. */
   weights?: Float32Array[]

@@ -31,13 +31,17 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
   const total = perEpoch * s.epochs
   const startEpoch = hooks.startEpoch ?? 0
   const ell = net.encU.spec.outputDim
-  const control = new Int32Array(new SharedArrayBuffer(3 * 4))
+  const control = new Int32Array(new SharedArrayBuffer(5 * 4))
   const exchange = new Float32Array(new SharedArrayBuffer(4 * B * ell * 4))
+  // the conditional loss's forward is split between the workers (encoder-worker.ts) when it has both
+  // halves; its exchange holds two B×B softmaxes per side, so very large batches compute it on both sides
+  const splitLoss = s.loss === 'cond' && s.weights[0] !== 0 && s.weights[1] !== 0 && B <= 1024
+  const halves = new Float32Array(new SharedArrayBuffer(splitLoss ? 4 * (B * B + 1) * 4 : 0))
   const u = shared(data.u)
   const v = shared(data.v)
   const backend = currentBackend()?.name ?? 'wasm'
   const seed = p.meta.config.seed
-  const base = { backend, u, du: data.du, v, dv: data.dv, train: data.train, validation: data.validation, settings: s, logScale: net.logScale.dataSync()[0], control, exchange, startEpoch }
+  const base = { backend, u, du: data.du, v, dv: data.dv, train: data.train, validation: data.validation, settings: s, logScale: net.logScale.dataSync()[0], control, exchange, halves, startEpoch }
   const resuming = startEpoch > 0
   const init = (side: 'u' | 'v'): EncoderWorkerInit => {
     const enc = side === 'u' ? net.encU : net.encV
@@ -59,8 +63,7 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
   const every = s.progressEvery ?? 10
   const stopAll = () => {
     Atomics.store(control, STOP, 1)
-    Atomics.notify(control, 0)
-    Atomics.notify(control, 1)
+    for (let i = 0; i < control.length; i++) Atomics.notify(control, i)
   }
   const onAbort = () => stopAll()
   ctx.signal.addEventListener('abort', onAbort)
