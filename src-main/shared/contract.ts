@@ -32,6 +32,10 @@ export const ArtifactName = z
 export const JobId = z.string().regex(/^job-\d+$/, 'not a job id')
 export type JobId = z.infer<typeof JobId>
 
+/** Gridded quantities a field export can hold. */
+export const FieldName = z.enum(['u', 'v', 'psi', 'vorticity', 'uncertainty'])
+export type FieldName = z.infer<typeof FieldName>
+
 /** Every request: its argument schema. The result type of each is in `Results` below. */
 export const Requests = {
   appInfo: z.undefined(),
@@ -70,7 +74,9 @@ export const Requests = {
     dataset: WorkspacePath,
     model: WorkspacePath.optional(),
     index: z.number().int().min(0).default(0),
-    formats: z.array(z.enum(['netcdf', 'csv', 'geojson', 'json'])).min(1)
+    formats: z.array(z.enum(['netcdf', 'csv', 'geojson', 'json'])).min(1),
+    /** Which gridded quantities go into the NetCDF files (uncertainty only exists for a reconstruction). */
+    fields: z.array(FieldName).min(1).default(['u', 'v', 'psi', 'vorticity', 'uncertainty'])
   }),
   /** Save a figure rendered in the renderer (PNG data URL body or SVG text) into the workspace exports. */
   saveFigure: z.object({

@@ -1,7 +1,8 @@
 /** Assimilation requests: evaluate a model, compare loss variants, fields for the explorers, exports. */
 import { join } from 'node:path'
 import { stat } from 'node:fs/promises'
-import type { FileEntry } from '../../shared/contract'
+import type { FieldName, FileEntry } from '../../shared/contract'
+import type { FieldExport } from '../data/export/index'
 import { runEvaluation } from '../assimilate/evaluate'
 import { runComparison } from '../assimilate/compare'
 import { computeFieldView } from '../assimilate/field-view'
@@ -67,17 +68,20 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
           throwIfCancelled(ctx.signal)
           if (format === 'netcdf') {
             const truth = join(outDir, 'truth.nc')
-            await writeFieldNetcdf(truth, fieldExportOf(view, view.truth, undefined, { ...attrs, comment: 'true field' }))
+            await writeFieldNetcdf(truth, only(req.fields, fieldExportOf(view, view.truth, undefined, { ...attrs, comment: 'true field' })))
             written.push(truth)
             if (view.reconstruction) {
               const rec = join(outDir, 'reconstruction.nc')
               await writeFieldNetcdf(
                 rec,
-                fieldExportOf(view, view.reconstruction, view.uncertainty, {
-                  ...attrs,
-                  comment: 'conditional-mean reconstruction; uncertainty = weighted std under the learned conditional',
-                  effective_sample_size: view.ess ?? NaN
-                })
+                only(
+                  req.fields,
+                  fieldExportOf(view, view.reconstruction, view.uncertainty, {
+                    ...attrs,
+                    comment: 'conditional-mean reconstruction; uncertainty = weighted std under the learned conditional',
+                    effective_sample_size: view.ess ?? NaN
+                  })
+                )
               )
               written.push(rec)
             }
@@ -99,6 +103,13 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
       return { jobId }
     }
   }
+}
+
+/** The export with only the chosen gridded quantities. */
+function only(fields: FieldName[], e: FieldExport): FieldExport {
+  const out = { ...e }
+  for (const name of ['u', 'v', 'psi', 'vorticity', 'uncertainty'] as const) if (!fields.includes(name)) delete out[name]
+  return out
 }
 
 async function entryOf(workspace: Workspace, abs: string): Promise<FileEntry> {

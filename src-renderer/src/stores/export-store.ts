@@ -1,7 +1,7 @@
 /** Exports of fields and tracks (NetCDF, CSV, GeoJSON, JSON) and of figures (PNG, SVG) into the workspace. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { FileEntry, JobId } from '@shared/contract'
+import type { FieldName, FileEntry, JobId } from '@shared/contract'
 import type { ExportResult } from '@shared/views'
 import { api } from '@renderer/bridge'
 import { plainError } from '@renderer/composables/plain-error'
@@ -16,6 +16,8 @@ export interface ExportRequest {
   model: string
   index: number
   formats: ExportFormat[]
+  /** Gridded quantities in the NetCDF files (default: all). */
+  fields?: FieldName[]
 }
 
 /** UTF-8 text → base64 (SVG figures). */
@@ -40,13 +42,18 @@ export const useExportStore = defineStore('export', () => {
       error.value = 'Choose at least one format to export.'
       return
     }
+    if (req.fields && !req.fields.length && req.formats.includes('netcdf')) {
+      error.value = 'Choose at least one field for the NetCDF export.'
+      return
+    }
     try {
       const { jobId: id } = await api.startExport({
         name: req.name,
         dataset: req.dataset,
         model: req.model || undefined,
         index: req.index,
-        formats: req.formats
+        formats: req.formats,
+        ...(req.fields ? { fields: req.fields } : {})
       })
       jobId.value = id
       jobs.track(id, {

@@ -80,6 +80,16 @@ describe('field export (CF NetCDF-4)', () => {
     })
   })
 
+  it('writes only the fields it is given (the Export view lets users choose)', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'uv.nc')
+      const { psi: _psi, vorticity: _vorticity, uncertainty: _uncertainty, ...uv } = field(1, 2, 2)
+      await writeFieldNetcdf(path, { ...uv, attrs: {} })
+      const ds = await openNetcdf4('uv.nc', new Uint8Array(await readFile(path)))
+      expect(ds.variables.map((v) => v.name).sort()).toEqual(['time', 'u', 'v', 'x', 'y'])
+    })
+  })
+
   it('a failure mid-write leaves no file (and no temporary) and keeps an older file intact', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'out.nc')

@@ -159,6 +159,14 @@ describe('training, export and explore stores', () => {
     expect(fake.current.api.saveFigure).toHaveBeenLastCalledWith({ name: 'fig', format: 'svg', contentBase64: textToBase64('<svg>é</svg>') })
     expect(atob(textToBase64('é'))).toBe('\xc3\xa9')
   })
+  it('export sends the chosen fields, and refuses an empty field list for NetCDF without calling the engine', async () => {
+    const ex = useExportStore()
+    await ex.start({ name: 'e', dataset: 'datasets/a.nc', model: 'models/m', index: 1, formats: ['netcdf'], fields: ['u', 'v'] })
+    expect(fake.current.api.startExport).toHaveBeenLastCalledWith({ name: 'e', dataset: 'datasets/a.nc', model: 'models/m', index: 1, formats: ['netcdf'], fields: ['u', 'v'] })
+    await ex.start({ name: 'e', dataset: 'datasets/a.nc', model: '', index: 0, formats: ['netcdf'], fields: [] })
+    expect(ex.error).toBe('Choose at least one field for the NetCDF export.')
+    expect(fake.current.api.startExport).toHaveBeenCalledTimes(1)
+  })
   it('export refuses an empty format list without calling the engine', async () => {
     const ex = useExportStore()
     await ex.start({ name: 'e', dataset: 'datasets/a.nc', model: '', index: 0, formats: [] })

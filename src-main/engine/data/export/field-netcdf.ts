@@ -6,12 +6,12 @@ export interface FieldExport {
   x: Float64Array
   y: Float64Array
   time: Float64Array
-  /** Fields, time × y × x row-major. */
-  u: Float64Array
-  v: Float64Array
-  psi: Float64Array
-  vorticity: Float64Array
-  /** Std of the conditional samples' speed (same units as u), time × y × x. */
+  /** Fields, time × y × x row-major; a field left out is not written. */
+  u?: Float64Array
+  v?: Float64Array
+  psi?: Float64Array
+  vorticity?: Float64Array
+  /** Weighted std of the velocity vector under the learned conditional (units of u), time × y × x. */
   uncertainty?: Float64Array
   /**
    * Units of the axes and fields; default "1" (dimensionless model units). Physical velocity units
@@ -39,18 +39,18 @@ export async function writeFieldNetcdf(path: string, field: FieldExport): Promis
   const physical = PHYSICAL_VELOCITY.test(velocity)
   const perTime = time.includes(' since ') ? 's-1' : `${time}-1`
   const dims = ['time', 'y', 'x']
-  const data = (name: string, values: Float64Array, attrs: Record<string, string>): VariableSpec => ({ name, dims, data: values, fill: NaN, attrs })
+  const data = (name: string, values: Float64Array | undefined, attrs: Record<string, string>): VariableSpec[] =>
+    values ? [{ name, dims, data: values, fill: NaN, attrs }] : []
   const variables: VariableSpec[] = [
     { name: 'time', dims: ['time'], data: field.time, attrs: { standard_name: 'time', long_name: 'time', units: time, axis: 'T', ...(time.includes(' since ') ? { calendar: 'standard' } : {}) } },
     { name: 'y', dims: ['y'], data: field.y, attrs: { long_name: 'y coordinate of cell centre (northward)', units: length, axis: 'Y' } },
     { name: 'x', dims: ['x'], data: field.x, attrs: { long_name: 'x coordinate of cell centre (eastward)', units: length, axis: 'X' } },
-    data('u', field.u, { ...(physical ? { standard_name: 'sea_water_x_velocity' } : {}), long_name: 'velocity along x', units: velocity }),
-    data('v', field.v, { ...(physical ? { standard_name: 'sea_water_y_velocity' } : {}), long_name: 'velocity along y', units: velocity }),
-    data('psi', field.psi, { long_name: 'stream function (u = dpsi/dy, v = -dpsi/dx)', units: physical ? 'm2 s-1' : length === '1' && time === '1' ? '1' : `${length}2 ${perTime}` }),
-    data('vorticity', field.vorticity, { long_name: 'relative vorticity (dv/dx - du/dy)', units: physical ? 's-1' : time === '1' ? '1' : perTime })
+    ...data('u', field.u, { ...(physical ? { standard_name: 'sea_water_x_velocity' } : {}), long_name: 'velocity along x', units: velocity }),
+    ...data('v', field.v, { ...(physical ? { standard_name: 'sea_water_y_velocity' } : {}), long_name: 'velocity along y', units: velocity }),
+    ...data('psi', field.psi, { long_name: 'stream function (u = dpsi/dy, v = -dpsi/dx)', units: physical ? 'm2 s-1' : length === '1' && time === '1' ? '1' : `${length}2 ${perTime}` }),
+    ...data('vorticity', field.vorticity, { long_name: 'relative vorticity (dv/dx - du/dy)', units: physical ? 's-1' : time === '1' ? '1' : perTime }),
+    ...data('uncertainty', field.uncertainty, { long_name: 'weighted standard deviation of the velocity vector under the learned conditional', units: velocity })
   ]
-  if (field.uncertainty)
-    variables.push(data('uncertainty', field.uncertainty, { long_name: 'weighted standard deviation of the velocity vector under the learned conditional', units: velocity }))
   await writeNetcdf4(path, {
     dims: [
       { name: 'time', size: nt },
