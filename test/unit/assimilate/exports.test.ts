@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import h5wasm from 'h5wasm/node'
 import { describe, expect, it } from 'vitest'
-import { fieldExportOf, flatFrames } from '../../../src-main/engine/assimilate/demo-exports'
+import { fieldExportOf, flatFrames } from '../../../src-main/engine/assimilate/case-export'
 import { writeFieldNetcdf } from '../../../src-main/engine/data/export/index'
 import type { FieldView } from '../../../src-main/shared/views'
 import { scoreDrifter, queryOf } from '../../../src-main/engine/assimilate/drifter-retrieve'
@@ -55,5 +55,39 @@ describe('drifter scores', () => {
   })
   it('builds a query from chosen drifters in the trajectory layout', () => {
     expect(Array.from(queryOf(prepared, [1]))).toEqual([5, 5, 5, 6, 5, 7])
+  })
+})
+
+describe('one test case exported (GUI Export and demo)', () => {
+  it('writes the chosen formats, both fields with only the chosen quantities, and the suffix on every name', async () => {
+    const { tinyFourier, lookupModel } = await import('./fixtures')
+    const { fieldViewOf } = await import('../../../src-main/engine/assimilate/field-view')
+    const { writeCaseExports } = await import('../../../src-main/engine/assimilate/case-export')
+    const { pairsOfSplit } = await import('../../../src-main/engine/assimilate/setup')
+    const ds = tinyFourier()
+    const view = fieldViewOf(ds, lookupModel(ds, 1e-3), { index: 0, grid: 8, frames: 3 })
+    const dir = mkdtempSync(join(tmpdir(), 'dc-case-'))
+    const seen: number[] = []
+    const written = await writeCaseExports(ds, view, pairsOfSplit(ds, 'test')[0]!, dir, {
+      formats: ['netcdf', 'csv', 'geojson', 'json'],
+      fields: ['u', 'v', 'uncertainty'],
+      attrs: { dataset: 'tiny' },
+      comments: { truth: 't', reconstruction: 'r' },
+      suffix: '-case0',
+      onFormat: (done) => seen.push(done)
+    })
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual([
+      'reconstruction-case0.nc', 'truth-case0.nc', 'tracks-case0.csv', 'tracks-case0.geojson', 'rmse-per-frame-case0.json'
+    ])
+    expect(seen).toEqual([1, 2, 3, 4])
+    await h5wasm.ready
+    for (const [file, expected] of [['reconstruction-case0.nc', ['time', 'u', 'uncertainty', 'v', 'x', 'y']], ['truth-case0.nc', ['time', 'u', 'v', 'x', 'y']]] as const) {
+      const f = new h5wasm.File(join(dir, file), 'r')
+      try {
+        expect(f.keys().sort()).toEqual(expected)
+      } finally {
+        f.close()
+      }
+    }
   })
 })
