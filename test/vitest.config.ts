@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
-const root = resolve(__dirname, '..')
+const root = resolve(import.meta.dirname, '..')
 const alias = { '@shared': resolve(root, 'src-main/shared'), '@renderer': resolve(root, 'src-renderer/src') }
 
 export default defineConfig({

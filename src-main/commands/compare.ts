@@ -1,7 +1,7 @@
 /** `driftclip compare`: train several loss/metric variants on the same data and seed, evaluate and report. */
 import { UserError } from '../engine/jobs/job'
 import { LossKind, MetricKind, TrainConfig } from '../shared/training'
-import { intOption, stringOption } from './evaluate'
+import { intOption, stringOption } from './options'
 import type { CliCommand, OptionValues } from './types'
 
 function listOption<T extends string>(values: OptionValues, name: string, allowed: readonly T[], fallback: T[]): T[] {

@@ -1,22 +1,6 @@
 /** `driftclip evaluate`: retrieval both directions and the RMSE table with baselines for a trained model. */
-import { UserError } from '../engine/jobs/job'
-import type { CliCommand, OptionValues } from './types'
-
-/** A positive integer option, or a UserError naming it. */
-export function intOption(values: OptionValues, name: string, fallback: number): number {
-  const raw = values[name]
-  if (raw === undefined) return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${name} must be a positive integer, got "${String(raw)}"`)
-  return n
-}
-
-/** A required string option, or a UserError naming it. */
-export function stringOption(values: OptionValues, name: string, command: string): string {
-  const raw = values[name]
-  if (typeof raw !== 'string' || raw === '') throw new UserError(`${command}: --${name} is required (see driftclip ${command} --help)`)
-  return raw
-}
+import { intOption, stringOption } from './options'
+import type { CliCommand } from './types'
 
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',

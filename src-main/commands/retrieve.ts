@@ -1,5 +1,5 @@
 /** `driftclip retrieve`: reconstruct a velocity field with uncertainty from real drifter tracks. */
-import { intOption, stringOption } from './evaluate'
+import { intOption, stringOption } from './options'
 import type { CliCommand } from './types'
 
 export const retrieveCommand: CliCommand = {

@@ -1,16 +1,10 @@
 /** `driftclip simulate`: generate a paired (trajectory, flow parameter) data set and write it as NetCDF-4. */
 import { FlowKind, SimulationConfig, type SimulationConfigInput } from '../shared/simulation'
 import { UserError } from '../engine/jobs/job'
+import { numberOption } from './options'
 import type { CliCommand, OptionValues } from './types'
 
-function num(values: OptionValues, name: string, kind: 'int' | 'real'): number | undefined {
-  const raw = values[name]
-  if (raw === undefined) return undefined
-  const n = Number(raw)
-  if (raw === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n)))
-    throw new UserError(`simulate: --${name} must be ${kind === 'int' ? 'an integer' : 'a number'}, got "${String(raw)}"`)
-  return n
-}
+const num = (values: OptionValues, name: string, kind: 'int' | 'real') => numberOption(values, name, kind, 'simulate')
 
 /** Parse "x,y;x,y;…" start positions. */
 function startsOption(raw: unknown): [number, number][] | undefined {

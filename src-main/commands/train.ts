@@ -2,16 +2,10 @@
 import { TrainConfig, type TrainConfigInput } from '../shared/training'
 import { UserError } from '../engine/jobs/job'
 import type { BackendName } from '../shared/training'
+import { numberOption } from './options'
 import type { CliCommand, OptionValues } from './types'
 
-function num(values: OptionValues, name: string, kind: 'int' | 'real'): number | undefined {
-  const raw = values[name]
-  if (raw === undefined) return undefined
-  const n = Number(raw)
-  if (raw === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n)))
-    throw new UserError(`train: --${name} must be ${kind === 'int' ? 'an integer' : 'a number'}, got "${String(raw)}"`)
-  return n
-}
+const num = (values: OptionValues, name: string, kind: 'int' | 'real') => numberOption(values, name, kind, 'train')
 
 /** Config field → command-line option, for error messages. */
 const OPTION_OF: Record<string, string> = {

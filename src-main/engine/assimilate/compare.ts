@@ -44,8 +44,8 @@ export function variantLabels(variants: TrainConfig[]): string[] {
   })
 }
 
-/** Relative velocity RMSE of a variant's conditional mean (to pick the variant shown in the field panels). */
-function meanError(rows: RmseRow[], label: string): number {
+/** Relative velocity RMSE of a variant's conditional mean (to pick the best variant for panels and exports). */
+export function meanError(rows: RmseRow[], label: string): number {
   return rows.find((r) => r.method === `${label}: conditional mean`)?.relativeVelocityRmse ?? Infinity
 }
 

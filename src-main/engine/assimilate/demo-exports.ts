@@ -6,11 +6,12 @@ import type { ComparisonResult } from '../../shared/views'
 import type { PairedDataset } from '../data/dataset-types'
 import { initBackend, loadModel } from '../learn/index'
 import { writeCaseExports } from './case-export'
+import { meanError } from './compare'
 import { fieldViewOf } from './field-view'
 import { pairsOfSplit } from './setup'
 
 export async function writeDemoExports(ds: PairedDataset, comparison: ComparisonResult, outDir: string): Promise<string[]> {
-  const best = [...comparison.variants].sort((a, b) => meanError(comparison, a.label) - meanError(comparison, b.label))[0]
+  const best = [...comparison.variants].sort((a, b) => meanError(comparison.rmse, a.label) - meanError(comparison.rmse, b.label))[0]
   if (!best) return []
   await initBackend()
   const model = await loadModel(best.model, ds)
@@ -30,8 +31,3 @@ export async function writeDemoExports(ds: PairedDataset, comparison: Comparison
     model.dispose()
   }
 }
-
-function meanError(c: ComparisonResult, label: string): number {
-  return c.rmse.find((r) => r.method === `${label}: conditional mean`)?.relativeVelocityRmse ?? Infinity
-}
-

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { variantsFrom } from '../../../src-main/commands/compare'
-import { intOption } from '../../../src-main/commands/evaluate'
+import { intOption } from '../../../src-main/commands/options'
 import { variantLabels } from '../../../src-main/engine/assimilate/compare'
 import { markdownTable, metricRows } from '../../../src-main/engine/assimilate/comparison-files'
 import { demoSettings, loadDemoConfig } from '../../../src-main/engine/assimilate/demo'
