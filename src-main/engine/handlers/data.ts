@@ -5,6 +5,7 @@ import { runSimulation } from '../flows/simulate'
 import { importDrifterFile } from '../data/drifters/import'
 import { readTracksNetcdf } from '../data/tracks'
 import { cachedDataset } from '../assimilate/cache'
+import { tracksOf } from '../assimilate/field-view'
 import { SPLIT } from '../data/dataset-types'
 import { UserError } from '../jobs/job'
 import type { HandlerDeps, Handlers } from './types'
@@ -44,14 +45,9 @@ type Dataset = Awaited<ReturnType<typeof cachedDataset>>
 
 function datasetPreview(source: string, ds: Dataset, split: string, limit: number): TrackPreview {
   const tracks: number[][][] = []
-  const len = ds.nTimes * 2
-  for (let p = 0; p < ds.nPairs && tracks.length < limit; p++) {
-    if (split !== 'all' && ds.split[p] !== SPLIT[split as keyof typeof SPLIT]) continue
-    for (let r = 0; r < ds.nTracers && tracks.length < limit; r++) {
-      const base = (p * ds.nTracers + r) * len
-      tracks.push(Array.from({ length: ds.nTimes }, (_, k) => [ds.trajectories[base + 2 * k], ds.trajectories[base + 2 * k + 1]]))
-    }
-  }
+  for (let p = 0; p < ds.nPairs && tracks.length < limit; p++)
+    if (split === 'all' || ds.split[p] === SPLIT[split as keyof typeof SPLIT]) tracks.push(...tracksOf(ds, p))
+  tracks.length = Math.min(tracks.length, limit)
   const { x0, x1, y0, y1 } = ds.domain
   return { source, tracks, units: { length: 'domain units', time: 'model time' }, bounds: { xMin: x0, xMax: x1, yMin: y0, yMax: y1 } }
 }
