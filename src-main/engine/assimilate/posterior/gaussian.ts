@@ -1,0 +1,78 @@
+/**
+ * A Gaussian measure N(m, C) on R^d as the samplers need it: its mean, its marginal variances, and a square root
+ * L (L Lᵀ = C) applied to a vector, so that m + L z with z ~ N(0, I) is a draw. Diagonal priors (the Fourier
+ * flow's) never build a matrix; dense ones (conditionals) keep their Cholesky factor. Pure.
+ */
+import { CholeskyDecomposition, Matrix } from 'ml-matrix'
+import { Rng } from '../../flows/rng'
+
+export interface GaussianPrior {
+  readonly dim: number
+  readonly mean: Float64Array
+  /** diag C: the marginal variances. */
+  readonly variance: Float64Array
+  /** out = L z with L Lᵀ = C (out and z must not alias). */
+  applySqrt(z: Float64Array, out: Float64Array): void
+  /** The covariance as a matrix (dense; built on demand for diagonal priors). */
+  covariance(): Matrix
+}
+
+/** N(mean, diag(std²)). */
+export function diagonalGaussian(mean: ArrayLike<number>, std: ArrayLike<number>): GaussianPrior {
+  if (mean.length !== std.length) throw new Error(`diagonalGaussian: ${mean.length} means for ${std.length} standard deviations`)
+  const s = Float64Array.from(std)
+  for (const x of s) if (!(x >= 0) || !Number.isFinite(x)) throw new Error(`diagonalGaussian: standard deviation ${x} is not a finite non-negative number`)
+  return {
+    dim: s.length,
+    mean: Float64Array.from(mean),
+    variance: s.map((x) => x * x),
+    applySqrt(z, out) {
+      for (let i = 0; i < s.length; i++) out[i] = s[i] * z[i]
+    },
+    covariance: () => Matrix.diag(Array.from(s, (x) => x * x))
+  }
+}
+
+/** N(mean, cov) for a symmetric positive-definite `cov` (symmetrised first; throws when it is not positive definite). */
+export function denseGaussian(mean: ArrayLike<number>, cov: Matrix): GaussianPrior {
+  const d = mean.length
+  if (cov.rows !== d || cov.columns !== d) throw new Error(`denseGaussian: covariance is ${cov.rows}×${cov.columns} for a mean of length ${d}`)
+  const C = cov.clone().add(cov.transpose()).div(2)
+  const chol = new CholeskyDecomposition(C)
+  if (!chol.isPositiveDefinite()) throw new Error('denseGaussian: covariance is not positive definite')
+  const L = chol.lowerTriangularMatrix.to2DArray()
+  return {
+    dim: d,
+    mean: Float64Array.from(mean),
+    variance: Float64Array.from({ length: d }, (_, i) => C.get(i, i)),
+    applySqrt(z, out) {
+      for (let r = 0; r < d; r++) {
+        const row = L[r]
+        let s = 0
+        for (let k = 0; k <= r; k++) s += row[k] * z[k]
+        out[r] = s
+      }
+    },
+    covariance: () => C.clone()
+  }
+}
+
+/** One draw m + L z into `out` (z from `rng`; `scratch` of length d avoids an allocation). */
+export function drawGaussian(g: GaussianPrior, rng: Rng, out = new Float64Array(g.dim), scratch = new Float64Array(g.dim)): Float64Array {
+  for (let i = 0; i < g.dim; i++) scratch[i] = rng.normal()
+  g.applySqrt(scratch, out)
+  for (let i = 0; i < g.dim; i++) out[i] += g.mean[i]
+  return out
+}
+
+/** n seeded draws, row-major n × d. */
+export function drawGaussianRows(g: GaussianPrior, n: number, seed: number): Float64Array {
+  const rng = new Rng(seed, 0, STREAM_DRAWS)
+  const out = new Float64Array(n * g.dim)
+  const row = new Float64Array(g.dim), z = new Float64Array(g.dim)
+  for (let i = 0; i < n; i++) out.set(drawGaussian(g, rng, row, z), i * g.dim)
+  return out
+}
+
+/** Salt of the random stream of `drawGaussianRows` (distinct from the simulator's streams). */
+const STREAM_DRAWS = 0x6a55
