@@ -7,6 +7,31 @@ import { COMMANDS } from './commands/index'
 import type { CliCommand, CliIo } from './commands/types'
 import { CancelledError, UserError, type JobContext } from './engine/jobs/job'
 import { progressReporter } from './commands/progress'
+import { completedOutputs, interruptCleanup } from './engine/data/atomic'
+
+/** What a cancelled run leaves: the outputs it completed, and that the unfinished one was not written. */
+export function cancelReport(kept: readonly string[], removed: readonly string[] = []): string {
+  const keptText = kept.length ? `kept ${kept.join(', ')} (complete)` : 'nothing was written'
+  const removedText = removed.length ? `; removed the unfinished ${removed.join(', ')}` : kept.length ? '; the unfinished output was not written' : ''
+  return `driftclip: cancelled; ${keptText}${removedText}`
+}
+
+/**
+ * Ctrl+C once: cancel, so the command stops at its next check and removes its temporaries. Ctrl+C again (a command
+ * busy in one long step): remove the temporaries now and exit 130.
+ */
+function onInterrupt(controller: AbortController): () => void {
+  return () => {
+    if (!controller.signal.aborted) {
+      controller.abort()
+      process.stderr.write('\ndriftclip: stopping (Ctrl+C again to stop at once)\n')
+      return
+    }
+    const { kept, removed } = interruptCleanup()
+    process.stderr.write(`${cancelReport(kept, removed)}\n`)
+    process.exit(130)
+  }
+}
 
 const HELP = `driftclip — ocean Lagrangian data assimilation with probabilistic contrastive learning
 
@@ -35,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
   const json = rest.includes('--json')
+  let interrupt: (() => void) | undefined
   try {
     const command = findCommand(name)
     if (rest.includes('--help')) {
@@ -53,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
       throw new UserError(`${command.name}: ${(err as Error).message.replace(/\. To specify.*$/s, '')} (see driftclip ${command.name} --help)`)
     }
     const controller = new AbortController()
-    process.once('SIGINT', () => controller.abort())
+    interrupt = onInterrupt(controller)
+    process.on('SIGINT', interrupt)
     const reporter = progressReporter({ enabled: !json, tty: Boolean(process.stderr.isTTY), stream: process.stderr })
     const context: JobContext = {
       signal: controller.signal,
@@ -73,11 +100,16 @@ export async function main(argv: string[]): Promise<number> {
       return 1
     }
     if (err instanceof CancelledError) {
-      console.error('driftclip: cancelled; nothing was written')
-      return 1
+      console.error(cancelReport(completedOutputs()))
+      return 130
     }
-    console.error(`driftclip: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    // a stack trace helps a developer, not a user: one line unless DRIFTCLIP_DEBUG asks for it
+    const debug = Boolean(process.env.DRIFTCLIP_DEBUG)
+    const detail = err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message) : String(err)
+    console.error(`driftclip: internal error: ${detail}${debug ? '' : ' (DRIFTCLIP_DEBUG=1 shows where)'}`)
     return 2
+  } finally {
+    if (interrupt) process.off('SIGINT', interrupt)
   }
 }
 

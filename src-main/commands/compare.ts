@@ -37,10 +37,12 @@ export const compareCommand: CliCommand = {
   --epochs N           epochs per variant (default 20)
   --dim N, --batch N, --seed N   training options shared by all variants (defaults as driftclip train)
   --max-test N         test queries for the scores (default 200)
-  --out DIR            output folder: metrics.json, metrics.csv, curves.json, report.html, models/`,
+  --out DIR            output folder: metrics.json, metrics.csv, curves.json, report.html, models/
+  --force              replace an existing comparison folder (the old one is kept until the new one is complete)`,
   options: {
     data: { type: 'string' }, losses: { type: 'string' }, metrics: { type: 'string' }, epochs: { type: 'string' },
-    dim: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, 'max-test': { type: 'string' }, out: { type: 'string' }
+    dim: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' }, 'max-test': { type: 'string' }, out: { type: 'string' },
+    force: { type: 'boolean' }
   },
   async run(values, _positionals, io) {
     // engines load on use, so `driftclip --help` and other commands start fast
@@ -51,7 +53,8 @@ export const compareCommand: CliCommand = {
         datasetPath: stringOption(values, 'data', 'compare'),
         variants: variantsFrom(values),
         outDir: stringOption(values, 'out', 'compare'),
-        evaluation: { maxTest: intOption(values, 'max-test', 200) }
+        evaluation: { maxTest: intOption(values, 'max-test', 200) },
+        force: values.force === true
       },
       io.context
     )

@@ -51,6 +51,7 @@ export const trainCommand: CliCommand = {
   usage: `options:
   --data FILE.nc              paired data set from driftclip simulate (required)
   --out MODEL_DIR             output model folder (required)
+  --force                     replace an existing model folder (the old one is kept until the new one is complete)
   --loss cond|cond-u|cond-v|joint|mmd   two-sided conditional (CLIP, default), one-sided u|v or v|u, joint, MMD
   --metric cosine|dot|l2      alignment metric (default cosine)
   --dim N                     embedding dimension (default 98 = 2K)
@@ -73,7 +74,8 @@ export const trainCommand: CliCommand = {
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' }, temperature: { type: 'string' },
     'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
     'lambda-u': { type: 'string' }, 'lambda-v': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
-    backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, parallel: { type: 'boolean' }, resume: { type: 'boolean' }
+    backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, parallel: { type: 'boolean' }, resume: { type: 'boolean' },
+    force: { type: 'boolean' }
   },
   async run(values, _positionals, io) {
     if (!values.data) throw new UserError('train: --data FILE.nc is required')
@@ -84,7 +86,7 @@ export const trainCommand: CliCommand = {
     const { initBackend, runTraining } = await import('../engine/learn/index')
     const backend = await initBackend(backendOpt as BackendName | undefined)
     io.print(`backend: ${backend.name} — ${backend.reason}`)
-    const result = await runTraining({ datasetPath: String(values.data), outDir: String(values.out), config, resume: Boolean(values.resume) }, io.context)
+    const result = await runTraining({ datasetPath: String(values.data), outDir: String(values.out), config, resume: Boolean(values.resume), force: values.force === true }, io.context)
     const last = result.history[result.history.length - 1]
     io.print(`saved ${result.path}: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)}` + (last ? `, validation loss ${last.validationLoss.toFixed(4)}, R@1 u→v ${last.r1TrajToPot.toFixed(3)}, v→u ${last.r1PotToTraj.toFixed(3)}, τ ${last.temperature.toFixed(4)}` : ''))
     return { ...result, backend }

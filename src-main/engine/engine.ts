@@ -18,6 +18,7 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions, emit: (event: EngineEvent) => void): Promise<Engine> {
   const deps: HandlerDeps = { options, workspace: new Workspace(options.workspace), runner: new JobRunner(emit) }
+  await deps.workspace.removeStale()
   const handlers: Handlers = {
     ...(await appHandlers(deps)),
     ...dataHandlers(deps),

@@ -109,6 +109,8 @@ export interface WorkspaceListing {
   models: (FileEntry & { summary?: ModelSummary })[]
   tracks: (FileEntry & { summary?: ImportSummary })[]
   exports: FileEntry[]
+  /** Entries skipped, one line each (a broken link, a link leaving the workspace). */
+  notes?: string[]
 }
 
 export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export'

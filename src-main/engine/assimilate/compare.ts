@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainConfig } from '../../shared/training'
 import type { ComparisonResult, ComparisonVariant, FieldView } from '../../shared/views'
-import { writeAtomically } from '../data/atomic'
+import { checkTarget, writeAtomically } from '../data/atomic'
+import { creationDate } from '../data/created'
 import type { PairedDataset } from '../data/dataset-types'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { trainOnDataset } from '../learn/index'
@@ -31,7 +32,12 @@ export interface ComparisonRequest {
   title?: string
   /** Grid and frames of the field panels in the report. */
   viewGrid?: number
+  /** Replace an existing comparison folder (--force); the old one is kept until the new one is complete. */
+  force?: boolean
 }
+
+/** A comparison folder as a write target: replaced only with `force`, and only if it holds a comparison. */
+const comparisonTarget = (force = false) => ({ kind: 'folder', force, marker: 'metrics.json' }) as const
 
 /** Readable unique labels: "cond/cosine", and "#2" suffixes when two variants share loss and metric. */
 export function variantLabels(variants: TrainConfig[]): string[] {
@@ -50,6 +56,7 @@ export function meanError(rows: RmseRow[], label: string): number {
 }
 
 export async function runComparison(req: ComparisonRequest, ctx: JobContext): Promise<ComparisonResult> {
+  await checkTarget(req.outDir, comparisonTarget(req.force))
   const ds = await cachedDataset(req.datasetPath)
   return compareOnDataset(ds, req, ctx)
 }
@@ -111,7 +118,7 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
     await writeFile(join(tmp, 'curves.json'), curvesJson(variants))
     const html = renderReport({
       title: req.title ?? 'Driftclip loss comparison',
-      createdAt: new Date().toISOString(),
+      createdAt: creationDate(),
       dataset: req.datasetPath,
       datasetNote: `${ds.flow} flow, ${ds.nPairs} pairs, ${ds.nTracers} tracer(s) × ${ds.nTimes} records, ${setup.testPairs.length} test queries, bank of ${setup.bankPairs.length} train pairs`,
       variants,
@@ -126,5 +133,5 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
     })
     await writeFile(join(tmp, 'report.html'), html)
     return result
-  })
+  }, { ...comparisonTarget(req.force), signal: ctx.signal })
 }

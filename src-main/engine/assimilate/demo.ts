@@ -70,7 +70,7 @@ export async function runDemo(req: { outDir: string; quick?: boolean; configPath
   const dataset = await runSimulation(settings.simulation, datasetPath, phaseContext(ctx, 'simulating'))
   const ds = await readDataset(datasetPath)
   ctx.log(`2/3 training and evaluating ${settings.variants.length} variants`)
-  const comparison = await compareOnDataset(ds, { datasetPath, variants: settings.variants, outDir: join(req.outDir, 'comparison'), evaluation: settings.evaluation, title: 'Driftclip demo: loss comparison on a simulated Fourier flow' }, ctx)
+  const comparison = await compareOnDataset(ds, { datasetPath, variants: settings.variants, outDir: join(req.outDir, 'comparison'), force: true, evaluation: settings.evaluation, title: 'Driftclip demo: loss comparison on a simulated Fourier flow' }, ctx)
   ctx.log('3/3 exporting the reconstructed field and tracks of test case 0')
   const exports = await writeDemoExports(ds, comparison, join(req.outDir, 'exports'))
   return { outDir: req.outDir, dataset, comparison, exports, seconds: (Date.now() - started) / 1000 }

@@ -7,6 +7,7 @@
 import { SimulationConfig, FlowKind, type DatasetSummary } from '../../shared/simulation'
 import { UserError } from '../jobs/job'
 import type { PairedDataset } from './dataset-types'
+import { creationDate } from './created'
 import {
   addDimension, addVariable, dimensionLength, getVariable, openNetcdfForRead, readAttribute, setAttributes, writeNetcdf,
   type H5File
@@ -57,7 +58,7 @@ function splitCounts(split: Uint8Array): { train: number; validation: number; te
 }
 
 /** Write a paired data set atomically (a temporary sibling renamed into place). */
-export async function writeDataset(path: string, ds: PairedDataset): Promise<void> {
+export async function writeDataset(path: string, ds: PairedDataset, signal?: AbortSignal): Promise<void> {
   const counts = splitCounts(ds.split)
   const unitsNote = ds.domain.periodic ? 'unit square [0,1)^2, periodic; positions are unwrapped (not reduced modulo 1)' : 'plane, nondimensional length units'
   await writeNetcdf(path, (f) => {
@@ -72,7 +73,7 @@ export async function writeDataset(path: string, ds: PairedDataset): Promise<voi
       flow: ds.flow,
       seed: ds.config.seed,
       config: JSON.stringify(ds.config),
-      date_created: new Date().toISOString(),
+      date_created: creationDate(),
       time_units: TIME_UNITS_NOTE,
       domain_units: unitsNote,
       domain_x0: ds.domain.x0, domain_x1: ds.domain.x1, domain_y0: ds.domain.y0, domain_y1: ds.domain.y1,
@@ -104,7 +105,7 @@ export async function writeDataset(path: string, ds: PairedDataset): Promise<voi
       addVariable(f, 'vortex_x', tr.x, ['pair', 'vortex', 'time'], { long_name: 'vortex x position', units: '1' })
       addVariable(f, 'vortex_y', tr.y, ['pair', 'vortex', 'time'], { long_name: 'vortex y position', units: '1' })
     }
-  })
+  }, { signal })
 }
 
 const CONSTANT_ATTRS: Record<string, { long_name: string; units: string }> = {

@@ -7,6 +7,8 @@ import type { Worker } from 'node:worker_threads'
 import { SimulationConfig, type DatasetSummary } from '../../shared/simulation'
 import type { PairedDataset } from '../data/dataset-types'
 import { writeDataset, summaryOf } from '../data/dataset'
+import { checkTarget } from '../data/atomic'
+import { creationDate } from '../data/created'
 import { CancelledError, etaSeconds, throwIfCancelled, type JobContext } from '../jobs/job'
 import { startWorker } from '../jobs/workers'
 import { emptyDataset, placeChunk, simulatePairs, type SimulateReply, type SimulateRequest } from './chunk'
@@ -34,6 +36,7 @@ function chunkSize(cfg: SimulationConfig, workers: number): number {
  */
 export async function runSimulation(input: SimulationConfig, outPath: string, ctx: JobContext, workers = availableParallelism()): Promise<DatasetSummary> {
   const cfg = SimulationConfig.parse(input)
+  await checkTarget(outPath) // refuse a folder before simulating, not after
   const plan = planSimulation(cfg) // validates before any thread starts
   const ds = emptyDataset(cfg, plan)
   const size = chunkSize(cfg, workers)
@@ -88,6 +91,6 @@ export async function runSimulation(input: SimulationConfig, outPath: string, ct
   }
   throwIfCancelled(ctx.signal)
   ctx.progress({ done: cfg.pairs, total: cfg.pairs, unit: 'pairs', etaSeconds: 0, message: `writing ${outPath}` })
-  await writeDataset(outPath, ds)
-  return summaryOf(outPath, ds, new Date().toISOString())
+  await writeDataset(outPath, ds, ctx.signal)
+  return summaryOf(outPath, ds, creationDate())
 }

@@ -23,12 +23,16 @@ export async function appHandlers({ options, workspace, runner }: HandlerDeps): 
       workspace: workspace.root,
       cores: availableParallelism()
     }),
-    listWorkspace: async () => ({
-      datasets: await withSummaries(workspace, await workspace.list('datasets'), datasetSummary),
-      models: await withSummaries(workspace, await workspace.list('models'), modelSummary),
-      tracks: await workspace.list('tracks'),
-      exports: await workspace.list('exports')
-    }),
+    listWorkspace: async () => {
+      const notes: string[] = []
+      return {
+        datasets: await withSummaries(workspace, await workspace.list('datasets', notes), datasetSummary),
+        models: await withSummaries(workspace, await workspace.list('models', notes), modelSummary),
+        tracks: await workspace.list('tracks', notes),
+        exports: await workspace.list('exports', notes),
+        ...(notes.length ? { notes } : {})
+      }
+    },
     listJobs: async () => runner.list(),
     cancelJob: async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
     saveFigure: async ({ name, format, contentBase64 }) => {

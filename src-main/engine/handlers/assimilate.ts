@@ -30,7 +30,7 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
     startComparison: async ({ name, dataset, variants }) => {
       const outDir = workspace.pathFor('exports', name)
       const jobId = runner.start('compare', `compare ${variants.length} variants`, async (ctx) =>
-        relativePaths(workspace, await runComparison({ datasetPath: workspace.resolve(dataset), variants, outDir }, ctx))
+        relativePaths(workspace, await runComparison({ datasetPath: workspace.resolve(dataset), variants, outDir, force: true }, ctx))
       )
       return { jobId }
     },

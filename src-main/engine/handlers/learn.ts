@@ -8,7 +8,8 @@ export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers
       const datasetPath = workspace.resolve(dataset)
       const outDir = workspace.pathFor('models', name)
       const jobId = runner.start('train', `${resume ? 'resume' : 'train'} ${name} (${config.loss}/${config.metric})`, async (ctx) => {
-        const result = await runTraining({ datasetPath, outDir, config, resume }, ctx)
+        // the GUI names models in its own workspace folder: a new model of the same name replaces the old one (by rename)
+        const result = await runTraining({ datasetPath, outDir, config, resume, force: true }, ctx)
         return { ...result, path: workspace.relative(outDir), dataset }
       })
       return { jobId }

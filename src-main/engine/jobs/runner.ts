@@ -72,8 +72,10 @@ export class JobRunner {
       log: (message, level = 'info') => this.emit({ type: 'job:log', jobId, level, message })
     }
     try {
+      // a result means its files are complete and in place: a cancel that came too late cannot undo that, so the
+      // job reports done (saying "cancelled" would leave a file the user believes was not written)
       const result = await work(ctx)
-      if (signal.aborted) throw new CancelledError()
+      if (signal.aborted) ctx.log('the cancel came after the result was complete: it is kept', 'warn')
       job.snapshot.state = 'done'
       clearTimeout(pending)
       this.emit({ type: 'job:done', jobId, kind, result })

@@ -55,14 +55,17 @@ export function assignWeights(encU: Encoder, encV: Encoder, named: tf.NamedTenso
     })
 }
 
+/** A model folder as a write target: replaced only with `force`, and only if it is a model folder. */
+export const modelTarget = (force = false) => ({ kind: 'folder', force, marker: META_FILE }) as const
+
 /** Save a trained model into the folder `dir` (atomically). */
-export async function saveModel(model: TrainedModel, dir: string, provenance: { dataset: string }): Promise<void> {
+export async function saveModel(model: TrainedModel, dir: string, provenance: { dataset: string }, opts: { force?: boolean } = {}): Promise<void> {
   const meta: ModelMeta = { ...model.meta, provenance: { ...model.meta.provenance, dataset: provenance.dataset } }
   await writeAtomically(dir, async (tmp) => {
     await mkdir(tmp, { recursive: true })
     await writeWeights(tmp, namedWeights(model.encU, model.encV))
     await writeFile(join(tmp, META_FILE), JSON.stringify(meta, null, 1))
-  })
+  }, modelTarget(opts.force))
 }
 
 /** The data shape of a data set, as recorded in a model. */

@@ -31,7 +31,8 @@ export interface ContrastiveModel {
   encodeTrajectories(trajectories: Float64Array, count: number): Float32Array
   encodePotentials(params: Float64Array, count: number): Float32Array
   logits(zu: Float32Array, nu: number, zv: Float32Array, nv: number): Float64Array
-  save(dir: string, provenance: { dataset: string }): Promise<void>
+  /** `force` replaces an existing model folder (by rename, the old one kept until the new one is complete). */
+  save(dir: string, provenance: { dataset: string }, opts?: { force?: boolean }): Promise<void>
   dispose(): void
 }
 
@@ -43,7 +44,7 @@ export class TrainedModel implements ContrastiveModel {
     readonly meta: ModelMeta,
     readonly encU: Encoder,
     readonly encV: Encoder,
-    private readonly saver: (model: TrainedModel, dir: string, provenance: { dataset: string }) => Promise<void>
+    private readonly saver: (model: TrainedModel, dir: string, provenance: { dataset: string }, opts?: { force?: boolean }) => Promise<void>
   ) {}
   get config(): TrainConfig {
     return this.meta.config
@@ -63,8 +64,8 @@ export class TrainedModel implements ContrastiveModel {
   logits(zu: Float32Array, nu: number, zv: Float32Array, nv: number): Float64Array {
     return logitsJs(zu, nu, zv, nv, this.encU.spec.outputDim, this.meta.config.metric, this.meta.temperature)
   }
-  save(dir: string, provenance: { dataset: string }): Promise<void> {
-    return this.saver(this, dir, provenance)
+  save(dir: string, provenance: { dataset: string }, opts: { force?: boolean } = {}): Promise<void> {
+    return this.saver(this, dir, provenance, opts)
   }
   dispose(): void {
     tf.dispose([...this.encU.variables, ...this.encV.variables])

@@ -10,7 +10,8 @@ import { availableParallelism, loadavg } from 'node:os'
 import { TrainConfig, type ModelSummary, type TrainConfigInput } from '../../shared/training'
 import type { PairedDataset } from '../data/dataset-types'
 import { readDataset } from '../data/dataset'
-import { writeAtomically } from '../data/atomic'
+import { checkTarget, writeAtomically } from '../data/atomic'
+import { creationDate } from '../data/created'
 import { UserError, type JobContext } from '../jobs/job'
 import { currentBackend, initBackend, tf } from './backend'
 import { buildEncoder, type EncoderSpec } from './encoders'
@@ -21,7 +22,7 @@ import type { OptimizerState } from './parallel-protocol'
 import type { Prepared } from './train-types'
 import { lossWeights } from './losses'
 import { TrainedModel, type ModelMeta } from './model'
-import { assignWeights, dataShapeOf, namedWeights, readWeights, saveModel, writeWeights } from './model-io'
+import { assignWeights, dataShapeOf, modelTarget, namedWeights, readWeights, saveModel, writeWeights } from './model-io'
 import { temperatureOf, temperatureVariable } from './similarity'
 import { defaultTokenLayout, tokenDim, type TokenLayout } from './tokens'
 
@@ -58,7 +59,7 @@ export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, data
     architecture: { u: uSpec, v: vSpec, ...(tokens ? { tokens } : {}) },
     config, weights, temperature: config.temperature,
     normalisation: { u: nu, v: nv }, data: dataShapeOf(ds),
-    provenance: { dataset: datasetName, createdAt: new Date().toISOString(), backend: currentBackend()?.name ?? 'unknown' },
+    provenance: { dataset: datasetName, createdAt: creationDate(), backend: currentBackend()?.name ?? 'unknown' },
     history: []
   }
   return { data, net, settings, meta }
@@ -99,7 +100,7 @@ async function writeCheckpoint(dir: string, p: Prepared, epoch: number, history:
       await mkdir(tmp, { recursive: true })
       await writeWeights(tmp, named)
       await writeFile(join(tmp, STATE_FILE), JSON.stringify(state))
-    })
+    }, { kind: 'folder', force: true, marker: STATE_FILE })
   } finally {
     tf.dispose(kept)
   }
@@ -122,7 +123,8 @@ async function readCheckpoint(dir: string, p: Prepared): Promise<FitHooks> {
 }
 
 /** Read a data set file, train (with checkpoints next to the output), save the model folder. */
-export async function runTraining(req: { datasetPath: string; outDir: string; config: TrainConfigInput; resume?: boolean }, ctx: JobContext): Promise<TrainResult> {
+export async function runTraining(req: { datasetPath: string; outDir: string; config: TrainConfigInput; resume?: boolean; force?: boolean }, ctx: JobContext): Promise<TrainResult> {
+  await checkTarget(req.outDir, modelTarget(req.force)) // refuse before minutes of training, not after
   const ds = await readDataset(req.datasetPath)
   const checkpoint = `${req.outDir}.checkpoint`
   if (req.resume && !existsSync(join(checkpoint, STATE_FILE))) throw new UserError(`nothing to resume: no checkpoint at ${checkpoint}; start the training without --resume`)
@@ -140,7 +142,7 @@ export async function runTraining(req: { datasetPath: string; outDir: string; co
       if (prepared) await writeCheckpoint(checkpoint, prepared, epoch, hist, optimizers)
     }
   })
-  await model.save(req.outDir, { dataset: req.datasetPath })
+  await model.save(req.outDir, { dataset: req.datasetPath }, { force: req.force })
   await rm(checkpoint, { recursive: true, force: true })
   model.dispose()
   const c = model.config

@@ -40,6 +40,18 @@ describe('JobRunner', () => {
     expect(runner.cancel(id)).toBe(false)
   })
 
+  test('a cancel that arrives after the result is complete cannot undo it: the job reports done, not cancelled', async () => {
+    const { events, runner, settled } = collect()
+    const id = runner.start('export', 'late cancel', async () => {
+      await new Promise((r) => setTimeout(r, 5))
+      runner.cancel(id) // the file is already in place when the cancel lands
+      return { files: [] }
+    })
+    await settled()
+    expect(events.map((e) => e.type)).toEqual(['job:started', 'job:log', 'job:done'])
+    expect(runner.list()[0].state).toBe('done')
+  })
+
   test('a user error keeps its message and code; anything else is internal', async () => {
     const { events, runner, settled } = collect()
     runner.start('import', 'a', async () => {

@@ -1,9 +1,9 @@
 /** Open NetCDF-3 (netcdfjs) and NetCDF-4/HDF5 (h5wasm) bytes as an NcDataset. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { NetCDFReader } from 'netcdfjs'
 import { NETCDF_DIM_WITHOUT_VARIABLE, getVariable, openHdf5, type H5Dataset, type H5File } from '../netcdf/h5'
+import { scratchDir } from '../atomic'
 import { importError } from './errors'
 import type { NcAttribute, NcDataset, NcVariable } from './nc-dataset'
 
@@ -106,7 +106,7 @@ export function hdf5StoredEof(bytes: Uint8Array): number | undefined {
 export async function withNetcdf4<T>(file: string, bytes: Uint8Array, use: (ds: NcDataset) => T): Promise<T> {
   const eof = hdf5StoredEof(bytes)
   if (eof !== undefined && eof > bytes.length) throw importError(file, 'file', `the HDF5 superblock describes ${eof} bytes but the file has ${bytes.length}: it is truncated`, 'download the file again')
-  const dir = await mkdtemp(join(tmpdir(), 'driftclip-nc-'))
+  const dir = await scratchDir() // named for its process, so a killed run's copy is removed by the next run
   const path = join(dir, 'input.nc')
   try {
     await writeFile(path, bytes)

@@ -86,8 +86,9 @@ export async function openHdf5(path: string): Promise<H5File> {
 /**
  * Create `path` atomically: `build` fills a fresh file that is closed and renamed into place only if it succeeds.
  * @param opts.trackOrder list variables and dimensions in the order written (default); false lists them by name
+ * @param opts.signal a cancel before the rename leaves no file
  */
-export async function writeNetcdf(path: string, build: (file: H5File) => void, opts: { trackOrder?: boolean } = {}): Promise<void> {
+export async function writeNetcdf(path: string, build: (file: H5File) => void, opts: { trackOrder?: boolean; signal?: AbortSignal } = {}): Promise<void> {
   await h5Ready()
   await writeAtomically(resolve(path), (tmp) => {
     const file = new h5wasm.File(tmp, 'w', { track_order: opts.trackOrder ?? true })
@@ -96,7 +97,7 @@ export async function writeNetcdf(path: string, build: (file: H5File) => void, o
     } finally {
       file.close()
     }
-  })
+  }, { signal: opts.signal })
 }
 
 /**
