@@ -1,76 +1,119 @@
 /**
- * Simulation benchmark (`npm run bench:sim [-- --quick]`): RK4 tracer-steps per second per core in the 49-mode
- * Fourier flow, and the wall time of the paper-scale data set (32,768 pairs × 1 tracer × 10,000 steps) on all
- * cores. Prints one JSON line. `--quick` simulates a subset in parallel and extrapolates the paper-scale time.
+ * Simulation benchmark (`npm run bench:sim [-- --quick]`): RK4 tracer-steps per CPU-second of one core in the
+ * 49-mode Fourier flow against the C loop (../shared/bench/rk4_ref.c, cc -O2) run in the same rounds, and a reduced
+ * data set (1 tracer × 10,000 steps per pair, NetCDF-4 written) simulated with 1 and then 2 workers: the speed-up and
+ * the paper-scale time (32,768 pairs) extrapolated linearly from it, by wall clock and by CPU-seconds (which a busy
+ * machine does not inflate). Prints one JSON line.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SimulationConfig } from '../../src-main/shared/simulation'
 import { PAPER } from '../../src-main/shared/constants'
 import { PairSimulator } from '../../src-main/engine/flows/pair'
-import { planSimulation } from '../../src-main/engine/flows/plan'
+import { planSimulation, type SimulationPlan } from '../../src-main/engine/flows/plan'
 import { runSimulation } from '../../src-main/engine/flows/simulate'
-import { silentContext } from '../../src-main/engine/jobs/job'
+import { silentContext, type JobContext } from '../../src-main/engine/jobs/job'
+import { cpuSecondsSince, machine, median, printLine, range, rk4Peer, round } from './peers'
 
 const quick = process.argv.includes('--quick')
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const ROUNDS = quick ? 3 : 5
 
-/** Single-thread throughput: simulate `pairs` paper pairs, `runs` times; tracer-steps per wall second and per CPU second. */
-function perCore(pairs: number, runs: number): { wall: number[]; cpu: number[] } {
-  const cfg = SimulationConfig.parse({ pairs })
-  const plan = planSimulation(cfg)
-  const sim = new PairSimulator(plan)
+/** One thread: simulate `pairs` paper pairs; tracer-steps per wall second and per CPU-second. */
+function perCore(sim: PairSimulator, plan: SimulationPlan, pairs: number, stepsPerPair: number): { wall: number; cpu: number } {
   const trajectories = new Float64Array(plan.nTimes * 2)
   const params = new Float64Array(plan.paramDim)
-  const one = (i: number) => sim.simulate(i, { trajectories, trajOffset: 0, params, paramsOffset: 0 })
-  for (let i = 0; i < 4; i++) one(i) // warm up the JIT
-  const wall: number[] = [], cpu: number[] = []
-  for (let r = 0; r < runs; r++) {
-    const c0 = process.cpuUsage(), t0 = performance.now()
-    for (let i = 0; i < pairs; i++) one(i)
-    const seconds = (performance.now() - t0) / 1000
-    const c = process.cpuUsage(c0)
-    const steps = pairs * cfg.steps * cfg.tracers
-    wall.push(steps / seconds)
-    cpu.push(steps / ((c.user + c.system) / 1e6))
-  }
-  return { wall, cpu }
-}
-
-async function main(): Promise<void> {
-  const load = loadavg()[0]
-  const core = perCore(quick ? 20 : 60, quick ? 3 : 5)
-  const dir = mkdtempSync(join(tmpdir(), 'driftclip-bench-'))
-  const pairs = quick ? 1024 : PAPER.pairs
-  const out = join(dir, 'paper.nc')
-  const t0 = performance.now(), c0 = process.cpuUsage()
-  await runSimulation(SimulationConfig.parse({ pairs }), out, silentContext())
+  const c0 = process.cpuUsage(), t0 = performance.now()
+  for (let i = 0; i < pairs; i++) sim.simulate(i, { trajectories, trajOffset: 0, params, paramsOffset: 0 })
   const seconds = (performance.now() - t0) / 1000
-  // process CPU time includes the worker threads: what the run costs when the cores are not shared
-  const cu = process.cpuUsage(c0)
-  const cpuSeconds = (cu.user + cu.system) / 1e6
-  const fileBytes = statSync(out).size
-  rmSync(dir, { recursive: true, force: true })
-  const cores = availableParallelism()
-  const tracerStepsPerSecondPerCore = Math.round(median(core.wall))
-  console.log(JSON.stringify({
-    benchmark: 'sim',
-    tracerStepsPerSecondPerCore,
-    tracerStepsPerCpuSecond: Math.round(median(core.cpu)),
-    perCoreRuns: core.wall.map(Math.round),
-    fractionOfCReference: +(tracerStepsPerSecondPerCore / 1.1e6).toFixed(3),
-    paperScaleSeconds: +(seconds * (PAPER.pairs / pairs)).toFixed(1),
-    paperScaleExtrapolated: quick,
-    paperScaleCpuSeconds: +(cpuSeconds * (PAPER.pairs / pairs)).toFixed(1),
-    paperScaleSecondsOnIdleCores: +((cpuSeconds * (PAPER.pairs / pairs)) / availableParallelism()).toFixed(1),
-    measuredPairs: pairs,
-    measuredSeconds: +seconds.toFixed(2),
-    measuredFileMB: +(fileBytes / 1e6).toFixed(1),
-    cores,
-    loadAverageAtStart: +load.toFixed(2),
-    note: 'medians; other processes may share the CPU (see loadAverageAtStart); tracerStepsPerCpuSecond and paperScaleSecondsOnIdleCores use CPU time, so contention does not inflate them' + (quick ? '; paper-scale time extrapolated linearly from measuredPairs' : '')
-  }))
+  const steps = pairs * stepsPerPair
+  return { wall: steps / seconds, cpu: steps / cpuSecondsSince(c0) }
 }
 
-await main()
+interface DatasetRun { seconds: number; cpuSeconds: number; writeSeconds: number; fileMB: number; startSeconds: number; pairsPerSecond: number }
+/**
+ * The reduced data set on `workers` threads: wall and CPU seconds, the part spent writing the file, the start-up
+ * (worker threads loading until the first chunk arrives) and the steady rate after it, which is what scales.
+ */
+async function dataset(pairs: number, workers: number): Promise<DatasetRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'driftclip-bench-'))
+  const out = join(dir, 'paper.nc')
+  let writeStart = NaN
+  let first: { t: number; done: number } | undefined
+  let last = NaN
+  const ctx: JobContext = {
+    ...silentContext(),
+    progress: (p) => {
+      if (p.message?.startsWith('writing')) writeStart = performance.now()
+      else if (p.done > 0 && p.done < pairs) first ??= { t: performance.now(), done: p.done }
+      if (p.done === pairs && !p.message) last = performance.now()
+    }
+  }
+  const t0 = performance.now(), c0 = process.cpuUsage()
+  await runSimulation(SimulationConfig.parse({ pairs }), out, ctx, workers)
+  const end = performance.now()
+  const f = first ?? { t: t0, done: 0 }
+  const r = {
+    seconds: (end - t0) / 1000, cpuSeconds: cpuSecondsSince(c0), writeSeconds: (end - writeStart) / 1000, fileMB: statSync(out).size / 1e6,
+    startSeconds: (f.t - t0) / 1000, pairsPerSecond: (pairs - f.done) / ((last - f.t) / 1000)
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return r
+}
+
+const cfg = SimulationConfig.parse({ pairs: 64 })
+const plan = planSimulation(cfg)
+const sim = new PairSimulator(plan)
+const stepsPerPair = cfg.steps * cfg.tracers
+perCore(sim, plan, 4, stepsPerPair) // warm up the JIT
+const ours: { wall: number; cpu: number }[] = []
+const peer: number[] = []
+let peerReason: string | undefined
+for (let r = 0; r < ROUNDS; r++) {
+  const c = rk4Peer(20)
+  if (c.available) peer.push(c.value)
+  else peerReason = c.reason
+  ours.push(perCore(sim, plan, 20, stepsPerPair))
+}
+const cpuRates = ours.map((x) => x.cpu)
+// per round against that round's C figure (both CPU time: C's clock() and our process CPU)
+const ratios = ours.map((x, i) => (peer[i] ? x.cpu / peer[i]! : NaN)).filter(Number.isFinite)
+
+const pairs = quick ? 256 : 2048
+const one = await dataset(pairs, 1)
+const two = await dataset(pairs, Math.min(2, availableParallelism()))
+const scale = PAPER.pairs / pairs
+const summary = (d: DatasetRun) => ({ seconds: round(d.seconds), cpuSeconds: round(d.cpuSeconds), writeSeconds: round(d.writeSeconds), startSeconds: round(d.startSeconds), pairsPerSecond: round(d.pairsPerSecond, 1) })
+const cores = availableParallelism()
+printLine({
+  benchmark: 'sim',
+  peer: peer.length ? { name: 'C RK4 loop, cc -O2, one core (../shared/bench/rk4_ref.c)', tracerStepsPerCpuSecond: Math.round(median(peer)), range: range(peer, 0) } : { available: false, reason: peerReason },
+  tracerStepsPerCpuSecond: Math.round(median(cpuRates)),
+  tracerStepsPerCpuSecondRange: range(cpuRates, 0),
+  tracerStepsPerWallSecond: Math.round(median(ours.map((x) => x.wall))),
+  ratioToPeerPerCore: ratios.length ? round(median(ratios), 3) : undefined,
+  ratioToPeerRange: ratios.length ? range(ratios, 3) : undefined,
+  target: '≥ 0.9× C per core; paper-scale data set ≤ 150 s on 2 cores, write included',
+  dataset: {
+    pairs, stepsPerPair,
+    oneWorker: summary(one),
+    twoWorkers: summary(two),
+    // steady simulation rate (after the workers have started), the part that scales with the data set
+    speedupOneToTwoWorkers: round(two.pairsPerSecond / one.pairsPerSecond),
+    speedupOneToTwoWorkersWallTotal: round(one.seconds / two.seconds),
+    // CPU work of one worker over that of two (1 = no parallel overhead): on free cores the speed-up is ≈ 2× this
+    cpuEfficiencyOneToTwoWorkers: round(one.cpuSeconds / two.cpuSeconds),
+    cpuSecondsPerThousandPairs: round((two.cpuSeconds / pairs) * 1000),
+    fileMB: round(two.fileMB, 1)
+  },
+  paperScale: {
+    pairs: PAPER.pairs,
+    extrapolated: `linearly from ${pairs} pairs`,
+    // start-up once, the steady rate for all pairs, the write scaled by size
+    secondsTwoWorkers: round(two.startSeconds + PAPER.pairs / two.pairsPerSecond + two.writeSeconds * scale, 1),
+    // what the same work costs when the cores are not shared: the per-core CPU rate on every core, plus the write
+    secondsOnIdleCores: round((PAPER.pairs * stepsPerPair) / (median(cpuRates) * cores) + two.writeSeconds * scale, 1),
+    writeSeconds: round(two.writeSeconds * scale, 1)
+  },
+  ...machine()
+})

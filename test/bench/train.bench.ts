@@ -1,9 +1,10 @@
 /**
- * `npm run bench:train`: ms per training step of the reference CLIP model (MLPs 200→256→256→32 and
- * 64→256→256→32, relu, batch 256, cosine, τ = 0.07 fixed, Adam) on each available backend and mode.
- * Prints JSON; each figure is the median of ≥ 30 steps after 5 warm-up steps.
+ * `npm run bench:train [-- --quick] [-- --rounds N] [-- wasm|tensorflow|cpu]`: ms per training step of the reference
+ * CLIP model (MLPs 200→256→256→32 and 64→256→256→32, relu, batch 256, cosine, τ = 0.07 fixed, Adam) on each available
+ * backend and mode, with PyTorch one-thread (../shared/bench/torch_ref.py) run in the same rounds: each round runs the
+ * peer, then every mode, so each ratio compares runs a few seconds apart. Also CPU-ms per step (all threads), which a
+ * busy machine does not inflate, and the speed-up from one to two threads. Prints one JSON line.
  */
-import { availableParallelism, loadavg } from 'node:os'
 import { SimulationConfig } from '../../src-main/shared/simulation'
 import type { BackendName } from '../../src-main/shared/training'
 import type { PairedDataset } from '../../src-main/engine/data/dataset-types'
@@ -13,9 +14,14 @@ import { fit } from '../../src-main/engine/learn/fit'
 import { fitParallel } from '../../src-main/engine/learn/parallel'
 import { normalRng } from '../../src-main/engine/learn/random'
 import { prepareTraining } from '../../src-main/engine/learn/train'
+import { cpuSecondsSince, machine, median, printLine, range, round, torchPeer } from './peers'
 
 const B = 256
 const WARMUP = 5
+const quick = process.argv.includes('--quick')
+const roundsArg = process.argv.indexOf('--rounds')
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 : 3
+const only = process.argv.slice(2).find((a) => ['wasm', 'tensorflow', 'cpu'].includes(a)) as BackendName | undefined
 
 /** Paired data: u ∈ R^200 (100 "times" × 2), v = first 64 of u plus noise, all training pairs. */
 function referenceData(steps: number): PairedDataset {
@@ -23,45 +29,92 @@ function referenceData(steps: number): PairedDataset {
   const rand = normalRng(42)
   const trajectories = new Float64Array(nPairs * 200).map(() => rand())
   const params = new Float64Array(nPairs * 64)
-  for (let i = 0; i < nPairs; i++) for (let k = 0; k < 64; k++) params[i * 64 + k] = trajectories[i * 200 + k] + 0.1 * rand()
+  for (let i = 0; i < nPairs; i++) for (let k = 0; k < 64; k++) params[i * 64 + k] = trajectories[i * 200 + k]! + 0.1 * rand()
   return {
     flow: 'fourier', config: SimulationConfig.parse({}), nPairs, nTracers: 1, nTimes: 100, times: Float64Array.from({ length: 100 }, (_, i) => i),
     trajectories, params, paramDim: 64, split: new Uint8Array(nPairs), flowConstants: {}, domain: { x0: 0, x1: 1, y0: 0, y1: 1, periodic: true }
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
+interface Mode { key: string; backend: BackendName; parallel: boolean; steps: number }
+interface Run { msPerStep: number; cpuMsPerStep: number; minMs: number; waitMs: number; firstLoss: number; finalLoss: number }
 
-async function measure(backend: BackendName, parallel: boolean, steps: number): Promise<Record<string, unknown>> {
-  const info = await initBackend(backend)
-  if (info.name !== backend) return { backend, available: false, reason: info.reason }
-  const ds = referenceData(steps + WARMUP)
-  const p = prepareTraining(ds, { loss: 'cond', metric: 'cosine', dim: 32, widths: [256, 256], activation: 'relu', batch: B, epochs: 1, learningRate: 1e-3, temperature: 0.07, learnTemperature: false, warmupFraction: 0, patience: 0 })
+async function measure(m: Mode): Promise<Run | { unavailable: string }> {
+  const info = await initBackend(m.backend)
+  if (info.name !== m.backend) return { unavailable: info.reason }
+  const p = prepareTraining(referenceData(m.steps + WARMUP), { loss: 'cond', metric: 'cosine', dim: 32, widths: [256, 256], activation: 'relu', batch: B, epochs: 1, learningRate: 1e-3, temperature: 0.07, learnTemperature: false, warmupFraction: 0, patience: 0 })
   const times: number[] = []
   const waits: number[] = []
-  const onStep = (ms: number, waitMs?: number) => (times.push(ms), waits.push(waitMs ?? 0))
-  const t0 = performance.now()
-  const result = parallel ? await fitParallel(p, silentContext(), { onStep }) : await fit(p.net, p.data, p.settings, silentContext(), { onStep })
-  const wall = performance.now() - t0
+  let cpu0: NodeJS.CpuUsage | undefined
+  let cpuSeconds = 0
+  // process CPU (every thread) over the timed steps only: worker start-up and warm-up are not counted
+  const onStep = (ms: number, waitMs?: number) => {
+    times.push(ms)
+    waits.push(waitMs ?? 0)
+    if (times.length === WARMUP) cpu0 = process.cpuUsage()
+    if (times.length === WARMUP + m.steps && cpu0) cpuSeconds = cpuSecondsSince(cpu0)
+  }
+  const result = m.parallel ? await fitParallel(p, silentContext(), { onStep }) : await fit(p.net, p.data, p.settings, silentContext(), { onStep })
   const timed = times.slice(WARMUP)
   return {
-    backend, mode: parallel ? 'encoder-parallel (2 worker threads)' : 'one thread', reason: info.reason,
-    msPerStep: Number(median(timed).toFixed(2)), steps: timed.length,
-    ...(parallel ? { medianSyncWaitMs: Number(median(waits.slice(WARMUP)).toFixed(2)) } : {}), minMs: Number(Math.min(...timed).toFixed(2)),
-    wallSeconds: Number((wall / 1000).toFixed(1)), firstLoss: Number(result.history[0]?.trainLoss.toFixed(4)), finalLoss: Number(result.finalLoss.toFixed(4))
+    msPerStep: median(timed), cpuMsPerStep: (cpuSeconds * 1000) / timed.length, minMs: Math.min(...timed), waitMs: median(waits.slice(WARMUP)),
+    firstLoss: result.history[0]?.trainLoss ?? NaN, finalLoss: result.finalLoss
   }
 }
 
-const results: Record<string, unknown>[] = []
-const only = process.argv[2]
-const runs: [BackendName, boolean, number][] = [['wasm', true, 40], ['wasm', false, 40], ['tensorflow', false, 40], ['cpu', false, 30]]
-for (const [backend, parallel, steps] of runs) if (!only || only === backend) results.push(await measure(backend, parallel, steps))
-console.log(JSON.stringify({
+const steps = quick ? 20 : 40
+const modes: Mode[] = ([
+  { key: 'wasm one thread', backend: 'wasm', parallel: false, steps },
+  { key: 'wasm encoder-parallel (2 worker threads)', backend: 'wasm', parallel: true, steps },
+  { key: 'tensorflow (tfjs-node) one thread', backend: 'tensorflow', parallel: false, steps },
+  ...(quick ? [] : [{ key: 'cpu (plain JS) one thread', backend: 'cpu', parallel: false, steps: 10 } satisfies Mode])
+] satisfies Mode[]).filter((m) => !only || m.backend === only)
+
+const peer: number[] = []
+const peerCpu: number[] = []
+const runs = new Map<string, Run[]>()
+const unavailable = new Map<string, string>()
+let peerReason: string | undefined
+for (let r = 0; r < ROUNDS; r++) {
+  const t = torchPeer()
+  if (t.available) {
+    peer.push(t.value)
+    peerCpu.push(Number(t.raw.cpuMsPerStep))
+  }
+  else peerReason = t.reason
+  for (const m of modes) {
+    if (unavailable.has(m.key)) continue
+    const x = await measure(m)
+    if ('unavailable' in x) unavailable.set(m.key, x.unavailable)
+    else runs.set(m.key, [...(runs.get(m.key) ?? []), x])
+  }
+}
+
+const results = modes.map((m) => {
+  const rs = runs.get(m.key)
+  if (!rs) return { mode: m.key, available: false, reason: unavailable.get(m.key) }
+  const ms = rs.map((x) => x.msPerStep)
+  // ratio per round against that round's peer, so both sides saw the same load
+  const ratios = rs.map((x, i) => (peer[i] ? x.msPerStep / peer[i]! : NaN)).filter(Number.isFinite)
+  return {
+    mode: m.key, available: true, msPerStep: round(median(ms)), msPerStepRange: range(ms),
+    cpuMsPerStep: round(median(rs.map((x) => x.cpuMsPerStep))), fastestStepMs: round(Math.min(...rs.map((x) => x.minMs))),
+    ratioToPeer: round(median(ratios)), ratioToPeerRange: ratios.length ? range(ratios) : undefined,
+    cpuRatioToPeer: round(median(rs.map((x, i) => x.cpuMsPerStep / (peerCpu[i] ?? NaN)).filter(Number.isFinite))),
+    ...(m.parallel ? { medianSyncWaitMs: round(median(rs.map((x) => x.waitMs))) } : {}),
+    firstLoss: round(rs[0]!.firstLoss, 4), finalLoss: round(rs[0]!.finalLoss, 4), steps: m.steps, rounds: rs.length
+  }
+})
+const one = runs.get('wasm one thread')
+const two = runs.get('wasm encoder-parallel (2 worker threads)')
+printLine({
+  benchmark: 'train',
   model: 'MLPs 200→256→256→32 and 64→256→256→32 (relu), batch 256, cosine, τ = 0.07, Adam',
-  reference: 'PyTorch 1.13 CPU + OpenBLAS, 1 thread: 8.7 ms/step (feasibility.md); target on wasm ≤ 17.4 ms/step',
-  cores: availableParallelism(), loadAverage1min: Number(loadavg()[0].toFixed(2)),
-  results
-}, null, 2))
+  peer: peer.length
+    ? { name: 'PyTorch CPU + OpenBLAS, 1 thread (../shared/bench/torch_ref.py)', msPerStep: round(median(peer)), msPerStepRange: range(peer), cpuMsPerStep: round(median(peerCpu)), rounds: peer.length }
+    : { name: 'PyTorch (torch_ref.py)', available: false, reason: peerReason },
+  target: 'wasm ≤ 2× the peer',
+  results,
+  speedupOneToTwoThreads: one && two ? round(median(one.map((x) => x.msPerStep)) / median(two.map((x) => x.msPerStep))) : undefined,
+  ...machine()
+})

@@ -16,15 +16,23 @@ tf.env().set('PROD', true)
 let chosen: BackendInfo | undefined
 let pending: Promise<BackendInfo> | undefined
 
-async function tryNative(): Promise<string | undefined> {
+/** Loads the native binding (it registers the 'tensorflow' backend); replaced in tests to simulate a failed load. */
+export type NativeLoader = () => unknown
+const requireNative: NativeLoader = () => createRequire(import.meta.url)('@tensorflow/tfjs-node')
+
+async function tryNative(load: NativeLoader): Promise<string | undefined> {
+  const firstLine = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err))
   try {
-    const require = createRequire(import.meta.url)
-    require('@tensorflow/tfjs-node')
-    if (!(await tf.setBackend('tensorflow'))) return 'tfjs-node loaded but its backend did not initialise'
-    return undefined
+    load()
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err)
+    const msg = firstLine(err)
     return /Cannot find module/.test(msg) ? 'tfjs-node is not installed' : `tfjs-node did not load (${msg})`
+  }
+  try {
+    if (tf.findBackendFactory('tensorflow') && (await tf.setBackend('tensorflow'))) return undefined
+    return 'tfjs-node loaded but its backend did not initialise'
+  } catch (err) {
+    return `tfjs-node loaded but its backend did not initialise (${firstLine(err)})`
   }
 }
 
@@ -41,14 +49,18 @@ async function tryWasm(): Promise<string | undefined> {
   }
 }
 
-async function choose(preferred?: BackendName): Promise<BackendInfo> {
+/**
+ * Pick and initialise a backend: tfjs-node when it loads, else wasm (SIMD), else cpu, with the reason.
+ * `loadNative` is the native loader (tests pass one that throws). Prefer `initBackend`, which chooses once.
+ */
+export async function chooseBackend(preferred?: BackendName, loadNative: NativeLoader = requireNative): Promise<BackendInfo> {
   const why: string[] = []
   if (preferred === 'cpu') {
     await tf.setBackend('cpu')
     return { name: 'cpu', reason: 'cpu requested' }
   }
   if (preferred !== 'wasm') {
-    const failed = await tryNative()
+    const failed = await tryNative(loadNative)
     if (!failed) return { name: 'tensorflow', reason: 'native TensorFlow (tfjs-node) loaded' }
     why.push(failed)
   } else why.push('wasm requested')
@@ -69,7 +81,7 @@ async function choose(preferred?: BackendName): Promise<BackendInfo> {
 export async function initBackend(preferred?: BackendName): Promise<BackendInfo> {
   if (chosen && (!preferred || preferred === chosen.name)) return chosen
   if (pending && !preferred) return pending
-  pending = choose(preferred).then((info) => (chosen = info))
+  pending = chooseBackend(preferred).then((info) => (chosen = info))
   return pending
 }
 
