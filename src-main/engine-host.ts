@@ -33,6 +33,11 @@ export class EngineHost {
     })
   }
 
+  /** Whether the engine worker is running (it starts on the first request). */
+  get started(): boolean {
+    return this.worker !== undefined
+  }
+
   onEvent(listener: (e: EngineEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

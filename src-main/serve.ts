@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -15,7 +15,8 @@ import { EngineHost } from './engine-host'
 import { defaultWorkspace, appVersion } from './app-paths'
 
 const MAX_BODY_BYTES = 280 * 1024 * 1024
-const TOKEN_COOKIE = 'driftclip_token'
+/** The token cookie is named per port: a cookie is sent to every port of a host, so a page served on another local port cannot ride it. */
+const tokenCookie = (port: number) => `driftclip_token_${port}`
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -62,9 +63,16 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     for (const s of streams) s.write(data)
   })
   let port = 0
+  // the top-level guard: no request, however malformed, ends the process (and with it every running job)
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => send(res, 500, { ok: false, error: { code: 'internal', message: err.message } }))
+    handle(req, res).catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err)
+      console.error(`driftclip serve: ${req.method} ${JSON.stringify((req.url ?? '').slice(0, 200))}: ${message}`)
+      if (res.headersSent) res.destroy()
+      else send(res, 500, { ok: false, error: { code: 'internal', message } })
+    })
   })
+  server.on('clientError', (_err, socket) => socket.destroy())
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
@@ -72,7 +80,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     if (!allowed.includes(req.headers.host ?? '')) return send(res, 403, 'wrong Host header')
     const origin = req.headers.origin
     if (origin && !allowed.some((a) => origin === `http://${a}`)) return send(res, 403, 'cross-origin request refused')
-    if (!hasToken(req, url, token)) return send(res, 401, 'missing or wrong token: open the URL that `npm run serve` printed')
+    if (!hasToken(req, url, token, port)) return send(res, 401, 'missing or wrong token: open the URL that `npm run serve` printed')
 
     if (url.pathname === '/api/events' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
@@ -99,19 +107,26 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    let rel: string
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    } catch {
+      return send(res, 400, 'malformed path')
+    }
     const file = normalize(join(rendererDir, rel))
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file)) return send(res, 404, 'not found')
+    // only regular files inside the renderer folder: a folder (GET /assets/) is "not found", not a crash
+    if (!file.startsWith(rendererDir + sep) || !(await stat(file).catch(() => undefined))?.isFile()) return send(res, 404, 'not found')
+    const body = await readFile(file) // read before the head is sent, so a failure can still answer 500
     const headers: Record<string, string> = {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'x-content-type-options': 'nosniff'
     }
     if (rel === 'index.html') {
-      headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+      headers['set-cookie'] = `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
       headers['cache-control'] = 'no-store'
     }
     res.writeHead(200, headers)
-    res.end(await readFile(file))
+    res.end(body)
   }
 
   await new Promise<void>((ok) => server.listen(opts.port ?? 0, '127.0.0.1', ok))
@@ -130,8 +145,9 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   }
 }
 
-function hasToken(req: IncomingMessage, url: URL, token: string): boolean {
-  const cookie = /(?:^|;\s*)driftclip_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1]
+function hasToken(req: IncomingMessage, url: URL, token: string, port: number): boolean {
+  const name = tokenCookie(port)
+  const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1)
   const given = url.searchParams.get('token') ?? (req.headers['x-driftclip-token'] as string | undefined) ?? cookie
   if (!given) return false
   const a = Buffer.from(given)

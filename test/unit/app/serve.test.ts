@@ -21,8 +21,9 @@ function call(port: number, path: string, opts: { method?: string; headers?: Rec
 describe('browser-mode server', () => {
   let server: RunningServer
   let host: string
+  let renderer: string
   beforeAll(async () => {
-    const renderer = mkdtempSync(join(tmpdir(), 'renderer-'))
+    renderer = mkdtempSync(join(tmpdir(), 'renderer-'))
     mkdirSync(join(renderer, 'assets'))
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Driftclip</title>')
     writeFileSync(join(renderer, 'assets', 'app.js'), 'export {}')
@@ -56,6 +57,7 @@ describe('browser-mode server', () => {
     const page = await call(server.port, `/?token=${server.token}`, { headers: { host } })
     expect(page.status).toBe(200)
     const cookie = String(page.headers['set-cookie'])
+    expect(cookie.startsWith(`driftclip_token_${server.port}=`)).toBe(true)
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Strict')
     const asset = await call(server.port, '/assets/app.js', { headers: { host, cookie: cookie.split(';')[0] } })
@@ -76,5 +78,24 @@ describe('browser-mode server', () => {
     expect(JSON.parse(bad.body)).toEqual({ ok: false, error: { code: 'bad-input', message: 'cancelJob: jobId: not a job id' } })
     const unknown = await call(server.port, '/api/eval', { method: 'POST', headers, body: '{}' })
     expect(JSON.parse(unknown.body)).toEqual({ ok: false, error: { code: 'not-found', message: 'unknown request "eval"' } })
+  })
+
+  test('GET /assets/ and /assets answer 404 and the server lives on; static files need no engine', async () => {
+    const fresh = await startServer({ rendererDir: renderer, workspace: mkdtempSync(join(tmpdir(), 'ws-')) })
+    try {
+      const h = { host: `127.0.0.1:${fresh.port}`, 'x-driftclip-token': fresh.token }
+      for (const path of ['/assets/', '/assets', '/assets/%E0%A4%A', '/assets/../../etc/passwd'])
+        expect([404, 400]).toContain((await call(fresh.port, path, { headers: h })).status)
+      expect((await call(fresh.port, '/assets/app.js', { headers: h })).status).toBe(200)
+      expect(fresh.host.started).toBe(false)
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  test("another local port's token cookie is not accepted: the cookie is named for this port", async () => {
+    const other = `driftclip_token_${server.port + 1}=${server.token}`
+    expect((await call(server.port, '/assets/app.js', { headers: { host, cookie: other } })).status).toBe(401)
+    expect((await call(server.port, '/assets/app.js', { headers: { host, cookie: `driftclip_token=${server.token}` } })).status).toBe(401)
   })
 })
