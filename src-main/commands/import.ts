@@ -24,25 +24,31 @@ export function describeImport(s: ImportSummary): string[] {
     ...Object.entries(s.units).map(([k, v]) => `  ${k}: ${v}`)
   ]
   const shown = (s.perDrifter ?? []).slice(0, 20)
-  for (const d of shown) lines.push(`  drifter ${d.id}: ${d.points} fixes, ${d.timeStart} → ${d.timeEnd}${d.velocity ? ', ve/vn' : ''}`)
+  const every = (sec: number | undefined) => (sec === undefined || !Number.isFinite(sec) ? '' : sec < 3600 ? `, every ${Math.round(sec)} s` : `, every ${(sec / 3600).toFixed(1)} h`)
+  const gaps = (d: (typeof shown)[number]) => (d.gaps ? `, ${d.gaps} gap${d.gaps === 1 ? '' : 's'} (longest ${d.longestGapHours} h)` : '')
+  for (const d of shown) lines.push(`  drifter ${d.id}: ${d.points} fixes, ${d.timeStart} → ${d.timeEnd}${every(d.samplingSeconds)}${gaps(d)}${d.velocity ? ', ve/vn' : ''}`)
   if ((s.perDrifter?.length ?? 0) > shown.length) lines.push(`  … and ${(s.perDrifter?.length ?? 0) - shown.length} more drifters`)
   if (s.window) lines.push(`  window: ${s.window.start} → ${s.window.end}`)
+  if (s.qc) lines.push(`  position QC: ${s.qc.map((c) => `${c.flag} ${c.meaning} ×${c.fixes}${c.kept ? '' : ' (skipped)'}`).join(', ')}`)
   lines.push(s.problems.length === 0 ? '  problems: none' : `  problems: ${s.problems.length}`)
   for (const p of s.problems) lines.push(`    ${p.severity}: ${p.where}: ${p.message}`)
-  if (s.out) lines.push(`wrote ${s.out} (CF-1.10 trajectory NetCDF-4)`)
+  if (s.out) lines.push(`wrote ${s.out} (clouddrift ragged array, CF-1.10 trajectory NetCDF-4)`)
   return lines
 }
 
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'check a drifter file (CSV, GeoJSON, NetCDF) and write it as CF trajectory NetCDF-4',
-  usage: `arguments and options (driftclip import FILE --out TRACKS.nc [--window START/END]):
-  FILE                 NOAA GDP / ERDDAP CSV (with its units row), .csvp, id,time,lat,lon tables,
-                       CF trajectory NetCDF-3/-4 (ragged rowsize or 2-D drifter×time), GeoJSON
+  usage: `arguments and options (driftclip import FILE --out TRACKS.nc [--window START/END] [--trim]):
+  FILE                 NOAA GDP / ERDDAP CSV (with its units row), .csvp, .csv0, GDP 6-hourly ASCII
+                       buoydata_*.dat, Argos Web CSV, raw GPS logs, id,time,lat,lon tables,
+                       CF trajectory NetCDF-3/-4 (ragged rowsize, 2-D trajectory×obs or time×drifter:
+                       GDP, clouddrift, Copernicus, OpenDrift, Parcels), GeoJSON
                        (at most ${MAX_IMPORT_BYTES / 1048576} MB)
-  --out TRACKS.nc      where to write the tracks (CF-1.10 trajectory, dims traj/obs)
-  --window START/END   keep only fixes in this ISO-8601 time window`,
-  options: { out: { type: 'string' }, window: { type: 'string' } },
+  --out TRACKS.nc      where to write the tracks (clouddrift ragged array, CF-1.10 trajectory, dims rows/obs)
+  --window START/END   keep only fixes in this ISO-8601 time window
+  --trim               leave out fixes before release and after pick-up (stationary or at ship speed)`,
+  options: { out: { type: 'string' }, window: { type: 'string' }, trim: { type: 'boolean' } },
   positionals: true,
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UserError('import: give exactly one FILE (see driftclip import --help)')
@@ -56,7 +62,7 @@ export const importCommand: CliCommand = {
     if (info.size > MAX_IMPORT_BYTES)
       throw importError(name, 'file', `${(info.size / 1048576).toFixed(0)} MB is more than the ${MAX_IMPORT_BYTES / 1048576} MB import limit`, 'subset it first (e.g. an ERDDAP query with a time and area constraint)')
     const { importDrifterFile } = await import('../engine/data/drifters/import')
-    const summary = await importDrifterFile(name, new Uint8Array(await readFile(file)), resolve(out), io.context, { window })
+    const summary = await importDrifterFile(name, new Uint8Array(await readFile(file)), resolve(out), io.context, { window, trim: values.trim === true })
     for (const line of describeImport(summary)) io.print(line)
     return summary
   }

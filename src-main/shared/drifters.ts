@@ -26,6 +26,48 @@ export interface ImportSummary {
   perDrifter?: DrifterSpan[]
   /** The time window the import was clipped to, when one was given. */
   window?: { start: string; end: string }
+  /** Per drifter: sampling interval, gaps, stationary (grounded) periods, fixes before release / after recovery. */
+  quality?: DrifterQuality[]
+  /** Fixes per QC flag class, when the file had position QC flags. */
+  qc?: QcClass[]
+}
+
+/** One QC flag value (OceanSITES / Copernicus 0–9) and how many fixes carried it. */
+export interface QcClass {
+  flag: number
+  meaning: string
+  fixes: number
+  kept: boolean
+}
+
+/** A time between consecutive fixes much longer than the drifter's sampling interval. */
+export interface TrackGap {
+  start: string
+  end: string
+  hours: number
+}
+
+/** A period the drifter stayed within a small radius (grounded, on deck, in harbour). */
+export interface StationaryPeriod {
+  start: string
+  end: string
+  hours: number
+  fixes: number
+  /** Where it sat, degrees. */
+  lat: number
+  lon: number
+}
+
+export interface DrifterQuality {
+  id: string
+  /** Median time between fixes, seconds. */
+  samplingSeconds: number
+  gaps: TrackGap[]
+  stationary: StationaryPeriod[]
+  /** Leading fixes that look like before release (stationary on land or deck, ship speed), when detected. */
+  beforeRelease?: { fixes: number; start: string; end: string }
+  /** Trailing fixes that look like after pick-up or grounding (ship speed, stationary), when detected. */
+  afterRecovery?: { fixes: number; start: string; end: string }
 }
 
 export interface DrifterSpan {
@@ -35,6 +77,11 @@ export interface DrifterSpan {
   timeEnd: string
   /** Whether the file gave velocities (ve/vn) for this drifter. */
   velocity: boolean
+  /** Median time between fixes, seconds. */
+  samplingSeconds?: number
+  /** Number of gaps and the longest, hours. */
+  gaps?: number
+  longestGapHours?: number
 }
 
 /** How real tracks were brought into the model's frame (JSON-safe; shown by the CLI and the UI). */

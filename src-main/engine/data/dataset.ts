@@ -82,7 +82,8 @@ export async function writeDataset(path: string, ds: PairedDataset, signal?: Abo
     })
     addDimension(f, 'pair', iota(ds.nPairs), { long_name: 'pair index', cf_role: 'trajectory_id' })
     addDimension(f, 'tracer', iota(ds.nTracers), { long_name: 'tracer index within a pair' })
-    addDimension(f, 'time', ds.times, { long_name: 'time', standard_name: 'time', units: '1', axis: 'T', comment: TIME_UNITS_NOTE })
+    // CF reserves standard_name=time (and axis T) for times with "<unit> since <date>" units; model time is dimensionless.
+    addDimension(f, 'time', ds.times, { long_name: 'model time (dimensionless)', units: '1', comment: TIME_UNITS_NOTE })
     addDimension(f, 'param', iota(ds.paramDim), { long_name: 'flow parameter index', comment: paramNames(ds) })
     const pos = deinterleave(ds.trajectories)
     const posAttrs = (axis: 'x' | 'y') => ({

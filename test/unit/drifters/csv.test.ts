@@ -57,10 +57,16 @@ B;2020-01-01 03:00;5.1;6.1;-;
     expect(t.problems.some((p) => p.message.includes('1 fixes without a position'))).toBe(true)
   })
 
-  it('keeps only Copernicus-valid QC flags 1,2,5,7,8', async () => {
-    const t = await read('qc.csv', 'id,time,lat,lon,POSITION_QC\n1,2020-01-01T00:00Z,0,0,1\n1,2020-01-01T01:00Z,0,0.1,4\n1,2020-01-01T02:00Z,0,0.2,8\n1,2020-01-01T03:00Z,0,0.3,\n')
-    expect(Array.from(t.drifters[0].lon)).toEqual([0, 0.2, 0.3])
-    expect(t.problems.map((p) => p.message)).toContain('1 fixes with a QC flag outside {1,2,5,7,8} were skipped')
+  it('keeps Copernicus-valid QC flags 0,1,2,5,7,8 (0 = no QC performed) and reports every class', async () => {
+    const t = await read('qc.csv', 'id,time,lat,lon,POSITION_QC\n1,2020-01-01T00:00Z,0,0,1\n1,2020-01-01T01:00Z,0,0.1,4\n1,2020-01-01T02:00Z,0,0.2,8\n1,2020-01-01T03:00Z,0,0.3,\n1,2020-01-01T04:00Z,0,0.4,0\n1,2020-01-01T05:00Z,0,0.5,0\n')
+    expect(Array.from(t.drifters[0].lon)).toEqual([0, 0.2, 0.3, 0.4, 0.5])
+    expect(t.problems.map((p) => p.message)).toContain('1 fixes with a QC flag outside {0,1,2,5,7,8} were skipped (4 bad ×1)')
+    expect(t.qc).toEqual([
+      { flag: 0, meaning: 'no QC performed', fixes: 2, kept: true },
+      { flag: 1, meaning: 'good', fixes: 1, kept: true },
+      { flag: 4, meaning: 'bad', fixes: 1, kept: false },
+      { flag: 8, meaning: 'interpolated', fixes: 1, kept: true }
+    ])
   })
 
   it('reads a table without an id column as one drifter named after the file', async () => {

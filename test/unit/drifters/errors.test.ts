@@ -39,9 +39,9 @@ describe('bad drifter input gives one clear UserError naming file, place and pro
     )
   })
 
-  it('non-monotonic time within a drifter', async () => {
-    expect(await message('order.csv', 'id,time,lat,lon\n9,2020-01-01T02:00:00Z,0,0\n9,2020-01-01T01:00:00Z,0,1\n')).toBe(
-      'order.csv: line 3: time 2020-01-01T01:00:00Z of drifter 9 is earlier than line 2 (2020-01-01T02:00:00Z): time is not increasing; sort the file by drifter and time and remove duplicate fixes'
+  it('two different positions at one time of a drifter', async () => {
+    expect(await message('order.csv', 'id,time,lat,lon\n9,2020-01-01T02:00:00Z,0,0\n9,2020-01-01T01:00:00Z,0,1\n9,2020-01-01T02:00:00Z,0,2\n')).toBe(
+      'order.csv: line 4: time 2020-01-01T02:00:00Z of drifter 9 repeats the time of line 2 with a different position (0, 2 vs 0, 0); remove the wrong fix, or give the two fixes different drifter ids'
     )
   })
 

@@ -112,7 +112,7 @@ data:
       expect(Array.from(t.drifters[0].time)).toEqual([T0, T0 + 64800])
       expect(Array.from(t.drifters[0].lat)).toEqual([40, 40.75])
       expect(Array.from(t.drifters[0].ve ?? [])).toEqual([0.5, 0.25])
-      expect(t.problems.map((p) => p.message)).toEqual(['1 fixes without a position or time (fill values) were skipped', '1 fixes with a QC flag outside {1,2,5,7,8} were skipped'])
+      expect(t.problems.map((p) => p.message)).toEqual(['1 fixes without a position or time (fill values) were skipped', '1 fixes with a QC flag outside {0,1,2,5,7,8} were skipped (4 bad ×1)'])
     })
   })
 
@@ -163,11 +163,11 @@ data:
       if (ncdump) {
         const header = execFileSync('ncdump', ['-h', out], { encoding: 'utf8' })
         for (const line of [
-          'traj = 2 ;',
+          'rows = 2 ;',
           'obs = 5 ;',
-          'string id(traj) ;',
+          'int id(rows) ;',
           'id:cf_role = "trajectory_id" ;',
-          'int rowsize(traj) ;',
+          'int rowsize(rows) ;',
           'rowsize:sample_dimension = "obs" ;',
           'double time(obs) ;',
           'time:units = "seconds since 1970-01-01 00:00:00" ;',

@@ -1,13 +1,13 @@
 /** CSV drifter tables → DrifterTracks: ERDDAP (units on line 2), .csvp ("name (units)") and plain id,time,lat,lon tables. */
 import Papa from 'papaparse'
-import type { ImportProblem } from '../../../shared/drifters'
+import type { ImportProblem, QcClass } from '../../../shared/drifters'
 import type { UserError } from '../../jobs/job'
 import { assembleTracks } from './assemble'
 import { COLUMN_EXAMPLES, findColumn, type Field } from './columns'
 import { importError } from './errors'
 import { parseCfTimeUnits, parseDateTime, type CfTimeUnits } from './time'
-import type { DrifterTracks } from './types'
-import { velocitiesToMetresPerSecond } from './velocity-units'
+import type { DrifterTracks, SourceVariable } from './types'
+import { decideVelocityUnits, velocitiesToMetresPerSecond } from './velocity-units'
 
 const UNIT_TOKEN = /^(utc|gmt|degrees?(_?(north|east|n|e))?|m\/s|cm\/s|m s-1|cm s-1|seconds|s|kelvin|k|degree_celsius|1|count|.+ since .+)$/i
 
@@ -59,6 +59,9 @@ class CsvState {
   readonly ve: number[] = []
   readonly vn: number[] = []
   readonly qc: number[] = []
+  /** Every other column, as text (numbers are recognised once the whole column is read). */
+  extraColumns: number[] = []
+  readonly extra: string[][] = []
   readonly units: Record<string, string> = {}
   readonly problems: ImportProblem[] = []
 
@@ -109,6 +112,9 @@ class CsvState {
     for (const f of ['lat', 'lon'] as const)
       if (this.cols[f] < 0) throw importError(this.file, where, `no ${f === 'lat' ? 'latitude' : 'longitude'} column (looked for ${COLUMN_EXAMPLES[f]}; found ${found})`, 'name the columns id,time,lat,lon[,ve,vn]')
     if (this.cols.time < 0 && this.cols.date < 0) throw importError(this.file, where, `no time column (looked for ${COLUMN_EXAMPLES.time}; found ${found})`, 'name the columns id,time,lat,lon[,ve,vn]')
+    const used = new Set(Object.values(this.cols))
+    this.extraColumns = this.names.map((_, c) => c).filter((c) => !used.has(c) && this.names[c] !== '')
+    this.extra.push(...this.extraColumns.map((): string[] => []))
     this.phase = 'units'
   }
 
@@ -137,6 +143,7 @@ class CsvState {
     if (cols.ve >= 0) this.ve.push(this.number(cells, cols.ve, this.names[cols.ve], line))
     if (cols.vn >= 0) this.vn.push(this.number(cells, cols.vn, this.names[cols.vn], line))
     if (cols.qc >= 0) this.qc.push(this.number(cells, cols.qc, 'QC flag', line))
+    this.extraColumns.forEach((c, k) => this.extra[k].push((cells[c] ?? '').trim()))
   }
 
   private parseTime(text: string, line: number): number {
@@ -192,6 +199,7 @@ function finish(file: string, s: CsvState): DrifterTracks {
   }
   let ve: Float64Array | undefined
   let vn: Float64Array | undefined
+  let undeclared = false
   if (cols.ve >= 0 && cols.vn >= 0) {
     const v = velocitiesToMetresPerSecond(
       file,
@@ -200,13 +208,42 @@ function finish(file: string, s: CsvState): DrifterTracks {
     )
     ve = v.ve
     vn = v.vn
+    undeclared = !v.unit
   } else if (cols.ve >= 0 || cols.vn >= 0) problems.push({ severity: 'warning', where: 'header', message: 'only one velocity component found; velocities ignored' })
   const lines = s.lines
+  const { extra, variables } = extraColumns(s)
+  const report: { qc?: QcClass[] } = {}
   const drifters = assembleTracks(
     file,
-    { ids, time: Float64Array.from(s.time), lat: Float64Array.from(s.lat), lon: Float64Array.from(s.lon), ve, vn, qc: cols.qc >= 0 ? Float64Array.from(s.qc) : undefined, where: (i) => `line ${lines[i]}` },
+    { ids, time: Float64Array.from(s.time), lat: Float64Array.from(s.lat), lon: Float64Array.from(s.lon), ve, vn, qc: cols.qc >= 0 ? Float64Array.from(s.qc) : undefined, extra, where: (i) => `line ${lines[i]}` },
     units,
-    problems
+    problems,
+    report
   )
-  return { source: file, format: 'csv', drifters, units, problems }
+  if (undeclared) decideVelocityUnits(drifters, units, problems)
+  return { source: file, format: 'csv', drifters, units, problems, variables, qc: report.qc }
+}
+
+/** A column header as a NetCDF variable name (letters, digits, underscores; not starting with a digit). */
+export function variableName(header: string): string {
+  const name = header.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')
+  return /^[A-Za-z]/.test(name) ? name : `v_${name}`
+}
+
+/** The columns besides id/time/position/velocity/QC: numeric when every non-empty cell is a number, else text. */
+function extraColumns(s: CsvState): { extra?: Record<string, Float64Array | string[]>; variables: Record<string, SourceVariable> } {
+  const extra: Record<string, Float64Array | string[]> = {}
+  const variables: Record<string, SourceVariable> = {}
+  s.extraColumns.forEach((c, k) => {
+    const cells = s.extra[k]
+    let name = variableName(s.names[c])
+    while (name in extra) name = `${name}_`
+    const numbers = cells.map(parseNumber)
+    const numeric = cells.every((text, i) => text === '' || /^nan$/i.test(text) || Number.isFinite(numbers[i]))
+    extra[name] = numeric ? Float64Array.from(numbers) : cells
+    const attrs: Record<string, string> = { long_name: s.names[c] }
+    if (s.unitsRow[c]) attrs.units = s.unitsRow[c]
+    variables[name] = { per: 'obs', sourceName: s.names[c], attrs }
+  })
+  return { extra: s.extraColumns.length > 0 ? extra : undefined, variables }
 }

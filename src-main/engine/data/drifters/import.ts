@@ -1,15 +1,18 @@
 /** The import job: read any supported drifter file, report what it holds, write it as CF trajectory NetCDF-4. */
-import type { DrifterSpan, ImportSummary } from '../../../shared/drifters'
+import type { DrifterQuality, DrifterSpan, ImportSummary } from '../../../shared/drifters'
 import { throwIfCancelled, type JobContext } from '../../jobs/job'
 import { writeTracksNetcdf } from '../tracks'
 import { importError } from './errors'
 import { readDrifterFile } from './read'
 import { isoTime } from './time'
-import { pointCount, type DrifterTracks } from './types'
+import { qualityProblems, trackQuality, trimToWater } from './quality'
+import { pickFixes, pointCount, type DrifterTracks } from './types'
 
 export interface ImportOptions {
   /** Keep only fixes in [start, end] (epoch seconds). */
   window?: { start: number; end: number }
+  /** Leave out the fixes before release and after pick-up that the quality check finds (default: keep, report). */
+  trim?: boolean
 }
 
 /** Keep the fixes inside the window; drifters left with fewer than 2 fixes are dropped (reported). */
@@ -24,8 +27,7 @@ export function clipToWindow(tracks: DrifterTracks, window: { start: number; end
       problems.push({ severity: 'warning', where: `drifter ${d.id}`, message: `${keep.length} fixes inside the window; left out` })
       return []
     }
-    const take = (a: Float64Array) => Float64Array.from(keep, (i) => a[i])
-    return [{ id: d.id, time: take(d.time), lat: take(d.lat), lon: take(d.lon), ve: d.ve && take(d.ve), vn: d.vn && take(d.vn), qc: d.qc && take(d.qc) }]
+    return [pickFixes(d, keep)]
   })
   if (drifters.length === 0) {
     const span = `${isoTime(Math.min(...tracks.drifters.map((d) => d.time[0])))}/${isoTime(Math.max(...tracks.drifters.map((d) => d.time[d.time.length - 1])))}`
@@ -34,15 +36,24 @@ export function clipToWindow(tracks: DrifterTracks, window: { start: number; end
   return { ...tracks, drifters, problems }
 }
 
-/** What an import found, as the CLI and UI show it. */
-export function summarise(fileName: string, tracks: DrifterTracks): ImportSummary {
-  const perDrifter: DrifterSpan[] = tracks.drifters.map((d) => ({
-    id: d.id,
-    points: d.time.length,
-    timeStart: isoTime(d.time[0]),
-    timeEnd: isoTime(d.time[d.time.length - 1]),
-    velocity: Boolean(d.ve && d.vn)
-  }))
+/** What an import found, as the CLI and UI show it (with the quality report when given). */
+export function summarise(fileName: string, tracks: DrifterTracks, quality?: DrifterQuality[]): ImportSummary {
+  const perDrifter: DrifterSpan[] = tracks.drifters.map((d, i) => {
+    const span: DrifterSpan = {
+      id: d.id,
+      points: d.time.length,
+      timeStart: isoTime(d.time[0]),
+      timeEnd: isoTime(d.time[d.time.length - 1]),
+      velocity: Boolean(d.ve && d.vn)
+    }
+    const q = quality?.[i]
+    if (q) {
+      span.samplingSeconds = q.samplingSeconds
+      span.gaps = q.gaps.length
+      span.longestGapHours = Math.max(0, ...q.gaps.map((g) => g.hours))
+    }
+    return span
+  })
   return {
     file: fileName,
     format: tracks.format,
@@ -52,8 +63,24 @@ export function summarise(fileName: string, tracks: DrifterTracks): ImportSummar
     timeEnd: isoTime(Math.max(...tracks.drifters.map((d) => d.time[d.time.length - 1]))),
     units: tracks.units,
     problems: tracks.problems,
-    perDrifter
+    perDrifter,
+    ...(quality ? { quality } : {}),
+    ...(tracks.qc ? { qc: tracks.qc } : {})
   }
+}
+
+/**
+ * The quality check of an import: per-drifter quality, its warnings added to the tracks' problems, and (with
+ * `trim`) the fixes before release and after pick-up left out. Returns the tracks to write and their quality.
+ */
+export function checkQuality(tracks: DrifterTracks, trim = false): { tracks: DrifterTracks; quality: DrifterQuality[] } {
+  const found = tracks.drifters.map(trackQuality)
+  const problems = [...tracks.problems, ...qualityProblems(found, trim)]
+  if (!trim || !found.some((q) => q.beforeRelease || q.afterRecovery)) return { tracks: { ...tracks, problems }, quality: found }
+  const drifters = tracks.drifters.map((d, i) => trimToWater(d, found[i]))
+  // Quality of what is kept (gaps and stationary periods of the in-water part), with what was trimmed.
+  const quality = drifters.map((d, i) => ({ ...trackQuality(d), beforeRelease: found[i].beforeRelease, afterRecovery: found[i].afterRecovery }))
+  return { tracks: { ...tracks, drifters, problems }, quality }
 }
 
 /**
@@ -64,15 +91,22 @@ export function summarise(fileName: string, tracks: DrifterTracks): ImportSummar
  */
 export async function importDrifterFile(fileName: string, bytes: Uint8Array, outPath: string, ctx: JobContext, opts: ImportOptions = {}): Promise<ImportSummary> {
   ctx.progress({ done: 0, total: 3, unit: 'steps', message: 'reading' })
-  let tracks = await readDrifterFile(fileName, bytes)
+  return importTracks(fileName, await readDrifterFile(fileName, bytes), outPath, ctx, opts)
+}
+
+/** The import job after reading: window, quality check (and trim), summary, and the tracks file written. */
+export async function importTracks(fileName: string, read: DrifterTracks, outPath: string, ctx: JobContext, opts: ImportOptions = {}): Promise<ImportSummary> {
+  let tracks = read
   throwIfCancelled(ctx.signal)
   if (opts.window) tracks = clipToWindow(tracks, opts.window)
+  const checked = checkQuality(tracks, opts.trim)
+  tracks = checked.tracks
   ctx.progress({ done: 1, total: 3, unit: 'steps', message: 'checked' })
-  const summary = summarise(fileName, tracks)
+  const summary = summarise(fileName, tracks, checked.quality)
   if (opts.window) summary.window = { start: isoTime(opts.window.start), end: isoTime(opts.window.end) }
   for (const p of tracks.problems) ctx.log(`${p.where}: ${p.message}`, 'warn')
   throwIfCancelled(ctx.signal)
-  await writeTracksNetcdf(outPath, tracks, opts.window ? { time_coverage_start: summary.window?.start ?? '', time_coverage_end: summary.window?.end ?? '' } : {})
+  await writeTracksNetcdf(outPath, tracks, opts.window ? { time_coverage_start: summary.window?.start ?? '', time_coverage_end: summary.window?.end ?? '' } : {}, checked.quality)
   ctx.progress({ done: 3, total: 3, unit: 'steps', message: 'written' })
   return { ...summary, out: outPath }
 }
