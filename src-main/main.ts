@@ -2,13 +2,14 @@
  * Electron main: the window, the menu, and the engine worker behind one IPC channel. Lifecycle only;
  * all computation runs in the engine worker so the window never freezes.
  */
-import { app, BrowserWindow, ipcMain, Menu, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CHANNELS, toEnvelope, type Channel } from './shared/contract'
 import { EngineHost } from './engine-host'
 import { appVersion } from './app-paths'
 import { buildMenu } from './menu'
+import { denyAllPermissions, lockDownContents, WEB_PREFERENCES } from './security'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 let host: EngineHost | undefined
@@ -21,21 +22,9 @@ function createWindow(): BrowserWindow {
     minHeight: 640,
     title: 'Driftclip',
     show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true
-    }
+    webPreferences: { ...WEB_PREFERENCES, preload: join(here, '../preload/index.cjs') }
   })
   win.once('ready-to-show', () => win.show())
-  // no navigation away from the app, no new windows; external links open in the user's browser
-  win.webContents.on('will-navigate', (e) => e.preventDefault())
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void win.loadFile(join(here, '../renderer/index.html'))
   return win
@@ -59,6 +48,7 @@ function registerEngine(engine: EngineHost): void {
 }
 
 app.whenReady().then(() => {
+  denyAllPermissions(session.defaultSession)
   host = new EngineHost({ workspace: join(app.getPath('documents'), 'Driftclip'), mode: 'electron', version: appVersion() })
   registerEngine(host)
   Menu.setApplicationMenu(buildMenu())
@@ -68,9 +58,8 @@ app.whenReady().then(() => {
   })
 })
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault())
-})
+// every web contents (the window's and any other) is locked down as it is created
+app.on('web-contents-created', (_e, contents) => lockDownContents(contents, (url) => shell.openExternal(url)))
 
 app.on('window-all-closed', () => {
   void host?.close()
