@@ -8,5 +8,6 @@ import { evaluateCommand } from './evaluate'
 import { retrieveCommand } from './retrieve'
 import { compareCommand } from './compare'
 import { demoCommand } from './demo'
+import { assimilateCommand } from './assimilate'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand]

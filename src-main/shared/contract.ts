@@ -10,6 +10,7 @@ import type { BackendInfo, ModelSummary } from './training'
 import { TrainConfig } from './training'
 import type { EvaluationResult } from './assimilation'
 import type { ImportSummary } from './drifters'
+import { AssimilationOptions, type AssimilationResult } from './deployment'
 import type { FieldView, ComparisonResult, ExportResult, TrackPreview } from './views'
 
 export type { FieldView, ComparisonResult, ExportResult, TrackPreview }
@@ -78,6 +79,8 @@ export const Requests = {
     /** Which gridded quantities go into the NetCDF files (uncertainty only exists for a reconstruction). */
     fields: z.array(FieldName).min(1).default(['u', 'v', 'psi', 'vorticity', 'uncertainty'])
   }),
+  /** Assimilate imported drifter tracks: fitted prior, posterior field (exports/NAME.nc) and leave-one-drifter-out skill. */
+  startAssimilation: z.object({ name: ArtifactName, tracks: WorkspacePath, options: AssimilationOptions.default({ samples: 8, grid: 48, seed: 1 }) }),
   /** Save a figure rendered in the renderer (PNG data URL body or SVG text) into the workspace exports. */
   saveFigure: z.object({
     name: ArtifactName,
@@ -113,7 +116,7 @@ export interface WorkspaceListing {
   notes?: string[]
 }
 
-export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export'
+export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export' | 'assimilate'
 
 export interface JobStarted {
   jobId: JobId
@@ -133,6 +136,7 @@ export interface Results {
   getField: FieldView
   startExport: JobStarted
   saveFigure: FileEntry
+  startAssimilation: JobStarted
 }
 
 /** What each kind of job returns when it is done. */
@@ -143,6 +147,7 @@ export interface JobResults {
   evaluate: EvaluationResult
   import: ImportSummary
   export: ExportResult
+  assimilate: AssimilationResult
 }
 
 /** Live numbers of a running job, e.g. loss, validation R@1, pairs/s. */

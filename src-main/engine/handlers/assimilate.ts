@@ -11,7 +11,7 @@ import { UserError } from '../jobs/job'
 import type { Workspace } from '../workspace'
 import type { HandlerDeps, Handlers } from './types'
 
-type AssimilateChannels = 'startEvaluation' | 'startComparison' | 'getField' | 'startExport'
+type AssimilateChannels = 'startEvaluation' | 'startComparison' | 'getField' | 'startExport' | 'startAssimilation'
 
 /** Export grid: fine enough for analysis, small enough to write in a second. */
 const EXPORT_GRID = 48
@@ -42,6 +42,15 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
         grid,
         frames
       }),
+    startAssimilation: async ({ name, tracks, options }) => {
+      const out = workspace.pathFor('exports', name, '.nc')
+      const jobId = runner.start('assimilate', `assimilate ${tracks}`, async (ctx) => {
+        const { runAssimilation } = await import('../assimilate/deployment/run')
+        const r = await runAssimilation({ tracksPath: workspace.resolve(tracks), outPath: out, options }, ctx)
+        return { ...r, source: tracks, out: workspace.relative(out) }
+      })
+      return { jobId }
+    },
     startExport: async (req) => {
       const jobId = runner.start('export', `export ${req.name}`, async (ctx) => {
         ctx.progress({ done: 0, total: req.formats.length, unit: 'files' })
