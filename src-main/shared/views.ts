@@ -37,6 +37,9 @@ export interface TrackPreview {
   tracks: number[][][]
   units: { length: string; time: string }
   bounds: { xMin: number; xMax: number; yMin: number; yMax: number }
+  /** Imported drifters only: the id of each track and its fix times (seconds since 1970-01-01T00:00:00Z). */
+  ids?: string[]
+  times?: number[][]
 }
 
 export interface ComparisonVariant {

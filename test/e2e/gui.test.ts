@@ -88,8 +88,9 @@ test('Data: import a drifter CSV; its units, problems and tracks are shown', asy
   const summary = await page.getByTestId('import-summary').innerText()
   expect(summary).toContain('drifters.csv')
   expect(summary).toContain('2 drifters, 48 fixes')
-  await page.waitForFunction(() => (document.querySelector('[data-testid="chart-preview"]')?.getAttribute('data-series') ?? '').length > 2)
-  await expect.poll(async () => (await seriesOf('chart-preview')).filter((s) => s.name === 'tracer path').length).toBe(2)
+  // imported drifters are drawn on the map: one track per drifter, named by its id
+  await waitForSeries('chart-map', 'head-1')
+  expect((await seriesOf('chart-map')).filter((s) => s.id.startsWith('track-')).map((s) => s.name)).toEqual(['101', '102'])
   await shoot('data-import')
 })
 

@@ -54,7 +54,11 @@ function datasetPreview(source: string, ds: Dataset, split: string, limit: numbe
 
 async function drifterPreview(source: string, abs: string, limit: number): Promise<TrackPreview> {
   const { drifters } = await readTracksNetcdf(abs)
-  const tracks = drifters.slice(0, limit).map((d) => Array.from(d.lon, (lon, k) => [lon, d.lat[k]]))
+  // a map needs no more than ~2000 fixes a drifter: keep every k-th (and the last)
+  const picks = drifters.slice(0, limit).map((d) => previewFixes(d.time.length, 2000))
+  const tracks = drifters.slice(0, limit).map((d, i) => picks[i].map((k) => [d.lon[k], d.lat[k]]))
+  const ids = drifters.slice(0, limit).map((d) => d.id)
+  const times = drifters.slice(0, limit).map((d, i) => picks[i].map((k) => d.time[k]))
   const bounds = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity }
   for (const [x, y] of tracks.flat()) {
     bounds.xMin = Math.min(bounds.xMin, x)
@@ -62,5 +66,14 @@ async function drifterPreview(source: string, abs: string, limit: number): Promi
     bounds.yMin = Math.min(bounds.yMin, y)
     bounds.yMax = Math.max(bounds.yMax, y)
   }
-  return { source, tracks, units: { length: 'degrees (lon, lat)', time: 's' }, bounds }
+  return { source, tracks, units: { length: 'degrees (lon, lat)', time: 's' }, bounds, ids, times }
+}
+
+/** Indices of at most about `max` fixes out of `n`, evenly strided, always with the last. */
+function previewFixes(n: number, max: number): number[] {
+  const stride = Math.max(1, Math.ceil(n / max))
+  const out: number[] = []
+  for (let k = 0; k < n; k += stride) out.push(k)
+  if (n > 0 && out[out.length - 1] !== n - 1) out.push(n - 1)
+  return out
 }

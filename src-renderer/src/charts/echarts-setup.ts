@@ -1,7 +1,8 @@
 /** The one place ECharts is assembled from modules (keeps the bundle small): charts, components, renderers. */
 import * as echarts from 'echarts/core'
-import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, CustomChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts'
 import {
+  GeoComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
@@ -16,7 +17,9 @@ echarts.use([
   BarChart,
   CustomChart,
   LineChart,
+  LinesChart,
   ScatterChart,
+  GeoComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
