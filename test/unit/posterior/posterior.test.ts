@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src-main/engine/flows/rng'
 import { simulateDataset } from '../../../src-main/engine/flows/simulate'
 import {
-  affineEncoder, diagonalGaussian, effectiveSampleSizeOf, flowPrior, gaussianConditional, normalCdf, normalQuantile, pcn,
+  adaptivePcn, affineEncoder, diagonalGaussian, effectiveSampleSizeOf, flowPrior, gaussianConditional, normalCdf, normalQuantile, pcn,
   sampleMoments, simulatorParams, splitRhat, tiltPotential
 } from '../../../src-main/engine/assimilate/posterior'
 import { SimulationConfig } from '../../../src-main/shared/simulation'
@@ -41,17 +41,22 @@ describe('pCN', () => {
     }
     // the same posterior is the l2 conditional with W = A/σ, b = 0, z = y/σ, τ = 1
     const exact = gaussianConditional(prior3, { weight: A.clone().div(sigma), bias: new Float64Array(2) }, y.map((v) => v / sigma), 1, 'l2')
-    const r = pcn({ prior: prior3, potential }, { chains: 4, steps: 6000, burnIn: 1000, seed: 5, beta: 0.9 })
-    expect(r.diagnostics.acceptance).toBeGreaterThan(0.15)
-    expect(r.diagnostics.acceptance).toBeLessThan(0.35)
-    const { mean, variance } = sampleMoments(r)
-    for (let i = 0; i < 3; i++) {
-      expect(Math.abs(mean[i] - exact.mean[i])).toBeLessThan(0.1 * Math.sqrt(exact.variance[i]) + 0.02)
-      expect(variance[i] / exact.variance[i]).toBeGreaterThan(0.8)
-      expect(variance[i] / exact.variance[i]).toBeLessThan(1.25)
+    const plain = pcn({ prior: prior3, potential }, { chains: 4, steps: 6000, burnIn: 1000, seed: 5, beta: 0.9 })
+    expect(plain.diagnostics.acceptance).toBeGreaterThan(0.15)
+    expect(plain.diagnostics.acceptance).toBeLessThan(0.35)
+    // the fitted-reference variant samples the same target, and mixes better
+    const fitted = adaptivePcn({ prior: prior3, potential }, { chains: 4, steps: 5000, exploreSteps: 1000, seed: 5 })
+    expect(fitted.diagnostics.minEss).toBeGreaterThan(plain.diagnostics.minEss)
+    for (const r of [plain, fitted]) {
+      const { mean, variance } = sampleMoments(r)
+      for (let i = 0; i < 3; i++) {
+        expect(Math.abs(mean[i] - exact.mean[i])).toBeLessThan(0.1 * Math.sqrt(exact.variance[i]) + 0.02)
+        expect(variance[i] / exact.variance[i]).toBeGreaterThan(0.8)
+        expect(variance[i] / exact.variance[i]).toBeLessThan(1.25)
+      }
+      expect(r.diagnostics.maxRhat).toBeLessThan(1.05)
+      expect(r.diagnostics.minEss).toBeGreaterThan(200)
     }
-    expect(r.diagnostics.maxRhat).toBeLessThan(1.05)
-    expect(r.diagnostics.minEss).toBeGreaterThan(200)
   })
 
   it('starts chains where told and rejects states with infinite potential', () => {

@@ -3,7 +3,7 @@
  * L (L Lᵀ = C) applied to a vector, so that m + L z with z ~ N(0, I) is a draw. Diagonal priors (the Fourier
  * flow's) never build a matrix; dense ones (conditionals) keep their Cholesky factor. Pure.
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix'
+import { CholeskyDecomposition, Matrix, inverse } from 'ml-matrix'
 import { Rng } from '../../flows/rng'
 
 export interface GaussianPrior {
@@ -76,3 +76,45 @@ export function drawGaussianRows(g: GaussianPrior, n: number, seed: number): Flo
 
 /** Salt of the random stream of `drawGaussianRows` (distinct from the simulator's streams). */
 const STREAM_DRAWS = 0x6a55
+
+/** x ↦ −½ (x − m)ᵀ C⁻¹ (x − m): the log density of N(m, C) up to its constant. */
+export function logDensityOf(g: GaussianPrior): (x: Float64Array) => number {
+  const d = g.dim
+  const P = inverse(g.covariance()).to2DArray()
+  const r = new Float64Array(d)
+  return (x) => {
+    for (let i = 0; i < d; i++) r[i] = x[i] - g.mean[i]
+    let q = 0
+    for (let i = 0; i < d; i++) {
+      const row = P[i]
+      let s = 0
+      for (let k = 0; k < d; k++) s += row[k] * r[k]
+      q += r[i] * s
+    }
+    return -0.5 * q
+  }
+}
+
+/** The Gaussian with the sample mean and covariance of rows (n × d), covariance scaled by `inflation`² plus `jitter`·diag. */
+export function fitGaussian(rows: Float64Array, d: number, inflation = 1, jitter = 1e-10): GaussianPrior {
+  const n = rows.length / d
+  if (n < 2) throw new Error(`fitGaussian: need at least 2 rows, got ${n}`)
+  const mean = new Float64Array(d)
+  for (let k = 0; k < n; k++) for (let i = 0; i < d; i++) mean[i] += rows[k * d + i] / n
+  const C = new Matrix(d, d)
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < d; i++) {
+      const a = rows[k * d + i] - mean[i]
+      for (let j = 0; j <= i; j++) C.set(i, j, C.get(i, j) + (a * (rows[k * d + j] - mean[j])) / (n - 1))
+    }
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = C.get(i, j) * inflation * inflation
+      C.set(i, j, v)
+      C.set(j, i, v)
+    }
+  let scale = 0
+  for (let i = 0; i < d; i++) scale = Math.max(scale, C.get(i, i))
+  for (let i = 0; i < d; i++) C.set(i, i, C.get(i, i) + jitter * Math.max(scale, 1e-300))
+  return denseGaussian(mean, C)
+}

@@ -1,0 +1,100 @@
+/**
+ * The twin's forward model: flow parameters → predicted tracer positions at the record times, by the simulator's
+ * own fixed-step RK4 (deterministic: a vortex twin's system noise belongs to the truth, not to the model, as in
+ * KIJ 2003). A coarser step — `substep` fine steps per model step, dividing the record interval — is used only
+ * where its trajectory error, measured against the fine step on prior draws, is below a tolerance
+ * (`chooseCoarsening`, σ/10 by default).
+ */
+import type { SimulationConfig } from '../../../shared/simulation'
+import { advectFourierRk4, FourierAdvectWork } from '../../flows/fourier-advect'
+import { planSimulation } from '../../flows/plan'
+import { Rng } from '../../flows/rng'
+import { vortexDerivative } from '../../flows/vortex'
+import { Rk4Work, rk4Step } from '../../integrate/rk4'
+import { drawGaussian, type FlowPrior } from '../posterior'
+
+export interface ForwardModel {
+  readonly nTracers: number
+  readonly nTimes: number
+  readonly paramDim: number
+  /** Fine simulator steps per model step. */
+  readonly coarsening: number
+  /** Model tracks (tracers × times × 2 each) of `count` parameter rows into `out` (count × tracers × times × 2). */
+  run(params: Float64Array, count: number, out: Float64Array): void
+}
+
+export function forwardModel(cfg: SimulationConfig, coarsening = 1): ForwardModel {
+  const plan = planSimulation(cfg)
+  if (cfg.recordEvery % coarsening !== 0) throw new Error(`forward model: coarsening ${coarsening} does not divide the record interval ${cfg.recordEvery}`)
+  const dt = cfg.dt * coarsening
+  const perRecord = cfg.recordEvery / coarsening
+  const steps = plan.nTimes * perRecord
+  const { nTimes, starts, paramDim } = plan
+  const nTracers = cfg.tracers
+  const len = nTracers * nTimes * 2
+  if (cfg.flow === 'fourier') {
+    const work = new FourierAdvectWork(cfg.fourier.modesPerSide)
+    const omega = plan.flowConstants.omega
+    const pos = new Float64Array(starts.length)
+    return {
+      nTracers, nTimes, paramDim, coarsening,
+      run(params, count, out) {
+        for (let c = 0; c < count; c++) {
+          pos.set(starts)
+          advectFourierRk4(params.subarray(c * paramDim, (c + 1) * paramDim), omega, pos, dt, steps, perRecord, out, c * len, work)
+        }
+      }
+    }
+  }
+  const n = plan.nVortices
+  const state = new Float64Array(2 * n + starts.length)
+  const work = new Rk4Work(state.length)
+  return {
+    nTracers, nTimes, paramDim, coarsening,
+    run(params, count, out) {
+      for (let c = 0; c < count; c++) {
+        const v = params.subarray(c * paramDim, (c + 1) * paramDim)
+        const f = vortexDerivative(v.slice(2 * n))
+        state.set(v.subarray(0, 2 * n))
+        state.set(starts, 2 * n)
+        for (let s = 1; s <= steps; s++) {
+          rk4Step(f, (s - 1) * dt, state, dt, work)
+          if (s % perRecord === 0) {
+            const r = s / perRecord - 1
+            for (let p = 0; p < nTracers; p++) {
+              const o = c * len + (p * nTimes + r) * 2
+              out[o] = state[2 * n + 2 * p]
+              out[o + 1] = state[2 * n + 2 * p + 1]
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The largest coarsening whose worst tracer-position error over `draws` prior draws stays below `tolerance`. */
+export function chooseCoarsening(cfg: SimulationConfig, prior: FlowPrior, tolerance: number, draws = 8, seed = 1): { coarsening: number; maxError: number } {
+  const fine = forwardModel(cfg, 1)
+  const len = fine.nTracers * fine.nTimes * 2
+  const params = new Float64Array(draws * fine.paramDim)
+  const rng = new Rng(seed, 0, 0x7c0a)
+  const latent = new Float64Array(prior.latent.dim), z = new Float64Array(prior.latent.dim)
+  for (let k = 0; k < draws; k++) {
+    drawGaussian(prior.latent, rng, latent, z)
+    prior.toParams(latent, params.subarray(k * fine.paramDim, (k + 1) * fine.paramDim))
+  }
+  const reference = new Float64Array(draws * len)
+  fine.run(params, draws, reference)
+  let best = { coarsening: 1, maxError: 0 }
+  const trial = new Float64Array(draws * len)
+  for (let f = 2; f <= cfg.recordEvery; f++) {
+    if (cfg.recordEvery % f !== 0) continue
+    forwardModel(cfg, f).run(params, draws, trial)
+    let worst = 0
+    for (let i = 0; i < trial.length; i += 2) worst = Math.max(worst, Math.hypot(trial[i] - reference[i], trial[i + 1] - reference[i + 1]))
+    if (!(worst < tolerance)) break
+    best = { coarsening: f, maxError: worst }
+  }
+  return best
+}

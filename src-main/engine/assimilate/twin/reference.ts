@@ -1,0 +1,110 @@
+/**
+ * The information limit of a twin: the exact Bayesian posterior of the flow parameters given one pair's noisy
+ * tracer positions (Apte, Jones & Stuart 2008), sampled by pCN on the simulator's prior (posterior/). Observation
+ * model: y = G(v) + η, η ~ N(0, σ² I) on every recorded coordinate, σ the data set's own `noise`; G is forward RK4
+ * of the tracers, so Φ(v) = |y − G(v)|² / 2σ². A chain that has found the truth's basin sits at Φ ≈ N/2
+ * (N = tracers × times × 2 observed numbers), which the result reports next to each chain's final misfit.
+ */
+import type { SimulationConfig } from '../../../shared/simulation'
+import { UserError } from '../../jobs/job'
+import { adaptivePcn, flowPrior, pcn, type FlowPrior, type PcnResult } from '../posterior'
+import { chooseCoarsening, forwardModel, type ForwardModel } from './forward'
+
+export interface McmcOptions {
+  chains: number
+  /** Steps per chain, burn-in included. */
+  steps: number
+  /** Fraction of the steps discarded as burn-in (default ½). */
+  burnInFraction?: number
+  /** Draws kept per chain (default 500). */
+  keep?: number
+  seed: number
+  /** Start the chains at these parameters (e.g. the truth, for a check), otherwise from prior draws. */
+  startAt?: Float64Array
+  /** 'adaptive' (default): pCN on the prior for the burn-in, then pCN with a Gaussian reference fitted to it; 'pcn': plain pCN throughout. */
+  sampler?: 'adaptive' | 'pcn'
+  /** Largest trajectory error allowed for a coarser RK4 step inside the likelihood, as a fraction of σ (default 0.1). */
+  coarseTolerance?: number
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface McmcReference {
+  /** Kept parameter draws v (not latent), chains × keep × paramDim. */
+  params: Float64Array
+  paramDim: number
+  chains: number
+  keep: number
+  /** Posterior mean of v. */
+  mean: Float64Array
+  /** Φ at each chain's last draw, and N/2 (where a chain in the truth's basin sits). */
+  finalMisfit: Float64Array
+  halfN: number
+  coarsening: number
+  coarseError: number
+  run: PcnResult
+  seconds: number
+}
+
+/** Φ(v) = |y − G(v)|²/2σ² for a batch of latent states (inadmissible parameters get +∞). */
+export function misfitPotential(prior: FlowPrior, model: ForwardModel, observed: Float64Array, sigma: number) {
+  const len = model.nTracers * model.nTimes * 2
+  let params = new Float64Array(0), tracks = new Float64Array(0)
+  const p = model.paramDim
+  const inv = 1 / (2 * sigma * sigma)
+  return (states: Float64Array, count: number, out: Float64Array): void => {
+    if (params.length < count * p) {
+      params = new Float64Array(count * p)
+      tracks = new Float64Array(count * len)
+    }
+    const d = prior.latent.dim
+    for (let c = 0; c < count; c++) prior.toParams(states.subarray(c * d, (c + 1) * d), params.subarray(c * p, (c + 1) * p))
+    model.run(params, count, tracks)
+    for (let c = 0; c < count; c++) {
+      if (!prior.admissible(params.subarray(c * p, (c + 1) * p))) {
+        out[c] = Infinity
+        continue
+      }
+      let s = 0
+      for (let i = 0; i < len; i++) s += (observed[i] - tracks[c * len + i]) ** 2
+      out[c] = Number.isFinite(s) ? s * inv : Infinity
+    }
+  }
+}
+
+/** Sample the posterior of one pair's flow parameters given its observed tracks (tracers × times × 2). */
+export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: McmcOptions): McmcReference {
+  const sigma = cfg.noise
+  if (!(sigma > 0)) throw new UserError('MCMC reference: the data set has no observation noise (noise = 0), so the likelihood is singular; simulate with --noise σ (e.g. 0.005)')
+  const started = performance.now()
+  const prior = flowPrior(cfg)
+  const { coarsening, maxError } = chooseCoarsening(cfg, prior, (o.coarseTolerance ?? 0.1) * sigma)
+  const model = forwardModel(cfg, coarsening)
+  if (observed.length !== model.nTracers * model.nTimes * 2) throw new Error(`MCMC reference: ${observed.length} observed numbers, the model records ${model.nTracers * model.nTimes * 2}`)
+  const d = prior.latent.dim
+  let starts: Float64Array | undefined
+  if (o.startAt) {
+    starts = new Float64Array(o.chains * d)
+    const l = new Float64Array(d)
+    prior.toLatent(o.startAt, l)
+    for (let c = 0; c < o.chains; c++) starts.set(l, c * d)
+  }
+  const burnIn = Math.round(o.steps * (o.burnInFraction ?? 0.5))
+  const kept = o.steps - burnIn
+  const keep = Math.max(1, Math.min(kept, o.keep ?? 500))
+  const thin = Math.max(1, Math.floor(kept / keep))
+  const target = { prior: prior.latent, potential: misfitPotential(prior, model, observed, sigma) }
+  const common = { chains: o.chains, steps: thin * keep, thin, seed: o.seed, starts, signal: o.signal, onProgress: o.onProgress }
+  const run = o.sampler === 'pcn' ? pcn(target, { ...common, burnIn: o.steps - thin * keep }) : adaptivePcn(target, { ...common, exploreSteps: o.steps - thin * keep })
+  const p = prior.paramDim
+  const params = new Float64Array(o.chains * run.kept * p)
+  for (let k = 0; k < o.chains * run.kept; k++) prior.toParams(run.samples.subarray(k * d, (k + 1) * d), params.subarray(k * p, (k + 1) * p))
+  const mean = new Float64Array(p)
+  for (let k = 0; k < o.chains * run.kept; k++) for (let i = 0; i < p; i++) mean[i] += params[k * p + i] / (o.chains * run.kept)
+  const finalMisfit = Float64Array.from({ length: o.chains }, (_, c) => run.potentials[c * run.kept + run.kept - 1])
+  return {
+    params, paramDim: p, chains: o.chains, keep: run.kept, mean, finalMisfit,
+    halfN: model.nTracers * model.nTimes, coarsening, coarseError: maxError, run,
+    seconds: (performance.now() - started) / 1000
+  }
+}
