@@ -30,6 +30,10 @@ export interface ImportSummary {
   quality?: DrifterQuality[]
   /** Fixes per QC flag class, when the file had position QC flags. */
   qc?: QcClass[]
+  /** Where the fixes are, degrees (east of west; tracks crossing the antimeridian span the globe). */
+  extent?: { latMin: number; latMax: number; lonMin: number; lonMax: number }
+  /** Variables read from the file ("id", "time", "lat", "lon", "ve"/"vn", "qc", then the source's other variables by name) and those not carried over. */
+  variables?: { kept: string[]; ignored: string[] }
 }
 
 /** One QC flag value (OceanSITES / Copernicus 0–9) and how many fixes carried it. */

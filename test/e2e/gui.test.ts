@@ -88,6 +88,9 @@ test('Data: import a drifter CSV; its units, problems and tracks are shown', asy
   const summary = await page.getByTestId('import-summary').innerText()
   expect(summary).toContain('drifters.csv')
   expect(summary).toContain('2 drifters, 48 fixes')
+  expect(await page.getByTestId('import-sampling').innerText()).toBe('every 1 h')
+  expect(await page.getByTestId('import-extent').innerText()).toMatch(/^30\.00°N – 31\.23°N, 61\.00°W – 59\.54°W \(\d+ × \d+ km\)$/)
+  expect(await page.getByTestId('import-kept').innerText()).toBe('id, time, lat, lon, ve, vn')
   // imported drifters are drawn on the map: one track per drifter, named by its id
   await waitForSeries('chart-map', 'head-1')
   expect((await seriesOf('chart-map')).filter((s) => s.id.startsWith('track-')).map((s) => s.name)).toEqual(['101', '102'])

@@ -18,8 +18,8 @@ export function formatPosition(lon: number, lat: number, digits = 4): string {
 export function formatDuration(seconds: number): string {
   const a = Math.abs(seconds)
   if (!Number.isFinite(a)) return '—'
-  if (a < 90) return `${Math.round(a)} s`
-  if (a < 90 * 60) return `${Math.round(a / 60)} min`
+  if (a < 60) return `${Math.round(a)} s`
+  if (a < 3570) return `${Math.round(a / 60)} min`
   if (a < 48 * 3600) return `${Number((a / 3600).toPrecision(2))} h`
   return `${Number((a / 86400).toPrecision(2))} days`
 }

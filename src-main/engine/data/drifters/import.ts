@@ -64,9 +64,32 @@ export function summarise(fileName: string, tracks: DrifterTracks, quality?: Dri
     units: tracks.units,
     problems: tracks.problems,
     perDrifter,
+    extent: extentOf(tracks),
+    variables: { kept: keptVariables(tracks), ignored: tracks.ignored ?? [] },
     ...(quality ? { quality } : {}),
     ...(tracks.qc ? { qc: tracks.qc } : {})
   }
+}
+
+/** Latitude and longitude bounds of every fix. */
+function extentOf(tracks: DrifterTracks): NonNullable<ImportSummary['extent']> {
+  const e = { latMin: Infinity, latMax: -Infinity, lonMin: Infinity, lonMax: -Infinity }
+  for (const d of tracks.drifters)
+    for (let k = 0; k < d.time.length; k++) {
+      e.latMin = Math.min(e.latMin, d.lat[k])
+      e.latMax = Math.max(e.latMax, d.lat[k])
+      e.lonMin = Math.min(e.lonMin, d.lon[k])
+      e.lonMax = Math.max(e.lonMax, d.lon[k])
+    }
+  return e
+}
+
+/** The variables an import carries: the roles it read, then the source's further variables by their names. */
+function keptVariables(tracks: DrifterTracks): string[] {
+  const core = ['id', 'time', 'lat', 'lon']
+  if (tracks.drifters.some((d) => d.ve && d.vn)) core.push('ve', 'vn')
+  if (tracks.drifters.some((d) => d.qc)) core.push('qc')
+  return [...core, ...Object.values(tracks.variables ?? {}).map((v) => v.sourceName)]
 }
 
 /**

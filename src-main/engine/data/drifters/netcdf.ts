@@ -201,6 +201,7 @@ export function readDrifterNetcdf(file: string, ds: NcDataset): DrifterTracks {
   const variables: Record<string, SourceVariable> = {}
   const extra: Record<string, Values> = {}
   const perTraj: Record<string, Values> = {}
+  const ignored: string[] = []
   for (const v of ds.variables) {
     if (consumed.has(v.name)) continue
     const obs = obsOrder(v)
@@ -211,7 +212,7 @@ export function readDrifterNetcdf(file: string, ds: NcDataset): DrifterTracks {
     } else if (trajDim && v.dims.length === 1 && v.dims[0] === trajDim && v.shape[0] === nTraj) {
       perTraj[v.name] = valuesOf(v)
       variables[v.name] = { per: 'traj', sourceName: v.name, attrs: keptAttrs(v.attrs) }
-    }
+    } else ignored.push(v.name)
   }
   if (Object.keys(extra).length > 0) fixes.extra = extra
   const report: { qc?: QcClass[] } = {}
@@ -224,7 +225,7 @@ export function readDrifterNetcdf(file: string, ds: NcDataset): DrifterTracks {
     d.meta = Object.fromEntries(Object.entries(perTraj).map(([name, a]) => [name, a[r]]))
   }
   const numericIds = idVar === undefined || idVar.read() instanceof Float64Array
-  return { source: file, format: ds.format, drifters, units, problems, variables, attributes: { ...ds.attrs }, numericIds, qc: report.qc }
+  return { source: file, format: ds.format, drifters, units, problems, variables, ignored, attributes: { ...ds.attrs }, numericIds, qc: report.qc }
 }
 
 function keptAttrs(attrs: Record<string, NcAttribute>): Record<string, NcAttribute> {

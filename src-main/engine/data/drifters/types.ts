@@ -43,6 +43,8 @@ export interface DrifterTracks {
   problems: ImportProblem[]
   /** Descriptions of the variables in `extra` / `meta`, by output name. */
   variables?: Record<string, SourceVariable>
+  /** Source variables not carried over (neither per fix nor per drifter), by source name. */
+  ignored?: string[]
   /** The source's global attributes (NetCDF) as read. */
   attributes?: Record<string, string | number | number[]>
   /** False when the source's ids were text even if they look like numbers (kept as text). */
