@@ -39,9 +39,11 @@ export const TrainConfig = z.object({
   warmupFraction: z.number().min(0).max(0.5).default(0.05),
   /** Stop after this many epochs without a better validation loss (0 = never stop early). */
   patience: z.number().int().min(0).default(5),
-  /** Sequence encoder: number of time tokens and model width. */
-  tokens: z.number().int().min(1).max(256).default(25),
+  /** Sequence encoder: at most this many time tokens (patches of consecutive recorded times that together cover every time), model width, blocks and pooling. */
+  tokens: z.number().int().min(1).max(1000).default(25),
   modelWidth: z.number().int().min(8).max(512).default(64),
+  blocks: z.number().int().min(1).max(12).default(1),
+  pooling: z.enum(['last', 'mean']).default('last'),
   /** Train each encoder in its own worker thread (both cores): auto = when the run has ≥ 200 steps (worker start-up costs seconds) and the machine is not saturated (load average < cores + 1). */
   parallel: z.enum(['auto', 'on', 'off']).default('auto')
 })

@@ -3,14 +3,23 @@
  * identity, linear, MLP, and a small transformer over time tokens for trajectories.
  */
 import { tf } from './backend'
-import { batchMatMulFast, denseFast, denseInput, denseLayer } from './dense'
+import { fusedAttention } from './attention'
+import { denseFast, denseInput, denseLayer } from './dense'
 import { normalRng } from './random'
 
 export type Activation = 'relu' | 'gelu' | 'tanh'
 export type EncoderKind = 'identity' | 'linear' | 'mlp' | 'sequence'
 
 /** Token layout of the sequence encoder: tokens × tokenDim features per item (see tokens.ts). */
-export interface SequenceSpec { tokens: number; tokenDim: number; model: number }
+export interface SequenceSpec {
+  tokens: number
+  tokenDim: number
+  model: number
+  /** Transformer blocks M (absent in models saved before blocks were configurable: one block, no final norm). */
+  blocks?: number
+  /** Pooling P: the last token (the paper's §6.3) or the mean over tokens (default of older models). */
+  pooling?: 'last' | 'mean'
+}
 
 export interface EncoderSpec {
   kind: EncoderKind
@@ -108,34 +117,45 @@ export function buildEncoder(spec: EncoderSpec, seed: number): Encoder {
 }
 
 /**
- * One pre-norm transformer block (single-head attention + MLP) over tokens, mean-pooled, then a linear
- * head. Tokens are patches of consecutive recorded times (laid out by tokens.ts); a learned positional
- * embedding is added (a plain variable: wasm has no gather gradient).
+ * A pre-norm transformer over time tokens (arXiv 2505.24134 §6.3: g = P ∘ A_M ∘ … ∘ A_1 ∘ L): a linear patch
+ * embedding L plus a learned positional embedding (a plain variable: wasm has no gather gradient), M residual
+ * blocks A_k (single-head attention, fused: attention.ts, + MLP, each after a layer norm), a final layer norm, then pooling P — the last
+ * token (the paper's choice) or the mean over tokens — and a linear head. Block 0 keeps its unprefixed weight
+ * names, so models saved with one block load unchanged.
  */
 function buildSequence(spec: EncoderSpec, p: Params): Encoder {
   const seq = spec.sequence
   if (!seq) throw new Error('sequence encoder needs a token layout')
   const { tokens: T, tokenDim, model: d } = seq
+  const nBlocks = seq.blocks ?? 1
+  const pooling = seq.pooling ?? 'mean'
   const embed = { w: p.weight('embed_w', tokenDim, d), b: p.zeros('embed_b', [d]) }
   const pos = p.weight('pos', T, d, 0.1)
-  const ln1 = { g: p.ones('ln1_g', [d]), b: p.zeros('ln1_b', [d]) }
-  const qkv = { w: p.weight('qkv_w', d, 3 * d), b: p.zeros('qkv_b', [3 * d]) }
-  const proj = { w: p.weight('proj_w', d, d, 0.5), b: p.zeros('proj_b', [d]) }
-  const ln2 = { g: p.ones('ln2_g', [d]), b: p.zeros('ln2_b', [d]) }
-  const mlp1 = { w: p.weight('mlp1_w', d, 2 * d), b: p.zeros('mlp1_b', [2 * d]) }
-  const mlp2 = { w: p.weight('mlp2_w', 2 * d, d, 0.5), b: p.zeros('mlp2_b', [d]) }
+  const blocks = Array.from({ length: nBlocks }, (_, k) => {
+    const n = (name: string) => (k === 0 ? name : `b${k}_${name}`)
+    return {
+      ln1: { g: p.ones(n('ln1_g'), [d]), b: p.zeros(n('ln1_b'), [d]) },
+      qkv: { w: p.weight(n('qkv_w'), d, 3 * d), b: p.zeros(n('qkv_b'), [3 * d]) },
+      proj: { w: p.weight(n('proj_w'), d, d, 0.5), b: p.zeros(n('proj_b'), [d]) },
+      ln2: { g: p.ones(n('ln2_g'), [d]), b: p.zeros(n('ln2_b'), [d]) },
+      mlp1: { w: p.weight(n('mlp1_w'), d, 2 * d), b: p.zeros(n('mlp1_b'), [2 * d]) },
+      mlp2: { w: p.weight(n('mlp2_w'), 2 * d, d, 0.5), b: p.zeros(n('mlp2_b'), [d]) }
+    }
+  })
+  const lnOut = seq.blocks === undefined ? undefined : { g: p.ones('lnf_g', [d]), b: p.zeros('lnf_b', [d]) }
   const head = { w: p.weight('head_w', d, spec.outputDim), b: p.zeros('head_b', [spec.outputDim]) }
   const apply = (x: tf.Tensor2D): tf.Tensor2D => {
     const B = x.shape[0]
     const tok = tf.reshape(x, [B * T, tokenDim]) as tf.Tensor2D
     let h = tf.reshape(tf.add(tf.reshape(affine(tok, embed.w, embed.b, true), [B, T, d]), pos), [B * T, d]) as tf.Tensor2D
-    const a = affine(layerNorm(h, ln1.g, ln1.b), qkv.w, qkv.b)
-    const [q, k, v] = tf.split(a, 3, 1).map((t) => tf.reshape(t, [B, T, d]) as tf.Tensor3D)
-    const att = tf.softmax(tf.mul(batchMatMulFast(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(d)))
-    const mixed = tf.reshape(batchMatMulFast(att as tf.Tensor3D, v), [B * T, d]) as tf.Tensor2D
-    h = tf.add(h, affine(mixed, proj.w, proj.b))
-    h = tf.add(h, affine(affine(layerNorm(h, ln2.g, ln2.b), mlp1.w, mlp1.b, false, true), mlp2.w, mlp2.b))
-    const pooled = tf.mean(tf.reshape(h, [B, T, d]), 1) as tf.Tensor2D
+    for (const blk of blocks) {
+      const mixed = fusedAttention(affine(layerNorm(h, blk.ln1.g, blk.ln1.b), blk.qkv.w, blk.qkv.b), B, T)
+      h = tf.add(h, affine(mixed, blk.proj.w, blk.proj.b))
+      h = tf.add(h, affine(affine(layerNorm(h, blk.ln2.g, blk.ln2.b), blk.mlp1.w, blk.mlp1.b, false, true), blk.mlp2.w, blk.mlp2.b))
+    }
+    const h3 = tf.reshape(h, [B, T, d]) as tf.Tensor3D
+    let pooled = (pooling === 'last' ? tf.reshape(tf.slice(h3, [0, T - 1, 0], [B, 1, d]), [B, d]) : tf.mean(h3, 1)) as tf.Tensor2D
+    if (lnOut) pooled = layerNorm(pooled, lnOut.g, lnOut.b)
     return affine(pooled, head.w, head.b)
   }
   return { spec, variables: p.variables, names: p.names, apply }

@@ -45,7 +45,7 @@ export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, data
   const nv = fitStandardizer(ds.params, ds.paramDim, train)
   const data: PairData = { u: standardize(uRaw, du, nu), du, v: standardize(ds.params, ds.paramDim, nv), dv: ds.paramDim, train, validation }
   const common = { outputDim: config.dim, widths: config.widths, activation: config.activation, bias: true }
-  const uSpec: EncoderSpec = { ...common, kind: config.encoder, inputDim: du, ...(tokens ? { sequence: { tokens: tokens.tokens, tokenDim: tokenDim(tokens), model: config.modelWidth } } : {}) }
+  const uSpec: EncoderSpec = { ...common, kind: config.encoder, inputDim: du, ...(tokens ? { sequence: { tokens: tokens.tokens, tokenDim: tokenDim(tokens), model: config.modelWidth, blocks: config.blocks, pooling: config.pooling } } : {}) }
   const vSpec: EncoderSpec = { ...common, kind: config.potentialEncoder, inputDim: ds.paramDim }
   const net: PairNet = {
     encU: buildEncoder(uSpec, config.seed * 2 + 1),
