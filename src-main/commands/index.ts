@@ -9,5 +9,6 @@ import { retrieveCommand } from './retrieve'
 import { compareCommand } from './compare'
 import { demoCommand } from './demo'
 import { assimilateCommand } from './assimilate'
+import { reproduceCommand } from './reproduce'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand]

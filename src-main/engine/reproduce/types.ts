@@ -1,0 +1,19 @@
+/** Result shapes of `driftclip reproduce` (written as reproduce.json next to the report). */
+import type { GaussianCase, GaussianSettings } from './gaussian2d'
+
+/** holds: true = the paper's statement holds here, false = it does not, 'partly' = some of it. */
+export interface Verdict { holds: boolean | 'partly'; text: string }
+
+export interface ExperimentSummary { id: string; title: string; paperSection: string; verdict: Verdict; seconds: number }
+
+export interface ReproduceResult {
+  createdAt: string
+  quick: boolean
+  seconds: number
+  machine: { backend: string; cores: number; loadBefore: number; loadAfter: number }
+  experiments: ExperimentSummary[]
+  gaussianSettings: GaussianSettings
+  gaussian: GaussianCase[]
+  /** Every setting used, shown verbatim in the report. */
+  settings: Record<string, unknown>
+}
