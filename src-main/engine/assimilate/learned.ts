@@ -9,7 +9,8 @@ import { throwIfCancelled, type JobContext } from '../jobs/job'
 import type { ContrastiveModel } from '../learn/index'
 import { calibrate } from './calibration'
 import { weightedFlow } from './combined-flow'
-import { stackMember } from './grid-frames'
+import { emptyStack, stackMember } from './grid-frames'
+import { sampleInto } from './bank-fields'
 import { reconstruct, topOneField } from './reconstruction'
 import { retrievalScores } from './retrieval'
 import { RmseTable } from './score-table'
@@ -43,12 +44,20 @@ export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup,
   const names = learnedMethods(label)
   const table = new RmseTable()
   const ess = new Float64Array(testPairs.length)
+  // the Fourier fields are linear in the coefficients: the mean field is the field of the mean coefficients
+  const linear = ds.flow === 'fourier'
+    ? (w: Float64Array) => {
+        const m = emptyStack(1, bank.frames, bank.cells, bank.vorticity !== undefined)
+        sampleInto(m, 0, weightedFlow(ds, bankPairs, w), setup.grid, setup.times)
+        return m
+      }
+    : undefined
   for (let q = 0; q < testPairs.length; q++) {
     throwIfCancelled(ctx.signal)
     const pair = testPairs[q]!
     const truth = stackMember(truths, q)
     const row = logits.subarray(q * bankPairs.length, (q + 1) * bankPairs.length)
-    const r = reconstruct(row, bank, { samples: options.samples, seed: options.seed + q })
+    const r = reconstruct(row, bank, { samples: options.samples, seed: options.seed + q, ...(linear ? { meanOf: linear } : {}) })
     ess[q] = r.ess
     const top = bankPairs[r.top1]!
     table.add(names.top1, truth, topOneField(bank, r), tracerScore(fieldOfPair(ds, top), ds, pair), r.ess)

@@ -28,23 +28,38 @@ export interface ReconstructOptions {
   /** Number of conditional samples to draw (≥ 1). */
   samples: number
   seed: number
+  /**
+   * The conditional-mean field from the weights by another route, e.g. for a flow linear in its parameters the
+   * field of the weighted mean parameters (one field instead of a pass over the whole bank). Default: the bank average.
+   */
+  meanOf?: (weights: Float64Array) => GridFrames
 }
 
 /** Reconstruct from one row of logits s(u, v_j)/τ over the bank members of `bank`. */
 export function reconstruct(logitsRow: ArrayLike<number>, bank: FieldStack, options: ReconstructOptions): Reconstruction {
   if (logitsRow.length !== bank.count) throw new Error(`reconstruct: ${logitsRow.length} logits for a bank of ${bank.count}`)
   const weights = softmaxWeights(logitsRow)
-  const mean = weightedMean(bank, weights)
+  const mean = options.meanOf ? options.meanOf(weights) : weightedMean(bank, weights)
   const samples = resampleIndices(weights, Math.max(1, options.samples), options.seed)
-  const sampleWeights = countsAsWeights(samples, bank.count)
+  // the spreads are passes over the whole bank that not every caller reads: computed on first use
+  let std: Float64Array | undefined
+  let sampleStd: Float64Array | undefined
   return {
     weights,
     top1: argmax(logitsRow),
     ess: effectiveSampleSize(weights),
     mean,
-    std: weightedVelocityStd(bank, weights, mean),
+    get std() {
+      return (std ??= weightedVelocityStd(bank, weights, mean))
+    },
     samples,
-    sampleStd: weightedVelocityStd(bank, sampleWeights, weightedMean(bank, sampleWeights))
+    get sampleStd() {
+      if (!sampleStd) {
+        const sampleWeights = countsAsWeights(samples, bank.count)
+        sampleStd = weightedVelocityStd(bank, sampleWeights, weightedMean(bank, sampleWeights))
+      }
+      return sampleStd
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { PairedDataset } from '../data/dataset-types'
 import { createFourierKernel, modesPerSideOf, rotateCoefficients } from './fourier'
+import { fourierGrid } from './fourier-grid'
 import { vortexStreamFunction, vortexVelocity } from './vortex'
 import { VortexClock } from './vortex-clock'
 
@@ -50,6 +51,9 @@ export function fieldOfPair(ds: PairedDataset, pair: number): FlowField {
   return ds.flow === 'fourier' ? fourierField(ds, params) : vortexField(ds, pair, params)
 }
 
+/** Time levels reached by rotation before one exact evaluation of e^{iω t} (bounds the round-off drift to ~1e-14). */
+const RESYNC = 64
+
 function fourierField(ds: PairedDataset, params: Float64Array): FlowField {
   const omega = ds.flowConstants.omega
   if (!omega || omega.length * 2 !== ds.paramDim) throw new Error('Fourier data set without matching "omega" flow constants')
@@ -62,11 +66,38 @@ function fourierField(ds: PairedDataset, params: Float64Array): FlowField {
   ]
   let older = 0
   let cr = slots[0].cr, ci = slots[0].ci
+  // a new time level one recurring step δ after the newest one (RK4 halves: t → t + h/2 → t + h) is that level
+  // rotated by e^{iω δ}, kept from the first such step: no trigonometric call; exact again every RESYNC levels
+  const rotR = new Float64Array(K), rotI = new Float64Array(K)
+  let delta = NaN
+  let lastDelta = NaN
+  let sinceExact = 0
   const at = (t: number): void => {
     let slot = slots[0].t === t ? slots[0] : slots[1].t === t ? slots[1] : undefined
     if (!slot) {
+      const newest = slots[older === 0 ? 1 : 0]
       slot = slots[older]
-      rotateCoefficients(params, omega, t, slot.cr, slot.ci)
+      const d = t - newest.t
+      if (Math.abs(d - delta) <= 1e-12 * Math.abs(delta) && sinceExact < RESYNC) {
+        for (let j = 0; j < K; j++) {
+          const a = newest.cr[j], b = newest.ci[j], r = rotR[j], i = rotI[j]
+          slot.cr[j] = a * r - b * i
+          slot.ci[j] = a * i + b * r
+        }
+        sinceExact++
+      } else {
+        rotateCoefficients(params, omega, t, slot.cr, slot.ci)
+        sinceExact = 0
+        // the same step twice in a row: it recurs, so keep its rotation
+        if (Number.isFinite(d) && d !== 0 && Math.abs(d - lastDelta) <= 1e-12 * Math.abs(d)) {
+          delta = d
+          for (let j = 0; j < K; j++) {
+            rotR[j] = Math.cos(omega[j] * d)
+            rotI[j] = Math.sin(omega[j] * d)
+          }
+        }
+        lastDelta = d
+      }
       slot.t = t
     }
     older = slot === slots[0] ? 1 : 0
@@ -81,17 +112,7 @@ function fourierField(ds: PairedDataset, params: Float64Array): FlowField {
     sample(grid, t) {
       at(t)
       const s = emptySample(grid)
-      const tmp = new Float64Array(2)
-      for (let j = 0; j < grid.ny; j++)
-        for (let i = 0; i < grid.nx; i++) {
-          const k = j * grid.nx + i
-          kernel.velocity(cx(grid, i), cy(grid, j), cr, ci, tmp)
-          s.u[k] = tmp[0]
-          s.v[k] = tmp[1]
-          kernel.scalars(cx(grid, i), cy(grid, j), cr, ci, tmp)
-          s.psi[k] = tmp[0]
-          s.vorticity[k] = tmp[1]
-        }
+      fourierGrid(kernel.m, cr, ci, Float64Array.from({ length: grid.nx }, (_, i) => cx(grid, i)), Float64Array.from({ length: grid.ny }, (_, j) => cy(grid, j)), s)
       return s
     }
   }
