@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { fieldOfPair } from '../../../src-main/engine/flows/field'
 import { simulateDataset } from '../../../src-main/engine/flows/simulate'
+import { SimulationConfig } from '../../../src-main/shared/simulation'
 
 // fieldOfPair reaches recurring time levels (RK4's t → t + h/2 → t + h) by rotating the previous level's
 // coefficients instead of evaluating e^{iωt}: the velocities must agree with a fresh evaluation at every level.
 describe('Fourier field time levels', () => {
   it('rotated time levels match exact ones over many RK4 steps, irregular times included', () => {
-    const ds = simulateDataset({ pairs: 2, steps: 20, recordEvery: 10 })
+    const ds = simulateDataset(SimulationConfig.parse({ pairs: 2, steps: 20, recordEvery: 10 }))
     const field = fieldOfPair(ds, 1)
     const a = new Float64Array(2), b = new Float64Array(2)
     const h = 2.5e-5
