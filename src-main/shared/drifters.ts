@@ -1,6 +1,6 @@
 /** Drifter import: what an import found and how tracks were prepared. Pure types. */
 
-export type DrifterFormat = 'csv' | 'netcdf4' | 'netcdf3' | 'geojson'
+export type DrifterFormat = 'csv' | 'netcdf4' | 'netcdf3' | 'geojson' | 'gdp-ascii'
 
 /** One problem found while reading a file; `where` names the row or variable. */
 export interface ImportProblem {

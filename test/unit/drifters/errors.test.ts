@@ -24,7 +24,7 @@ describe('bad drifter input gives one clear UserError naming file, place and pro
     expect(await message('a.csv', 'id,time,lat\n1,2020-01-01,3\n')).toBe(
       'a.csv: header (line 1): no longitude column (looked for lon, long, longitude, LON, LONGITUDE; found id, time, lat); name the columns id,time,lat,lon[,ve,vn]'
     )
-    expect(await message('b.csv', 'id,lat,lon\n1,2,3\n')).toMatch(/^b\.csv: header \(line 1\): no time column \(looked for time, date, datetime, timestamp; found id, lat, lon\)/)
+    expect(await message('b.csv', 'id,lat,lon\n1,2,3\n')).toMatch(/^b\.csv: header \(line 1\): no time column \(looked for time, date, datetime, timestamp, date_UTC, Location date; found id, lat, lon\)/)
   })
 
   it('unparseable times name the line and the value', async () => {

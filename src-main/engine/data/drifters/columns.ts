@@ -4,8 +4,9 @@ export type Field = 'id' | 'time' | 'date' | 'lat' | 'lon' | 've' | 'vn' | 'qc'
 
 /** Accepted names per field, compared after lower-casing and dropping everything but letters and digits. */
 export const COLUMN_ALIASES: Record<Field, string[]> = {
-  id: ['id', 'drifterid', 'drifter', 'buoyid', 'buoy', 'platformcode', 'platformnumber', 'platform', 'trajectory', 'trajectoryid', 'objid', 'wmo'],
-  time: ['time', 'datetime', 'timestamp', 'timeutc', 'datetimeutc', 't', 'juld'],
+  id: ['id', 'drifterid', 'drifter', 'buoyid', 'buoy', 'platformcode', 'platformnumber', 'platformid', 'platform', 'trajectory', 'trajectoryid', 'objid', 'wmo', 'dnumber', 'drifternumber', 'deviceid', 'argosid'],
+  // "Location date" is Argos Web's fix time (its "Msg Date" is when a message was received, not the fix).
+  time: ['time', 'datetime', 'timestamp', 'timeutc', 'datetimeutc', 'dateutc', 'locationdate', 'gpstime', 't', 'juld'],
   date: ['date'],
   lat: ['lat', 'latitude'],
   lon: ['lon', 'long', 'longitude', 'lng'],
@@ -16,8 +17,8 @@ export const COLUMN_ALIASES: Record<Field, string[]> = {
 
 /** Names as users would type them, for "looked for ..." in messages. */
 export const COLUMN_EXAMPLES: Record<'id' | 'time' | 'lat' | 'lon', string> = {
-  id: 'ID, id, drifter, platform_code, trajectory',
-  time: 'time, date, datetime, timestamp',
+  id: 'ID, id, drifter, platform_code, trajectory, D_number, Platform ID',
+  time: 'time, date, datetime, timestamp, date_UTC, Location date',
   lat: 'lat, latitude, LAT, LATITUDE',
   lon: 'lon, long, longitude, LON, LONGITUDE'
 }

@@ -103,6 +103,7 @@ class CsvState {
   }
 
   private header(cells: string[], line: number): void {
+    if (this.headerless(cells, line)) return
     const header = readHeader(cells)
     this.names = header.names
     this.unitsRow = header.units
@@ -116,6 +117,30 @@ class CsvState {
     this.extraColumns = this.names.map((_, c) => c).filter((c) => !used.has(c) && this.names[c] !== '')
     this.extra.push(...this.extraColumns.map((): string[] => []))
     this.phase = 'units'
+  }
+
+  /**
+   * ERDDAP `.csv0` has no header: a first line that is already a fix (a date-time and numbers) is read in the
+   * order ERDDAP's drifter queries use, [id,] time, latitude, longitude, and any further columns kept by position.
+   */
+  private headerless(cells: string[], line: number): boolean {
+    const t = cells.findIndex((c) => !/^\s*[-+]?[\d.]+([eEdD][-+]?\d+)?\s*$/.test(c) && Number.isFinite(parseDateTime(c)))
+    if (t < 0 || t > 1) return false
+    const numeric = (c: number) => c < cells.length && Number.isFinite(parseNumber(cells[c]))
+    if (!numeric(t + 1) || !numeric(t + 2)) return false
+    this.names = cells.map((_, c) => (c === t ? 'time' : c === t + 1 ? 'latitude' : c === t + 2 ? 'longitude' : c === 0 && t === 1 ? 'ID' : `column_${c + 1}`))
+    this.unitsRow = []
+    for (const f of Object.keys(this.cols) as Field[]) this.cols[f] = -1
+    Object.assign(this.cols, { id: t === 1 ? 0 : -1, time: t, lat: t + 1, lon: t + 2 })
+    const used = new Set(Object.values(this.cols))
+    this.extraColumns = this.names.map((_, c) => c).filter((c) => !used.has(c))
+    this.extra.push(...this.extraColumns.map((): string[] => []))
+    this.units.layout = `no header (ERDDAP .csv0): columns read as ${this.names.join(',')}`
+    this.problems.push({ severity: 'warning', where: `line ${line}`, message: `no header line: columns read by position as ${this.names.join(',')}; add a header (or download .csv) to name them` })
+    this.phase = 'data'
+    this.setTimeUnits()
+    this.data(cells, line)
+    return true
   }
 
   private setTimeUnits(): void {

@@ -3,13 +3,14 @@ import type { ImportProblem } from '../../../shared/drifters'
 import { assembleTracks } from './assemble'
 import { importError } from './errors'
 import { parseDateTime } from './time'
-import type { DrifterTracks } from './types'
+import { variableName } from './csv'
+import type { DrifterTracks, SourceVariable } from './types'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 type JsonObject = { [k: string]: Json }
 
 const isObject = (x: Json | undefined): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)
-const ID_KEYS = ['id', 'ID', 'drifter', 'drifter_id', 'platform_code', 'trajectory', 'name']
+const ID_KEYS = ['id', 'ID', 'drifter', 'drifter_id', 'buoy_id', 'buoyId', 'buoy', 'platform_code', 'platform_id', 'platform', 'trajectory', 'trajectory_id', 'name']
 const TIMES_KEYS = ['times', 'coordTimes', 'datetimes', 'timestamps', 'time']
 const TIME_KEYS = ['time', 'datetime', 'timestamp', 'date', 'TIME']
 
@@ -29,11 +30,20 @@ function featureId(f: JsonObject, props: JsonObject, index: number): string {
   return `feature-${index}`
 }
 
+/** Per-vertex times: properties.times (or coordinateProperties.times); per part for a MultiLineString is flattened. */
 function lineTimes(props: JsonObject): Json[] | undefined {
-  for (const k of TIMES_KEYS) if (Array.isArray(props[k])) return props[k] as Json[]
+  const flat = (a: Json[]) => (a.every(Array.isArray) ? (a as Json[][]).flat(1) : a)
+  for (const k of TIMES_KEYS) if (Array.isArray(props[k])) return flat(props[k] as Json[])
   const cp = props.coordinateProperties
-  if (isObject(cp)) for (const k of TIMES_KEYS) if (Array.isArray(cp[k])) return cp[k] as Json[]
+  if (isObject(cp)) for (const k of TIMES_KEYS) if (Array.isArray(cp[k])) return flat(cp[k] as Json[])
   return undefined
+}
+
+/** A time carried as a position's extra coordinate ([lon, lat, t] or [lon, lat, alt, t]): epoch s or ms, never an altitude. */
+function coordinateTime(c: Json): number | undefined {
+  if (!Array.isArray(c)) return undefined
+  const t = [c[3], c[2]].find((x): x is number => typeof x === 'number' && Math.abs(x) >= 1e8)
+  return t
 }
 
 /** Read a GeoJSON FeatureCollection / Feature of drifter tracks. */
@@ -54,23 +64,48 @@ export function readDrifterGeojson(file: string, text: string): DrifterTracks {
   const lat: number[] = []
   const lon: number[] = []
   const whereOf: string[] = []
+  // Further properties: per fix (Point properties, per-vertex arrays) and per drifter (a LineString's scalars).
+  const extra = new Map<string, (number | string | undefined)[]>()
+  const meta = new Map<string, Record<string, number | string>>()
+  let lineMeta: Record<string, number | string> = {}
+  const fixCount = () => ids.length
+  const skip = new Set([...ID_KEYS, ...TIMES_KEYS, ...TIME_KEYS, 'coordinateProperties'])
+  function keepProperties(props: JsonObject, first: number, count: number, point: boolean) {
+    lineMeta = {}
+    for (const [k, v] of Object.entries(props)) {
+      if (skip.has(k)) continue
+      const perVertex = Array.isArray(v) && v.length === count && v.every((x) => x === null || typeof x === 'number' || typeof x === 'string')
+      if (!perVertex && !(typeof v === 'number' || typeof v === 'string')) continue
+      if (!point && !perVertex) {
+        lineMeta[variableName(k)] = v as number | string
+        continue
+      }
+      let column = extra.get(k)
+      if (!column) extra.set(k, (column = []))
+      for (let i = 0; i < count; i++) column[first + i] = perVertex ? ((v as Json[])[i] as number | string | null) ?? undefined : (v as number | string)
+    }
+  }
   features.forEach((f, index) => {
     if (!isObject(f) || !isObject(f.geometry)) throw importError(file, `feature ${index}`, 'has no geometry', 'give each feature a Point or LineString geometry')
     const props = isObject(f.properties) ? f.properties : {}
     const id = featureId(f, props, index)
     const g = f.geometry
     const coords = g.coordinates
+    const first = fixCount()
     if (g.type === 'Point' && Array.isArray(coords)) {
-      const t = TIME_KEYS.map((k) => props[k]).find((v) => v !== undefined)
+      const t = TIME_KEYS.map((k) => props[k]).find((v) => v !== undefined) ?? coordinateTime(coords)
       if (t === undefined) throw importError(file, `feature ${index} (id ${id})`, 'a Point without a time property', 'add properties.time (ISO-8601 UTC)')
       push(coords, t, `feature ${index}`)
+      keepProperties(props, first, 1, true)
     } else if ((g.type === 'LineString' || g.type === 'MultiLineString') && Array.isArray(coords)) {
       const vertices = (g.type === 'MultiLineString' ? coords.flat(1) : coords) as Json[]
-      const times = lineTimes(props)
+      const times = lineTimes(props) ?? (vertices.every((c) => coordinateTime(c) !== undefined) ? vertices.map((c) => coordinateTime(c) as number) : undefined)
       if (!times) throw importError(file, `feature ${index} (id ${id})`, 'a LineString without times', 'add properties.times: one ISO-8601 time per vertex')
       if (times.length !== vertices.length)
         throw importError(file, `feature ${index} (id ${id})`, `${vertices.length} vertices but ${times.length} times`, 'give exactly one time per vertex')
       vertices.forEach((c, k) => push(c, times[k], `feature ${index} vertex ${k}`))
+      keepProperties(props, first, vertices.length, false)
+      if (Object.keys(lineMeta).length > 0) meta.set(id, { ...meta.get(id), ...lineMeta })
     } else throw importError(file, `feature ${index} (id ${id})`, `geometry type ${String(g.type)} is not a track`, 'use Point or LineString features')
 
     function push(c: Json, t: Json | undefined, where: string) {
@@ -86,11 +121,22 @@ export function readDrifterGeojson(file: string, text: string): DrifterTracks {
   })
   const problems: ImportProblem[] = []
   const units: Record<string, string> = { position: 'GeoJSON [lon, lat], WGS-84 degrees', time: 'ISO-8601 (UTC)' }
+  const variables: Record<string, SourceVariable> = {}
+  const columns: Record<string, Float64Array | string[]> = {}
+  for (const [name, values] of extra) {
+    const all = Array.from({ length: ids.length }, (_, i) => values[i])
+    const numeric = all.every((x) => x === undefined || typeof x === 'number')
+    const out = variableName(name)
+    columns[out] = numeric ? Float64Array.from(all, (x) => (x === undefined ? NaN : (x as number))) : all.map((x) => (x === undefined ? '' : String(x)))
+    variables[out] = { per: 'obs', sourceName: name, attrs: { long_name: name } }
+  }
+  for (const m of meta.values()) for (const k of Object.keys(m)) variables[k] ??= { per: 'traj', sourceName: k, attrs: { long_name: k } }
   const drifters = assembleTracks(
     file,
-    { ids, time: Float64Array.from(time), lat: Float64Array.from(lat), lon: Float64Array.from(lon), where: (i) => whereOf[i] },
+    { ids, time: Float64Array.from(time), lat: Float64Array.from(lat), lon: Float64Array.from(lon), extra: extra.size > 0 ? columns : undefined, where: (i) => whereOf[i] },
     units,
     problems
   )
-  return { source: file, format: 'geojson', drifters, units, problems }
+  for (const d of drifters) if (meta.has(d.id)) d.meta = meta.get(d.id)
+  return { source: file, format: 'geojson', drifters, units, problems, variables }
 }

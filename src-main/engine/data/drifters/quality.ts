@@ -22,8 +22,8 @@ export const QUALITY_LIMITS = {
   shipSpeed: 3,
   /** Speeds are measured over at least this span, seconds (single GPS jumps are not ship transits). */
   speedSpanSeconds: 1800,
-  /** Off-water fixes closer in time than this are one before-release / after-recovery stretch, seconds. */
-  linkSeconds: 3600
+  /** Off-water fixes this close in time, across fixes that look in water, are one before-release / after-recovery stretch, seconds. */
+  linkSeconds: 3 * 3600
 } as const
 
 const hours = (s: number) => Math.round((s / 3600) * 100) / 100
@@ -74,14 +74,20 @@ function fastFixes(d: DrifterTrack): Uint8Array {
   return fast
 }
 
-/** The last index of the off-water stretch that starts at `from` and walks by `step` (−1 when there is none). */
+/**
+ * The last index of the off-water stretch that starts at `from` and walks by `step` (−1 when there is none):
+ * consecutive off-water fixes join whatever the time between them (a logger in harbour may stay silent for days);
+ * across in-water-looking fixes, off-water fixes join when they are at most `linkSeconds` apart.
+ */
 function offWaterEnd(d: DrifterTrack, off: Uint8Array, from: number, step: 1 | -1): number {
-  if (!off[from]) return -1
+  // The stretch may begin a little after the first (before the last) fix: a few unremarkable fixes at the very end.
   let e = from
-  for (let k = from + step; k >= 0 && k < d.time.length; k += step) {
+  while (!off[e] && e + step >= 0 && e + step < d.time.length && Math.abs(d.time[e + step] - d.time[from]) <= QUALITY_LIMITS.linkSeconds) e += step
+  if (!off[e]) return -1
+  for (let k = e + step; k >= 0 && k < d.time.length; k += step) {
     const apart = Math.abs(d.time[k] - d.time[e])
-    if (off[k] && apart <= QUALITY_LIMITS.linkSeconds) e = k
-    else if (off[k] || apart > QUALITY_LIMITS.linkSeconds) break
+    if (off[k] && (k === e + step || apart <= QUALITY_LIMITS.linkSeconds)) e = k
+    else if (apart > QUALITY_LIMITS.linkSeconds) break
   }
   return e
 }

@@ -1,6 +1,7 @@
 /** Any supported drifter file → DrifterTracks: size limit, format detection by content, dispatch to the reader. */
 import type { DrifterFormat } from '../../../shared/drifters'
 import { readDrifterCsv } from './csv'
+import { isGdpAscii, readGdpAscii } from './gdp-ascii'
 import { MAX_IMPORT_BYTES, importError } from './errors'
 import { readDrifterGeojson } from './geojson'
 import { isHdf5 } from '../netcdf/h5'
@@ -16,6 +17,7 @@ export function detectFormat(fileName: string, bytes: Uint8Array): DrifterFormat
   if (head.includes('\u0000')) return 'unknown'
   const start = head.replace(/^\uFEFF/, '').trimStart()
   if (start.startsWith('{') || /\.(geo)?json$/i.test(fileName)) return 'geojson'
+  if (isGdpAscii(start)) return 'gdp-ascii'
   if (start.length > 0) return 'csv'
   return 'unknown'
 }
@@ -36,6 +38,8 @@ export async function readDrifterFile(fileName: string, bytes: Uint8Array): Prom
       return readDrifterGeojson(fileName, text())
     case 'csv':
       return readDrifterCsv(fileName, text())
+    case 'gdp-ascii':
+      return readGdpAscii(fileName, text())
     default:
       throw importError(fileName, 'file', 'unknown format: not CSV, GeoJSON, NetCDF-3 or NetCDF-4/HDF5', 'export the tracks as CSV (id,time,lat,lon) or CF trajectory NetCDF')
   }

@@ -3,12 +3,28 @@
 const DATE_TIME =
   /^(-?\d{1,4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i
 
+/** "20-Apr-2023 10:04:49" (MATLAB datestr, GPS loggers) and "20/04/2023 10:04" (day first, as Argos and European loggers write). */
+const DAY_FIRST = /^(\d{1,2})[-/. ]([A-Za-z]{3,9}|\d{1,2})[-/. ](\d{4})(?:[T ]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+
+/** A day-first date rewritten year first ("2023-04-20 10:04:49"), or undefined. */
+function dayFirst(text: string): string | undefined {
+  const m = DAY_FIRST.exec(text)
+  if (!m) return undefined
+  const month = /^\d+$/.test(m[2]) ? Number(m[2]) : MONTHS.indexOf(m[2].slice(0, 3).toLowerCase()) + 1
+  if (month < 1) return undefined
+  const clock = m[4] === undefined ? '' : ` ${m[4]}:${m[5]}${m[6] === undefined ? '' : `:${m[6]}`}`
+  return `${m[3]}-${month}-${m[1]}${clock}${m[7] ?? ''}`
+}
+
 /**
- * Parse a calendar date-time as UTC (a zone suffix Z/UTC/±hh:mm is honoured; none means UTC).
+ * Parse a calendar date-time as UTC (a zone suffix Z/UTC/±hh:mm is honoured; none means UTC). Year-first ISO-8601
+ * and "YYYY/MM/DD hh:mm:ss", and day-first "20-Apr-2023 10:04:49" or "20/04/2023 10:04:49".
  * @returns seconds since 1970-01-01T00:00:00Z, or NaN when the text is not a date-time.
  */
 export function parseDateTime(text: string): number {
-  const m = DATE_TIME.exec(text.trim())
+  const trimmed = text.trim()
+  const m = DATE_TIME.exec(trimmed) ?? DATE_TIME.exec(dayFirst(trimmed) ?? '')
   if (!m) return NaN
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0'].map(Number)
   const second = Number(m[6] ?? '0')
