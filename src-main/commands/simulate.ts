@@ -60,7 +60,8 @@ export const simulateCommand: CliCommand = {
   usage: `options:
   --flow fourier|vortex   the paper's time-dependent Fourier flow (default) or KIJ point vortices
   --pairs N               number of (trajectory, flow) pairs (default 1024)
-  --seed S                random seed: same seed, same bytes (default 1)
+  --seed S                random seed (default 1): same seed, same bytes when SOURCE_DATE_EPOCH is set;
+                          otherwise only the creation date (date_created, HDF5 time stamps) differs
   --out FILE.nc           output file (required)
   --tracers M             tracers per flow (default 1)
   --starts "x,y;x,y"      tracer start positions (default (0.75, 0.75) plus a ring of radius 0.1)

@@ -3,10 +3,13 @@
  * variables made HDF5 dimension scales, dimensions without a variable, data variables with their scales attached,
  * attributes (text as strings or classic chars). Nothing here knows about data sets, tracks or fields.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import h5wasm from 'h5wasm/node'
 import { writeAtomically } from '../atomic'
+import { fixedCreationSeconds } from '../created'
+import { setObjectTimes } from './object-times'
 import { UserError } from '../../jobs/job'
 
 export type H5File = InstanceType<typeof h5wasm.File>
@@ -96,6 +99,13 @@ export async function writeNetcdf(path: string, build: (file: H5File) => void, o
       build(file)
     } finally {
       file.close()
+    }
+    const seconds = fixedCreationSeconds()
+    if (seconds !== undefined) {
+      // HDF5 stamps each object with the writing time: fix the stamps so the same seed gives the same bytes
+      const bytes = readFileSync(tmp)
+      setObjectTimes(bytes, seconds)
+      writeFileSync(tmp, bytes)
     }
   }, { signal: opts.signal })
 }
