@@ -34,8 +34,8 @@ describe('same seed, same bytes', () => {
     vi.stubEnv('SOURCE_DATE_EPOCH', '1700000000')
     const dir = await mkdtemp(join(tmpdir(), 'repro-'))
     try {
-      const cfg = { flow: 'fourier', pairs: 24, steps: 100, recordEvery: 10, seed: 3 } as const
-      const train = { epochs: 2, batch: 8, dim: 4, widths: [8], seed: 5, parallel: 'off' } as const
+      const cfg = { flow: 'fourier' as const, pairs: 24, steps: 100, recordEvery: 10, seed: 3 }
+      const train = { epochs: 2, batch: 8, dim: 4, widths: [8], seed: 5, parallel: 'off' as const }
       for (const run of ['a', 'b']) {
         await runSimulation(cfg, join(dir, `${run}.nc`), silentContext(), 1)
         await new Promise((r) => setTimeout(r, 1100)) // a second apart: HDF5's own time stamps would differ
