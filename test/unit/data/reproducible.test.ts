@@ -8,6 +8,7 @@ import { runSimulation } from '../../../src-main/engine/flows/simulate'
 import { runTraining } from '../../../src-main/engine/learn/train'
 import { readDataset } from '../../../src-main/engine/data/dataset'
 import { creationDate } from '../../../src-main/engine/data/created'
+import { SimulationConfig } from '../../../src-main/shared/simulation'
 import { lookup3 } from '../../../src-main/engine/data/netcdf/object-times'
 import { silentContext, UserError } from '../../../src-main/engine/jobs/job'
 
@@ -34,7 +35,7 @@ describe('same seed, same bytes', () => {
     vi.stubEnv('SOURCE_DATE_EPOCH', '1700000000')
     const dir = await mkdtemp(join(tmpdir(), 'repro-'))
     try {
-      const cfg = { flow: 'fourier' as const, pairs: 24, steps: 100, recordEvery: 10, seed: 3 }
+      const cfg = SimulationConfig.parse({ flow: 'fourier', pairs: 24, steps: 100, recordEvery: 10, seed: 3 })
       const train = { epochs: 2, batch: 8, dim: 4, widths: [8], seed: 5, parallel: 'off' as const }
       for (const run of ['a', 'b']) {
         await runSimulation(cfg, join(dir, `${run}.nc`), silentContext(), 1)
