@@ -1,8 +1,12 @@
 /** App-level requests: info, workspace listing, jobs, saving figures. */
 import { availableParallelism } from 'node:os'
 import { stat } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { writeFileAtomic } from '../data/atomic'
 import type { FileEntry } from '../../shared/contract'
+import { figureProblem } from '../../shared/figures'
+import { freeName } from '../../shared/names'
+import { UserError } from '../jobs/job'
 import { initBackend } from '../learn/backend'
 import { readMeta } from '../learn/model-io'
 import { summarizeDataset } from '../data/dataset'
@@ -34,10 +38,15 @@ export async function appHandlers({ options, workspace, runner }: HandlerDeps): 
       }
     },
     listJobs: async () => runner.list(),
-    cancelJob: async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
+    cancelJob: async ({ jobId, pause }) => ({ cancelled: runner.cancel(jobId, pause) }),
     saveFigure: async ({ name, format, contentBase64 }) => {
-      const path = workspace.pathFor('exports', name, `.${format}`)
-      await writeFileAtomic(path, Buffer.from(contentBase64, 'base64'))
+      const bytes = Buffer.from(contentBase64, 'base64')
+      const problem = figureProblem(format, bytes)
+      if (problem) throw new UserError(`saveFigure: ${name}.${format}: ${problem}`)
+      // a figure never replaces an earlier one: field-map.png, field-map-2.png, …
+      const free = freeName(name, (n) => existsSync(workspace.pathFor('exports', n, `.${format}`)))
+      const path = workspace.pathFor('exports', free, `.${format}`)
+      await writeFileAtomic(path, bytes)
       const s = await stat(path)
       return { path: workspace.relative(path), bytes: s.size, modified: s.mtime.toISOString() }
     }

@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
+import type { EngineEvent } from '../../../src-main/shared/contract'
 import { createEngine } from '../../../src-main/engine/engine'
 import { writeDataset } from '../../../src-main/engine/data/dataset'
 import { SPLIT } from '../../../src-main/engine/data/dataset-types'
@@ -21,5 +22,43 @@ describe('engine requests', () => {
     expect(preview.tracks[1].at(-1)).toEqual([ds.trajectories[first * len + len - 2], ds.trajectories[first * len + len - 1]])
     expect(preview.tracks[0]).toHaveLength(ds.nTimes)
     await expect(engine.handle('previewTracks', { source: 'exports/x.svg' })).rejects.toThrow('is neither a data set')
+  })
+})
+
+describe('saveFigure', () => {
+  /** A valid 1 × 1 PNG (signature, IHDR, IDAT, IEND). */
+  const PNG_1x1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+  test('rejects what is not an image (the 3-byte PNG of a blank chart) and never overwrites an earlier figure', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'engine-'))
+    const engine = await createEngine({ workspace: root, mode: 'browser', version: 'test' }, () => {})
+    await expect(engine.handle('saveFigure', { name: 'field-map', format: 'png', contentBase64: Buffer.from('abc').toString('base64') }))
+      .rejects.toThrow('saveFigure: field-map.png: not a PNG image (3 bytes)')
+    await expect(engine.handle('saveFigure', { name: 'field-map', format: 'svg', contentBase64: Buffer.from('<html></html>').toString('base64') }))
+      .rejects.toThrow('not an SVG document')
+    const first = await engine.handle('saveFigure', { name: 'field-map', format: 'png', contentBase64: PNG_1x1 })
+    const second = await engine.handle('saveFigure', { name: 'field-map', format: 'png', contentBase64: PNG_1x1 })
+    const svg = await engine.handle('saveFigure', { name: 'field-map', format: 'svg', contentBase64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>').toString('base64') })
+    expect([first.path, second.path, svg.path]).toEqual(['exports/field-map.png', 'exports/field-map-2.png', 'exports/field-map.svg'])
+    expect(first.bytes).toBeGreaterThan(60)
+  })
+})
+
+describe('cancel and pause of a training run', () => {
+  /** Start a long run, wait for its first checkpoint, stop it (cancel or pause), wait for the end event. */
+  async function stopAfterCheckpoint(pause: boolean) {
+    const root = mkdtempSync(join(tmpdir(), 'engine-'))
+    const events: EngineEvent[] = []
+    const engine = await createEngine({ workspace: root, mode: 'browser', version: 'test' }, (e) => events.push(e))
+    await writeDataset(join(root, 'datasets', 'tiny.nc'), tinyFourier())
+    const { jobId } = await engine.handle('startTraining', { name: 'm', dataset: 'datasets/tiny.nc', config: { epochs: 500, patience: 0, batch: 16, dim: 8, widths: [16], parallel: 'off' } })
+    const checkpoint = join(root, 'models', 'm.checkpoint')
+    await vi.waitFor(() => expect(existsSync(join(checkpoint, 'checkpoint.json'))).toBe(true), { timeout: 30_000, interval: 50 })
+    await engine.handle('cancelJob', { jobId, pause })
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'job:cancelled' && e.jobId === jobId)).toBe(true), { timeout: 30_000, interval: 50 })
+    return existsSync(checkpoint)
+  }
+  test('Cancel leaves no .checkpoint folder; Pause keeps it for Resume', async () => {
+    expect(await stopAfterCheckpoint(false)).toBe(false)
+    expect(await stopAfterCheckpoint(true)).toBe(true)
   })
 })
