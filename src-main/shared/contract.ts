@@ -42,7 +42,8 @@ export const Requests = {
   appInfo: z.undefined(),
   listWorkspace: z.undefined(),
   listJobs: z.undefined(),
-  cancelJob: z.object({ jobId: JobId }),
+  /** `pause` keeps what a later run can resume from (training checkpoints); a plain cancel discards it. */
+  cancelJob: z.object({ jobId: JobId, pause: z.boolean().default(false) }),
   startSimulation: z.object({ name: ArtifactName, config: SimulationConfig }),
   /** `resume` continues a paused (cancelled) run from its last completed epoch. */
   startTraining: z.object({ name: ArtifactName, dataset: WorkspacePath, config: TrainConfig, resume: z.boolean().default(false) }),
@@ -176,6 +177,8 @@ export interface JobSnapshot {
   state: 'running' | 'done' | 'error' | 'cancelled'
   progress?: JobProgress
   startedAt: string
+  /** A cancelled job that was paused (its checkpoint is kept for resume). */
+  paused?: boolean
 }
 
 /** Everything the engine pushes to the renderer. */
@@ -185,7 +188,7 @@ export type EngineEvent =
   | { type: 'job:log'; jobId: JobId; level: 'info' | 'warn'; message: string }
   | { type: 'job:done'; jobId: JobId; kind: JobKind; result: JobResults[JobKind] }
   | { type: 'job:error'; jobId: JobId; error: JobError }
-  | { type: 'job:cancelled'; jobId: JobId }
+  | { type: 'job:cancelled'; jobId: JobId; paused?: boolean }
 
 /** The typed surface the renderer sees as `window.api` (Electron) or the browser bridge. */
 export type DriftclipApi = {

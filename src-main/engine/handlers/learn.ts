@@ -1,5 +1,7 @@
 /** Training requests: train one model on a data set in the workspace. */
-import { runTraining } from '../learn/index'
+import { rm } from 'node:fs/promises'
+import { checkpointPath, runTraining } from '../learn/index'
+import { PAUSE_REASON } from '../jobs/job'
 import type { HandlerDeps, Handlers } from './types'
 
 export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, 'startTraining'> {
@@ -8,9 +10,15 @@ export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers
       const datasetPath = workspace.resolve(dataset)
       const outDir = workspace.pathFor('models', name)
       const jobId = runner.start('train', `${resume ? 'resume' : 'train'} ${name} (${config.loss}/${config.metric})`, async (ctx) => {
-        // the GUI names models in its own workspace folder: a new model of the same name replaces the old one (by rename)
-        const result = await runTraining({ datasetPath, outDir, config, resume, force: true }, ctx)
-        return { ...result, path: workspace.relative(outDir), dataset }
+        try {
+          // the GUI names models in its own workspace folder: a new model of the same name replaces the old one (by rename)
+          const result = await runTraining({ datasetPath, outDir, config, resume, force: true }, ctx)
+          return { ...result, path: workspace.relative(outDir), dataset }
+        } catch (err) {
+          // Cancel discards the partial run; only Pause keeps its checkpoint for Resume
+          if (ctx.signal.aborted && ctx.signal.reason !== PAUSE_REASON) await rm(checkpointPath(outDir), { recursive: true, force: true })
+          throw err
+        }
       })
       return { jobId }
     }

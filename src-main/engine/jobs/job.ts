@@ -20,6 +20,9 @@ export class UserError extends Error {
   }
 }
 
+/** The abort reason of a job cancelled with Pause: partial work that can be resumed is kept. */
+export const PAUSE_REASON = 'pause'
+
 /** Thrown by `throwIfCancelled`; the runner turns it into a `job:cancelled` event. */
 export class CancelledError extends Error {
   constructor() {

@@ -3,7 +3,7 @@
  * (done, error or cancelled). Knows nothing about IPC: events go to the `emit` callback.
  */
 import type { EngineEvent, JobId, JobKind, JobProgress, JobResults, JobSnapshot } from '../../shared/contract'
-import { CancelledError, etaSeconds, toJobError, type JobContext } from './job'
+import { CancelledError, PAUSE_REASON, etaSeconds, toJobError, type JobContext } from './job'
 
 /** Progress events are sent at most this often per job (the last one always goes out). */
 const PROGRESS_INTERVAL_MS = 200
@@ -33,10 +33,12 @@ export class JobRunner {
     return jobId
   }
 
-  cancel(jobId: JobId): boolean {
+  /** Cancel a running job; `pause` tells the work (via the abort reason) to keep what Resume needs. */
+  cancel(jobId: JobId, pause = false): boolean {
     const job = this.jobs.get(jobId)
     if (!job || job.snapshot.state !== 'running') return false
-    job.controller.abort()
+    if (pause) job.snapshot.paused = true
+    job.controller.abort(pause ? PAUSE_REASON : undefined)
     return true
   }
 
@@ -84,7 +86,7 @@ export class JobRunner {
       const error = toJobError(signal.aborted ? new CancelledError() : err)
       if (error.code === 'cancelled') {
         job.snapshot.state = 'cancelled'
-        this.emit({ type: 'job:cancelled', jobId })
+        this.emit({ type: 'job:cancelled', jobId, ...(job.snapshot.paused ? { paused: true } : {}) })
       } else {
         job.snapshot.state = 'error'
         this.emit({ type: 'job:error', jobId, error })

@@ -2,6 +2,6 @@
 export { initBackend, currentBackend } from './backend'
 export type { EpochRecord } from './fit'
 export type { TrainResult } from './train'
-export { trainOnDataset, runTraining } from './train'
+export { trainOnDataset, runTraining, checkpointPath } from './train'
 export type { ContrastiveModel } from './model'
 export { loadModel } from './model-io'

@@ -122,11 +122,14 @@ async function readCheckpoint(dir: string, p: Prepared): Promise<FitHooks> {
   return { startEpoch: state.epoch + 1, history: state.history, optimizerStates, ...(optimizer ? { optimizer } : {}) }
 }
 
+/** Where the per-epoch checkpoint of the model folder `outDir` is kept until the model is saved. */
+export const checkpointPath = (outDir: string): string => `${outDir}.checkpoint`
+
 /** Read a data set file, train (with checkpoints next to the output), save the model folder. */
 export async function runTraining(req: { datasetPath: string; outDir: string; config: TrainConfigInput; resume?: boolean; force?: boolean }, ctx: JobContext): Promise<TrainResult> {
   await checkTarget(req.outDir, modelTarget(req.force)) // refuse before minutes of training, not after
   const ds = await readDataset(req.datasetPath)
-  const checkpoint = `${req.outDir}.checkpoint`
+  const checkpoint = checkpointPath(req.outDir)
   if (req.resume && !existsSync(join(checkpoint, STATE_FILE))) throw new UserError(`nothing to resume: no checkpoint at ${checkpoint}; start the training without --resume`)
   let prepared: Prepared | undefined
   const { model, history, steps, finalLoss } = await trainOnDataset(ds, req.config, ctx, {

@@ -6,28 +6,30 @@ import type { TrainConfigInput } from '@shared/training'
 import type { ComparisonResult } from '@shared/views'
 import { api } from '@renderer/bridge'
 import type { VariantField } from '@renderer/charts/small-multiples'
+import { persisted } from '@renderer/composables/persisted'
 import { plainError } from '@renderer/composables/plain-error'
 import { useDataStore } from './data-store'
-import { useJobsStore } from './jobs-store'
+import { useJobsStore, type JobHandlers } from './jobs-store'
 
 export type VariantForm = Required<Pick<TrainConfigInput, 'loss' | 'metric' | 'epochs' | 'dim'>>
 
 export const useCompareStore = defineStore('compare', () => {
   const jobs = useJobsStore()
   const data = useDataStore()
-  const name = ref('comparison-1')
-  const variants = ref<VariantForm[]>([
+  const name = persisted('compare.name', 'comparison-1')
+  const variants = persisted<VariantForm[]>('compare.variants', [
     { loss: 'cond', metric: 'cosine', epochs: 3, dim: 32 },
     { loss: 'joint', metric: 'cosine', epochs: 3, dim: 32 }
   ])
-  const jobId = ref<JobId | null>(null)
-  const result = shallowRef<ComparisonResult | null>(null)
+  const jobId = persisted<JobId | null>('compare.jobId', null)
+  /** The last comparison's result, kept across reloads (its fields are fetched again). */
+  const result = persisted<ComparisonResult | null>('compare.result', null)
   const error = ref<string | null>(null)
-  const caseIndex = ref(0)
+  const caseIndex = persisted('compare.caseIndex', 0)
   const caseFields = shallowRef<VariantField[]>([])
   const caseLoading = ref(false)
   /** The workspace path the comparison ran on (the result may name it differently). */
-  const dataset = ref('')
+  const dataset = persisted('compare.dataset', '')
 
   const job = computed(() => (jobId.value ? jobs.jobs[jobId.value] : undefined))
   const running = computed(() => job.value?.state === 'running')
@@ -39,6 +41,15 @@ export const useCompareStore = defineStore('compare', () => {
     if (variants.value.length > 1) variants.value.splice(i, 1)
   }
 
+  const handlers: JobHandlers = {
+    done: (r) => {
+      result.value = r as ComparisonResult
+      void data.refresh()
+      void loadCase(caseIndex.value)
+    },
+    error: (e) => (error.value = plainError(e))
+  }
+
   async function start(source: string): Promise<void> {
     error.value = null
     result.value = null
@@ -47,14 +58,7 @@ export const useCompareStore = defineStore('compare', () => {
     try {
       const { jobId: id } = await api.startComparison({ name: name.value, dataset: source, variants: variants.value.map((v) => ({ ...v })) })
       jobId.value = id
-      jobs.track(id, {
-        done: (r) => {
-          result.value = r as ComparisonResult
-          void data.refresh()
-          void loadCase(caseIndex.value)
-        },
-        error: (e) => (error.value = plainError(e))
-      }, { kind: 'compare', label: `compare ${variants.value.length} variants` })
+      jobs.track(id, handlers, { kind: 'compare', label: `compare ${variants.value.length} variants` })
     } catch (err) {
       error.value = plainError(err)
     }
@@ -80,5 +84,11 @@ export const useCompareStore = defineStore('compare', () => {
     }
   }
 
-  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase }
+  /** After a reload: follow a comparison the engine still runs, or show the kept one's test case again. */
+  async function restore(): Promise<void> {
+    if (jobId.value && jobs.jobs[jobId.value]?.state === 'running') jobs.track(jobId.value, handlers)
+    if (result.value && !caseFields.value.length) await loadCase(caseIndex.value)
+  }
+
+  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase, restore }
 })

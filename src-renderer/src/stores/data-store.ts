@@ -6,6 +6,7 @@ import type { DatasetSummary, SimulationConfigInput } from '@shared/simulation'
 import type { ImportSummary } from '@shared/drifters'
 import type { TrackPreview } from '@shared/views'
 import { api } from '@renderer/bridge'
+import { persisted } from '@renderer/composables/persisted'
 import { plainError } from '@renderer/composables/plain-error'
 import { useJobsStore } from './jobs-store'
 import { useSettingsStore } from './settings-store'
@@ -31,9 +32,9 @@ export const useDataStore = defineStore('data', () => {
   const lastSimulation = ref<DatasetSummary | null>(null)
   const lastImport = ref<ImportSummary | null>(null)
   const preview = shallowRef<TrackPreview | null>(null)
-  /** The data set and model the other views work on. */
-  const dataset = ref('')
-  const model = ref('')
+  /** The data set and model the other views work on (kept across reloads while they exist). */
+  const dataset = persisted('data.dataset', '')
+  const model = persisted('data.model', '')
 
   const datasets = computed(() => workspace.value?.datasets ?? [])
   const models = computed(() => workspace.value?.models ?? [])

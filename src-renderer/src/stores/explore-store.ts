@@ -1,8 +1,12 @@
-/** The field being explored (truth, reconstruction, uncertainty) for one test case, shared by the 2D and 3D views. */
+/**
+ * The field being explored (truth, reconstruction, uncertainty) for one test case, shared by the 2D and 3D views.
+ * What was asked for is kept across reloads, and the field is fetched again from the engine on start.
+ */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { FieldView } from '@shared/views'
 import { api } from '@renderer/bridge'
+import { persisted } from '@renderer/composables/persisted'
 import { plainError } from '@renderer/composables/plain-error'
 
 export interface FieldRequest {
@@ -15,8 +19,10 @@ export interface FieldRequest {
 
 export const useExploreStore = defineStore('explore', () => {
   const field = shallowRef<FieldView | null>(null)
-  const loaded = ref<FieldRequest | null>(null)
-  const frame = ref(0)
+  /** The form: test case, grid and frame counts. */
+  const request = persisted('explore.request', { index: 0, grid: 32, frames: 20 })
+  const loaded = persisted<FieldRequest | null>('explore.loaded', null)
+  const frame = persisted('explore.frame', 0)
   const loading = ref(false)
   const error = ref<string | null>(null)
 
@@ -44,5 +50,16 @@ export const useExploreStore = defineStore('explore', () => {
     }
   }
 
-  return { field, loaded, frame, loading, error, load }
+  /** After a reload: fetch the field that was on screen (quietly forgotten when its files are gone). */
+  async function restore(): Promise<void> {
+    const req = loaded.value
+    if (!req || field.value) return
+    await load(req)
+    if (error.value) {
+      error.value = null
+      loaded.value = null
+    }
+  }
+
+  return { field, request, loaded, frame, loading, error, load, restore }
 })

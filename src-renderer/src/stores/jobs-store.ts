@@ -17,6 +17,8 @@ export interface JobEntry {
   logs: { level: 'info' | 'warn'; message: string }[]
   result?: JobResults[JobKind]
   error?: JobError
+  /** Cancelled with Pause: shown as paused, resumable. */
+  paused?: boolean
 }
 
 export interface JobHandlers {
@@ -78,6 +80,7 @@ export const useJobsStore = defineStore('jobs', () => {
         break
       case 'job:cancelled':
         job.state = 'cancelled'
+        if (event.paused) job.paused = true
         break
     }
     settle(job)
@@ -90,7 +93,7 @@ export const useJobsStore = defineStore('jobs', () => {
     try {
       for (const snap of await api.listJobs()) {
         const job = entry(snap.jobId)
-        Object.assign(job, { kind: snap.kind, label: snap.label, state: snap.state, startedAt: snap.startedAt, progress: snap.progress })
+        Object.assign(job, { kind: snap.kind, label: snap.label, state: snap.state, startedAt: snap.startedAt, progress: snap.progress, paused: snap.paused })
       }
     } catch (err) {
       cancelError.value = plainError(err)
@@ -106,9 +109,10 @@ export const useJobsStore = defineStore('jobs', () => {
     if (known) settle(job)
   }
 
-  async function cancel(jobId: JobId): Promise<void> {
+  /** Cancel a job; `pause` keeps its checkpoint so that it can be resumed. */
+  async function cancel(jobId: JobId, pause = false): Promise<void> {
     try {
-      await api.cancelJob({ jobId })
+      await api.cancelJob(pause ? { jobId, pause } : { jobId })
     } catch (err) {
       cancelError.value = plainError(err)
     }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { EngineEvent } from '../../../src-main/shared/contract'
 import { JobRunner } from '../../../src-main/engine/jobs/runner'
-import { throwIfCancelled, UserError } from '../../../src-main/engine/jobs/job'
+import { PAUSE_REASON, throwIfCancelled, UserError } from '../../../src-main/engine/jobs/job'
 
 function collect() {
   const events: EngineEvent[] = []
@@ -50,6 +50,22 @@ describe('JobRunner', () => {
     await settled()
     expect(events.map((e) => e.type)).toEqual(['job:started', 'job:log', 'job:done'])
     expect(runner.list()[0].state).toBe('done')
+  })
+
+  test('pause is a cancel whose abort reason and event say paused (the work keeps what Resume needs)', async () => {
+    const { events, runner, settled } = collect()
+    let reason: unknown
+    const id = runner.start('train', 'm', async (ctx) => {
+      await new Promise((r) => setTimeout(r, 10))
+      reason = ctx.signal.reason
+      throwIfCancelled(ctx.signal)
+      return {} as never
+    })
+    expect(runner.cancel(id, true)).toBe(true)
+    await settled()
+    expect(reason).toBe(PAUSE_REASON)
+    expect(events.at(-1)).toEqual({ type: 'job:cancelled', jobId: id, paused: true })
+    expect(runner.list()[0]).toMatchObject({ state: 'cancelled', paused: true })
   })
 
   test('a user error keeps its message and code; anything else is internal', async () => {

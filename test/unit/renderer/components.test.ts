@@ -63,6 +63,7 @@ describe('jobs panel and status bar', () => {
     jobs.handle({ type: 'job:started', job: { jobId: 'job-1', kind: 'simulate', label: 'simulate demo', state: 'running', startedAt: '2026-01-01T00:00:00Z' } })
     jobs.handle({ type: 'job:progress', jobId: 'job-1', progress: { done: 32, total: 64, unit: 'pairs', etaSeconds: 5 } })
     jobs.handle({ type: 'job:error', jobId: 'job-2', error: { code: 'not-found', message: 'datasets/x.nc does not exist' } })
+    localStorage.setItem('driftclip.state.v1.jobs.collapsed', 'false')
     const w = mount(JobsPanel, { global: { plugins: [pinia] } })
     expect(w.text()).toContain('simulate demo')
     expect(w.text()).toContain('32 / 64 pairs · 5 s left')
@@ -71,6 +72,16 @@ describe('jobs panel and status bar', () => {
     await w.get('[data-testid="cancel-job-1"]').trigger('click')
     expect(fake.current.api.cancelJob).toHaveBeenCalledWith({ jobId: 'job-1' })
     expect(w.find('[data-testid="cancel-job-2"]').exists()).toBe(false)
+  })
+
+  it('the jobs panel folds to a strip that still counts running jobs, and stays folded after a reload', async () => {
+    localStorage.setItem('driftclip.state.v1.jobs.collapsed', 'false')
+    useJobsStore().handle({ type: 'job:started', job: { jobId: 'job-1', kind: 'train', label: 'train m', state: 'running', startedAt: '2026-01-01T00:00:00Z' } })
+    const w = mount(JobsPanel, { global: { plugins: [pinia] } })
+    await w.get('[data-testid="jobs-toggle"]').trigger('click')
+    expect(w.text()).toContain('1 running')
+    expect(w.find('[data-testid="job-job-1"]').exists()).toBe(false)
+    expect(localStorage.getItem('driftclip.state.v1.jobs.collapsed')).toBe('true')
   })
 
   it('status bar shows backend with its reason and the mode', async () => {

@@ -137,8 +137,9 @@ describe('training, export and explore stores', () => {
     t.form.epochs = 7
     await t.start('datasets/new.nc')
     await t.pause()
-    expect(fake.current.api.cancelJob).toHaveBeenLastCalledWith({ jobId: t.jobId })
-    fake.current.emit({ type: 'job:cancelled', jobId: t.jobId! })
+    expect(fake.current.api.cancelJob).toHaveBeenLastCalledWith({ jobId: t.jobId, pause: true })
+    fake.current.emit({ type: 'job:cancelled', jobId: t.jobId!, paused: true })
+    expect(useJobsStore().jobs[t.jobId!].paused).toBe(true)
     expect(t.paused).toMatchObject({ name: 'm2', dataset: 'datasets/new.nc', config: { epochs: 7 } })
     expect(t.error).toMatch(/^Training is paused/)
     t.name = 'changed-meanwhile'
@@ -184,5 +185,39 @@ describe('training, export and explore stores', () => {
   })
   it('plainError explains an unreachable engine', () => {
     expect(plainError(new TypeError('Failed to fetch'))).toMatch(/engine is not reachable/)
+  })
+})
+
+describe('state that survives a reload', () => {
+  it('a stored value is merged over new defaults; a corrupt or foreign one falls back to the default', async () => {
+    const { persisted, STATE_PREFIX } = await import('@renderer/composables/persisted')
+    localStorage.setItem(`${STATE_PREFIX}a`, '{"x":5}')
+    localStorage.setItem(`${STATE_PREFIX}b`, '{not json')
+    localStorage.setItem(`${STATE_PREFIX}c`, '"text"')
+    expect(persisted('a', { x: 1, y: 2 }).value).toEqual({ x: 5, y: 2 })
+    expect(persisted('b', { x: 1 }).value).toEqual({ x: 1 })
+    expect(persisted('c', 3).value).toBe(3)
+    const d = persisted('d', [1])
+    d.value.push(2)
+    expect(localStorage.getItem(`${STATE_PREFIX}d`)).toBe('[1,2]')
+  })
+
+  it('the form, the run, its curves and a paused run come back after a reload', async () => {
+    const t = useTrainingStore()
+    await useJobsStore().init()
+    t.name = 'kept'
+    t.form.epochs = 9
+    await t.start('datasets/new.nc')
+    fake.current.emit({ type: 'job:progress', jobId: t.jobId!, progress: { done: 3, total: 9, unit: 'steps', metrics: { loss: 1.5 } } })
+    await t.pause()
+    fake.current.emit({ type: 'job:cancelled', jobId: t.jobId!, paused: true })
+    // the curves are written in batches; leaving the page writes what is pending
+    window.dispatchEvent(new Event('pagehide'))
+    setActivePinia(createPinia())
+    const after = useTrainingStore()
+    expect(after.name).toBe('kept')
+    expect(after.form.epochs).toBe(9)
+    expect(after.history).toEqual([{ done: 3, metrics: { loss: 1.5 } }])
+    expect(after.paused).toMatchObject({ name: 'kept', config: { epochs: 9 } })
   })
 })
