@@ -10,5 +10,6 @@ import { compareCommand } from './compare'
 import { demoCommand } from './demo'
 import { assimilateCommand } from './assimilate'
 import { reproduceCommand } from './reproduce'
+import { benchmarkDaCommand } from './benchmark-da'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand, benchmarkDaCommand]

@@ -11,6 +11,7 @@ import { TrainConfig } from './training'
 import type { EvaluationResult } from './assimilation'
 import type { ImportSummary } from './drifters'
 import { AssimilationOptions, type AssimilationResult } from './deployment'
+import { TwinBenchmarkOptions, type TwinBenchmarkResult } from './twin'
 import type { FieldView, ComparisonResult, ExportResult, TrackPreview } from './views'
 
 export type { FieldView, ComparisonResult, ExportResult, TrackPreview }
@@ -82,6 +83,8 @@ export const Requests = {
   }),
   /** Assimilate imported drifter tracks: fitted prior, posterior field (exports/NAME.nc) and leave-one-drifter-out skill. */
   startAssimilation: z.object({ name: ArtifactName, tracks: WorkspacePath, options: AssimilationOptions.default({ samples: 8, grid: 48, seed: 1 }) }),
+  /** Twin benchmark: prior, EnKF, MCMC (the information limit), bank and bank-free contrastive, one table per twin (exports/NAME/). */
+  startTwinBenchmark: z.object({ name: ArtifactName, options: TwinBenchmarkOptions.default({ flow: 'fourier', quick: true, learned: true, seed: 1 }) }),
   /** Save a figure rendered in the renderer (PNG data URL body or SVG text) into the workspace exports. */
   saveFigure: z.object({
     name: ArtifactName,
@@ -117,7 +120,7 @@ export interface WorkspaceListing {
   notes?: string[]
 }
 
-export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export' | 'assimilate'
+export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export' | 'assimilate' | 'benchmark-da'
 
 export interface JobStarted {
   jobId: JobId
@@ -138,6 +141,7 @@ export interface Results {
   startExport: JobStarted
   saveFigure: FileEntry
   startAssimilation: JobStarted
+  startTwinBenchmark: JobStarted
 }
 
 /** What each kind of job returns when it is done. */
@@ -149,6 +153,7 @@ export interface JobResults {
   import: ImportSummary
   export: ExportResult
   assimilate: AssimilationResult
+  'benchmark-da': TwinBenchmarkResult
 }
 
 /** Live numbers of a running job, e.g. loss, validation R@1, pairs/s. */

@@ -11,7 +11,7 @@ import { UserError } from '../jobs/job'
 import type { Workspace } from '../workspace'
 import type { HandlerDeps, Handlers } from './types'
 
-type AssimilateChannels = 'startEvaluation' | 'startComparison' | 'getField' | 'startExport' | 'startAssimilation'
+type AssimilateChannels = 'startEvaluation' | 'startComparison' | 'getField' | 'startExport' | 'startAssimilation' | 'startTwinBenchmark'
 
 /** Export grid: fine enough for analysis, small enough to write in a second. */
 const EXPORT_GRID = 48
@@ -48,6 +48,16 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
         const { runAssimilation } = await import('../assimilate/deployment/run')
         const r = await runAssimilation({ tracksPath: workspace.resolve(tracks), outPath: out, options }, ctx)
         return { ...r, source: tracks, out: workspace.relative(out) }
+      })
+      return { jobId }
+    },
+    startTwinBenchmark: async ({ name, options }) => {
+      const outDir = workspace.pathFor('exports', name)
+      const jobId = runner.start('benchmark-da', `twin benchmark (${options.flow})`, async (ctx) => {
+        const { runTwinBenchmark } = await import('../assimilate/twin/benchmark')
+        const { learnedMethods } = await import('../assimilate/twin/learned-methods')
+        const r = await runTwinBenchmark({ options, outDir, learned: learnedMethods }, ctx)
+        return { ...r, outputs: { json: workspace.relative(r.outputs.json), csv: workspace.relative(r.outputs.csv), html: workspace.relative(r.outputs.html) } }
       })
       return { jobId }
     },

@@ -1,0 +1,36 @@
+/** The benchmark's self-contained HTML report: per twin, the method table, a relative-RMSE bar chart, MCMC diagnostics and the configuration. */
+import type { TwinBenchmarkResult, TwinTable } from '../../../shared/twin'
+import { esc, fmt, renderSvg, table } from '../report'
+import { rmseBarsOption } from '../report-charts'
+
+function twinSection(t: TwinTable): string {
+  const rows = t.rows.map((r) => [r.method, r.rmse, r.rmseNearTracers, r.relativeRmse, r.psiRmse, r.tracerRmse, r.crps, r.coverage50, r.coverage90, r.spreadSkill, r.rmseVsMcmc, r.secondsPerQuery])
+  const bars = rmseBarsOption(t.rows.map((r) => ({ method: r.method, velocityRmse: r.rmse, relativeVelocityRmse: r.relativeRmse, tracerRmse: r.tracerRmse, streamFunctionRmse: r.psiRmse })))
+  return `<h2>${esc(t.twin)}</h2>
+<p class="muted">Queries: test pairs ${t.queries.join(', ')}. Observation noise σ = ${t.noise} on every recorded coordinate. Velocity RMSE of the posterior-mean field over a grid and frames;
+"near" = cells within ${t.nearRadius} of the observed path; coverage = fraction of velocity components inside the central 50 % / 90 % interval of the draws; spread/skill = posterior spread ÷ RMSE (1 = calibrated).</p>
+${table(['method', 'velocity RMSE', 'near tracers', 'relative', 'ψ RMSE', 'tracer RMSE', 'CRPS', 'cov 50 %', 'cov 90 %', 'spread/skill', '× MCMC', 's / query'], rows)}
+<div class="grid"><figure>${renderSvg(bars, 760, 60 + 26 * t.rows.length + 80)}</figure></div>
+<h3>Methods</h3><ul>${t.rows.map((r) => `<li><b>${esc(r.method)}</b>: ${esc(r.label)}</li>`).join('')}</ul>
+<h3>MCMC convergence</h3>
+${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'final misfit per chain', 'N/2', 'seconds'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), d.seconds]))}
+<h3>Findings</h3><ul>${t.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
+<h3>Configuration</h3><pre>${esc(JSON.stringify(t.config, null, 2))}</pre>`
+}
+
+export function twinReportHtml(r: TwinBenchmarkResult): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Driftclip twin benchmark (${esc(r.flow)})</title>
+<style>
+body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1280px;color:#222;line-height:1.4}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:14px}
+table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right}
+th{background:#f4f6f8}td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}
+pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto}.muted{color:#666;font-size:13px}
+</style></head><body>
+<h1>Twin benchmark: ${esc(r.flow)}${r.quick ? ' (quick run)' : ''}</h1>
+<p class="muted">Every method is scored from its posterior draws on the same test queries against the simulated truth. The MCMC row samples the exact Bayesian posterior (the information limit). Total ${fmt(r.seconds, 0)} s.</p>
+${r.tables.map(twinSection).join('\n')}
+</body></html>
+`
+}

@@ -1,0 +1,94 @@
+/**
+ * Twin-experiment benchmark (`driftclip benchmark-da`, the Compare view's twin table): options and the typed
+ * result — one table per twin, one row per method, every method scored on the same queries from its posterior
+ * draws against the simulated truth. Pure: zod only. Units: the flow's domain lengths and time units.
+ */
+import { z } from 'zod'
+import { FlowKind } from './simulation'
+
+/** Methods in table order; learned variants are `bank:<loss>/<metric>` and `bankfree:<loss>/<metric>`. */
+export const TWIN_BASE_METHODS = ['prior', 'enkf', 'mcmc'] as const
+
+export const TwinBenchmarkOptions = z.object({
+  flow: FlowKind.default('fourier'),
+  /** A smaller run (fewer pairs, queries, epochs and chain steps) that finishes in minutes. */
+  quick: z.boolean().default(false),
+  /** Test queries per twin (default 3, quick 2). */
+  queries: z.number().int().min(1).max(100).optional(),
+  /** MCMC steps per chain, burn-in included (default 20,000, quick 4,000). */
+  mcmcSteps: z.number().int().min(100).max(1_000_000).optional(),
+  /** Train and score the contrastive variants (bank and bank-free); off = the classical and exact methods only. */
+  learned: z.boolean().default(true),
+  seed: z.number().int().min(0).default(1)
+})
+export type TwinBenchmarkOptions = z.infer<typeof TwinBenchmarkOptions>
+export type TwinBenchmarkOptionsInput = z.input<typeof TwinBenchmarkOptions>
+
+/** One method's scores, each the mean over the twin's queries. */
+export interface TwinRow {
+  /** prior | enkf | mcmc | bank:<loss>/<metric> | bankfree:<loss>/<metric>. */
+  method: string
+  /** Plain-words description (sampler, ensemble size, encoder, exact or pCN). */
+  label: string
+  /** Velocity RMSE of the posterior-mean field over the domain and frames (domain lengths per time unit). */
+  rmse: number
+  /** The same within `nearRadius` of the observed tracer path. */
+  rmseNearTracers: number
+  /** rmse / RMS speed of the truth. */
+  relativeRmse: number
+  /** Stream-function RMSE (spatial mean removed per frame). */
+  psiRmse: number
+  /** Re-advected tracers of the posterior draws (their mean track) against the noise-free true tracks, domain lengths. */
+  tracerRmse: number
+  /** Mean CRPS of the velocity components. */
+  crps: number
+  /** Empirical coverage of the central 50 % and 90 % credible intervals of the velocity components. */
+  coverage50: number
+  coverage90: number
+  /** Posterior spread / RMSE of the posterior mean (1 = calibrated). */
+  spreadSkill: number
+  secondsPerQuery: number
+  /** rmse / the MCMC row's rmse (1 = the information limit). */
+  rmseVsMcmc?: number
+}
+
+/** Convergence of the MCMC reference, per query. */
+export interface McmcDiagnostics {
+  pair: number
+  acceptance: number
+  minEss: number
+  maxRhat: number
+  /** Φ at each chain's last draw, next to N/2 (where chains in the truth's basin sit). */
+  finalMisfit: number[]
+  halfN: number
+  seconds: number
+}
+
+export interface TwinTable {
+  /** e.g. "fourier 3×3 modes, 4 tracers" or "vortex (2, 1)". */
+  twin: string
+  flow: FlowKind
+  /** Observation noise σ (domain lengths) on each recorded coordinate. */
+  noise: number
+  /** Radius of the "near the tracers" cells, domain lengths. */
+  nearRadius: number
+  /** The simulation and method settings, as JSON-safe key → value. */
+  config: Record<string, string | number | boolean>
+  /** Test pairs used as queries. */
+  queries: number[]
+  rows: TwinRow[]
+  mcmc: McmcDiagnostics[]
+  /** One line per finding (targets met or missed, stated plainly). */
+  findings: string[]
+}
+
+export interface TwinBenchmarkResult {
+  flow: FlowKind
+  quick: boolean
+  tables: TwinTable[]
+  /** Every table's rows, each tagged with its twin (what `--json` prints). */
+  rows: (TwinRow & { twin: string })[]
+  /** Files written: JSON, CSV and the HTML report. */
+  outputs: { json: string; csv: string; html: string }
+  seconds: number
+}

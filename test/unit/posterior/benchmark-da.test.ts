@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { benchmarkDaCommand } from '../../../src-main/commands/benchmark-da'
+import { silentContext, UserError } from '../../../src-main/engine/jobs/job'
+import type { TwinBenchmarkResult } from '../../../src-main/shared/twin'
+
+const dir = mkdtempSync(join(tmpdir(), 'driftclip-benchmark-da-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const io = { context: silentContext(), print: () => {}, json: true }
+
+describe('driftclip benchmark-da', () => {
+  it('prints {rows: [{method, rmse, rmseNearTracers, coverage50, coverage90, secondsPerQuery, …}]} and writes JSON, CSV and HTML', async () => {
+    const out = join(dir, 'fourier')
+    const r = (await benchmarkDaCommand.run({ flow: 'fourier', quick: true, queries: '1', 'mcmc-steps': '400', 'no-learned': true, out }, [], io)) as TwinBenchmarkResult
+    expect(r.rows.map((x) => x.method)).toEqual(['prior', 'enkf', 'mcmc'])
+    for (const row of r.rows) {
+      for (const key of ['rmse', 'rmseNearTracers', 'coverage50', 'coverage90', 'secondsPerQuery', 'crps', 'spreadSkill', 'psiRmse', 'tracerRmse'] as const) expect(Number.isFinite(row[key])).toBe(true)
+      expect(row.coverage90).toBeGreaterThanOrEqual(row.coverage50)
+    }
+    const [prior, enkf, mcmc] = r.rows
+    // the observations carry information: both data methods beat the prior mean
+    expect(mcmc.rmse).toBeLessThan(prior.rmse)
+    expect(enkf.rmse).toBeLessThan(prior.rmse)
+    expect(mcmc.rmseVsMcmc).toBe(1)
+    expect(r.tables[0].mcmc).toHaveLength(1)
+    expect(r.tables[0].config.likelihoodCoarsening).toBeGreaterThan(1)
+    const json = JSON.parse(readFileSync(r.outputs.json, 'utf8')) as TwinBenchmarkResult
+    expect(json.rows).toHaveLength(3)
+    const csv = readFileSync(r.outputs.csv, 'utf8').split('\n')
+    expect(csv[0]).toContain('method')
+    expect(csv[0]).toContain('coverage90')
+    expect(csv.filter(Boolean)).toHaveLength(4)
+    const html = readFileSync(r.outputs.html, 'utf8')
+    expect(html).toContain('<svg')
+    expect(html).toContain('MCMC convergence')
+    expect(existsSync(join(out, 'report.html'))).toBe(true)
+  })
+
+  it('refuses an unknown flow with one clear line', async () => {
+    await expect(benchmarkDaCommand.run({ flow: 'wind', out: dir }, [], io)).rejects.toThrow(new UserError('benchmark-da: --flow must be fourier or vortex, got "wind"'))
+  })
+})
