@@ -8,11 +8,17 @@ import type { CliCommand, CliIo } from './commands/types'
 import { CancelledError, UserError, type JobContext } from './engine/jobs/job'
 import { progressReporter } from './commands/progress'
 import { completedOutputs, interruptCleanup } from './engine/data/atomic'
+import { capQuotes, cut, oneLine, printable } from './shared/text'
+
+/** An error message as one safe line: control characters escaped, long quotes and the whole cut. */
+export function errorLine(message: string): string {
+  return oneLine(cut(capQuotes(message), 1000))
+}
 
 /** What a cancelled run leaves: the outputs it completed, and that the unfinished one was not written. */
 export function cancelReport(kept: readonly string[], removed: readonly string[] = []): string {
-  const keptText = kept.length ? `kept ${kept.join(', ')} (complete)` : 'nothing was written'
-  const removedText = removed.length ? `; removed the unfinished ${removed.join(', ')}` : kept.length ? '; the unfinished output was not written' : ''
+  const keptText = kept.length ? `kept ${oneLine(kept.join(', '))} (complete)` : 'nothing was written'
+  const removedText = removed.length ? `; removed the unfinished ${oneLine(removed.join(', '))}` : kept.length ? '; the unfinished output was not written' : ''
   return `driftclip: cancelled; ${keptText}${removedText}`
 }
 
@@ -85,18 +91,19 @@ export async function main(argv: string[]): Promise<number> {
     const context: JobContext = {
       signal: controller.signal,
       progress: (p) => reporter.update(p),
+      // logs and prints carry text from data files: escaped, so they cannot drive the terminal
       log: (message, level = 'info') => {
-        if (!json || level === 'warn') reporter.line(level === 'warn' ? `warning: ${message}` : message)
+        if (!json || level === 'warn') reporter.line(oneLine(capQuotes(level === 'warn' ? `warning: ${message}` : message)))
       }
     }
-    const io: CliIo = { context, json, print: (line) => (json ? undefined : reporter.line(line, process.stdout)) }
+    const io: CliIo = { context, json, print: (line) => (json ? undefined : reporter.line(printable(line), process.stdout)) }
     const result = await command.run(parsed.values as never, parsed.positionals, io)
     reporter.finish()
     if (json) console.log(JSON.stringify(result, null, 2))
     return 0
   } catch (err) {
     if (err instanceof UserError) {
-      console.error(`driftclip: ${err.message}`)
+      console.error(`driftclip: ${errorLine(err.message)}`)
       return 1
     }
     if (err instanceof CancelledError) {
@@ -105,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // a stack trace helps a developer, not a user: one line unless DRIFTCLIP_DEBUG asks for it
     const debug = Boolean(process.env.DRIFTCLIP_DEBUG)
-    const detail = err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message) : String(err)
+    const detail = err instanceof Error ? (debug ? (err.stack ?? err.message) : errorLine(err.message)) : errorLine(String(err))
     console.error(`driftclip: internal error: ${detail}${debug ? '' : ' (DRIFTCLIP_DEBUG=1 shows where)'}`)
     return 2
   } finally {

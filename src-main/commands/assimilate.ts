@@ -8,6 +8,7 @@ import { AssimilationOptions, type AssimilationResult, type SkillRow } from '../
 import { UserError } from '../engine/jobs/job'
 import { numberOption } from './options'
 import type { CliCommand } from './types'
+import { oneLine } from '../shared/text'
 
 /** The skill table as aligned text lines. */
 export function skillTable(rows: SkillRow[]): string[] {
@@ -98,7 +99,7 @@ export const assimilateCommand: CliCommand = {
     }
     const { runAssimilation } = await import('../engine/assimilate/deployment/run')
     const r = await runAssimilation({ tracksPath: positionals[0], outPath: resolve(out), options: parsed.data }, io.context)
-    for (const line of describeAssimilation(r)) io.print(line)
+    for (const line of describeAssimilation(r)) io.print(oneLine(line)) // ids come from the drifter file
     return r
   }
 }

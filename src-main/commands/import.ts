@@ -6,6 +6,7 @@ import { parseDateTime } from '../engine/data/drifters/time'
 import { UserError } from '../engine/jobs/job'
 import type { ImportSummary } from '../shared/drifters'
 import type { CliCommand } from './types'
+import { oneLine } from '../shared/text'
 
 /** "START/END" (ISO-8601) → epoch seconds, or a UserError naming the option. */
 export function parseWindow(text: string): { start: number; end: number } {
@@ -63,7 +64,7 @@ export const importCommand: CliCommand = {
       throw importError(name, 'file', `${(info.size / 1048576).toFixed(0)} MB is more than the ${MAX_IMPORT_BYTES / 1048576} MB import limit`, 'subset it first (e.g. an ERDDAP query with a time and area constraint)')
     const { importDrifterFile } = await import('../engine/data/drifters/import')
     const summary = await importDrifterFile(name, new Uint8Array(await readFile(file)), resolve(out), io.context, { window, trim: values.trim === true })
-    for (const line of describeImport(summary)) io.print(line)
+    for (const line of describeImport(summary)) io.print(oneLine(line)) // ids and messages come from the file
     return summary
   }
 }

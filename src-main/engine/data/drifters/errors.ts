@@ -1,5 +1,6 @@
 /** One shape for every import error: "FILE: WHERE: PROBLEM; WHAT TO DO", thrown as a UserError. */
 import { UserError } from '../../jobs/job'
+import { capQuotes, oneLine } from '../../../shared/text'
 
 /** Largest drifter file accepted, bytes (stated in the error so users know the limit). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -12,5 +13,6 @@ export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
  * @param fix what the user can do about it
  */
 export function importError(file: string, where: string, problem: string, fix: string): UserError {
-  return new UserError(`${file}: ${where}: ${problem}; ${fix}`)
+  // the problem quotes the file's own text: escaped and cut, so it cannot drive a terminal or run to megabytes
+  return new UserError(oneLine(`${file}: ${where}: ${capQuotes(problem)}; ${fix}`))
 }
