@@ -11,5 +11,6 @@ import { demoCommand } from './demo'
 import { assimilateCommand } from './assimilate'
 import { reproduceCommand } from './reproduce'
 import { benchmarkDaCommand } from './benchmark-da'
+import { exportTracksCommand } from './export-tracks'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand, benchmarkDaCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand, benchmarkDaCommand, exportTracksCommand]

@@ -9,7 +9,7 @@ import { SimulationConfig } from './simulation'
 import type { BackendInfo, ModelSummary } from './training'
 import { TrainConfig } from './training'
 import type { EvaluationResult } from './assimilation'
-import type { ImportSummary } from './drifters'
+import type { ImportSummary, TracksExport } from './drifters'
 import { AssimilationOptions, type AssimilationResult } from './deployment'
 import { TwinBenchmarkOptions, type TwinBenchmarkResult } from './twin'
 import type { FieldView, ComparisonResult, ExportResult, TrackPreview } from './views'
@@ -59,6 +59,8 @@ export const Requests = {
     fileName: z.string().min(1).max(255),
     contentBase64: z.string().max(200 * 1024 * 1024)
   }),
+  /** Write imported tracks (tracks/…) as CSV or GeoJSON into the workspace exports. */
+  startExportTracks: z.object({ tracks: WorkspacePath, format: z.enum(['csv', 'geojson']) }),
   previewTracks: z.object({
     source: WorkspacePath,
     split: z.enum(['train', 'validation', 'test', 'all']).default('test'),
@@ -120,7 +122,7 @@ export interface WorkspaceListing {
   notes?: string[]
 }
 
-export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export' | 'assimilate' | 'benchmark-da'
+export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export' | 'assimilate' | 'benchmark-da' | 'export-tracks'
 
 export interface JobStarted {
   jobId: JobId
@@ -136,6 +138,7 @@ export interface Results {
   startComparison: JobStarted
   startEvaluation: JobStarted
   startImport: JobStarted
+  startExportTracks: JobStarted
   previewTracks: TrackPreview
   getField: FieldView
   startExport: JobStarted
@@ -151,6 +154,7 @@ export interface JobResults {
   compare: ComparisonResult
   evaluate: EvaluationResult
   import: ImportSummary
+  'export-tracks': TracksExport
   export: ExportResult
   assimilate: AssimilationResult
   'benchmark-da': TwinBenchmarkResult

@@ -105,3 +105,15 @@ export interface PreparedTracksSummary {
   velocityCheck?: { rmsDifference: number; rmsFileSpeed: number; fixes: number }
   problems: ImportProblem[]
 }
+
+export type TracksExportFormat = 'csv' | 'geojson'
+
+/** What `export-tracks` wrote: real tracks as CSV (ISO-8601 UTC, units in the header) or GeoJSON (WGS-84). */
+export interface TracksExport {
+  /** The tracks file read. */
+  tracks: string
+  format: TracksExportFormat
+  out: string
+  drifters: number
+  points: number
+}

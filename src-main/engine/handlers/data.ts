@@ -2,6 +2,7 @@
 import { basename, extname } from 'node:path'
 import type { TrackPreview } from '../../shared/views'
 import { runSimulation } from '../flows/simulate'
+import { exportTracks } from '../data/drifters/export-tracks'
 import { importDrifterFile } from '../data/drifters/import'
 import { readTracksNetcdf } from '../data/tracks'
 import { cachedDataset } from '../assimilate/cache'
@@ -10,7 +11,7 @@ import { SPLIT } from '../data/dataset-types'
 import { UserError } from '../jobs/job'
 import type { HandlerDeps, Handlers } from './types'
 
-type DataChannels = 'startSimulation' | 'startImport' | 'previewTracks'
+type DataChannels = 'startSimulation' | 'startImport' | 'startExportTracks' | 'previewTracks'
 
 export function dataHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, DataChannels> {
   return {
@@ -28,6 +29,16 @@ export function dataHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers,
       const bytes = new Uint8Array(Buffer.from(contentBase64, 'base64'))
       const jobId = runner.start('import', `import ${fileName}`, async (ctx) => ({
         ...(await importDrifterFile(fileName, bytes, out, ctx)),
+        out: workspace.relative(out)
+      }))
+      return { jobId }
+    },
+    startExportTracks: async ({ tracks, format }) => {
+      const abs = workspace.resolve(tracks)
+      const out = workspace.pathFor('exports', basename(tracks, extname(tracks)), format === 'csv' ? '.csv' : '.geojson')
+      const jobId = runner.start('export-tracks', `export ${tracks} as ${format}`, async (ctx) => ({
+        ...(await exportTracks(abs, format, out, ctx)),
+        tracks,
         out: workspace.relative(out)
       }))
       return { jobId }

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { AppInfo, JobId, WorkspaceListing } from '@shared/contract'
 import type { DatasetSummary, SimulationConfigInput } from '@shared/simulation'
-import type { ImportSummary } from '@shared/drifters'
+import type { ImportSummary, TracksExport, TracksExportFormat } from '@shared/drifters'
 import type { TrackPreview } from '@shared/views'
 import { api } from '@renderer/bridge'
 import { persisted } from '@renderer/composables/persisted'
@@ -32,6 +32,7 @@ export const useDataStore = defineStore('data', () => {
   const lastSimulation = ref<DatasetSummary | null>(null)
   const lastImport = ref<ImportSummary | null>(null)
   const preview = shallowRef<TrackPreview | null>(null)
+  const lastTracksExport = ref<TracksExport | null>(null)
   /** The data set and model the other views work on (kept across reloads while they exist). */
   const dataset = persisted('data.dataset', '')
   const model = persisted('data.model', '')
@@ -105,6 +106,23 @@ export const useDataStore = defineStore('data', () => {
     }
   }
 
+  /** Write imported tracks (tracks/…) as CSV or GeoJSON into exports/ (a job); `lastTracksExport` says where. */
+  async function exportTracks(tracks: string, format: TracksExportFormat): Promise<void> {
+    error.value = null
+    try {
+      const { jobId } = await api.startExportTracks({ tracks, format })
+      jobs.track(jobId, {
+        done: (r) => {
+          lastTracksExport.value = r as TracksExport
+          void refresh()
+        },
+        error: (e) => (error.value = plainError(e))
+      }, { kind: 'export-tracks', label: `export ${tracks} as ${format}` })
+    } catch (err) {
+      error.value = plainError(err)
+    }
+  }
+
   /** Preview a data set or imported tracks; a data set also becomes the current one (for training, exploring, exporting) and remember it as recent. */
   function select(path: string): void {
     if (!path) return
@@ -123,6 +141,6 @@ export const useDataStore = defineStore('data', () => {
 
   return {
     info, workspace, error, simulationJob, importJob, lastSimulation, lastImport, preview, dataset, model,
-    datasets, models, tracks, sources, loadInfo, refresh, simulate, importFile, select, showPreview
+    datasets, models, tracks, sources, loadInfo, refresh, simulate, importFile, select, showPreview, exportTracks, lastTracksExport
   }
 })

@@ -128,7 +128,7 @@ describe('tracks and metrics exports', () => {
       expect(gj.drifters.map((d) => [d.id, Array.from(d.time), Array.from(d.lat), Array.from(d.lon)])).toEqual(
         drifters.drifters.map((d) => [d.id, Array.from(d.time), Array.from(d.lat), Array.from(d.lon)])
       )
-      expect((await readFile(join(dir, 't.csv'), 'utf8')).split('\n')[0]).toBe('id,time,lat,lon,ve,vn')
+      expect((await readFile(join(dir, 't.csv'), 'utf8')).split('\n')[0]).toBe('id,time (UTC),lat (degrees_north),lon (degrees_east),ve (m/s),vn (m/s)')
     })
   })
 

@@ -46,6 +46,26 @@ function coordinateTime(c: Json): number | undefined {
   return t
 }
 
+/**
+ * Flattened vertex indices of a MultiLineString without the antimeridian crossing points our export adds (RFC 7946
+ * §3.1.9): a part ending at ±180° and the next starting at ∓180° at the same time are one interpolated point, not fixes.
+ */
+function notCrossingPoints(parts: Json[], times: Json[]): number[] {
+  const lon = (p: Json | undefined, i: number) => (Array.isArray(p) && Array.isArray(p[i]) ? Math.abs(Number((p[i] as Json[])[0])) : NaN)
+  const sizes = parts.map((p) => (Array.isArray(p) ? p.length : 0))
+  const keep: number[] = []
+  let k = 0
+  let skipFirst = false
+  parts.forEach((part, j) => {
+    const n = sizes[j]
+    const crosses = j + 1 < parts.length && lon(part, n - 1) === 180 && lon(parts[j + 1], 0) === 180 && times[k + n - 1] === times[k + n]
+    for (let i = 0; i < n; i++) if (!(i === 0 && skipFirst) && !(i === n - 1 && crosses)) keep.push(k + i)
+    skipFirst = crosses
+    k += n
+  })
+  return keep
+}
+
 /** Read a GeoJSON FeatureCollection / Feature of drifter tracks. */
 export function readDrifterGeojson(file: string, text: string): DrifterTracks {
   let root: Json
@@ -98,13 +118,20 @@ export function readDrifterGeojson(file: string, text: string): DrifterTracks {
       push(coords, t, `feature ${index}`)
       keepProperties(props, first, 1, true)
     } else if ((g.type === 'LineString' || g.type === 'MultiLineString') && Array.isArray(coords)) {
-      const vertices = (g.type === 'MultiLineString' ? coords.flat(1) : coords) as Json[]
-      const times = lineTimes(props) ?? (vertices.every((c) => coordinateTime(c) !== undefined) ? vertices.map((c) => coordinateTime(c) as number) : undefined)
-      if (!times) throw importError(file, `feature ${index} (id ${id})`, 'a LineString without times', 'add properties.times: one ISO-8601 time per vertex')
-      if (times.length !== vertices.length)
-        throw importError(file, `feature ${index} (id ${id})`, `${vertices.length} vertices but ${times.length} times`, 'give exactly one time per vertex')
-      vertices.forEach((c, k) => push(c, times[k], `feature ${index} vertex ${k}`))
-      keepProperties(props, first, vertices.length, false)
+      const all = (g.type === 'MultiLineString' ? coords.flat(1) : coords) as Json[]
+      const allTimes = lineTimes(props) ?? (all.every((c) => coordinateTime(c) !== undefined) ? all.map((c) => coordinateTime(c) as number) : undefined)
+      if (!allTimes) throw importError(file, `feature ${index} (id ${id})`, 'a LineString without times', 'add properties.times: one ISO-8601 time per vertex')
+      if (allTimes.length !== all.length)
+        throw importError(file, `feature ${index} (id ${id})`, `${all.length} vertices but ${allTimes.length} times`, 'give exactly one time per vertex')
+      const keep = g.type === 'MultiLineString' ? notCrossingPoints(coords as Json[], allTimes) : all.map((_, k) => k)
+      keep.forEach((k) => push(all[k], allTimes[k], `feature ${index} vertex ${k}`))
+      const vertexProps = Object.fromEntries(
+        Object.entries(props).map(([k, v]) => {
+          const flat = Array.isArray(v) && v.every(Array.isArray) ? (v as Json[][]).flat(1) : v
+          return [k, Array.isArray(flat) && flat.length === all.length ? keep.map((i) => flat[i]) : v]
+        })
+      )
+      keepProperties(vertexProps, first, keep.length, false)
       if (Object.keys(lineMeta).length > 0) meta.set(id, { ...meta.get(id), ...lineMeta })
     } else throw importError(file, `feature ${index} (id ${id})`, `geometry type ${String(g.type)} is not a track`, 'use Point or LineString features')
 
