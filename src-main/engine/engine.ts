@@ -10,6 +10,7 @@ import { appHandlers } from './handlers/app'
 import { dataHandlers } from './handlers/data'
 import { learnHandlers } from './handlers/learn'
 import { assimilateHandlers } from './handlers/assimilate'
+import { deploymentFieldHandlers } from './handlers/deployment-field'
 import type { HandlerDeps, Handlers } from './handlers/types'
 
 export interface Engine {
@@ -23,7 +24,8 @@ export async function createEngine(options: EngineOptions, emit: (event: EngineE
     ...(await appHandlers(deps)),
     ...dataHandlers(deps),
     ...learnHandlers(deps),
-    ...assimilateHandlers(deps)
+    ...assimilateHandlers(deps),
+    ...deploymentFieldHandlers(deps)
   }
   return {
     async handle(channel, arg) {

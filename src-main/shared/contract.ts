@@ -12,9 +12,9 @@ import type { EvaluationResult } from './assimilation'
 import type { ImportSummary, TracksExport } from './drifters'
 import { AssimilationOptions, type AssimilationResult } from './deployment'
 import { TwinBenchmarkOptions, type TwinBenchmarkResult } from './twin'
-import type { FieldView, ComparisonResult, ExportResult, TrackPreview } from './views'
+import type { FieldView, ComparisonResult, DeploymentFieldView, ExportResult, TrackPreview } from './views'
 
-export type { FieldView, ComparisonResult, ExportResult, TrackPreview }
+export type { FieldView, ComparisonResult, DeploymentFieldView, ExportResult, TrackPreview }
 
 /** A file inside the workspace, named relative to it ("datasets/demo.nc"). Never absolute, never "..". */
 export const WorkspacePath = z
@@ -87,6 +87,8 @@ export const Requests = {
   startAssimilation: z.object({ name: ArtifactName, tracks: WorkspacePath, options: AssimilationOptions.default({ samples: 8, grid: 48, seed: 1 }) }),
   /** Twin benchmark: prior, EnKF, MCMC (the information limit), bank and bank-free contrastive, one table per twin (exports/NAME/). */
   startTwinBenchmark: z.object({ name: ArtifactName, options: TwinBenchmarkOptions.default({ flow: 'fourier', quick: true, learned: true, seed: 1 }) }),
+  /** Read an assimilated field file (exports/NAME.nc) for the map: at most `frames` frames, evenly spread. */
+  getDeploymentField: z.object({ file: WorkspacePath, frames: z.number().int().min(1).max(500).default(48) }),
   /** Save a figure rendered in the renderer (PNG data URL body or SVG text) into the workspace exports. */
   saveFigure: z.object({
     name: ArtifactName,
@@ -145,6 +147,7 @@ export interface Results {
   saveFigure: FileEntry
   startAssimilation: JobStarted
   startTwinBenchmark: JobStarted
+  getDeploymentField: DeploymentFieldView
 }
 
 /** What each kind of job returns when it is done. */

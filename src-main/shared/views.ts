@@ -69,3 +69,24 @@ export interface ComparisonResult {
 export interface ExportResult {
   files: FileEntry[]
 }
+
+/**
+ * One assimilated deployment field for the map (read from its CF NetCDF): cell centres in lon/lat, posterior mean
+ * velocity per frame and its standard deviation, in m/s. Missing values (land) are null, as JSON has no NaN.
+ */
+export interface DeploymentFieldView {
+  file: string
+  nx: number
+  ny: number
+  /** [lon, lat] of each cell centre, row-major ny × nx. */
+  lonLat: [number, number][]
+  /** Frame times, seconds since 1970-01-01T00:00:00Z (a subset of the file's when it has many). */
+  times: number[]
+  /** Eastward / northward velocity per frame (frames × cells), m/s. */
+  u: (number | null)[][]
+  v: (number | null)[][]
+  /** sqrt(u_std² + v_std²) per cell, m/s (the spread of the posterior velocity), when the file has it. */
+  std?: (number | null)[]
+  /** 1 where the cell centre is land. */
+  land: number[]
+}

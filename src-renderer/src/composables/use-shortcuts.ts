@@ -1,4 +1,4 @@
-/** Global keyboard shortcuts: Alt+1…6 switch views, Alt+T toggles the theme. */
+/** Global keyboard shortcuts: Alt+1…9 switch views, Alt+T toggles the theme. */
 import { onBeforeUnmount, onMounted } from 'vue'
 import { VIEWS, useSettingsStore } from '@renderer/stores/settings-store'
 
@@ -6,7 +6,7 @@ import { VIEWS, useSettingsStore } from '@renderer/stores/settings-store'
 export function viewIndexForKey(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'code' | 'key'>): number {
   if (!e.altKey || e.ctrlKey || e.metaKey) return -1
   // `code` is layout-independent (Alt+digit may produce other characters on some keyboards)
-  const m = /^Digit([1-6])$/.exec(e.code) ?? /^([1-6])$/.exec(e.key)
+  const m = /^Digit([1-9])$/.exec(e.code) ?? /^([1-9])$/.exec(e.key)
   return m ? Number(m[1]) - 1 : -1
 }
 

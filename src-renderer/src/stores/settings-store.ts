@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 
-export type ViewId = 'data' | 'train' | 'compare' | 'explore2d' | 'explore3d' | 'export'
+export type ViewId = 'data' | 'train' | 'compare' | 'explore2d' | 'explore3d' | 'export' | 'assimilate'
 export type ThemeName = 'light' | 'dark'
 
 /** The six views in navigation order (Alt+1 … Alt+6). */
@@ -12,7 +12,8 @@ export const VIEWS: readonly { id: ViewId; label: string }[] = [
   { id: 'compare', label: 'Compare' },
   { id: 'explore2d', label: 'Explore 2D' },
   { id: 'explore3d', label: 'Explore 3D' },
-  { id: 'export', label: 'Export' }
+  { id: 'export', label: 'Export' },
+  { id: 'assimilate', label: 'Assimilate' }
 ]
 
 export const SETTINGS_KEY = 'driftclip.settings.v1'

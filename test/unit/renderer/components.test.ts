@@ -42,10 +42,11 @@ describe('navigation and shortcuts', () => {
     expect(useSettingsStore().theme).toBe(before === 'dark' ? 'light' : 'dark')
   })
 
-  it('Alt+1…6 pick views; other keys do nothing', () => {
+  it('Alt+1…7 pick views; other keys do nothing', () => {
     expect(viewIndexForKey({ altKey: true, ctrlKey: false, metaKey: false, code: 'Digit3', key: '3' })).toBe(2)
     expect(viewIndexForKey({ altKey: false, ctrlKey: false, metaKey: false, code: 'Digit3', key: '3' })).toBe(-1)
-    expect(viewIndexForKey({ altKey: true, ctrlKey: false, metaKey: false, code: 'Digit7', key: '7' })).toBe(-1)
+    expect(viewIndexForKey({ altKey: true, ctrlKey: false, metaKey: false, code: 'Digit7', key: '7' })).toBe(6)
+    expect(viewIndexForKey({ altKey: true, ctrlKey: false, metaKey: false, code: 'Digit0', key: '0' })).toBe(-1)
     const Host = defineComponent({ setup: () => (useShortcuts(), () => h('div')) })
     const w = mount(Host, { global: { plugins: [pinia] }, attachTo: document.body })
     window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'Digit5', key: '5' }))
