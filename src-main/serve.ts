@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CHANNELS, toEnvelope, type Channel, type EngineEvent } from './shared/contract'
 import { EngineHost } from './engine-host'
+import { MAX_REQUEST_BYTES } from './shared/limits'
 import { defaultWorkspace, appVersion } from './app-paths'
 
-const MAX_BODY_BYTES = 280 * 1024 * 1024
 /** The token cookie is named per port: a cookie is sent to every port of a host, so a page served on another local port cannot ride it. */
 const tokenCookie = (port: number) => `driftclip_token_${port}`
 const TYPES: Record<string, string> = {
@@ -161,8 +161,8 @@ function readBody(req: IncomingMessage): Promise<string> {
     let size = 0
     req.on('data', (c: Buffer) => {
       size += c.length
-      if (size > MAX_BODY_BYTES) {
-        fail(new Error(`request larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`))
+      if (size > MAX_REQUEST_BYTES) {
+        fail(new Error(`request larger than ${(MAX_REQUEST_BYTES / 1048576).toFixed(0)} MB`))
         req.destroy()
       } else chunks.push(c)
     })

@@ -4,6 +4,7 @@
  * Pure: no 'electron', no 'node:*'.
  */
 import { z } from 'zod'
+import { MAX_IMPORT_BASE64 } from './limits'
 import type { DatasetSummary } from './simulation'
 import { SimulationConfig } from './simulation'
 import type { BackendInfo, ModelSummary } from './training'
@@ -57,7 +58,7 @@ export const Requests = {
   /** Import a drifter file sent by the renderer (dialog or drag-and-drop) as base64. */
   startImport: z.object({
     fileName: z.string().min(1).max(255),
-    contentBase64: z.string().max(200 * 1024 * 1024)
+    contentBase64: z.string().max(MAX_IMPORT_BASE64)
   }),
   /** Write imported tracks (tracks/…) as CSV or GeoJSON into the workspace exports. */
   startExportTracks: z.object({ tracks: WorkspacePath, format: z.enum(['csv', 'geojson']) }),

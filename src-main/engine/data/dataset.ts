@@ -4,12 +4,14 @@
  * Variables: x, y (pair, tracer, time) tracer positions; params (pair, param) the potential v; split (pair);
  * start_x, start_y (tracer); Fourier: kx, ky, omega (mode); vortex: vortex_x, vortex_y (pair, vortex, time).
  */
+import { stat } from 'node:fs/promises'
 import { SimulationConfig, FlowKind, type DatasetSummary } from '../../shared/simulation'
+import { declaredSizeProblem } from '../../shared/limits'
 import { UserError } from '../jobs/job'
 import type { PairedDataset } from './dataset-types'
 import { creationDate } from './created'
 import {
-  addDimension, addVariable, dimensionLength, getVariable, openNetcdfForRead, readAttribute, setAttributes, writeNetcdf,
+  addDimension, addVariable, damagedFileError, dimensionLength, getVariable, openNetcdfForRead, readAttribute, setAttributes, writeNetcdf,
   type H5File
 } from './netcdf/h5'
 import { tracerStarts } from '../flows/plan'
@@ -151,12 +153,14 @@ function readHeader(path: string, f: H5File): { flow: FlowKind; config: Simulati
   return { flow: flow.data, config: config.data, createdAt: String(readAttribute(f, 'date_created') ?? '') }
 }
 
-function need(path: string, f: H5File, name: string, shape: number[]): Float64Array {
+function needIn(path: string, f: H5File, name: string, shape: number[], fileBytes: number): Float64Array {
   const v = getVariable(f, name)
   if (!v) throw new UserError(`${path}: variable "${name}" is missing`)
   const got = v.shape ?? []
   if (got.length !== shape.length || got.some((n, i) => n !== shape[i]))
     throw new UserError(`${path}: variable "${name}" has shape (${got.join(', ')}); expected (${shape.join(', ')})`)
+  const tooBig = declaredSizeProblem(got, fileBytes) // before anything is allocated
+  if (tooBig) throw new UserError(`${path}: variable "${name}" ${tooBig}`)
   const value = v.value
   if (!ArrayBuffer.isView(value)) throw new UserError(`${path}: variable "${name}" is not numeric`)
   return value instanceof Float64Array ? value : Float64Array.from(value as unknown as ArrayLike<number>)
@@ -173,24 +177,26 @@ function dim(path: string, f: H5File, name: string): number {
 /** Read a data set written by `writeDataset`; a UserError names the file and what is wrong. */
 export async function readDataset(path: string): Promise<PairedDataset> {
   const f = await openNetcdfForRead(path)
+  const bytes = (await stat(path)).size
+  const need = (name: string, shape: number[]) => needIn(path, f, name, shape, bytes)
   try {
     const { flow, config } = readHeader(path, f)
     const nPairs = dim(path, f, 'pair'), nTracers = dim(path, f, 'tracer'), nTimes = dim(path, f, 'time'), paramDim = dim(path, f, 'param')
-    const times = need(path, f, 'time', [nTimes])
-    const x = need(path, f, 'x', [nPairs, nTracers, nTimes])
-    const y = need(path, f, 'y', [nPairs, nTracers, nTimes])
-    const params = need(path, f, 'params', [nPairs, paramDim])
-    const split = Uint8Array.from(need(path, f, 'split', [nPairs]))
+    const times = need('time', [nTimes])
+    const x = need('x', [nPairs, nTracers, nTimes])
+    const y = need('y', [nPairs, nTracers, nTimes])
+    const params = need('params', [nPairs, paramDim])
+    const split = Uint8Array.from(need('split', [nPairs]))
     if (split.some((s) => s > 2)) throw new UserError(`${path}: variable "split" has values other than 0 (train), 1 (validation), 2 (test)`)
     const flowConstants: Record<string, Float64Array> = {}
     for (const name of f.keys()) {
       const v = getVariable(f, name)
-      if (v && readAttribute(v, 'driftclip_role') === 'flow_constant') flowConstants[name] = need(path, f, name, v.shape ?? [])
+      if (v && readAttribute(v, 'driftclip_role') === 'flow_constant') flowConstants[name] = need(name, v.shape ?? [])
     }
     let vortexTracks: Float64Array | undefined
     if (flow === 'vortex') {
       const nV = dim(path, f, 'vortex')
-      vortexTracks = interleave(need(path, f, 'vortex_x', [nPairs, nV, nTimes]), need(path, f, 'vortex_y', [nPairs, nV, nTimes]))
+      vortexTracks = interleave(need('vortex_x', [nPairs, nV, nTimes]), need('vortex_y', [nPairs, nV, nTimes]))
     }
     const num = (name: string): number => {
       const v = Number(readAttribute(f, name))
@@ -203,6 +209,8 @@ export async function readDataset(path: string): Promise<PairedDataset> {
       params, paramDim, split, flowConstants, vortexTracks,
       domain: { x0: num('domain_x0'), x1: num('domain_x1'), y0: num('domain_y0'), y1: num('domain_y1'), periodic: num('domain_periodic') === 1 }
     }
+  } catch (err) {
+    throw damagedFileError(path, err)
   } finally {
     f.close()
   }
@@ -228,6 +236,8 @@ export async function summarizeDataset(path: string): Promise<DatasetSummary> {
       split: { train: count('split_train'), validation: count('split_validation'), test: count('split_test') },
       seed: config.seed, createdAt
     }
+  } catch (err) {
+    throw damagedFileError(path, err)
   } finally {
     f.close()
   }

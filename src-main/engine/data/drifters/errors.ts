@@ -2,8 +2,7 @@
 import { UserError } from '../../jobs/job'
 import { capQuotes, oneLine } from '../../../shared/text'
 
-/** Largest drifter file accepted, bytes (stated in the error so users know the limit). */
-export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
+export { MAX_IMPORT_BYTES } from '../../../shared/limits'
 
 /**
  * Build the import UserError.

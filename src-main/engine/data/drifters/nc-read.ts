@@ -2,7 +2,8 @@
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { NetCDFReader } from 'netcdfjs'
-import { NETCDF_DIM_WITHOUT_VARIABLE, getVariable, openHdf5, type H5Dataset, type H5File } from '../netcdf/h5'
+import { NETCDF_DIM_WITHOUT_VARIABLE, getVariable, hdf5Reason, isHdf5Error, openHdf5, type H5Dataset, type H5File } from '../netcdf/h5'
+import { declaredSizeProblem } from '../../../shared/limits'
 import { scratchDir } from '../atomic'
 import { importError } from './errors'
 import type { NcAttribute, NcDataset, NcVariable } from './nc-dataset'
@@ -114,10 +115,13 @@ export async function withNetcdf4<T>(file: string, bytes: Uint8Array, use: (ds: 
     try {
       f = await openHdf5(path)
     } catch (err) {
-      throw importError(file, 'file', `not a readable NetCDF-4/HDF5 file (${(err as Error).message ?? String(err)}): it may be truncated`, 'download the file again')
+      throw importError(file, 'file', `not a readable NetCDF-4/HDF5 file (${hdf5Reason(err)}): it may be truncated`, 'download the file again')
     }
     try {
-      return use(readHdf5(file, f))
+      return use(readHdf5(file, f, bytes.length))
+    } catch (err) {
+      if (isHdf5Error(err)) throw importError(file, 'file', `is damaged (HDF5: ${hdf5Reason(err)})`, 'download the file again')
+      throw err
     } finally {
       f.close()
     }
@@ -143,7 +147,7 @@ function readNow<T>(read: () => T): () => T {
   }
 }
 
-function readHdf5(file: string, f: H5File): NcDataset {
+function readHdf5(file: string, f: H5File, fileBytes: number): NcDataset {
   const dims: Record<string, number> = {}
   const variables: NcVariable[] = []
   for (const name of f.keys()) {
@@ -173,11 +177,13 @@ function readHdf5(file: string, f: H5File): NcDataset {
       shape,
       attrs: readAttrs(entity),
       read: () => {
+        const tooBig = declaredSizeProblem(shape, fileBytes) // before anything is allocated
+        if (tooBig) throw importError(file, `variable ${name}`, tooBig, 'check the file, or subset it first')
         let value: unknown
         try {
           value = entity.value
         } catch (err) {
-          throw importError(file, `variable ${name}`, `could not be read (${(err as Error).message}): the file may be truncated`, 'download the file again')
+          throw importError(file, `variable ${name}`, `could not be read (${hdf5Reason(err)}): the file may be truncated`, 'download the file again')
         }
         // NetCDF char arrays are HDF5 fixed strings of one byte: join them along the last dimension.
         const isChar = !entity.metadata.vlen && entity.metadata.size === 1

@@ -29,10 +29,31 @@ export const NETCDF_DIM_WITHOUT_VARIABLE = 'This is a netCDF dimension but not a
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 
 let ready: Promise<unknown> | undefined
-/** Wait for the WebAssembly module once per thread. */
+/**
+ * Wait for the WebAssembly module once per thread. HDF5's own diagnostics (dozens of "HDF5-DIAG" lines on stderr for
+ * one damaged file) are turned into thrown errors instead, which callers word as one line (see `hdf5Reason`).
+ */
 async function h5Ready(): Promise<void> {
-  ready ??= h5wasm.ready
+  ready ??= h5wasm.ready.then((module) => module.activate_throwing_error_handler())
   await ready
+}
+
+/** HDF5's own errors become one UserError naming the file; any other error passes through unchanged. */
+export function damagedFileError(path: string, err: unknown): unknown {
+  if (!isHdf5Error(err)) return err
+  return new UserError(`${path}: is damaged (HDF5: ${hdf5Reason(err)}); download or write the file again`)
+}
+
+/** Whether `err` is HDF5's own error (its diagnostic stack, thrown instead of printed). */
+export function isHdf5Error(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('HDF5-DIAG')
+}
+
+/** One line for an error h5wasm threw: the innermost HDF5 reason of a diagnostic stack, or the message itself. */
+export function hdf5Reason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  const reasons = [...text.matchAll(/#\d+: .* in [\w.]+\(\): (.+)$/gm)].map((m) => m[1]!.trim())
+  return reasons.at(-1) ?? text.split('\n')[0]!.trim()
 }
 
 /** True when `bytes` start with the HDF5 signature. */
