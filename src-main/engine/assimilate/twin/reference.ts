@@ -19,7 +19,7 @@ export interface McmcOptions {
   /** Draws kept per chain (default 500). */
   keep?: number
   seed: number
-  /** Start the chains at these parameters (e.g. the truth, for a check), otherwise from prior draws. */
+  /** Start the chains here: one parameter vector for all (e.g. the truth, for a check) or one per chain (e.g. ensemble members); default prior draws. */
   startAt?: Float64Array
   /** 'adaptive' (default): pCN on the prior for the burn-in, then pCN with a Gaussian reference fitted to it; 'pcn': plain pCN throughout. */
   sampler?: 'adaptive' | 'pcn'
@@ -84,10 +84,11 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   const d = prior.latent.dim
   let starts: Float64Array | undefined
   if (o.startAt) {
+    const p = prior.paramDim
+    const each = o.startAt.length === o.chains * p
+    if (!each && o.startAt.length !== p) throw new Error(`MCMC reference: ${o.startAt.length} start values for ${o.chains} chains of ${p} parameters`)
     starts = new Float64Array(o.chains * d)
-    const l = new Float64Array(d)
-    prior.toLatent(o.startAt, l)
-    for (let c = 0; c < o.chains; c++) starts.set(l, c * d)
+    for (let c = 0; c < o.chains; c++) prior.toLatent(o.startAt.subarray(each ? c * p : 0, each ? (c + 1) * p : p), starts.subarray(c * d, (c + 1) * d))
   }
   const burnIn = Math.round(o.steps * (o.burnInFraction ?? 0.5))
   const kept = o.steps - burnIn

@@ -27,11 +27,11 @@ export function fourierTwins(pairs: number): TwinSpec[] {
 
 /**
  * Point-vortex twins after KIJ 2003: equal-sign vortices (Γ = 2π ± 50 %) in the unit disc, tracers observed every
- * 0.1 time units over T = 5 with σ = 0.02. Launch A is the flow's default start (0.75, 0.75); launch B starts the
+ * 0.05 time units over T = 2 (about two thirds of a turn of a vortex pair) with σ = 0.02. Launch A is the flow's default start (0.75, 0.75); launch B starts the
  * single drifter at the disc's centre, among the vortices, where their separatrices pass.
  */
 export function vortexTwins(pairs: number): TwinSpec[] {
-  const base = { flow: 'vortex' as const, pairs, seed: 11, steps: 5000, dt: 1e-3, recordEvery: 100, noise: 0.02, startRadius: 0.3 }
+  const base = { flow: 'vortex' as const, pairs, seed: 11, steps: 2000, dt: 1e-3, recordEvery: 50, noise: 0.02, startRadius: 0.3 }
   const twin = (name: string, vortices: number, tracers: number, starts?: [number, number][]): TwinSpec => ({
     name, nearRadius: 0.3, grid: 16, frames: 6,
     config: SimulationConfig.parse({ ...base, tracers, ...(starts ? { starts } : {}), vortex: { vortices } })
