@@ -10,7 +10,7 @@ import { machine } from './peers'
 import { writeReadmeTable } from './table'
 
 const full = process.argv.includes('--full')
-const BENCHES = ['sim', 'train']
+const BENCHES = ['sim', 'train', 'eval']
 const here = import.meta.dirname
 const results: Record<string, unknown>[] = []
 const started = machine()

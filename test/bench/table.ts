@@ -38,7 +38,13 @@ function simRows(b: Line): string[] {
 }
 
 function evalRows(b: Line): string[] {
-  return (b.rows as string[] | undefined) ?? []
+  const l = b.likelihood ?? {}
+  return [
+    `| evaluation, ${b.queries} queries × bank ${b.bank}, one thread${b.projected ? ' (projected to 200 queries)' : ''} | ${num(b.cpuSeconds200, 1)} CPU-s for 200 queries (bank fields ${num(b.setup?.cpuSeconds)} s + ${num(b.cpuSecondsPerQuery, 3)} s per query); ${num(b.wallSeconds200, 1)} s wall at this load | | | ≤ 20 s |`,
+    `| evaluation, 1 → ${b.twoWorkers?.workers} worker threads (${b.queries} queries) | speed-up ${num(b.speedupOneToTwoWorkers)}×, CPU efficiency ${num(b.cpuEfficiencyOneToTwoWorkers)} (${num(b.twoWorkers?.cpuSeconds)} CPU-s, ${num(b.twoWorkers?.wallSeconds)} s wall) | | | ≥ 1.7× |`,
+    `| MCMC reference likelihood (forward RK4, ${l.stepsPerLikelihood} steps) per CPU-second | ${num(l.mcmcReferencePerCpuSecond, 1)} (${span(l.mcmcReferenceRange, 1)}) | C RK4 loop: ${num(l.cRk4LikelihoodsPerCpuSecond, 1)} | **${num(l.ratioToC, 3)}×** | |`,
+    `| bank-free sampler: learned potential Φ(v) per CPU-second (batches of 256) | ${num(l.learnedPotentialPerCpuSecond, 0)} (${num(l.learnedPotentialOverMcmc, 0)}× the MCMC likelihood) | | | |`
+  ]
 }
 
 /** Markdown for the results file. */

@@ -8,7 +8,7 @@ import { fieldOfPair } from '../flows/field'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { stackMember, type FieldStack, type GridFrames } from './grid-frames'
 import { weightedFlow, ZERO_FLOW } from './combined-flow'
-import { RmseTable } from './score-table'
+import { queryScore, RmseTable, type QueryRows } from './score-table'
 import type { EvaluationSetup } from './setup'
 import { tracerScore } from './tracers'
 import { emptyStack } from './grid-frames'
@@ -56,24 +56,31 @@ export function oracleMember(bank: FieldStack, truth: GridFrames): number {
 
 /** Score all four baselines on every test query of the setup. */
 export function evaluateBaselines(setup: EvaluationSetup, ctx: JobContext): RmseRow[] {
+  return new RmseTable().addAll(baselineQueries(setup, 0, setup.testPairs.length, ctx)).toRows()
+}
+
+/** The four baselines' scores for test queries [from, to) of the setup, query by query. */
+export function baselineQueries(setup: EvaluationSetup, from: number, to: number, ctx: JobContext): QueryRows[] {
   const { ds, bank, bankPairs, testPairs, truths } = setup
-  const table = new RmseTable()
+  const out: QueryRows[] = []
   const zero = emptyStack(1, bank.frames, bank.cells)
   const uniform = new Float64Array(bank.count).fill(1 / bank.count)
   const meanFlow = weightedFlow(ds, bankPairs, uniform)
   const trajLength = ds.nTracers * ds.nTimes * 2
-  for (let q = 0; q < testPairs.length; q++) {
+  for (let q = from; q < to; q++) {
     throwIfCancelled(ctx.signal)
     const pair = testPairs[q]!
     const truth = stackMember(truths, q)
-    table.add(BASELINE.zero, truth, zero, tracerScore(ZERO_FLOW, ds, pair))
-    table.add(BASELINE.mean, truth, setup.bankMean, tracerScore(meanFlow, ds, pair))
     const query = ds.trajectories.subarray(pair * trajLength, (pair + 1) * trajLength)
     const nn = nearestTrajectory(query, ds.trajectories, bankPairs)
-    table.add(BASELINE.nearest, truth, stackMember(bank, nn), tracerScore(fieldOfPair(ds, bankPairs[nn]!), ds, pair))
     const best = oracleMember(bank, truth)
-    table.add(BASELINE.oracle, truth, stackMember(bank, best), tracerScore(fieldOfPair(ds, bankPairs[best]!), ds, pair))
-    ctx.progress({ done: q + 1, total: testPairs.length, unit: 'queries', message: 'baselines' })
+    out.push([
+      [BASELINE.zero, queryScore(truth, zero, tracerScore(ZERO_FLOW, ds, pair))],
+      [BASELINE.mean, queryScore(truth, setup.bankMean, tracerScore(meanFlow, ds, pair))],
+      [BASELINE.nearest, queryScore(truth, stackMember(bank, nn), tracerScore(fieldOfPair(ds, bankPairs[nn]!), ds, pair))],
+      [BASELINE.oracle, queryScore(truth, stackMember(bank, best), tracerScore(fieldOfPair(ds, bankPairs[best]!), ds, pair))]
+    ])
+    ctx.progress({ done: q + 1 - from, total: to - from, unit: 'queries', message: 'baselines' })
   }
-  return table.toRows()
+  return out
 }

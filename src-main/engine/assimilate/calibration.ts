@@ -24,18 +24,26 @@ export interface CalibrationInput {
   dim: number
 }
 
+/** Spread/skill and regression of the truth on the conditional mean from all queries' terms. */
 export function calibrate(input: CalibrationInput): CalibrationDirection {
-  const { queries, bankSize, dim, bank, truths } = input
+  return summarizeCalibration(calibrationTerms(input))
+}
+
+/**
+ * Per query (in order) its four terms: Σ_j w_j |b_j − m|², |m − t|², (m − μ)·(t − μ), |m − μ|² (m its conditional
+ * mean, t its truth, μ the bank mean): queries [from, to) of `input`, 4 numbers each; summed in query order by
+ * `summarizeCalibration`, so splitting the queries between threads gives the same bits.
+ */
+export function calibrationTerms(input: CalibrationInput, from = 0, to = input.queries): Float64Array {
+  const { bankSize, dim, bank, truths } = input
+  const queries = to - from
+  const terms = new Float64Array(4 * queries)
   const bankMean = new Float64Array(dim)
   for (let j = 0; j < bankSize; j++) for (let d = 0; d < dim; d++) bankMean[d]! += bank[j * dim + d]! / bankSize
   // squared distances of the bank vectors from the bank mean, once: per query the spread is then
   // Σ_j w_j |b_j − μ|² − |m − μ|² (Σ_j w_j = 1), one pass over the weights instead of a second one over the bank
   const far = new Float64Array(bankSize)
   for (let j = 0; j < bankSize; j++) for (let d = 0; d < dim; d++) far[j]! += (bank[j * dim + d]! - bankMean[d]!) ** 2
-  let spread = 0
-  let skill = 0
-  let cross = 0
-  let own = 0
   // queries in blocks of four: one pass over the bank serves four conditional means (the bank is read a quarter as
   // often; each mean still sums its terms in bank order, so the same bits as one query at a time)
   const BLOCK = 4
@@ -45,7 +53,7 @@ export function calibrate(input: CalibrationInput): CalibrationDirection {
   for (let q0 = 0; q0 < queries; q0 += BLOCK) {
     const n = Math.min(BLOCK, queries - q0)
     for (let b = 0; b < n; b++) {
-      for (let j = 0; j < bankSize; j++) row[j] = input.logits[(q0 + b) * input.strideQ + j * input.strideJ]!
+      for (let j = 0; j < bankSize; j++) row[j] = input.logits[(from + q0 + b) * input.strideQ + j * input.strideJ]!
       weights[b] = softmaxWeights(row)
       means[b]!.fill(0)
     }
@@ -71,20 +79,34 @@ export function calibrate(input: CalibrationInput): CalibrationDirection {
         }
     }
     for (let b = 0; b < n; b++) {
-      const q = q0 + b
+      const q = from + q0 + b
       const w = weights[b]!
       const mean = means[b]!
       let spreadQ = 0
       for (let j = 0; j < bankSize; j++) spreadQ += w[j]! * far[j]!
       for (let d = 0; d < dim; d++) spreadQ -= (mean[d]! - bankMean[d]!) ** 2
-      spread += Math.max(spreadQ, 0)
+      let skill = 0, cross = 0, own = 0
       for (let d = 0; d < dim; d++) {
         const t = truths[q * dim + d]!
         skill += (mean[d]! - t) ** 2
         cross += (mean[d]! - bankMean[d]!) * (t - bankMean[d]!)
         own += (mean[d]! - bankMean[d]!) ** 2
       }
+      terms.set([Math.max(spreadQ, 0), skill, cross, own], 4 * (q0 + b))
     }
+  }
+  return terms
+}
+
+/** The calibration of one direction from the per-query terms of all its queries (in query order). */
+export function summarizeCalibration(terms: Float64Array): CalibrationDirection {
+  const queries = terms.length / 4
+  let spread = 0, skill = 0, cross = 0, own = 0
+  for (let q = 0; q < queries; q++) {
+    spread += terms[4 * q]!
+    skill += terms[4 * q + 1]!
+    cross += terms[4 * q + 2]!
+    own += terms[4 * q + 3]!
   }
   const s = Math.sqrt(spread / queries)
   const k = Math.sqrt(skill / queries)

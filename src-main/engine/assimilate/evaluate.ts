@@ -2,12 +2,13 @@
  * The evaluation job: a trained model against its data set's test split — retrieval both directions and the
  * RMSE table of the learned reconstructions next to the baselines, with ESS and calibration.
  */
-import type { EvaluationResult } from '../../shared/assimilation'
+import type { EvaluationResult, RmseRow } from '../../shared/assimilation'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { evaluateBaselines } from './baselines'
 import { cachedDataset, cachedModel } from './cache'
-import { evaluateLearned } from './learned'
-import { DEFAULT_EVALUATION, prepareEvaluation, type EvaluationOptions, type EvaluationSetup } from './setup'
+import { evaluateLearned, type LearnedScores } from './learned'
+import { DEFAULT_EVALUATION, planEvaluation, prepareEvaluation, type EvaluationOptions, type EvaluationPlan } from './setup'
+import { evaluationWorkers, evaluateInWorkers } from './evaluate-parallel'
 
 export interface EvaluationRequest {
   modelDir: string
@@ -15,10 +16,12 @@ export interface EvaluationRequest {
   /** At most this many test pairs as queries (default 200). */
   maxTest?: number
   options?: Partial<EvaluationOptions>
+  /** Worker threads sharing the queries (default: all cores for large evaluations; 1 = this thread). */
+  workers?: number
 }
 
 /** Settings of a setup in the JSON-safe form results carry. */
-export function settingsOf(setup: EvaluationSetup): NonNullable<EvaluationResult['settings']> {
+export function settingsOf(setup: EvaluationPlan): NonNullable<EvaluationResult['settings']> {
   const o = setup.options
   return {
     grid: o.grid,
@@ -39,17 +42,28 @@ export async function runEvaluation(req: EvaluationRequest, ctx: JobContext): Pr
   const options = { ...DEFAULT_EVALUATION, ...req.options, ...(req.maxTest ? { maxTest: req.maxTest } : {}) }
   ctx.log(`reading ${req.datasetPath} and the model in ${req.modelDir}`)
   const ds = await cachedDataset(req.datasetPath)
+  const plan = planEvaluation(ds, options)
+  const workers = req.workers ?? evaluationWorkers(plan)
+  if (workers > 1) {
+    ctx.log(`evaluating ${plan.testPairs.length} queries in ${workers} worker threads`)
+    const { learned, baselines } = await evaluateInWorkers({ modelDir: req.modelDir, datasetPath: req.datasetPath, options }, plan.testPairs.length, workers, ctx)
+    return resultOf(req, plan, learned, baselines)
+  }
   const model = await cachedModel(req.modelDir, ds, req.datasetPath)
   throwIfCancelled(ctx.signal)
   const setup = prepareEvaluation(ds, options, phaseContext(ctx, 'fields'))
   const learned = evaluateLearned(model, setup, 'learned', phaseContext(ctx, 'learned'))
   const baselines = evaluateBaselines(setup, phaseContext(ctx, 'baselines'))
+  return resultOf(req, setup, learned, baselines)
+}
+
+function resultOf(req: EvaluationRequest, plan: EvaluationPlan, learned: LearnedScores, baselines: RmseRow[]): EvaluationResult {
   return {
     model: req.modelDir,
     dataset: req.datasetPath,
     retrieval: learned.retrieval,
     rmse: [...learned.rmse, ...baselines],
-    settings: settingsOf(setup),
+    settings: settingsOf(plan),
     ess: learned.ess,
     calibration: learned.calibration
   }

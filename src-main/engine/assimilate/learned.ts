@@ -7,13 +7,13 @@ import type { PairedDataset } from '../data/dataset-types'
 import { fieldOfPair } from '../flows/field'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import type { ContrastiveModel } from '../learn/index'
-import { calibrate } from './calibration'
+import { calibrationTerms, summarizeCalibration } from './calibration'
 import { weightedFlow } from './combined-flow'
 import { emptyStack, stackMember } from './grid-frames'
 import { sampleInto } from './bank-fields'
 import { reconstruct, topOneField } from './reconstruction'
 import { retrievalScores } from './retrieval'
-import { RmseTable } from './score-table'
+import { queryScore, RmseTable, type QueryRows } from './score-table'
 import { gatherRows, type EvaluationSetup } from './setup'
 import { tracerScore } from './tracers'
 
@@ -36,13 +36,34 @@ export function logitsFor(model: ContrastiveModel, ds: PairedDataset, queries: A
   return model.logits(zu, queries.length, zv, bank.length)
 }
 
+/** The per-query part of a learned evaluation for queries [from, to): score rows, ESS, calibration terms (both directions). */
+export interface LearnedPart { queries: QueryRows[]; ess: Float64Array; potentialTerms: Float64Array; trajectoryTerms: Float64Array }
+
 /** Evaluate one model on a prepared setup; `label` names its rows (e.g. "cond/cosine"). */
 export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup, label: string, ctx: JobContext): LearnedScores {
-  const { ds, testPairs, bankPairs, bank, truths, options } = setup
+  const { ds, testPairs } = setup
   const retrieval = retrievalScores(logitsFor(model, ds, testPairs, testPairs), testPairs.length)
+  return learnedScores(retrieval, [evaluateLearnedPart(model, setup, label, 0, testPairs.length, ctx)])
+}
+
+/** The scores from the retrieval and the parts of all queries, in query order (the same bits however they were split). */
+export function learnedScores(retrieval: RetrievalScores, parts: LearnedPart[]): LearnedScores {
+  const joined = (key: 'ess' | 'potentialTerms' | 'trajectoryTerms') => Float64Array.from(parts.flatMap((p) => Array.from(p[key])))
+  return {
+    retrieval,
+    rmse: new RmseTable().addAll(parts.flatMap((p) => p.queries)).toRows(),
+    ess: summarizeEss(joined('ess')),
+    calibration: { potentialGivenTrajectory: summarizeCalibration(joined('potentialTerms')), trajectoryGivenPotential: summarizeCalibration(joined('trajectoryTerms')) }
+  }
+}
+
+/** Test queries [from, to) of the setup: the three learned reconstructions scored, their ESS and calibration terms. */
+export function evaluateLearnedPart(model: ContrastiveModel, setup: EvaluationSetup, label: string, from: number, to: number, ctx: JobContext): LearnedPart {
+  const { ds, bankPairs, bank, truths, options } = setup
+  const testPairs = setup.testPairs.subarray(from, to)
   const logits = logitsFor(model, ds, testPairs, bankPairs)
   const names = learnedMethods(label)
-  const table = new RmseTable()
+  const queries: QueryRows[] = []
   const ess = new Float64Array(testPairs.length)
   // the Fourier fields are linear in the coefficients: the mean field is the field of the mean coefficients
   const linear = ds.flow === 'fourier'
@@ -52,43 +73,47 @@ export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup,
         return m
       }
     : undefined
-  for (let q = 0; q < testPairs.length; q++) {
+  for (let i = 0; i < testPairs.length; i++) {
     throwIfCancelled(ctx.signal)
-    const pair = testPairs[q]!
+    const q = from + i
+    const pair = testPairs[i]!
     const truth = stackMember(truths, q)
-    const row = logits.subarray(q * bankPairs.length, (q + 1) * bankPairs.length)
+    const row = logits.subarray(i * bankPairs.length, (i + 1) * bankPairs.length)
     const r = reconstruct(row, bank, { samples: options.samples, seed: options.seed + q, ...(linear ? { meanOf: linear } : {}) })
-    ess[q] = r.ess
+    ess[i] = r.ess
     const top = bankPairs[r.top1]!
-    table.add(names.top1, truth, topOneField(bank, r), tracerScore(fieldOfPair(ds, top), ds, pair), r.ess)
-    table.add(names.mean, truth, r.mean, tracerScore(weightedFlow(ds, bankPairs, r.weights), ds, pair), r.ess)
     const drawn = r.samples[0]!
-    table.add(names.sample, truth, stackMember(bank, drawn), tracerScore(fieldOfPair(ds, bankPairs[drawn]!), ds, pair), r.ess)
-    ctx.progress({ done: q + 1, total: testPairs.length, unit: 'queries', message: label })
+    queries.push([
+      [names.top1, queryScore(truth, topOneField(bank, r), tracerScore(fieldOfPair(ds, top), ds, pair), r.ess)],
+      [names.mean, queryScore(truth, r.mean, tracerScore(weightedFlow(ds, bankPairs, r.weights), ds, pair), r.ess)],
+      [names.sample, queryScore(truth, stackMember(bank, drawn), tracerScore(fieldOfPair(ds, bankPairs[drawn]!), ds, pair), r.ess)]
+    ])
+    ctx.progress({ done: i + 1, total: testPairs.length, unit: 'queries', message: label })
   }
-  return { retrieval, rmse: table.toRows(), ess: summarizeEss(ess), calibration: calibrationOf(model, setup, logits) }
+  return { queries, ess, ...calibrationPart(model, setup, logits, from, to) }
 }
 
 /**
- * Calibration in both directions: v|u (potential coefficients given a test trajectory, over the bank's
- * potentials) and u|v (trajectory given a test potential, over the bank's trajectories).
+ * Calibration terms in both directions for test queries [from, to): v|u (potential coefficients given a test
+ * trajectory, over the bank's potentials) and u|v (trajectory given a test potential, over the bank's trajectories).
  */
-export function calibrationOf(model: ContrastiveModel, setup: EvaluationSetup, trajToBank: Float64Array): Calibration {
-  const { ds, testPairs, bankPairs } = setup
+function calibrationPart(model: ContrastiveModel, setup: EvaluationSetup, trajToBank: Float64Array, from: number, to: number): { potentialTerms: Float64Array; trajectoryTerms: Float64Array } {
+  const { ds, bankPairs } = setup
+  const testPairs = setup.testPairs.subarray(from, to)
   const nq = testPairs.length
   const nb = bankPairs.length
   const trajLength = ds.nTracers * ds.nTimes * 2
-  const potentialGivenTrajectory = calibrate({
+  const potentialTerms = calibrationTerms({
     logits: trajToBank, queries: nq, bankSize: nb, strideQ: nb, strideJ: 1,
     bank: gatherRows(ds.params, bankPairs, ds.paramDim), truths: gatherRows(ds.params, testPairs, ds.paramDim), dim: ds.paramDim
   })
   // bank trajectories (rows) × test potentials (columns): the u|v softmax runs down a column
   const bankToPot = logitsFor(model, ds, bankPairs, testPairs)
-  const trajectoryGivenPotential = calibrate({
+  const trajectoryTerms = calibrationTerms({
     logits: bankToPot, queries: nq, bankSize: nb, strideQ: 1, strideJ: nq,
     bank: gatherRows(ds.trajectories, bankPairs, trajLength), truths: gatherRows(ds.trajectories, testPairs, trajLength), dim: trajLength
   })
-  return { potentialGivenTrajectory, trajectoryGivenPotential }
+  return { potentialTerms, trajectoryTerms }
 }
 
 export function summarizeEss(ess: Float64Array): EssSummary {

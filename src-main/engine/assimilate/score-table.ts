@@ -18,26 +18,58 @@ interface Sums {
   perFrame: Float64Array
 }
 
+/**
+ * One query's contribution to a method's row (squared errors, what `RmseTable` sums): computable in any thread and
+ * added in query order, so a table pooled from workers has the same bits as one filled in one thread.
+ */
+export interface QueryScore { velocity: number; truth: number; psi: number; perFrame: number[]; tracer?: number; ess?: number }
+
+/** The score of one reconstruction against its truth; `tracer` from advecting the observed starts. */
+export function queryScore(truth: GridFrames, recon: GridFrames, tracer?: Scored, ess?: number): QueryScore {
+  const vel = velocityRmse(truth, recon)
+  return {
+    velocity: vel.overall ** 2,
+    truth: velocityRms(truth).overall ** 2,
+    psi: streamFunctionRmse(truth, recon).overall ** 2,
+    perFrame: Array.from(vel.perFrame, (e) => e * e),
+    ...(tracer ? { tracer: tracer.overall ** 2 } : {}),
+    ...(ess !== undefined ? { ess } : {})
+  }
+}
+
+/** Each query's scores, method by method (in the order the methods appear in the table). */
+export type QueryRows = [method: string, score: QueryScore][]
+
 export class RmseTable {
   private readonly rows = new Map<string, Sums>()
 
   /** Add one query's reconstruction by `method` against its truth; `tracer` from advecting the observed starts. */
   add(method: string, truth: GridFrames, recon: GridFrames, tracer?: Scored, ess?: number): void {
-    const sums = this.rowFor(method, truth.frames)
-    const vel = velocityRmse(truth, recon)
+    this.addScore(method, queryScore(truth, recon, tracer, ess))
+  }
+
+  /** Add one query's precomputed score. */
+  addScore(method: string, q: QueryScore): void {
+    const sums = this.rowFor(method, q.perFrame.length)
     sums.n++
-    sums.velocity += vel.overall ** 2
-    sums.truth += velocityRms(truth).overall ** 2
-    sums.psi += streamFunctionRmse(truth, recon).overall ** 2
-    vel.perFrame.forEach((e, f) => (sums.perFrame[f]! += e * e))
-    if (tracer) {
-      sums.tracer += tracer.overall ** 2
+    sums.velocity += q.velocity
+    sums.truth += q.truth
+    sums.psi += q.psi
+    q.perFrame.forEach((e, f) => (sums.perFrame[f]! += e))
+    if (q.tracer !== undefined) {
+      sums.tracer += q.tracer
       sums.tracerN++
     }
-    if (ess !== undefined) {
-      sums.ess += ess
+    if (q.ess !== undefined) {
+      sums.ess += q.ess
       sums.essN++
     }
+  }
+
+  /** Add every query's rows, query by query. */
+  addAll(queries: QueryRows[]): this {
+    for (const rows of queries) for (const [method, score] of rows) this.addScore(method, score)
+    return this
   }
 
   /** One row per method, in the order methods were first added. */

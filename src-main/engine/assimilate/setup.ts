@@ -49,19 +49,30 @@ export function pairsOfSplit(ds: PairedDataset, split: SplitName, max = Infinity
 /** Rows `indices` of a row-major matrix with `rowLength` columns, stacked. */
 export function gatherRows(src: ArrayLike<number>, indices: ArrayLike<number>, rowLength: number): Float64Array {
   const out = new Float64Array(indices.length * rowLength)
+  if (src instanceof Float64Array) {
+    for (let k = 0; k < indices.length; k++) out.set(src.subarray(indices[k]! * rowLength, (indices[k]! + 1) * rowLength), k * rowLength)
+    return out
+  }
   for (let k = 0; k < indices.length; k++)
     for (let c = 0; c < rowLength; c++) out[k * rowLength + c] = src[indices[k]! * rowLength + c]!
   return out
 }
 
-/** Choose queries and bank and sample their fields (the expensive part, done once per data set). */
-export function prepareEvaluation(ds: PairedDataset, options: EvaluationOptions, ctx: JobContext): EvaluationSetup {
+/** An evaluation's queries, bank, grid and frame times, before any field is sampled. */
+export type EvaluationPlan = Pick<EvaluationSetup, 'ds' | 'options' | 'grid' | 'times' | 'testPairs' | 'bankPairs'>
+
+/** Choose the queries and the bank (checked) and the comparison grid and times. */
+export function planEvaluation(ds: PairedDataset, options: EvaluationOptions): EvaluationPlan {
   const testPairs = pairsOfSplit(ds, 'test', options.maxTest)
   const bankPairs = pairsOfSplit(ds, 'train', options.maxBank)
   if (testPairs.length === 0) throw new UserError('the data set has no test pairs: simulate it with testFraction > 0')
   if (bankPairs.length === 0) throw new UserError('the data set has no train pairs to use as a reference bank')
-  const grid = defaultGrid(ds, options.grid)
-  const times = frameTimes(ds, options.frames)
+  return { ds, options, grid: defaultGrid(ds, options.grid), times: frameTimes(ds, options.frames), testPairs, bankPairs }
+}
+
+/** Choose queries and bank and sample their fields (the expensive part, done once per data set). */
+export function prepareEvaluation(ds: PairedDataset, options: EvaluationOptions, ctx: JobContext): EvaluationSetup {
+  const { grid, times, testPairs, bankPairs } = planEvaluation(ds, options)
   ctx.progress({ done: 0, total: 2, unit: 'banks', message: `sampling ${bankPairs.length} bank fields on a ${options.grid}² grid` })
   const bank = samplePairs(ds, bankPairs, grid, times, { signal: ctx.signal })
   throwIfCancelled(ctx.signal)

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
-export type WorkerName = 'engine' | 'simulate' | 'learn-encoder'
+export type WorkerName = 'engine' | 'simulate' | 'learn-encoder' | 'evaluate'
 
 export function workerUrl(name: WorkerName): { url: URL; fromSource: boolean } {
   const bundled = new URL(`./${name}.worker.js`, import.meta.url)

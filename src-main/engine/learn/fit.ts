@@ -81,7 +81,10 @@ export function embedRows(enc: Encoder, x: Float32Array, dim: number, idx: Array
   const parts: Float32Array[] = []
   for (let from = 0; from < idx.length; from += chunk) {
     const n = Math.min(chunk, idx.length - from)
-    parts.push(tf.tidy(() => enc.apply(tf.tensor2d(gatherRows(x, dim, idx, from, n), [n, dim])).dataSync() as Float32Array))
+    // read the values outside tidy: tidy walks a returned typed array element by element (~40 % of embedding time)
+    const z = tf.tidy(() => enc.apply(tf.tensor2d(gatherRows(x, dim, idx, from, n), [n, dim])))
+    parts.push(z.dataSync() as Float32Array)
+    z.dispose()
   }
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
   let o = 0
