@@ -19,14 +19,6 @@ export function skillTable(rows: SkillRow[]): string[] {
   ]
 }
 
-/** The skill table as CSV (one row per method, then one per method and drifter). */
-export function skillCsv(rows: SkillRow[]): string {
-  const lines = ['method,drifter,rmse_m_s,ci_low,ci_high,speed_ratio,direction_cosine,samples']
-  for (const r of rows) lines.push(`${r.method},all,${r.rmse},${r.ci[0]},${r.ci[1]},${r.speedRatio},${r.directionCosine},${r.perDrifter.reduce((n, d) => n + d.n, 0)}`)
-  for (const r of rows) for (const d of r.perDrifter) lines.push(`${r.method},${JSON.stringify(d.id)},${d.rmse},,,,,${d.n}`)
-  return `${lines.join('\n')}\n`
-}
-
 /** Everything the command prints for a result. */
 export function describeAssimilation(r: AssimilationResult): string[] {
   const lines = [
@@ -42,7 +34,7 @@ export function describeAssimilation(r: AssimilationResult): string[] {
     `verdict: ${r.verdict}`,
     ...r.notes.map((n) => `note: ${n}`)
   ]
-  if (r.out) lines.push(`field written to ${r.out}`)
+  if (r.out) lines.push(`field written to ${r.out} (skill table also in ${r.out.replace(/\.nc$/i, '')}.skill.json and .skill.csv)`)
   return lines
 }
 
@@ -98,7 +90,9 @@ export const assimilateCommand: CliCommand = {
       throw new UserError(`assimilate: --${String(issue.path[0] ?? 'option')}: ${issue.message}`)
     }
     const { runAssimilation } = await import('../engine/assimilate/deployment/run')
-    const r = await runAssimilation({ tracksPath: positionals[0], outPath: resolve(out), options: parsed.data }, io.context)
+    const given = Object.entries(values).filter(([k, v]) => v !== undefined && k !== 'json').map(([k, v]) => `--${k} ${String(v)}`)
+    const command = ['driftclip assimilate', positionals[0], ...given].join(' ')
+    const r = await runAssimilation({ tracksPath: positionals[0], outPath: resolve(out), options: parsed.data, command }, io.context)
     for (const line of describeAssimilation(r)) io.print(oneLine(line)) // ids come from the drifter file
     return r
   }

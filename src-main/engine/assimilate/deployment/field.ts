@@ -37,3 +37,32 @@ export function fieldGrid(dep: Deployment, n: number): FieldGrid {
     }
   return { x, y, nx, ny, lonLat, bounds, land: new Uint8Array(nx * ny) }
 }
+
+/** Frames of the written field: `n` sample indices spread evenly over the window. */
+export function frameSamples(nT: number, n: number): Int32Array {
+  const m = Math.max(1, Math.min(n, nT))
+  return Int32Array.from({ length: m }, (_, f) => (m === 1 ? 0 : Math.round((f * (nT - 1)) / (m - 1))))
+}
+
+/**
+ * Rotation from projection axes to true east/north at each cell: [cos, sin] of the angle between the projection's
+ * y axis and local north (azimuthal-equidistant grids are rotated away from the centre).
+ */
+export function northRotation(dep: Deployment, grid: FieldGrid): Float64Array {
+  const out = new Float64Array(2 * grid.nx * grid.ny)
+  grid.lonLat.forEach(([lon, lat], i) => {
+    const [x0, y0] = dep.projection.toKm(lon, lat)
+    const [x1, y1] = dep.projection.toKm(lon, lat + 1e-3)
+    const len = Math.hypot(x1 - x0, y1 - y0)
+    out[2 * i] = (y1 - y0) / len // cos γ
+    out[2 * i + 1] = (x1 - x0) / len // sin γ: north leans towards +x
+  })
+  return out
+}
+
+/** (u_x, u_y) in projection axes → (eastward, northward) at cell i. */
+export function toEastNorth(rot: Float64Array, i: number, ux: number, uy: number): [number, number] {
+  const c = rot[2 * i]
+  const s = rot[2 * i + 1]
+  return [ux * c - uy * s, ux * s + uy * c]
+}

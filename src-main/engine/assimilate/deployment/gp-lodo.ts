@@ -4,7 +4,7 @@
  * halo of neighbouring samples (so every solve stays small).
  */
 import type { Deployment } from './geometry'
-import { KERNEL_PARAMS, fitKernel, makeKernel, predict, type KernelKind, type Points, type VelocityKernel } from './gp'
+import { KERNEL_PARAMS, coriolisPerHour, fitKernel, makeKernel, predict, type KernelKind, type Points, type VelocityKernel } from './gp'
 import type { LodoPredictor } from './skill'
 
 /** Marginal-likelihood fit: time blocks used, their length (samples) and the most points per block. */
@@ -66,7 +66,7 @@ export function startingParams(dep: Deployment, dp: DeploymentPoints): Record<st
   return {
     variance, length: side / 4, time: 12, noise: 0.1 * variance,
     psiVariance: variance / 2, psiLength: side / 6, phiVariance: variance / 4, phiLength: side / 6,
-    meanVariance: variance / 2, meanTime: 48, eddyTime: 12
+    meanVariance: variance / 2, meanTime: 48, inertialVariance: variance / 4, inertialTime: 48, eddyTime: 12
   }
 }
 
@@ -77,12 +77,13 @@ export function fitDeploymentKernel(kind: KernelKind, dep: Deployment, dp: Deplo
   const starts = Array.from({ length: FIT.blocks }, (_, b) => Math.round((b * (dep.nT - L)) / Math.max(1, FIT.blocks - 1)))
   const blocks = [...new Set(starts)].map((k0) => pointsIn(dep, dp, all, k0, k0 + L, FIT.maxPoints)).filter((b) => b.length > 0)
   const mean = meanOf(dp.pts, Int32Array.from({ length: dp.pts.x.length }, (_, i) => i))
-  return { kernel: fitKernel(kind, dp.pts, blocks, mean, startingParams(dep, dp), iterations ?? FIT.iterationsPerParam * KERNEL_PARAMS[kind].length), mean }
+  const fixed = { coriolis: coriolisPerHour(dep.projection.centre.lat) }
+  return { kernel: fitKernel(kind, dp.pts, blocks, mean, startingParams(dep, dp), iterations ?? FIT.iterationsPerParam * KERNEL_PARAMS[kind].length, fixed), mean }
 }
 
 /** Longest time scale of a kernel, hours (sets the prediction halo). */
 function timeScale(k: VelocityKernel): number {
-  return Math.max(...['time', 'meanTime', 'eddyTime'].map((n) => k.params[n] ?? 0))
+  return Math.max(...['time', 'meanTime', 'inertialTime', 'eddyTime'].map((n) => k.params[n] ?? 0))
 }
 
 /** Leave-one-drifter-out prediction with a fitted kernel: each block of targets from the others' nearby samples. */

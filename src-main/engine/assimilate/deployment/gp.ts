@@ -29,7 +29,29 @@ export interface VelocityKernel {
 export const KERNEL_PARAMS: Record<KernelKind, string[]> = {
   gp: ['variance', 'length', 'time', 'noise'],
   helmholtz: ['psiVariance', 'psiLength', 'phiVariance', 'phiLength', 'time', 'noise'],
-  prior: ['meanVariance', 'meanTime', 'psiVariance', 'psiLength', 'phiVariance', 'phiLength', 'eddyTime', 'noise']
+  prior: ['meanVariance', 'meanTime', 'inertialVariance', 'inertialTime', 'psiVariance', 'psiLength', 'phiVariance', 'phiLength', 'eddyTime', 'noise']
+}
+
+/** Earth's rotation rate, rad/s. */
+const OMEGA = 7.2921e-5
+
+/** Coriolis parameter f = 2Ω sin φ at latitude φ (degrees), rad/h: sets the inertial oscillation of the prior. */
+export function coriolisPerHour(latDeg: number): number {
+  return 2 * OMEGA * Math.sin((latDeg * Math.PI) / 180) * 3600
+}
+
+/**
+ * Inertial oscillation, uniform in space: the complex velocity u + iv = A e^{−ift} with a circular Gaussian A
+ * (clockwise in the northern hemisphere), damped over `time`: cov = s2 [[cos fΔ, sin fΔ], [−sin fΔ, cos fΔ]] e^{−Δ²/2T²}.
+ */
+export function inertialAdd(dt: number, s2: number, T: number, f: number, out: Float64Array): void {
+  const e = s2 * Math.exp(-(dt * dt) / (2 * T * T))
+  const c = e * Math.cos(f * dt)
+  const s = e * Math.sin(f * dt)
+  out[0] += c
+  out[3] += c
+  out[1] += s
+  out[2] -= s
 }
 
 /** Helmholtz block of one SE potential with velocity variance s2 and length l: ψ (rotational) or φ (divergent). */
@@ -42,11 +64,12 @@ function helmholtzAdd(dx: number, dy: number, s2: number, l: number, rotational:
   out[0] += e * (rotational ? yy : xx)
   out[3] += e * (rotational ? xx : yy)
   out[1] += rotational ? e * xy : -e * xy
-  out[2] = out[1]
+  out[2] += rotational ? e * xy : -e * xy
 }
 
 /** Build a kernel of `kind` from its hyperparameters. */
 export function makeKernel(kind: KernelKind, p: Record<string, number>): VelocityKernel {
+  if (kind === 'prior' && !Number.isFinite(p.coriolis)) throw new Error('prior kernel: needs the Coriolis parameter (rad/h)')
   const se = (dt: number, T: number) => Math.exp(-(dt * dt) / (2 * T * T))
   let cov: VelocityKernel['cov']
   if (kind === 'gp')
@@ -65,6 +88,7 @@ export function makeKernel(kind: KernelKind, p: Record<string, number>): Velocit
   else
     cov = (dx, dy, dt, out) => {
       out.fill(0)
+      inertialAdd(dt, p.inertialVariance, p.inertialTime, p.coriolis, out)
       const m = p.meanVariance * se(dt, p.meanTime)
       const w = se(dt, p.eddyTime)
       helmholtzAdd(dx, dy, p.psiVariance, p.psiLength, true, w, out)
@@ -200,9 +224,9 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], opts: { ite
  * Fit a kernel's hyperparameters by maximum marginal likelihood, summed over independent time blocks of the
  * observations (`blocks`, each a list of point indices), starting from `start`.
  */
-export function fitKernel(kind: KernelKind, a: Points, blocks: Int32Array[], mean: [number, number], start: Record<string, number>, iterations?: number): VelocityKernel {
+export function fitKernel(kind: KernelKind, a: Points, blocks: Int32Array[], mean: [number, number], start: Record<string, number>, iterations?: number, fixed: Record<string, number> = {}): VelocityKernel {
   const names = KERNEL_PARAMS[kind]
-  const of = (z: number[]) => Object.fromEntries(names.map((nm, i) => [nm, Math.exp(z[i])]))
+  const of = (z: number[]) => ({ ...fixed, ...Object.fromEntries(names.map((nm, i) => [nm, Math.exp(z[i])])) })
   const objective = (z: number[]) => {
     if (z.some((v) => Math.abs(v) > 30)) return Infinity
     const k = makeKernel(kind, of(z))

@@ -13,13 +13,43 @@ import { buildDeployment, type Deployment } from './geometry'
 import { deploymentPoints, fitDeploymentKernel, kernelPredictor } from './gp-lodo'
 import type { VelocityKernel } from './gp'
 import { landIndex, landMask, type LandIndex } from './land'
-import { baselinePredictor, scoreMethod, verdict, type LodoPredictor } from './skill'
-import { fieldGrid, type FieldGrid } from './field'
+import { baselinePredictor, scoreMethod, skillCsv, verdict, type LodoPredictor } from './skill'
+import { fieldGrid, frameSamples, type FieldGrid } from './field'
+import { posteriorField } from './posterior-field'
+import { writeFieldFile } from './field-netcdf'
+import { writeFileAtomic } from '../../data/atomic'
+import { flowBasis, velocityAt } from './prior'
+import { GPS_ERROR_M, meanScratch, posteriorMean, trainDeployment, type Sbi } from './sbi'
+import { initBackend } from '../../learn/backend'
+
+/** Random Fourier features per potential (ψ and φ) of the prior's finite basis. */
+export const RANDOM_FEATURES = 24
+/** Most frames written when the user does not choose (one per sample below that). */
+export const DEFAULT_FRAMES = 120
+
+/** Driftclip's leave-one-drifter-out predictor: the learned conditional's mean with the drifter's block zeroed. */
+export function driftclipPredictor(dep: Deployment, sbi: Sbi): LodoPredictor {
+  const scratch = meanScratch(dep, sbi)
+  const rows = new Float64Array(2 * sbi.basis.P)
+  return (d, ks) => {
+    const u = new Float64Array(ks.length)
+    const v = new Float64Array(ks.length)
+    ks.forEach((k, i) => {
+      const theta = posteriorMean(dep, sbi, k, (o) => o === d, scratch)
+      const w = velocityAt(sbi.basis, theta, dep.x[d * dep.nT + k], dep.y[d * dep.nT + k], rows)
+      u[i] = w[0]
+      v[i] = w[1]
+    })
+    return { u, v }
+  }
+}
 
 export interface AssimilationRequest {
   tracksPath: string
   outPath: string
   options: AssimilationOptions
+  /** The command line (or GUI action) recorded in the file's history. */
+  command?: string
 }
 
 export const METHOD_LABELS: Record<SkillMethod, string> = {
@@ -58,6 +88,9 @@ export function priorEstimates(k: VelocityKernel, mean: [number, number]): Prior
     { name: 'mean flow north', value: mean[1], units: 'm/s', how: 'mean of all velocity samples in the window' },
     { name: 'mean-flow variability (std per component)', value: Math.sqrt(p.meanVariance), units: 'm/s', how },
     { name: 'mean-flow time scale', value: p.meanTime / 24, units: 'days', how },
+    { name: 'inertial oscillation speed (std per component)', value: Math.sqrt(p.inertialVariance), units: 'm/s', how },
+    { name: 'inertial oscillation decay time', value: p.inertialTime / 24, units: 'days', how },
+    { name: 'inertial period', value: (2 * Math.PI) / Math.abs(p.coriolis) / 24, units: 'days', how: '2π/f at the deployment’s latitude (not fitted)' },
     { name: 'rotational eddy speed (std per component)', value: Math.sqrt(p.psiVariance), units: 'm/s', how },
     { name: 'rotational eddy length scale', value: p.psiLength, units: 'km', how },
     { name: 'divergent eddy speed (std per component)', value: Math.sqrt(p.phiVariance), units: 'm/s', how },
@@ -71,7 +104,7 @@ export async function runAssimilation(req: AssimilationRequest, ctx: JobContext)
   const timings: Record<string, number> = {}
   const file = basename(req.tracksPath)
   const o = req.options
-  const total = 6
+  const total = 7
   const phase = (done: number, message: string) => {
     throwIfCancelled(ctx.signal)
     ctx.progress({ done, total, unit: 'phases', message })
@@ -119,14 +152,18 @@ export async function runAssimilation(req: AssimilationRequest, ctx: JobContext)
   phase(4, 'fitting the flow prior')
   const prior = await timed(timings, 'prior', () => fitDeploymentKernel('prior', dep, dp))
   add('prior-bayes', kernelPredictor(dep, dp, prior.kernel))
+  const basis = flowBasis(prior.kernel, prior.mean, RANDOM_FEATURES, o.seed)
 
-  phase(5, 'writing the field')
-  void grid
+  phase(5, 'simulation-based training')
+  await initBackend()
+  const sbi = await timed(timings, 'training', () => trainDeployment(dep, basis, { pairs: o.pairs, epochs: o.epochs, seed: o.seed }, ctx))
+  dep.choices.push(`training: ${sbi.pairs} simulated deployments (tracers released at the real fixes, real gaps, GPS error ${GPS_ERROR_M} m), ±${sbi.J} samples around each analysis time, ${sbi.history.length} epochs, set encoder over ${dep.nD} drifters, ${basis.P} flow coefficients (${RANDOM_FEATURES} random Fourier features per potential)`)
+  add('driftclip', await timed(timings, 'driftclip-skill', () => driftclipPredictor(dep, sbi)))
+
+  phase(6, 'writing the field')
   const v = verdict(rows)
-  phase(6, 'done')
-  return {
+  const summary = {
     source: req.tracksPath,
-    out: '', // the field file lands in the next step
     window: { start: isoTime(dep.window.start), end: isoTime(dep.window.end), days: (dep.window.end - dep.window.start) / 86400, reason: dep.window.reason },
     step: { hours: dep.step / 3600, reason: dep.stepReason },
     samples: dep.nT,
@@ -144,9 +181,18 @@ export async function runAssimilation(req: AssimilationRequest, ctx: JobContext)
     best: v.best,
     verdict: v.text,
     choices: dep.choices,
-    notes: dep.notes,
-    timings
+    notes: dep.notes
   }
+  await timed(timings, 'field', async () => {
+    const field = posteriorField(dep, sbi, grid, frameSamples(dep.nT, o.frames ?? DEFAULT_FRAMES), o.samples, o.seed)
+    throwIfCancelled(ctx.signal)
+    await writeFieldFile(req.outPath, dep, grid, field, summary, req.command ?? `driftclip assimilate ${file} --out ${basename(req.outPath)}`)
+    const stem = req.outPath.replace(/\.nc$/i, '')
+    await writeFileAtomic(`${stem}.skill.json`, `${JSON.stringify({ skill: rows, best: v.best, verdict: v.text }, null, 2)}\n`)
+    await writeFileAtomic(`${stem}.skill.csv`, skillCsv(rows))
+  })
+  phase(7, 'done')
+  return { ...summary, out: req.outPath, timings }
 }
 
 function drifterSummaries(dep: Deployment): AssimilationResult['drifters'] {

@@ -139,3 +139,12 @@ export function verdict(rows: SkillRow[]): { best: SkillMethod; text: string } {
   }
   return { best: best.method, text: lines.join(' ') }
 }
+
+/** The skill table as CSV (one row per method, then one per method and drifter). */
+export function skillCsv(rows: SkillRow[]): string {
+  const lines = ['method,drifter,rmse_m_s,ci_low,ci_high,speed_ratio,direction_cosine,samples']
+  for (const r of rows) lines.push(`${r.method},all,${r.rmse},${r.ci[0]},${r.ci[1]},${r.speedRatio},${r.directionCosine},${r.perDrifter.reduce((n, d) => n + d.n, 0)}`)
+  for (const r of rows) for (const d of r.perDrifter) lines.push(`${r.method},${JSON.stringify(d.id)},${d.rmse},,,,,${d.n}`)
+  return `${lines.join('\n')}\n`
+}
+
