@@ -5,7 +5,6 @@ import { importCommand } from './import'
 import { trainCommand } from './train'
 import { gpExperimentCommand } from './gp-experiment'
 import { evaluateCommand } from './evaluate'
-import { retrieveCommand } from './retrieve'
 import { compareCommand } from './compare'
 import { demoCommand } from './demo'
 import { assimilateCommand } from './assimilate'
@@ -13,4 +12,4 @@ import { reproduceCommand } from './reproduce'
 import { benchmarkDaCommand } from './benchmark-da'
 import { exportTracksCommand } from './export-tracks'
 
-export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, retrieveCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand, benchmarkDaCommand, exportTracksCommand]
+export const COMMANDS: CliCommand[] = [simulateCommand, importCommand, trainCommand, evaluateCommand, compareCommand, demoCommand, gpExperimentCommand, assimilateCommand, reproduceCommand, benchmarkDaCommand, exportTracksCommand]

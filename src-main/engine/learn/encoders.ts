@@ -8,7 +8,7 @@ import { denseFast, denseInput, denseLayer } from './dense'
 import { normalRng } from './random'
 
 export type Activation = 'relu' | 'gelu' | 'tanh'
-export type EncoderKind = 'identity' | 'linear' | 'mlp' | 'sequence' | 'set'
+export type EncoderKind = 'identity' | 'linear' | 'mlp' | 'sequence'
 
 /** Token layout of the sequence encoder: tokens × tokenDim features per item (see tokens.ts). */
 export interface SequenceSpec {

@@ -1,55 +1,52 @@
 /**
- * A set encoder over drifters (DeepSets, Zaheer et al. 2017): each drifter contributes a feature block
- * [f_1 … f_F, n] where n counts its valid samples and f already sums its per-sample features; blocks of absent
- * drifters are zero. The encoder pools by masked mean, Σ_d f_d / max(Σ_d n_d, 1), then applies a learned affine
- * head. Any subset of drifters works, so leaving one out is zeroing its block, not retraining.
+ * A set encoder over drifters by Bayesian aggregation (Volpp et al. 2021, "Bayesian context aggregation for neural
+ * processes", ICLR): every member (drifter) contributes Gaussian evidence about a latent θ ∈ R^P — an information
+ * vector b_d = Gᵀ R⁻¹ y and matrix A_d = Gᵀ R⁻¹ G from its own observations — and the set is pooled by adding the
+ * evidence of the members present onto a N(0, I) prior: r = (I + Σ_d A_d)⁻¹ Σ_d b_d. The pooled r is what the
+ * learned head sees. Any subset works and the order does not matter, so leaving a drifter out is a mask.
  */
-import { tf } from './backend'
-import { denseLayer } from './dense'
-import type { Encoder, EncoderSpec } from './encoders'
-import { normalRng } from './random'
+import { CholeskyDecomposition, Matrix } from 'ml-matrix'
 
-/** Layout of the set encoder's input rows: `members` blocks of `features` + 1 (the count) numbers. */
-export interface SetLayout {
-  members: number
-  features: number
+/** One member's evidence: information vector (P) and information matrix (P × P, row-major). */
+export interface MemberEvidence {
+  b: Float64Array
+  A: Float64Array
 }
 
-/** Width of one member's block. */
-export const blockWidth = (l: SetLayout): number => l.features + 1
-
-/** Masked mean over the members of rows [B, members·(features+1)] → [B, features]. */
-export function poolMembers(x: tf.Tensor2D, l: SetLayout): tf.Tensor2D {
-  const B = x.shape[0]
-  const summed = tf.sum(tf.reshape(x, [B, l.members, blockWidth(l)]), 1) as tf.Tensor2D
-  const [f, n] = tf.split(summed, [l.features, 1], 1) as [tf.Tensor2D, tf.Tensor2D]
-  return tf.div(f, tf.maximum(n, 1)) as tf.Tensor2D
+/** An empty evidence of dimension P (to accumulate into). */
+export function emptyEvidence(P: number): MemberEvidence {
+  return { b: new Float64Array(P), A: new Float64Array(P * P) }
 }
 
-/** The same pooling in plain JavaScript for one row (inference and tests). */
-export function poolMembersJs(row: ArrayLike<number>, l: SetLayout): Float64Array {
-  const out = new Float64Array(l.features)
-  let n = 0
-  const w = blockWidth(l)
-  for (let m = 0; m < l.members; m++) {
-    for (let f = 0; f < l.features; f++) out[f] += row[m * w + f]
-    n += row[m * w + l.features]
+/** Add one observation y (m values) with rows G (m × P, row-major) and noise precisions 1/R (diagonal) to `e`. */
+export function addObservation(e: MemberEvidence, G: Float64Array, y: ArrayLike<number>, precision: ArrayLike<number>): void {
+  const P = e.b.length
+  const m = y.length
+  for (let r = 0; r < m; r++) {
+    const w = precision[r]
+    if (!(w > 0)) continue
+    const o = r * P
+    for (let i = 0; i < P; i++) {
+      const gi = G[o + i] * w
+      if (gi === 0) continue
+      e.b[i] += gi * y[r]
+      const row = i * P
+      for (let j = 0; j < P; j++) e.A[row + j] += gi * G[o + j]
+    }
   }
-  return out.map((x) => x / Math.max(n, 1))
 }
 
-/** Set encoder with an affine head features → outputDim (seeded Glorot weights, zero bias). */
-export function buildSetEncoder(layout: SetLayout, outputDim: number, seed: number): Encoder {
-  const rand = normalRng(seed)
-  const std = Math.sqrt(2 / (layout.features + outputDim))
-  const init = new Float32Array(layout.features * outputDim).map(() => std * rand())
-  const w = tf.variable(tf.tensor2d(init, [layout.features, outputDim]), true)
-  const b = tf.variable(tf.zeros([outputDim]), true)
-  const spec: EncoderSpec = { kind: 'set', inputDim: layout.members * blockWidth(layout), outputDim, widths: [], activation: 'relu', bias: true }
-  return {
-    spec,
-    variables: [w, b],
-    names: ['w', 'b'],
-    apply: (x) => denseLayer(poolMembers(x, layout), w as tf.Tensor2D, b as tf.Tensor1D, false, true)
-  }
+/** Pool the members for which `include(d)` holds: r = (I + Σ A_d)⁻¹ Σ b_d. */
+export function aggregate(members: MemberEvidence[], include: (d: number) => boolean, P: number): Float64Array {
+  const A = Matrix.eye(P)
+  const b = new Matrix(P, 1)
+  members.forEach((e, d) => {
+    if (!include(d)) return
+    for (let i = 0; i < P; i++) {
+      b.set(i, 0, b.get(i, 0) + e.b[i])
+      // symmetrised exactly (the two halves were accumulated in different float order)
+      for (let j = 0; j < P; j++) A.set(i, j, A.get(i, j) + 0.5 * (e.A[i * P + j] + e.A[j * P + i]))
+    }
+  })
+  return Float64Array.from(new CholeskyDecomposition(A).solve(b).getColumn(0))
 }

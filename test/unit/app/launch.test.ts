@@ -27,7 +27,7 @@ describe('CLI exit codes', () => {
       expect(String(out.mock.calls[0][0])).toMatch(/simulate[\s\S]*import[\s\S]*train[\s\S]*demo/)
       expect(await main(['frobnicate'])).toBe(1)
       expect(err.mock.calls).toEqual([
-        ['driftclip: unknown command "frobnicate"; known commands: simulate, import, train, evaluate, retrieve, compare, demo, gp-experiment, assimilate, reproduce, benchmark-da, export-tracks']
+        ['driftclip: unknown command "frobnicate"; known commands: simulate, import, train, evaluate, compare, demo, gp-experiment, assimilate, reproduce, benchmark-da, export-tracks']
       ])
     } finally {
       out.mockRestore()

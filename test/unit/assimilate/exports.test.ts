@@ -7,9 +7,6 @@ import { describe, expect, it } from 'vitest'
 import { fieldExportOf, flatFrames } from '../../../src-main/engine/assimilate/case-export'
 import { writeFieldNetcdf } from '../../../src-main/engine/data/export/index'
 import type { FieldView } from '../../../src-main/shared/views'
-import { scoreDrifter, queryOf } from '../../../src-main/engine/assimilate/drifter-retrieve'
-import type { PreparedTracks } from '../../../src-main/engine/data/drifters/prepare'
-import type { FlowField } from '../../../src-main/engine/flows/field'
 
 describe('demo field export', () => {
   it('writes a field view as CF NetCDF-4 (time × y × x) through the shared writer', async () => {
@@ -32,29 +29,6 @@ describe('demo field export', () => {
       f.close()
     }
     if (existsSync('/usr/bin/ncdump')) expect(execFileSync('ncdump', ['-h', path], { encoding: 'utf8' })).toContain('u(time, y, x)')
-  })
-})
-
-describe('drifter scores', () => {
-  /** Two drifters × 3 times; observed velocities (m/s); model units: 1 model velocity unit = 0.5 m/s. */
-  const prepared = {
-    ids: ['a', 'b'], nTracers: 2, nTimes: 3,
-    modelTimes: Float64Array.of(0, 1, 2),
-    trajectories: Float64Array.of(0, 0, 1, 0, 2, 0, 5, 5, 5, 6, 5, 7),
-    u: Float64Array.of(0.5, 0.5, 0.5, 0, 0, NaN),
-    v: Float64Array.of(0, 0, 0, 0.5, 0.5, NaN),
-    scales: { metresPerSecondPerUnit: 0.5 }
-  } as unknown as PreparedTracks
-  const eastward: FlowField = { velocity: (_x, _y, _t, out) => ((out[0] = 1), (out[1] = 0)), sample: () => { throw new Error('unused') } }
-  it('a field equal to the observed motion scores 0; an orthogonal one scores the speed difference', () => {
-    expect(scoreDrifter(eastward, prepared, 0)).toEqual({ id: 'a', rmse: 0, rmsObserved: 0.5 })
-    // drifter b moves north at 0.5 m/s, the field says east 0.5 m/s: |Δ| = sqrt(0.5) at the two valid times
-    const b = scoreDrifter(eastward, prepared, 1)
-    expect(b.rmse).toBeCloseTo(Math.sqrt(0.5), 14)
-    expect(b.rmsObserved).toBe(0.5)
-  })
-  it('builds a query from chosen drifters in the trajectory layout', () => {
-    expect(Array.from(queryOf(prepared, [1]))).toEqual([5, 5, 5, 6, 5, 7])
   })
 })
 

@@ -9,7 +9,7 @@ import { Rng } from '../../flows/rng'
 import type { Deployment } from './geometry'
 import { northRotation, toEastNorth, type FieldGrid } from './field'
 import { velocityRows } from './prior'
-import { meanScratch, posteriorMean, type Sbi } from './sbi'
+import { posteriorMeans, type Sbi } from './sbi'
 
 export interface PosteriorField {
   /** Frame sample indices. */
@@ -86,10 +86,10 @@ export function posteriorField(dep: Deployment, sbi: Sbi, grid: FieldGrid, frame
   const conditional = denseGaussian(new Float64Array(P), S)
   const rng = new Rng(seed, 0, 0xf1e1d)
   const draws = Array.from({ length: samples }, () => drawGaussian(conditional, rng).map((x, k) => x * basis.std[k]))
-  const scratch = meanScratch(dep, sbi)
+  const means = posteriorMeans(dep, sbi, frames, false).all
   const theta = new Float64Array(P)
-  frames.forEach((k, f) => {
-    const mean = posteriorMean(dep, sbi, k, () => false, scratch)
+  frames.forEach((_, f) => {
+    const mean = means[f]
     for (let c = 0; c < cells; c++) {
       const at = f * cells + c
       if (grid.land[c]) {

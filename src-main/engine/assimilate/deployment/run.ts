@@ -19,7 +19,7 @@ import { posteriorField } from './posterior-field'
 import { writeFieldFile } from './field-netcdf'
 import { writeFileAtomic } from '../../data/atomic'
 import { flowBasis, velocityAt } from './prior'
-import { GPS_ERROR_M, meanScratch, posteriorMean, trainDeployment, type Sbi } from './sbi'
+import { GPS_ERROR_M, posteriorMeans, trainDeployment, type Sbi } from './sbi'
 import { initBackend } from '../../learn/backend'
 
 /** Random Fourier features per potential (ψ and φ) of the prior's finite basis. */
@@ -27,16 +27,16 @@ export const RANDOM_FEATURES = 24
 /** Most frames written when the user does not choose (one per sample below that). */
 export const DEFAULT_FRAMES = 120
 
-/** Driftclip's leave-one-drifter-out predictor: the learned conditional's mean with the drifter's block zeroed. */
+/** Driftclip's leave-one-drifter-out predictor: the learned conditional's mean with the drifter masked out of the set. */
 export function driftclipPredictor(dep: Deployment, sbi: Sbi): LodoPredictor {
-  const scratch = meanScratch(dep, sbi)
+  const ks = Int32Array.from({ length: dep.nT }, (_, k) => k)
+  const { without } = posteriorMeans(dep, sbi, ks, true)
   const rows = new Float64Array(2 * sbi.basis.P)
-  return (d, ks) => {
-    const u = new Float64Array(ks.length)
-    const v = new Float64Array(ks.length)
-    ks.forEach((k, i) => {
-      const theta = posteriorMean(dep, sbi, k, (o) => o === d, scratch)
-      const w = velocityAt(sbi.basis, theta, dep.x[d * dep.nT + k], dep.y[d * dep.nT + k], rows)
+  return (d, targets) => {
+    const u = new Float64Array(targets.length)
+    const v = new Float64Array(targets.length)
+    targets.forEach((k, i) => {
+      const w = velocityAt(sbi.basis, without[k][d], dep.x[d * dep.nT + k], dep.y[d * dep.nT + k], rows)
       u[i] = w[0]
       v[i] = w[1]
     })

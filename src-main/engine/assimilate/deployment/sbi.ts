@@ -4,10 +4,11 @@
  * were — each velocity sample is the displacement of a tracer released at the real fix before it and advected
  * (RK4) through the simulated, time-dependent flow to the time of the fix after it — with the prior's
  * observation noise plus GPS position noise and the real gaps as masks, and one drifter dropped at random in half
- * of the pairs. The trajectory side is a set encoder over drifters (learn/set-encoder.ts) on prior-weighted
- * per-drifter features; the potential side is linear on the standardised coefficients; the loss is the one-sided
- * v|u conditional with the L2 metric, so the learned conditional ν(θ | tracks) is exactly Gaussian (eq. 48,
- * posterior/conditional.ts).
+ * of the pairs. The trajectory side is a set encoder over drifters (learn/set-encoder.ts): each drifter's
+ * velocity samples around the analysis time are Gaussian evidence about the coefficients then (through the prior's
+ * basis and time correlation), pooled by Bayesian aggregation, followed by a learned linear head; the potential side
+ * is linear on the standardised coefficients; the loss is the one-sided v|u conditional with the L2 metric, so the
+ * learned conditional ν(θ | tracks) is exactly Gaussian (eq. 48, posterior/conditional.ts).
  */
 import { Matrix } from 'ml-matrix'
 import { Rng } from '../../flows/rng'
@@ -16,7 +17,7 @@ import { tf } from '../../learn/backend'
 import { buildEncoder } from '../../learn/encoders'
 import { fit, type FitSettings, type PairData, type PairNet } from '../../learn/fit'
 import { lossWeights } from '../../learn/losses'
-import { buildSetEncoder, blockWidth, poolMembersJs, type SetLayout } from '../../learn/set-encoder'
+import { addObservation, aggregate, emptyEvidence, type MemberEvidence } from '../../learn/set-encoder'
 import { temperatureOf, temperatureVariable } from '../../learn/similarity'
 import { diagonalGaussian, gaussianConditional } from '../posterior/index'
 import type { Deployment } from './geometry'
@@ -27,20 +28,17 @@ export const GPS_ERROR_M = 10
 /** Most samples on each side of the analysis time that inform it. */
 export const MAX_HALF_SLAB = 6
 /** Training defaults: simulated pairs per drifter and epochs. */
-export const TRAINING = { pairsPerDrifter: 1500, minPairs: 2000, maxPairs: 12000, epochs: 12, batch: 256, learningRate: 2e-3, validationFraction: 0.1 }
+export const TRAINING = { pairsPerDrifter: 1500, minPairs: 2000, maxPairs: 12000, epochs: 8, batch: 256, learningRate: 5e-4, validationFraction: 0.1, temperature: 0.05 }
 
 export interface Sbi {
   basis: FlowBasis
   /** Samples on each side of the analysis time. */
   J: number
-  layout: SetLayout
-  /** Per-feature scale applied to every drifter block (so pooled features have unit spread). */
-  scale: Float64Array
   /** Affine posterior mean of the standardised coefficients, θ̃ = G z + c, and its covariance Σ. */
   gain: Matrix
   offset: Float64Array
   cov: Matrix
-  /** Trained set-encoder head, as plain numbers: z = Wᵀ pooled + b. */
+  /** Trained head of the set encoder, as plain numbers: z = Wᵀ r + b on the pooled evidence r. */
   headW: Float32Array
   headB: Float32Array
   dim: number
@@ -54,32 +52,59 @@ export function halfSlab(basis: FlowBasis, stepHours: number): number {
   return Math.max(2, Math.min(MAX_HALF_SLAB, Math.ceil((2 * basis.kernel.params.eddyTime) / stepHours)))
 }
 
-/** Prior weights of a velocity sample j steps from the analysis time: uniform-flow 2×2 block and eddy factor. */
+/** Prior time correlation between the analysis time and a sample j steps away (j = −J…J). */
 function slabWeights(basis: FlowBasis, J: number, stepHours: number): { uniform: Float64Array; eddy: number }[] {
-  return Array.from({ length: 2 * J + 1 }, (_, i) => temporalWeights(basis, -(i - J) * stepHours))
+  return Array.from({ length: 2 * J + 1 }, (_, i) => temporalWeights(basis, (i - J) * stepHours))
+}
+
+/** Scratch buffers of the evidence computation. */
+export interface EvidenceScratch { rows: Float64Array; G: Float64Array; y: Float64Array; prec: Float64Array; weights: { uniform: Float64Array; eddy: number }[] }
+
+export function evidenceScratch(dep: Deployment, basis: FlowBasis, J: number): EvidenceScratch {
+  const P = basis.P
+  return { rows: new Float64Array(2 * P), G: new Float64Array(2 * P), y: new Float64Array(2), prec: new Float64Array(2), weights: slabWeights(basis, J, dep.step / 3600) }
 }
 
 /**
- * The set encoder's input row for analysis sample k: per drifter, Σ_j of the prior-weighted projection of its
- * velocity (u, v) onto each coefficient, and its count of valid samples. Drifters with `skip(d)` get zeros.
+ * Evidence of each drifter's velocity samples k−J…k+J (velocities `u`, `v` at the real positions) about the
+ * standardised coefficients θ̃ at sample k: a sample j steps away sees E[θ_{k+j} | θ_k] (the prior's time
+ * correlation), and what θ_{k+j} does not share with θ_k is added to its noise (a diagonal approximation).
  */
-export function slabFeatures(dep: Deployment, basis: FlowBasis, J: number, weights: { uniform: Float64Array; eddy: number }[], k: number, u: Float64Array, v: Float64Array, skip: (d: number) => boolean, out: Float64Array, rows: Float64Array = new Float64Array(2 * basis.P)): Float64Array {
+export function slabEvidence(dep: Deployment, basis: FlowBasis, J: number, k: number, u: Float64Array, v: Float64Array, skip: (d: number) => boolean, out: MemberEvidence[], s: EvidenceScratch): MemberEvidence[] {
   const P = basis.P
-  const w = P + 1
-  out.fill(0)
+  const { rows, G, y, prec } = s
+  const v0 = basis.std[0] ** 2
+  const gps = (GPS_ERROR_M * Math.SQRT2) / (2 * dep.step)
+  const base = basis.kernel.noise + gps * gps
   for (let d = 0; d < dep.nD; d++) {
+    const e = out[d]
+    e.b.fill(0)
+    e.A.fill(0)
     if (skip(d)) continue
-    const o = d * w
     for (let j = -J; j <= J; j++) {
       const q = k + j
       if (q < 0 || q >= dep.nT || !dep.mask[d * dep.nT + q]) continue
       const i = d * dep.nT + q
-      const { uniform: B, eddy } = weights[j + J]
-      out[o] += B[0] * u[i] + B[1] * v[i]
-      out[o + 1] += B[2] * u[i] + B[3] * v[i]
+      const { uniform: B, eddy: rho } = s.weights[j + J]
       velocityRows(basis, dep.x[i], dep.y[i], rows)
-      for (let c = 2; c < P; c++) out[o + c] += eddy * (rows[c] * u[i] + rows[P + c] * v[i])
-      out[o + P] += 1
+      let ru = base + v0 * (1 - B[0] * B[0] - B[1] * B[1])
+      let rv = base + v0 * (1 - B[2] * B[2] - B[3] * B[3])
+      for (let c = 0; c < 2; c++) {
+        G[c] = B[c] * basis.std[c]
+        G[P + c] = B[2 + c] * basis.std[c]
+      }
+      for (let c = 2; c < P; c++) {
+        const sc = basis.std[c]
+        G[c] = rows[c] * rho * sc
+        G[P + c] = rows[P + c] * rho * sc
+        ru += (1 - rho * rho) * (rows[c] * sc) ** 2
+        rv += (1 - rho * rho) * (rows[P + c] * sc) ** 2
+      }
+      y[0] = u[i] - basis.mean[0]
+      y[1] = v[i] - basis.mean[1]
+      prec[0] = 1 / ru
+      prec[1] = 1 / rv
+      addObservation(e, G, y, prec)
     }
   }
   return out
@@ -140,21 +165,20 @@ function simulateSlab(dep: Deployment, basis: FlowBasis, J: number, seq: Float64
     }
 }
 
-/** Simulate `n` training pairs: set-encoder rows (unscaled) and standardised coefficients. */
-export function simulatePairs(dep: Deployment, basis: FlowBasis, J: number, n: number, seed: number, ctx?: JobContext): { u: Float64Array; v: Float32Array } {
+/** Simulate `n` training pairs: the set encoder's pooled evidence and the standardised coefficients. */
+export function simulatePairs(dep: Deployment, basis: FlowBasis, J: number, n: number, seed: number, ctx?: JobContext): { u: Float32Array; v: Float32Array } {
   const P = basis.P
-  const width = dep.nD * (P + 1)
   const roots = temporalSqrt(basis, 2 * J + 3, dep.step / 3600)
-  const weights = slabWeights(basis, J, dep.step / 3600)
+  const scratch = evidenceScratch(dep, basis, J)
+  const members = dep.ids.map(() => emptyEvidence(P))
   const rng = new Rng(seed, 0, 0x5b1)
   const su = new Float64Array(dep.nD * dep.nT)
   const sv = new Float64Array(dep.nD * dep.nT)
   const seq = new Float64Array((2 * J + 3) * P)
   const rows = new Float64Array(2 * P)
   const theta = new Float64Array(P)
-  const U = new Float64Array(n * width)
+  const U = new Float32Array(n * P)
   const V = new Float32Array(n * P)
-  const row = new Float64Array(width)
   const valid: number[] = []
   for (let k = 0; k < dep.nT; k++) for (let d = 0; d < dep.nD; d++) if (dep.mask[d * dep.nT + k]) {
     valid.push(k)
@@ -169,56 +193,31 @@ export function simulatePairs(dep: Deployment, basis: FlowBasis, J: number, n: n
     const dropped = rng.nextUint32() % 2 === 0 ? rng.nextUint32() % dep.nD : -1
     drawSequence(basis, roots, 2 * J + 3, rng, seq)
     simulateSlab(dep, basis, J, seq, k, rng, su, sv, rows, theta)
-    U.set(slabFeatures(dep, basis, J, weights, k, su, sv, (d) => d === dropped, row, rows), i * width)
+    slabEvidence(dep, basis, J, k, su, sv, (d) => d === dropped, members, scratch)
+    U.set(aggregate(members, (d) => d !== dropped, P), i * P)
     for (let c = 0; c < P; c++) V[i * P + c] = (seq[(J + 1) * P + c] - basis.mean[c]) / basis.std[c]
   }
   return { u: U, v: V }
-}
-
-/** Per-feature scale: the spread of the pooled features over the simulated pairs. */
-function featureScale(U: Float64Array, n: number, layout: SetLayout): Float64Array {
-  const F = layout.features
-  const w = layout.members * blockWidth(layout)
-  const s2 = new Float64Array(F)
-  for (let i = 0; i < n; i++) {
-    const p = poolMembersJs(U.subarray(i * w, (i + 1) * w), layout)
-    for (let f = 0; f < F; f++) s2[f] += p[f] * p[f]
-  }
-  return s2.map((x) => Math.sqrt(x / n) || 1)
-}
-
-/** Divide every drifter block's features by `scale` (the counts stay). */
-function applyScale(row: ArrayLike<number>, layout: SetLayout, scale: Float64Array, out: Float32Array, at = 0): void {
-  const w = blockWidth(layout)
-  for (let m = 0; m < layout.members; m++) {
-    for (let f = 0; f < layout.features; f++) out[at + m * w + f] = row[m * w + f] / scale[f]
-    out[at + m * w + layout.features] = row[m * w + layout.features]
-  }
 }
 
 /** Simulate, train the set encoder and the linear potential encoder, and form the exact learned conditional. */
 export async function trainDeployment(dep: Deployment, basis: FlowBasis, opts: { pairs?: number; epochs?: number; seed: number }, ctx: JobContext): Promise<Sbi> {
   const J = halfSlab(basis, dep.step / 3600)
   const P = basis.P
-  const layout: SetLayout = { members: dep.nD, features: P }
   const n = opts.pairs ?? Math.min(TRAINING.maxPairs, Math.max(TRAINING.minPairs, TRAINING.pairsPerDrifter * dep.nD))
   const sim = simulatePairs(dep, basis, J, n, opts.seed, ctx)
-  const scale = featureScale(sim.u, n, layout)
-  const width = dep.nD * blockWidth(layout)
-  const u = new Float32Array(n * width)
-  for (let i = 0; i < n; i++) applyScale(sim.u.subarray(i * width, (i + 1) * width), layout, scale, u, i * width)
   const nVal = Math.max(3, Math.round(TRAINING.validationFraction * n))
   const data: PairData = {
-    u, du: width, v: sim.v, dv: P,
+    u: sim.u, du: P, v: sim.v, dv: P,
     train: Int32Array.from({ length: n - nVal }, (_, i) => i),
     validation: Int32Array.from({ length: nVal }, (_, i) => n - nVal + i)
   }
   const dim = P
-  const net: PairNet = {
-    encU: buildSetEncoder(layout, dim, opts.seed * 2 + 1),
-    encV: buildEncoder({ kind: 'linear', inputDim: P, outputDim: dim, widths: [], activation: 'relu', bias: true }, opts.seed * 2 + 2),
-    logScale: temperatureVariable(1, true)
-  }
+  const linear = (seed: number) => buildEncoder({ kind: 'linear', inputDim: P, outputDim: dim, widths: [], activation: 'relu', bias: true }, seed)
+  const net: PairNet = { encU: linear(opts.seed * 2 + 1), encV: linear(opts.seed * 2 + 2), logScale: temperatureVariable(TRAINING.temperature, true) }
+  // Both encoders start at the identity: the pooled evidence is already the prior's approximate posterior mean,
+  // so training learns the correction (what the diagonal-noise approximation and the finite basis miss).
+  for (const enc of [net.encU, net.encV]) enc.variables[0].assign(tf.eye(P, dim))
   const settings: FitSettings = {
     loss: 'cond-v', metric: 'l2', weights: lossWeights({ loss: 'cond-v' }), epochs: opts.epochs ?? TRAINING.epochs,
     batch: Math.min(TRAINING.batch, n - nVal), learningRate: TRAINING.learningRate, warmupFraction: 0.05, learnTemperature: true,
@@ -242,35 +241,45 @@ export async function trainDeployment(dep: Deployment, basis: FlowBasis, opts: {
   const gb = gain.mmul(Matrix.columnVector(Array.from(bias)))
   for (let c = 0; c < P; c++) offset[c] -= gb.get(c, 0)
   return {
-    basis, J, layout, scale, gain, offset, cov, headW: hw, headB: hb, dim, temperature: tau,
+    basis, J, gain, offset, cov, headW: hw, headB: hb, dim, temperature: tau,
     history: result.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, validationLoss: h.validationLoss })),
     pairs: n
   }
 }
 
-/** Posterior mean coefficients (physical units) at analysis sample k from the real drifters except `skip`. */
-export function posteriorMean(dep: Deployment, sbi: Sbi, k: number, skip: (d: number) => boolean, scratch: { row: Float64Array; rows: Float64Array; weights?: ReturnType<typeof slabWeights> }): Float64Array {
-  const { basis, layout, J } = sbi
-  const P = basis.P
-  scratch.weights ??= slabWeights(basis, J, dep.step / 3600)
-  slabFeatures(dep, basis, J, scratch.weights, k, dep.u, dep.v, skip, scratch.row, scratch.rows)
-  const pooled = poolMembersJs(scratch.row, layout)
+/** Posterior mean coefficients (physical units) from pooled evidence r: the head, then the conditional's affine mean. */
+export function posteriorMeanOf(sbi: Sbi, r: Float64Array): Float64Array {
+  const P = sbi.basis.P
   const z = new Float64Array(sbi.dim)
   for (let c = 0; c < sbi.dim; c++) {
     let s = sbi.headB[c]
-    for (let f = 0; f < P; f++) s += sbi.headW[f * sbi.dim + c] * (pooled[f] / sbi.scale[f])
+    for (let f = 0; f < P; f++) s += sbi.headW[f * sbi.dim + c] * r[f]
     z[c] = s
   }
   const theta = new Float64Array(P)
-  for (let r = 0; r < P; r++) {
-    let s = sbi.offset[r]
-    for (let c = 0; c < sbi.dim; c++) s += sbi.gain.get(r, c) * z[c]
-    theta[r] = basis.mean[r] + basis.std[r] * s
+  for (let i = 0; i < P; i++) {
+    let s = sbi.offset[i]
+    for (let c = 0; c < sbi.dim; c++) s += sbi.gain.get(i, c) * z[c]
+    theta[i] = sbi.basis.mean[i] + sbi.basis.std[i] * s
   }
   return theta
 }
 
-/** Scratch buffers for posteriorMean. */
-export function meanScratch(dep: Deployment, sbi: Sbi): { row: Float64Array; rows: Float64Array } {
-  return { row: new Float64Array(dep.nD * (sbi.basis.P + 1)), rows: new Float64Array(2 * sbi.basis.P) }
+/**
+ * For every sample k: the posterior mean coefficients from all drifters, and (when `leaveOut`) from all but each
+ * drifter in turn — one evidence computation per sample serves every mask.
+ */
+export function posteriorMeans(dep: Deployment, sbi: Sbi, ks: ArrayLike<number>, leaveOut: boolean, ctx?: JobContext): { all: Float64Array[]; without: Float64Array[][] } {
+  const P = sbi.basis.P
+  const scratch = evidenceScratch(dep, sbi.basis, sbi.J)
+  const members = dep.ids.map(() => emptyEvidence(P))
+  const all: Float64Array[] = []
+  const without: Float64Array[][] = []
+  for (let i = 0; i < ks.length; i++) {
+    if (ctx && i % 20 === 0) throwIfCancelled(ctx.signal)
+    slabEvidence(dep, sbi.basis, sbi.J, ks[i], dep.u, dep.v, () => false, members, scratch)
+    all.push(posteriorMeanOf(sbi, aggregate(members, () => true, P)))
+    if (leaveOut) without.push(dep.ids.map((_, d) => posteriorMeanOf(sbi, aggregate(members, (o) => o !== d, P))))
+  }
+  return { all, without }
 }
