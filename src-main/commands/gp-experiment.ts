@@ -8,17 +8,18 @@ export const gpExperimentCommand: CliCommand = {
   summary: "reproduce the paper's Gaussian-process experiment: error curves over embedding dimension, batch size and N",
   usage: `options:
   --out FILE.json   where to write the error curves (required)
-  --quick           small sweeps, 30 epochs at lr 1e-2 (about a minute) instead of the paper's 500 epochs at lr 1e-4
-  --epochs E        override the number of epochs
+  --quick           smaller N and fewer steps (about a minute)
+  --steps S         optimiser steps per point (default 4000; quick 1200); each point is also trained with S/2 steps
+                    and the relative change is reported as its convergence gap
   --lr X            override the learning rate
   --seed S          random seed (default 1)`,
-  options: { out: { type: 'string' }, quick: { type: 'boolean' }, epochs: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' } },
+  options: { out: { type: 'string' }, quick: { type: 'boolean' }, steps: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' } },
   async run(values, _positionals, io) {
     if (!values.out) throw new UserError('gp-experiment: --out FILE.json is required')
     const { gpSettings, runGpExperiment } = await import('../engine/learn/gp-experiment')
     const { initBackend } = await import('../engine/learn/index')
     const s = gpSettings(Boolean(values.quick))
-    for (const [opt, key, int] of [['epochs', 'epochs', true], ['lr', 'learningRate', false], ['seed', 'seed', true]] as const) {
+    for (const [opt, key, int] of [['steps', 'steps', true], ['lr', 'learningRate', false], ['seed', 'seed', true]] as const) {
       if (values[opt] === undefined) continue
       const n = Number(values[opt])
       if (!Number.isFinite(n) || n <= 0 && opt !== 'seed' || (int && !Number.isInteger(n))) throw new UserError(`gp-experiment: --${opt} must be a ${int ? 'positive integer' : 'positive number'}, got "${String(values[opt])}"`)
