@@ -8,12 +8,13 @@ export const reproduceCommand: CliCommand = {
   summary: 'reproduce arXiv 2505.24134 experiment by experiment (Gaussian figures, GP sweeps, Lagrangian retrieval, mode collapse) into one HTML report',
   usage: `options:
   --out DIR     output folder (required): report.html (self-contained) and reproduce.json
-  --quick       smaller samples, data sets and epochs: the same trends in under 5 minutes, marked as quick in the report`,
-  options: { out: { type: 'string' }, quick: { type: 'boolean' } },
+  --quick       smaller samples, data sets and epochs: the same trends in under 5 minutes, marked as quick in the report
+  --data FILE   the Lagrangian pairs written by an earlier run (DIR/lagrangian-pairs.nc): skips their simulation`,
+  options: { out: { type: 'string' }, quick: { type: 'boolean' }, data: { type: 'string' } },
   async run(values, _positionals, io) {
     if (typeof values.out !== 'string' || values.out === '') throw new UserError('reproduce: --out DIR is required')
     const { runReproduce } = await import('../engine/reproduce/run')
-    const result = await runReproduce({ outDir: resolve(values.out), quick: values.quick === true }, io.context)
+    const result = await runReproduce({ outDir: resolve(values.out), quick: values.quick === true, ...(typeof values.data === 'string' ? { dataPath: resolve(values.data) } : {}) }, io.context)
     io.print('')
     for (const e of result.experiments) io.print(`${e.title} (${e.paperSection}): ${e.verdict.holds === true ? 'holds' : e.verdict.holds === false ? 'does not hold' : 'holds in part'} — ${e.verdict.text}`)
     io.print(`report: ${result.report}`)

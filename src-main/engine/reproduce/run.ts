@@ -8,11 +8,14 @@ import { mkdir } from 'node:fs/promises'
 import { writeFileAtomic } from '../data/atomic'
 import { etaSeconds, throwIfCancelled, type JobContext } from '../jobs/job'
 import { initBackend } from '../learn/backend'
+import { gpSettings, runGpExperiment } from '../learn/gp-experiment'
 import { gaussianSettings, runGaussian2d } from './gaussian2d'
+import { gpVerdicts } from './gp'
+import { collapseVerdict, lagrangianSettings, lagrangianVerdict, runLagrangian } from './lagrangian'
 import { renderReproduceReport } from './report'
 import type { ExperimentSummary, ReproduceResult, Verdict } from './types'
 
-export interface ReproduceOptions { outDir: string; quick: boolean }
+export interface ReproduceOptions { outDir: string; quick: boolean; /** A data set of the Lagrangian experiment simulated before (skips the simulation). */ dataPath?: string }
 
 /** Relative cost of each experiment (for the time left), measured on the 2-core machine. */
 interface Stage { id: string; title: string; weight: number }
@@ -44,7 +47,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const started = Date.now()
   const loadBefore = loadavg()[0]
   await mkdir(o.outDir, { recursive: true })
-  const stages: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }]
+  const stages: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 3 : 10 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 4 : 35 }]
   const progress = new StagedProgress(stages, ctx)
   const experiments: ExperimentSummary[] = []
 
@@ -58,11 +61,31 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   progress.finish(0)
   throwIfCancelled(ctx.signal)
 
+  const gpS = gpSettings(o.quick)
+  const t1 = Date.now()
+  progress.report(1, 0, 'embedding-dimension, batch and N sweeps')
+  const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => progress.report(1, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} %)`))
+  const gpV = gpVerdicts(gpResult)
+  experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000 })
+  progress.finish(1)
+  throwIfCancelled(ctx.signal)
+
+  const ls = lagrangianSettings(o.quick)
+  const t2 = Date.now()
+  const lag = await runLagrangian(ls, o.outDir, ctx, (f, m) => progress.report(2, f, m), o.dataPath)
+  const lagV = lagrangianVerdict(lag)
+  const colV = collapseVerdict(lag)
+  const lagSeconds = (Date.now() - t2) / 1000
+  experiments.push({ id: 'lagrangian', title: 'Lagrangian retrieval', paperSection: '§6.3, Fig. 14', verdict: lagV, seconds: lagSeconds - (lag.collapseSeconds ?? 0) })
+  experiments.push({ id: 'collapse', title: 'One-sided mode collapse (ocean pairs)', paperSection: '§6.2, Fig. 12', verdict: colV, seconds: lag.collapseSeconds ?? 0 })
+  progress.finish(2)
+
   const result: ReproduceResult = {
     createdAt: new Date().toISOString(), quick: o.quick, seconds: (Date.now() - started) / 1000,
     machine: { backend: backend.name, cores: availableParallelism(), loadBefore, loadAfter: loadavg()[0] },
-    experiments, gaussianSettings: gs, gaussian,
-    settings: { gaussian: gs }
+    experiments, gaussianSettings: gs, gaussian, gp: { result: gpResult, verdicts: gpV },
+    lagrangian: { result: lag, verdict: lagV, collapseVerdict: colV },
+    settings: { gaussian: gs, gp: gpS, lagrangian: ls }
   }
   const report = join(o.outDir, 'report.html')
   const json = join(o.outDir, 'reproduce.json')

@@ -1,5 +1,8 @@
 /** Result shapes of `driftclip reproduce` (written as reproduce.json next to the report). */
+import type { GpResult } from '../learn/gp-experiment'
 import type { GaussianCase, GaussianSettings } from './gaussian2d'
+import type { GpVerdicts } from './gp'
+import type { LagrangianResult } from './lagrangian'
 
 /** holds: true = the paper's statement holds here, false = it does not, 'partly' = some of it. */
 export interface Verdict { holds: boolean | 'partly'; text: string }
@@ -14,6 +17,8 @@ export interface ReproduceResult {
   experiments: ExperimentSummary[]
   gaussianSettings: GaussianSettings
   gaussian: GaussianCase[]
+  gp?: { result: GpResult; verdicts: GpVerdicts }
+  lagrangian?: { result: LagrangianResult; verdict: Verdict; collapseVerdict: Verdict }
   /** Every setting used, shown verbatim in the report. */
   settings: Record<string, unknown>
 }
