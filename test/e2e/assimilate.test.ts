@@ -94,6 +94,10 @@ test('Assimilate: Kiel Bight drifters on the real map, the fitted prior, skill a
     expect(await seriesIds('assimilate-map')).toEqual(expect.arrayContaining(['field-cells', 'field-arrows']))
   }
   await page.getByTestId('assimilate-map').screenshot({ path: join(ARTIFACTS, 'assimilate-map.png') })
+  // at 1024 × 700 the view fits without a horizontal scrollbar
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.waitForTimeout(400)
+  expect(await page.evaluate(() => { const m = document.querySelector('main')!; return m.scrollWidth - m.clientWidth })).toBeLessThanOrEqual(0)
   const height = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 900)
   await page.setViewportSize({ width: 1440, height: Math.min(3200, Math.max(900, height + 40)) })
   await page.waitForTimeout(400)

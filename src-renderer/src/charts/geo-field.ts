@@ -157,7 +157,7 @@ export function buildDeploymentMap(o: DeploymentMapOptions): EChartsOption {
   const { option, frame } = buildGeoBase({
     ...o,
     title: o.title ?? (withField ? `${QUANTITY[quantity].label.replace(/ \(m\/s\)$/, '')}${o.time !== undefined ? ` at ${formatUtc(o.time)}` : ''}` : 'Drifters in the analysis window'),
-    subtitle: `${o.tracks.length} drifter${o.tracks.length === 1 ? '' : 's'}${span ? `, ${span}` : ''}`,
+    subtitle: `${o.tracks.length} drifter${o.tracks.length === 1 ? '' : 's'}${span ? `\nwindow ${span}` : ''}`,
     bottom: 28,
     right: withField ? 92 : 0
   })

@@ -211,7 +211,7 @@ export function buildGeoBase(o: GeoMapBase): { option: EChartsOption; frame: Fra
     backgroundColor: o.theme.background,
     animation: false,
     title: [
-      { ...(titleBlock(o.title, o.theme, o.subtitle) as object), z: 10 },
+      { ...(titleBlock(o.title, o.theme, o.subtitle) as object), subtextStyle: { color: o.theme.muted, fontSize: 11, lineHeight: 14 }, z: 10 },
       { text: LAND_CREDIT, right: 8, bottom: 2, z: 10, textStyle: { color: o.theme.muted, fontSize: 10, fontWeight: 400 } }
     ],
     tooltip: { trigger: 'item', confine: true },
@@ -368,11 +368,11 @@ export function buildDrifterMap(o: DrifterMapOptions): EChartsOption {
   const ids = o.tracks.map((t) => t.id)
   const steps = timeSteps(o.tracks, 1)
   const span = steps.length ? `${formatUtc(steps[0])} → ${formatUtc(steps[steps.length - 1])}` : 'no fixes'
-  const shown = Number.isFinite(o.until) ? `; shown up to ${formatUtc(o.until)}` : ''
+  const shown = Number.isFinite(o.until) ? `; shown up to ${formatUtc(Math.round(o.until / 60) * 60)}` : ''
   const { option } = buildGeoBase({
     ...o,
     title: o.title ?? 'Drifter tracks',
-    subtitle: `${o.source ? `${o.source}: ` : ''}${ids.length} drifters, ${span}${shown}`,
+    subtitle: `${ids.length} drifter${ids.length === 1 ? '' : 's'}${o.source ? ` · ${o.source}` : ''}\n${span}${shown}`,
     bottom: 28
   })
   option.legend = { ...(legendBlock(o.theme, { data: ids, top: undefined, right: undefined, bottom: 16, left: 'center', icon: 'circle' }) as object), z: 10 }
