@@ -1,7 +1,7 @@
 /** `driftclip compare`: train several loss/metric variants on the same data and seed, evaluate and report. */
 import { UserError } from '../engine/jobs/job'
 import { LossKind, MetricKind, TrainConfig } from '../shared/training'
-import { intOption, stringOption } from './options'
+import { intOption, numberOption, stringOption } from './options'
 import type { CliCommand, OptionValues } from './types'
 
 function listOption<T extends string>(values: OptionValues, name: string, allowed: readonly T[], fallback: T[]): T[] {
@@ -14,17 +14,23 @@ function listOption<T extends string>(values: OptionValues, name: string, allowe
   return items as T[]
 }
 
-/** Every loss × metric combination, with the shared training options. */
+/**
+ * Every loss × metric combination, with the shared training options. Options not given take TrainConfig's defaults
+ * and every value is checked by TrainConfig itself, so compare and train accept the same values (e.g. --seed 0).
+ */
 export function variantsFrom(values: OptionValues): TrainConfig[] {
   const losses = listOption(values, 'losses', LossKind.options, ['cond', 'cond-u', 'joint'])
   const metrics = listOption(values, 'metrics', MetricKind.options, ['cosine'])
-  const shared = {
-    epochs: intOption(values, 'epochs', 20),
-    seed: values.seed === undefined ? 1 : intOption(values, 'seed', 1),
-    ...(values.dim !== undefined ? { dim: intOption(values, 'dim', 98) } : {}),
-    ...(values.batch !== undefined ? { batch: intOption(values, 'batch', 128) } : {})
-  }
-  return losses.flatMap((loss) => metrics.map((metric) => TrainConfig.parse({ ...shared, loss, metric })))
+  const shared = Object.fromEntries(
+    (['epochs', 'seed', 'dim', 'batch'] as const).map((name) => [name, numberOption(values, name, 'int', 'compare')]).filter(([, v]) => v !== undefined)
+  )
+  return losses.flatMap((loss) =>
+    metrics.map((metric) => {
+      const parsed = TrainConfig.safeParse({ ...shared, loss, metric })
+      if (!parsed.success) throw new UserError(`compare: --${String(parsed.error.issues[0]?.path[0])}: ${parsed.error.issues[0]?.message}`)
+      return parsed.data
+    })
+  )
 }
 
 export const compareCommand: CliCommand = {
@@ -34,7 +40,7 @@ export const compareCommand: CliCommand = {
   --data FILE.nc       paired data set (from driftclip simulate)
   --losses LIST        comma-separated: cond, cond-u, cond-v, joint, mmd (default cond,cond-u,joint)
   --metrics LIST       comma-separated: cosine, dot, l2 (default cosine); every loss × metric is trained
-  --epochs N           epochs per variant (default 20)
+  --epochs N           epochs per variant (default as driftclip train)
   --dim N, --batch N, --seed N   training options shared by all variants (defaults as driftclip train)
   --max-test N         test queries for the scores (default 200)
   --out DIR            output folder: metrics.json, metrics.csv, curves.json, report.html, models/

@@ -9,7 +9,6 @@ import type { DatasetSummary } from './simulation'
 import { SimulationConfig } from './simulation'
 import type { BackendInfo, ModelSummary } from './training'
 import { TrainConfig } from './training'
-import type { EvaluationResult } from './assimilation'
 import type { ImportSummary, TracksExport } from './drifters'
 import { AssimilationOptions, type AssimilationResult } from './deployment'
 import { TwinBenchmarkOptions, type TwinBenchmarkResult } from './twin'
@@ -54,7 +53,6 @@ export const Requests = {
     dataset: WorkspacePath,
     variants: z.array(TrainConfig).min(1).max(12)
   }),
-  startEvaluation: z.object({ model: WorkspacePath, dataset: WorkspacePath }),
   /** Import a drifter file sent by the renderer (dialog or drag-and-drop) as base64. */
   startImport: z.object({
     fileName: z.string().min(1).max(255),
@@ -125,7 +123,7 @@ export interface WorkspaceListing {
   notes?: string[]
 }
 
-export type JobKind = 'simulate' | 'train' | 'compare' | 'evaluate' | 'import' | 'export' | 'assimilate' | 'benchmark-da' | 'export-tracks'
+export type JobKind = 'simulate' | 'train' | 'compare' | 'import' | 'export' | 'assimilate' | 'benchmark-da' | 'export-tracks'
 
 export interface JobStarted {
   jobId: JobId
@@ -139,7 +137,6 @@ export interface Results {
   startSimulation: JobStarted
   startTraining: JobStarted
   startComparison: JobStarted
-  startEvaluation: JobStarted
   startImport: JobStarted
   startExportTracks: JobStarted
   previewTracks: TrackPreview
@@ -156,7 +153,6 @@ export interface JobResults {
   simulate: DatasetSummary
   train: ModelSummary & { finalLoss: number; steps: number }
   compare: ComparisonResult
-  evaluate: EvaluationResult
   import: ImportSummary
   'export-tracks': TracksExport
   export: ExportResult

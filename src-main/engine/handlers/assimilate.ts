@@ -1,7 +1,6 @@
-/** Assimilation requests: evaluate a model, compare loss variants, fields for the explorers, exports. */
+/** Assimilation requests: compare loss variants, fields for the explorers, exports. */
 import { stat } from 'node:fs/promises'
 import type { FileEntry } from '../../shared/contract'
-import { runEvaluation } from '../assimilate/evaluate'
 import { runComparison } from '../assimilate/compare'
 import { computeFieldView } from '../assimilate/field-view'
 import { writeCaseExports } from '../assimilate/case-export'
@@ -11,7 +10,7 @@ import { UserError } from '../jobs/job'
 import type { Workspace } from '../workspace'
 import type { HandlerDeps, Handlers } from './types'
 
-type AssimilateChannels = 'startEvaluation' | 'startComparison' | 'getField' | 'startExport' | 'startAssimilation' | 'startTwinBenchmark'
+type AssimilateChannels = 'startComparison' | 'getField' | 'startExport' | 'startAssimilation' | 'startTwinBenchmark'
 
 /** Export grid: fine enough for analysis, small enough to write in a second. */
 const EXPORT_GRID = 48
@@ -19,14 +18,6 @@ const EXPORT_FRAMES = 21
 
 export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, AssimilateChannels> {
   return {
-    startEvaluation: async ({ model, dataset }) => {
-      const jobId = runner.start('evaluate', `evaluate ${model}`, async (ctx) => ({
-        ...(await runEvaluation({ modelDir: workspace.resolve(model), datasetPath: workspace.resolve(dataset) }, ctx)),
-        model,
-        dataset
-      }))
-      return { jobId }
-    },
     startComparison: async ({ name, dataset, variants }) => {
       const outDir = workspace.pathFor('exports', name)
       const jobId = runner.start('compare', `compare ${variants.length} variants`, async (ctx) =>

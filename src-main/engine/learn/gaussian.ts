@@ -1,5 +1,5 @@
 /**
- * Closed-form optima of the Gaussian theory (paper.md §2) with ml-matrix: inner-product tilting +
+ * Closed-form optima of the Gaussian theory (arXiv 2505.24134 §5, proofs in Appendix D) with ml-matrix: inner-product tilting +
  * conditional loss (Thm 5.1, incl. rank r), L2 tilting + one-sided loss (Thm 5.3), inner-product
  * tilting + joint loss (Thm 5.6); plus seeded samples of N(0, C).
  */

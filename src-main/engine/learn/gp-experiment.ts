@@ -1,5 +1,5 @@
 /**
- * The paper's Gaussian-process experiment (§6.1, paper.md §3.1): u = 12 noisy point values (σ = 0.05)
+ * The paper's Gaussian-process experiment (arXiv 2505.24134 §6.1): u = 12 noisy point values (σ = 0.05)
  * of a GP w ~ N(0, (−Δ + τ²)^−α) on (0, 1) (τ = 3, α = 2, 1000 KL modes), v = its first 5 standardised
  * KL coefficients; linear encoders, inner product, two-sided conditional loss. Sweeps over embedding
  * dimension, batch size and N; reports the conditional-mean errors of u|v and v|u.

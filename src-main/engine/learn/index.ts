@@ -1,4 +1,4 @@
-/** The learning core's public surface (see /work/notes/interfaces.md): backend, training, models. */
+/** The learning core's public surface: backend, training, models. */
 export { initBackend, currentBackend } from './backend'
 export type { EpochRecord } from './fit'
 export type { TrainResult } from './train'

@@ -1,6 +1,6 @@
 /**
  * Every contrastive loss, each written once as a function of the logit matrix S[i, j] = s(u_i, v_j)/τ
- * of a batch of B positive pairs (paper.md §1.11): conditional with weights (λu, λv), joint, and the
+ * of a batch of B positive pairs (mini-batch forms of arXiv 2505.24134 eqs. 5–12, §3.2): conditional with weights (λu, λv), joint, and the
  * MMD conditional variant (§1.6).
  */
 import type { LossKind, TrainConfig } from '../../shared/training'
@@ -120,7 +120,7 @@ export function gaussianKernel(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * One side of the MMD conditional loss (paper.md §1.6, U-statistic form) for the conditional of the
+ * One side of the MMD conditional loss (arXiv 2505.24134 Appendix B, Example B.1, U-statistic form) for the conditional of the
  * row index given the column index: column i's model conditional puts weight q_{k|i} ∝ e^{S_ki} on the
  * other batch members k ≠ i (independent draws from the marginal), and
  * L_i = ½ (B−1)/(B−2) Σ_{j≠k} K_jk q_j q_k − Σ_k K_ik q_k  (θ-dependent part of MMD²(δ_{x_i}, ν(·|col i))).

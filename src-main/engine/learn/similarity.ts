@@ -16,7 +16,7 @@ export function l2Normalize(z: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * Score matrix s[i, j] = s(u_i, v_j) for embeddings zu [nu, ℓ], zv [nv, ℓ]:
- * cosine ⟨ḡ_u, ḡ_v⟩, dot ⟨g_u, g_v⟩, l2 −½|g_u − g_v|² (paper.md §1.11).
+ * cosine ⟨ḡ_u, ḡ_v⟩, dot ⟨g_u, g_v⟩, l2 −½|g_u − g_v|² (arXiv 2505.24134 §5.1–5.2).
  */
 export function scoreMatrix(zu: tf.Tensor2D, zv: tf.Tensor2D, metric: MetricKind): tf.Tensor2D {
   if (metric === 'cosine') return denseFast(l2Normalize(zu), tf.transpose(l2Normalize(zv)))

@@ -12,7 +12,7 @@ function normals(n: number, seed: number): Float64Array {
 /**
  * The paper's 2-D Gaussian (§5.4): C_uu = C_vv = 1.5, C_uv = 1, so E[v|u] = 2u/3, Var(v|u) = 5/6, marginal 1.5.
  * Queries u with their true v; the bank holds marginal samples of v (or of u for the u|v direction), and the
- * logits are the closed-form optimal tilts of each loss (paper.md §2.7), so the calibration must reproduce theory.
+ * logits are the closed-form optimal tilts of each loss (arXiv 2505.24134 §5.1–5.3, the 2-D example of §5.4), so the calibration must reproduce theory.
  */
 function gaussianCase(seed: number, queries: number, bankSize: number) {
   const z1 = normals(queries, seed)

@@ -14,6 +14,13 @@ describe('comparison configuration', () => {
     expect(v.every((c) => c.epochs === 4 && c.seed === 9)).toBe(true)
     expect(variantsFrom({}).map((c) => c.loss)).toEqual(['cond', 'cond-u', 'joint'])
   })
+  it('takes the same values and defaults as train: --seed 0 is a seed, defaults come from TrainConfig', () => {
+    expect(variantsFrom({ seed: '0' })[0].seed).toBe(0)
+    const defaults = TrainConfig.parse({})
+    expect(variantsFrom({ losses: 'cond' })[0]).toEqual(defaults)
+    expect(() => variantsFrom({ epochs: '0' })).toThrow('compare: --epochs: Too small: expected number to be >=1')
+    expect(() => variantsFrom({ seed: '1.5' })).toThrow('compare: --seed must be an integer, got "1.5"')
+  })
   it('rejects unknown names and bad numbers with the option named', () => {
     expect(() => variantsFrom({ losses: 'cond,clip' })).toThrow('--losses: unknown value "clip"; use a comma-separated list of cond, cond-u, cond-v, joint, mmd')
     expect(() => variantsFrom({ metrics: '' })).toThrow('--metrics is empty')

@@ -8,7 +8,7 @@ beforeAll(async () => {
   await initBackend('wasm')
 })
 
-describe('closed forms (paper.md §2.7 worked numbers)', () => {
+describe('closed forms (the 2-D example of arXiv 2505.24134 §5.4, worked numbers)', () => {
   const C2 = new Matrix([[1.5, 1], [1, 1.5]])
   it('reproduces the 2-D example: cond A* = 4/9, joint A* = 1/3, L2 A* = 0.8, B* = 8/15', () => {
     expect(condOptimum(C2, 1).get(0, 0)).toBeCloseTo(4 / 9, 10)

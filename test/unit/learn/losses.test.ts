@@ -65,7 +65,7 @@ describe('joint loss', () => {
 })
 
 describe('MMD conditional loss', () => {
-  // direct transcription of the U-statistic (paper.md §1.6) for the u|v side
+  // direct transcription of the U-statistic (arXiv 2505.24134 Appendix B, Example B.1) for the u|v side
   function direct(S: number[][], K: number[][]): number {
     const B = S.length
     let total = 0

@@ -61,7 +61,6 @@ export function createFakeApi(): FakeApi {
     startSimulation: vi.fn(started),
     startTraining: vi.fn(started),
     startComparison: vi.fn(started),
-    startEvaluation: vi.fn(started),
     startImport: vi.fn(started),
     previewTracks: vi.fn(({ source }: { source: string }) =>
       Promise.resolve({ source, tracks: [[[0, 0], [1, 1]]], units: { length: 'm', time: 's' }, bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 } })
