@@ -1,5 +1,5 @@
 /** `driftclip import FILE --out TRACKS.nc`: check a drifter file, show what it holds, write CF trajectory NetCDF-4. */
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { MAX_IMPORT_BYTES, importError } from '../engine/data/drifters/errors'
 import { parseDateTime } from '../engine/data/drifters/time'
@@ -62,8 +62,8 @@ export const importCommand: CliCommand = {
     if (!info?.isFile()) throw importError(name, 'file', `not found at ${resolve(file)}`, 'check the path')
     if (info.size > MAX_IMPORT_BYTES)
       throw importError(name, 'file', `${(info.size / 1048576).toFixed(0)} MB is more than the ${MAX_IMPORT_BYTES / 1048576} MB import limit`, 'subset it first (e.g. an ERDDAP query with a time and area constraint)')
-    const { importDrifterFile } = await import('../engine/data/drifters/import')
-    const summary = await importDrifterFile(name, new Uint8Array(await readFile(file)), resolve(out), io.context, { window, trim: values.trim === true })
+    const { importDrifterPath } = await import('../engine/data/drifters/import')
+    const summary = await importDrifterPath(name, file, resolve(out), io.context, { window, trim: values.trim === true })
     for (const line of describeImport(summary)) io.print(oneLine(line)) // ids and messages come from the file
     return summary
   }

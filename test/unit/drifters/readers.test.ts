@@ -1,10 +1,10 @@
 /** The readers issue #13 adds: GDP 6-hourly ASCII, ERDDAP .csv0, Argos Web CSV, GeoJSON variants, and the real Kiel files. */
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importDrifterFile } from '../../../src-main/engine/data/drifters/import'
 import { trackQuality } from '../../../src-main/engine/data/drifters/quality'
-import { readDrifterFile } from '../../../src-main/engine/data/drifters/read'
+import { readDrifterFile, readDrifterPath } from '../../../src-main/engine/data/drifters/read'
 import { silentContext } from '../../../src-main/engine/jobs/job'
 import { bytes, withTempDir } from './fixtures'
 
@@ -59,6 +59,21 @@ describe('ERDDAP .csv0 and Argos Web CSV', () => {
       '1 fixes were out of time order within their drifter and were sorted',
       '1 exact duplicate fixes (same drifter, time and position) were dropped'
     ])
+  })
+})
+
+describe('streamed CSV', () => {
+  it('reads a file row by row to the same tracks, units and problems as the whole text', async () => {
+    const csv = '\uFEFFID,time,latitude,longitude,ve,vn\n,UTC,degrees_north,degrees_east,cm/s,cm/s\n7,2020-01-01T06:00:00Z,1,2,10,0\n7,2020-01-01T00:00:00Z,1,1.9,10,0\n8,2020-01-01T00:00:00Z,3,4,999.99,1\n8,2020-01-01T01:00:00Z,3,4.1,5,1\n'
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 's.csv'), csv)
+      const streamed = await readDrifterPath('s.csv', join(dir, 's.csv'))
+      const whole = await readDrifterFile('s.csv', bytes(csv))
+      expect(streamed).toEqual(whole)
+      expect(whole.drifters.map((d) => d.id)).toEqual(['7', '8'])
+      await writeFile(join(dir, 'bad.csv'), 'id,time,lat,lon\n1,2020-01-01T00:00Z,0,0\n1,nope,0,1\n')
+      await expect(readDrifterPath('bad.csv', join(dir, 'bad.csv'))).rejects.toThrow('bad.csv: line 3: time "nope" is not a date-time')
+    })
   })
 })
 

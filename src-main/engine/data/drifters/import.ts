@@ -3,7 +3,7 @@ import type { DrifterQuality, DrifterSpan, ImportSummary } from '../../../shared
 import { throwIfCancelled, type JobContext } from '../../jobs/job'
 import { writeTracksNetcdf } from '../tracks'
 import { importError } from './errors'
-import { readDrifterFile } from './read'
+import { readDrifterFile, readDrifterPath } from './read'
 import { isoTime } from './time'
 import { qualityProblems, trackQuality, trimToWater } from './quality'
 import { pickFixes, pointCount, type DrifterTracks } from './types'
@@ -115,6 +115,12 @@ export function checkQuality(tracks: DrifterTracks, trim = false): { tracks: Dri
 export async function importDrifterFile(fileName: string, bytes: Uint8Array, outPath: string, ctx: JobContext, opts: ImportOptions = {}): Promise<ImportSummary> {
   ctx.progress({ done: 0, total: 3, unit: 'steps', message: 'reading' })
   return importTracks(fileName, await readDrifterFile(fileName, bytes), outPath, ctx, opts)
+}
+
+/** `importDrifterFile` for a file on disk: CSV is streamed, so 1 M fixes stay well under 500 MB. */
+export async function importDrifterPath(fileName: string, path: string, outPath: string, ctx: JobContext, opts: ImportOptions = {}): Promise<ImportSummary> {
+  ctx.progress({ done: 0, total: 3, unit: 'steps', message: 'reading' })
+  return importTracks(fileName, await readDrifterPath(fileName, path), outPath, ctx, opts)
 }
 
 /** The import job after reading: window, quality check (and trim), summary, and the tracks file written. */

@@ -1,6 +1,8 @@
-/** Any supported drifter file → DrifterTracks: size limit, format detection by content, dispatch to the reader. */
+/** Any supported drifter file → DrifterTracks: size limit, format detection by content, dispatch to the reader (CSV from disk streamed). */
 import type { DrifterFormat } from '../../../shared/drifters'
-import { readDrifterCsv } from './csv'
+import { createReadStream } from 'node:fs'
+import { open, readFile } from 'node:fs/promises'
+import { readDrifterCsv, readDrifterCsvStream } from './csv'
 import { isGdpAscii, readGdpAscii } from './gdp-ascii'
 import { MAX_IMPORT_BYTES, importError } from './errors'
 import { readDrifterGeojson } from './geojson'
@@ -43,4 +45,25 @@ export async function readDrifterFile(fileName: string, bytes: Uint8Array): Prom
     default:
       throw importError(fileName, 'file', 'unknown format: not CSV, GeoJSON, NetCDF-3 or NetCDF-4/HDF5', 'export the tracks as CSV (id,time,lat,lon) or CF trajectory NetCDF')
   }
+}
+
+/**
+ * Read a drifter file from disk. CSV is streamed row by row (a 1 M-fix file never sits in memory as text); the other
+ * formats are read whole, as `readDrifterFile` does.
+ * @param fileName the name shown in messages
+ */
+export async function readDrifterPath(fileName: string, path: string): Promise<DrifterTracks> {
+  const handle = await open(path, 'r')
+  let head: Uint8Array
+  let size: number
+  try {
+    size = (await handle.stat()).size
+    const buf = new Uint8Array(Math.min(size, 4096))
+    await handle.read(buf, 0, buf.length, 0)
+    head = buf
+  } finally {
+    await handle.close()
+  }
+  if (size > 0 && size <= MAX_IMPORT_BYTES && detectFormat(fileName, head) === 'csv') return readDrifterCsvStream(fileName, createReadStream(path, { encoding: 'utf8' }))
+  return readDrifterFile(fileName, new Uint8Array(await readFile(path)))
 }

@@ -75,9 +75,12 @@ function unitOf(d: DrifterTrack): { unit: VelocityUnit; how: string } {
   const pos = velocityFromPositions(d.time, d.lat, d.lon)
   const asMetres = medianMisfit(file, pos, 1)
   const asCentimetres = medianMisfit(file, pos, 0.01)
-  // Positions decide only when one reading fits at least twice as well (noisy or inconsistent tracks cannot tell).
-  if (Number.isFinite(asMetres) && Number.isFinite(asCentimetres) && Math.min(asMetres, asCentimetres) < 0.5 * Math.max(asMetres, asCentimetres))
-    return { unit: asCentimetres < asMetres ? 'cm/s' : 'm/s', how: 'velocity from positions' }
+  // Positions decide only when one reading fits at least twice as well (noisy or inconsistent tracks cannot tell)
+  // and gives a drifter's speed: a median between 2 mm/s and 3 m/s.
+  const unit: VelocityUnit = asCentimetres < asMetres ? 'cm/s' : 'm/s'
+  const speed = medianAbs(file.ve, file.vn) * (unit === 'cm/s' ? 0.01 : 1)
+  if (Number.isFinite(asMetres) && Number.isFinite(asCentimetres) && Math.min(asMetres, asCentimetres) < 0.5 * Math.max(asMetres, asCentimetres) && speed >= 0.002 && speed <= 3)
+    return { unit, how: 'velocity from positions' }
   return { unit: medianAbs(file.ve, file.vn) > 5 ? 'cm/s' : 'm/s', how: 'magnitude' }
 }
 
