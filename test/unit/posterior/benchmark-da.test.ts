@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { benchmarkDaCommand } from '../../../src-main/commands/benchmark-da'
+import { runTwinBenchmark } from '../../../src-main/engine/assimilate/twin/benchmark'
+import { fourierTwins } from '../../../src-main/engine/assimilate/twin/twins'
+import { SimulationConfig } from '../../../src-main/shared/simulation'
 import { silentContext, UserError } from '../../../src-main/engine/jobs/job'
 import type { TwinBenchmarkResult } from '../../../src-main/shared/twin'
 
@@ -13,7 +16,9 @@ const io = { context: silentContext(), print: () => {}, json: true }
 describe('driftclip benchmark-da', () => {
   it('prints {rows: [{method, rmse, rmseNearTracers, coverage50, coverage90, secondsPerQuery, …}]} and writes JSON, CSV and HTML', async () => {
     const out = join(dir, 'fourier')
-    const r = (await benchmarkDaCommand.run({ flow: 'fourier', quick: true, queries: '1', 'mcmc-steps': '400', 'no-learned': true, out }, [], io)) as TwinBenchmarkResult
+    const [demo] = fourierTwins(128)
+    const twin = { ...demo, grid: 8, frames: 3, config: SimulationConfig.parse({ ...demo.config, steps: 200, fourier: { modesPerSide: 2 } }) }
+    const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 1, mcmcSteps: 400, learned: false }, outDir: out, twins: [twin] }, silentContext())
     expect(r.rows.map((x) => x.method)).toEqual(['prior', 'enkf', 'mcmc'])
     for (const row of r.rows) {
       for (const key of ['rmse', 'rmseNearTracers', 'coverage50', 'coverage90', 'secondsPerQuery', 'crps', 'spreadSkill', 'psiRmse', 'tracerRmse'] as const) expect(Number.isFinite(row[key])).toBe(true)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { drawGaussianRows, flowPrior } from '../../../src-main/engine/assimilate/posterior'
 import { chooseCoarsening, forwardModel } from '../../../src-main/engine/assimilate/twin/forward'
 import { mcmcReference } from '../../../src-main/engine/assimilate/twin/reference'
+import { posteriorFields } from '../../../src-main/engine/assimilate/twin/posterior-fields'
 import { crpsSorted, fieldsOfDraws, nearPathMask, quantile, scoreEnsemble } from '../../../src-main/engine/assimilate/twin/score'
 import { frameTimes } from '../../../src-main/engine/assimilate/bank-fields'
 import { defaultGrid } from '../../../src-main/engine/flows/field'
@@ -93,5 +94,24 @@ describe('ensemble scores', () => {
     expect(s.tracerRmse).toBe(0)
     expect(s.crps).toBe(0)
     expect(s.coverage90).toBe(1)
+  })
+})
+
+describe('posterior fields from draws', () => {
+  it('mean, spread and members of velocity, ψ and vorticity, and re-advected tracers; identical draws have zero spread', () => {
+    const ds = simulateDataset(noiseFree)
+    const grid = defaultGrid(ds, 6), times = frameTimes(ds, 2)
+    const model = forwardModel(noiseFree, 1)
+    const one = ds.params.slice(0, ds.paramDim)
+    const same = posteriorFields(ds, Float64Array.from([...one, ...one, ...one]), grid, times, model)
+    expect(Math.max(...same.velocityStd)).toBeLessThan(1e-12)
+    expect(Math.max(...same.tracks.std)).toBeLessThan(1e-12)
+    same.tracks.mean.forEach((x, i) => expect(x).toBeCloseTo(ds.trajectories[i], 12))
+    expect(same.mean.vorticity).toBeDefined()
+    const two = posteriorFields(ds, ds.params.slice(0, 2 * ds.paramDim), grid, times, model)
+    expect(two.members.count).toBe(2)
+    const a = fieldsOfDraws(ds, ds.params.slice(0, ds.paramDim), grid, times), b = fieldsOfDraws(ds, ds.params.slice(ds.paramDim, 2 * ds.paramDim), grid, times)
+    expect(two.mean.u[5]).toBeCloseTo((a.u[5] + b.u[5]) / 2, 12)
+    expect(two.velocityStd[5]).toBeCloseTo(Math.hypot(a.u[5] - b.u[5], a.v[5] - b.v[5]) / 2, 12)
   })
 })

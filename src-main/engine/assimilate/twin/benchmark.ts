@@ -72,6 +72,8 @@ export interface TwinContext {
 export interface TwinRequest {
   options: TwinBenchmarkOptionsInput
   outDir: string
+  /** Other twins than the flow's standard ones (a library caller's own, or a small one in a test). */
+  twins?: TwinSpec[]
   /** Contrastive methods of a twin (training inside); omitted → none. */
   learned?: (twin: TwinContext, ctx: JobContext) => Promise<TwinMethod[]>
 }
@@ -81,7 +83,7 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   const size = o.quick ? TWIN_RUN.quick : TWIN_RUN.full
   const started = performance.now()
   await mkdir(req.outDir, { recursive: true })
-  const specs = o.flow === 'fourier' ? fourierTwins(size.fourierPairs) : vortexTwins(size.vortexPairs)
+  const specs = req.twins ?? (o.flow === 'fourier' ? fourierTwins(size.fourierPairs) : vortexTwins(size.vortexPairs))
   const tables: TwinTable[] = []
   for (const [k, spec] of specs.entries()) {
     ctx.log(`twin ${k + 1}/${specs.length}: ${spec.name}`)
