@@ -88,19 +88,21 @@ test('Assimilate: Kiel Bight drifters on the real map, the fitted prior, skill a
   expect(await canvasColours('assimilate-map')).toBeGreaterThan(50)
   const ids = await seriesIds('assimilate-map')
   expect(ids).toEqual(expect.arrayContaining(['sea', 'graticule', 'domain', 'track-0', 'track-1', 'track-2']))
-  if (existsSync(join(app.workspace, 'exports', 'kiel-cut-field.nc'))) {
-    expect(await page.getByTestId('assimilate-field-file').innerText()).toContain('exports/kiel-cut-field.nc')
-    await page.waitForFunction(() => (document.querySelector('[data-testid="assimilate-map"]')?.getAttribute('data-series') ?? '').includes('"id":"field-cells"'), undefined, { timeout: 30_000 })
-    expect(await seriesIds('assimilate-map')).toEqual(expect.arrayContaining(['field-cells', 'field-arrows']))
-  }
+  // the georeferenced field is written, read back and drawn: speed cells with arrows, and the uncertainty panel
+  expect(existsSync(join(app.workspace, 'exports', 'kiel-cut-field.nc'))).toBe(true)
+  expect(await page.getByTestId('assimilate-field-file').innerText()).toContain('exports/kiel-cut-field.nc')
+  await page.waitForFunction(() => (document.querySelector('[data-testid="assimilate-uncertainty"]')?.getAttribute('data-series') ?? '').includes('"id":"field-cells"'), undefined, { timeout: 30_000 })
+  expect(await seriesIds('assimilate-map')).toEqual(expect.arrayContaining(['field-cells', 'field-arrows']))
+  expect(await canvasColours('assimilate-uncertainty')).toBeGreaterThan(50)
+  expect(await page.getByTestId('skill-driftclip').innerText()).toMatch(/Driftclip\s+\d\.\d{3}/)
   await page.getByTestId('assimilate-map').screenshot({ path: join(ARTIFACTS, 'assimilate-map.png') })
-  // at 1024 × 700 the view fits without a horizontal scrollbar
-  await page.setViewportSize({ width: 1024, height: 700 })
-  await page.waitForTimeout(400)
-  expect(await page.evaluate(() => { const m = document.querySelector('main')!; return m.scrollWidth - m.clientWidth })).toBeLessThanOrEqual(0)
   const height = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 900)
   await page.setViewportSize({ width: 1440, height: Math.min(3200, Math.max(900, height + 40)) })
   await page.waitForTimeout(400)
   await app.screenshot('assimilate')
+  // at 1024 × 700 the view fits without a horizontal scrollbar
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.waitForTimeout(400)
+  expect(await page.evaluate(() => { const m = document.querySelector('main')!; return m.scrollWidth - m.clientWidth })).toBeLessThanOrEqual(0)
   expect(app.errors).toEqual([])
 })

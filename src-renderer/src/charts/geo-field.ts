@@ -72,11 +72,23 @@ export function cellCorners(lonLat: readonly [number, number][], nx: number, ny:
   return [corner(-1, -1), corner(1, -1), corner(1, 1), corner(-1, 1)]
 }
 
-/** Robust colour limits: 0 to the 98th percentile of the finite values (never 0 wide). */
-export function colourLimit(values: readonly number[]): number {
+/**
+ * Robust colour limits: the 2nd and 98th percentiles of the finite values, rounded outwards to two significant
+ * digits (so the bar's end labels are what they say), never zero wide.
+ */
+export function colourRange(values: readonly number[]): [number, number] {
   const xs = values.filter(Number.isFinite).sort((a, b) => a - b)
-  if (!xs.length) return 1
-  return xs[Math.min(xs.length - 1, Math.floor(0.98 * (xs.length - 1)))] || xs[xs.length - 1] || 1
+  if (!xs.length) return [0, 1]
+  const at = (q: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.round(q * (xs.length - 1))))]
+  let lo = at(0.02)
+  let hi = at(0.98)
+  if (!(hi > lo)) {
+    const pad = Math.abs(hi) * 0.05 || 1e-3
+    lo -= pad
+    hi += pad
+  }
+  const step = 10 ** (Math.floor(Math.log10(hi - lo)) - 1)
+  return [Math.max(0, Math.floor(lo / step) * step), Math.ceil(hi / step) * step].map((v) => Number(v.toPrecision(6))) as [number, number]
 }
 
 /** Every `stride`-th cell in both directions with a finite velocity: [lon, lat, u, v]. */
@@ -97,10 +109,10 @@ const QUANTITY: Record<'speed' | 'uncertainty', { label: string; colormap: Color
   uncertainty: { label: 'posterior std of velocity (m/s)', colormap: 'thermal' }
 }
 
-/** Cells (under the land, coloured by the colour bar) and arrows; `max` is the colour limit. */
-function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWidth: number): { series: Record<string, unknown>[]; max: number } {
+/** Cells (under the land, coloured by the colour bar) and arrows; `range` is the colour bar's. */
+function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWidth: number): { series: Record<string, unknown>[]; range: [number, number] } {
   const values = quantity === 'speed' ? field.u.map((u, k) => Math.hypot(u, field.v[k])) : (field.std ?? field.u.map(() => NaN))
-  const max = colourLimit(values)
+  const range = colourRange(values)
   const q = QUANTITY[quantity]
   const cells = values.flatMap((val, k) => (Number.isFinite(val) ? [[k % field.nx, Math.floor(k / field.nx), val]] : []))
   const cellRender = (p: { dataIndex: number }, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
@@ -110,8 +122,8 @@ function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWi
     const fill = api.visual('color') as string
     return { type: 'polygon', shape: { points }, style: { fill, stroke: fill, lineWidth: 0.5 } }
   }
-  // about 11 arrows across the frame; the longest arrow is 0.9 arrow spacings
-  const stride = Math.max(1, Math.round(Math.max(field.nx, field.ny) / 11))
+  // at most 10 arrows across the frame; the longest arrow is 0.9 arrow spacings
+  const stride = Math.max(1, Math.ceil(Math.max(field.nx, field.ny) / 10))
   // arrows go on the speed map; the uncertainty panel shows the spread alone
   const arrows = quantity === 'speed' ? arrowCells(field, stride) : []
   const vmax = Math.max(1e-9, ...arrows.map((a) => Math.hypot(a[2], a[3])))
@@ -146,7 +158,7 @@ function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWi
       data: arrows.map((_, i) => [i])
     }
   ]
-  return { series, max }
+  return { series, range }
 }
 
 /** The Assimilate map: domain box, posterior field (when given) masked by land, drifters in the window on top. */
@@ -176,25 +188,24 @@ export function buildDeploymentMap(o: DeploymentMapOptions): EChartsOption {
     })
   }
   if (o.field) {
-    const { series: layers, max } = fieldLayers(o.field, quantity, frame.width)
+    const { series: layers, range } = fieldLayers(o.field, quantity, frame.width)
     const cellsIndex = series.length
-    // a round upper limit; faster cells take the top colour
-    const top = Number(max.toPrecision(2))
     series.push(...layers)
     option.visualMap = {
       type: 'continuous',
       seriesIndex: cellsIndex,
       z: 10,
       dimension: 2,
-      min: 0,
-      max: top,
+      min: range[0],
+      max: range[1],
       calculable: false,
       orient: 'vertical',
       right: 14,
       top: frame.y + 4,
       itemHeight: Math.max(60, frame.height - 40),
       itemWidth: 12,
-      text: [`${top} m/s`, '0'],
+      // values outside the robust range take the end colours
+      text: [`${range[1]} m/s`, `${range[0]}`],
       textGap: 6,
       textStyle: { color: o.theme.text, fontSize: 11 },
       inRange: { color: sampleColormap(QUANTITY[quantity].colormap, 32) }

@@ -324,7 +324,8 @@ export function drifterLayers(tracks: readonly GeoTrack[], o: DrifterLayerOption
       silent: true,
       z: 4,
       itemStyle: style,
-      lineStyle: { color: colour, width: 1.8, opacity: 0.9 },
+      // a halo in the background colour keeps the path visible over a field of any colour
+      lineStyle: { color: colour, width: 1.8, opacity: 0.95, shadowColor: o.theme.background, shadowBlur: 4 },
       data: fixes.length > 1 ? [{ coords: fixes.map((f) => [f[0], f[1]]) }] : []
     })
     out.push({

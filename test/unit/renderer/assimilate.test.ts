@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AssimilationResult, SkillRow } from '@shared/deployment'
 import { LIGHT_CHART_THEME as T } from '@renderer/charts/common'
-import { arrowCells, buildDeploymentMap, cellCorners, colourLimit, mapFieldOf, tracksInWindow, type MapField } from '@renderer/charts/geo-field'
+import { arrowCells, buildDeploymentMap, cellCorners, colourRange, mapFieldOf, tracksInWindow, type MapField } from '@renderer/charts/geo-field'
 import { padBox, projectionFor } from '@renderer/charts/geo-projection'
 import { perDrifterTable, skillLines } from '@renderer/components/skill-rows'
 import { optionsOf, utcInput, type AssimilateForm } from '@renderer/stores/assimilate-store'
@@ -71,9 +71,10 @@ describe('the deployment map', () => {
     expect(edge[0][1]).toBeCloseTo(53.975, 12)
   })
 
-  it('colour limit is the 98th percentile of the finite values; arrows skip land cells', () => {
-    expect(colourLimit([NaN, ...Array.from({ length: 100 }, (_, i) => i)])).toBe(97)
-    expect(colourLimit([NaN])).toBe(1)
+  it('colour range is the 2nd–98th percentile rounded outwards, never zero wide; arrows skip land cells', () => {
+    expect(colourRange([NaN, ...Array.from({ length: 101 }, (_, i) => i)])).toEqual([2, 98])
+    expect(colourRange([0.0283, 0.0283, 0.0283])).toEqual([0.0268, 0.0298])
+    expect(colourRange([NaN])).toEqual([0, 1])
     expect(arrowCells(field, 1)).toHaveLength(11)
     // stride 2 from (1, 1): cell 5 is land, cell 7 remains
     expect(arrowCells(field, 2).map((a) => [a[0], a[1]])).toEqual([[expect.closeTo(10.3, 12), expect.closeTo(54.05, 12)]])
@@ -104,6 +105,7 @@ describe('the deployment map', () => {
     expect(vm.text[0]).toMatch(/m\/s$/)
     const std = buildDeploymentMap({ ...base, tracks, field, quantity: 'uncertainty' })
     expect((std.series as { id: string; data: unknown[] }[]).find((s) => s.id === 'field-arrows')!.data).toHaveLength(0)
-    expect((std.visualMap as { max: number }).max).toBeCloseTo(0.1, 9)
+    expect((std.visualMap as { min: number; max: number }).min).toBe(0)
+    expect((std.visualMap as { min: number; max: number }).max).toBeCloseTo(0.11, 9)
   })
 })
