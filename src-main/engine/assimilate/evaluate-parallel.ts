@@ -16,8 +16,8 @@ import { retrievalScores } from './retrieval'
 import { RmseTable, type QueryRows } from './score-table'
 import { prepareEvaluation, type EvaluationOptions, type EvaluationPlan } from './setup'
 
-/** Below this many queries per worker, starting a worker (tsx, tfjs, reading the data set) costs more than it saves. */
-const MIN_QUERIES_PER_WORKER = 25
+/** Fewer queries per worker than this and its start-up (modules, tfjs, reading the data set, the bank fields: 2–5 CPU-s, ~35 queries) eats the gain. */
+const MIN_QUERIES_PER_WORKER = 50
 
 /** Worker threads worth using for an evaluation: all cores, fewer for small ones. */
 export function evaluationWorkers(plan: EvaluationPlan, cores = availableParallelism()): number {

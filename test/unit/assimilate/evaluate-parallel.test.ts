@@ -32,9 +32,9 @@ describe('evaluation in worker threads', () => {
   }, 120_000)
   it('uses all cores only when each gets enough queries', () => {
     const plan = (maxTest: number) => planEvaluation(simulateDataset(SimulationConfig.parse({ pairs: 400, steps: 10, recordEvery: 5, testFraction: 0.5 })), { ...DEFAULT_EVALUATION, maxTest })
-    expect(evaluationWorkers(plan(200), 16)).toBe(8)
-    expect(evaluationWorkers(plan(60), 16)).toBe(2)
-    expect(evaluationWorkers(plan(20), 16)).toBe(1)
+    expect(evaluationWorkers(plan(200), 16)).toBe(4)
+    expect(evaluationWorkers(plan(120), 16)).toBe(2)
+    expect(evaluationWorkers(plan(60), 16)).toBe(1)
     expect(evaluationWorkers(plan(200), 2)).toBe(2)
   })
 })
