@@ -43,7 +43,7 @@ export function gpVerdicts(r: GpResult): GpVerdicts {
     holds: dimHolds,
     text: `up to ℓ = 5 the u|v error ${fallU} and the v|u error ${fallV}; beyond ℓ = 5 it ${flat ? 'does not improve' : 'changes by more than 25 %'}, as Thm 5.1 predicts (rank ≤ min(n_u, n_v) = 5)`
   }
-  const all = [...r.embeddingDim, ...r.batchSize, ...r.sampleSize]
+  const all = [...new Map([...r.embeddingDim, ...r.batchSize, ...r.sampleSize].map((x) => [`${x.dim},${x.batch},${x.n}`, x])).values()] // the base point is in every sweep
   const over = all.filter((x) => !(x.convergenceGap < MAX_CONVERGENCE_GAP))
   const worst = all.reduce((m, x) => Math.max(m, x.convergenceGap), 0)
   const convergence: Verdict = {

@@ -37,10 +37,12 @@ export interface LagrangianSettings {
 }
 
 export function lagrangianSettings(quick: boolean): LagrangianSettings {
-  const common = { batch: PAPER.batch, pooling: 'last' as const, modelWidth: 64, tokens: 25, seed: 11, draws: 16 }
+  // tokens: patches of 100 (quick) or 50 (full) consecutive records, all 1000 covered; measured on the shared 2-core machine
+  // (load ≈ 16, batch 128, one block, width 64): 137 ms per step at 10 tokens, 359 ms at 25, against 57 ms for the MLP
+  const common = { batch: PAPER.batch, pooling: 'last' as const, modelWidth: 64, seed: 11, draws: 16 }
   return quick
-    ? { ...common, train: 3072, validation: 256, test: 1024, dt: 1e-4, steps: 1000, recordEvery: 1, epochs: 6, learningRate: 1e-3, blocks: 1, trainEval: 1024, collapseEpochs: 4, collapseQueries: 256 }
-    : { ...common, train: PAPER.pairs, validation: 2048, test: 4096, dt: PAPER.dt, steps: PAPER.steps, recordEvery: PAPER.recordEvery, epochs: PAPER.epochs, learningRate: 1e-3, blocks: 2, trainEval: 4096, collapseEpochs: 8, collapseQueries: 1024 }
+    ? { ...common, train: 3072, validation: 256, test: 1024, dt: 1e-4, steps: 1000, recordEvery: 1, epochs: 8, learningRate: 1e-3, tokens: 10, blocks: 1, trainEval: 1024, collapseEpochs: 6, collapseQueries: 256 }
+    : { ...common, train: PAPER.pairs, validation: 2048, test: 4096, dt: PAPER.dt, steps: PAPER.steps, recordEvery: PAPER.recordEvery, epochs: PAPER.epochs, learningRate: 1e-3, tokens: 20, blocks: 2, trainEval: 4096, collapseEpochs: 10, collapseQueries: 1024 }
 }
 
 export interface EpochRecall { epoch: number; seconds: number; trainLoss: number; temperature: number; trainBatches: Recall; testBatches: Recall; testWhole: Recall }
@@ -76,7 +78,7 @@ function evaluate(p: Prepared, idx: Int32Array, batch: number, whole: boolean): 
 }
 
 /** Train one trajectory encoder with the paper's loss and score retrieval after every epoch. */
-async function trainAndScore(ds: PairedDataset, label: string, config: TrainConfigInput, s: LagrangianSettings, ctx: JobContext, onEpoch: (e: EpochRecall) => void): Promise<EncoderRun> {
+async function trainAndScore(ds: PairedDataset, label: string, config: TrainConfigInput, s: LagrangianSettings, ctx: JobContext, onEpoch: (e: EpochRecall) => void, onStep: (fraction: number) => void): Promise<EncoderRun> {
   const p = prepareTraining(ds, config, 'reproduce')
   const test = splitRange(ds, 2)
   const trainIdx = p.data.train.subarray(0, Math.min(s.trainEval, p.data.train.length))
@@ -85,7 +87,7 @@ async function trainAndScore(ds: PairedDataset, label: string, config: TrainConf
   let steps = 0
   const started = Date.now()
   try {
-    await fit(p.net, p.data, p.settings, ctx, {
+    await fit(p.net, p.data, p.settings, { ...ctx, progress: (q) => onStep(q.done / Math.max(1, q.total)) }, {
       onStep: (ms) => {
         stepMs += ms
         steps++
@@ -196,15 +198,18 @@ export async function runLagrangian(s: LagrangianSettings, outDir: string, ctx: 
   let at = 0.15
   for (const [label, cfg, share] of plan) {
     const start = at
-    runs.push(await trainAndScore(ds, label, cfg, s, ctx, (e) => progress(start + (share * e.epoch) / s.epochs, `${label.split(' (')[0]}: epoch ${e.epoch}/${s.epochs}, test R@5 (batches of ${s.batch}) ${e.testBatches.trajToPotR5.toFixed(2)} / ${e.testBatches.potToTrajR5.toFixed(2)}`)))
+    let last = 'training'
+    runs.push(await trainAndScore(ds, label, cfg, s, ctx,
+      (e) => (last = `epoch ${e.epoch}/${s.epochs}: test R@5 (batches of ${s.batch}) ${e.testBatches.trajToPotR5.toFixed(2)} / ${e.testBatches.potToTrajR5.toFixed(2)}`),
+      (f) => progress(start + share * f, `${label.split(' (')[0]}: ${last}`)))
     at += share
     throwIfCancelled(ctx.signal)
   }
   const collapse: CollapseRun[] = []
   const tc = Date.now()
   for (const loss of ['cond', 'cond-v'] as const) {
-    progress(at, `mode collapse: training ${loss}`)
-    collapse.push(await collapseRun(ds, loss, s, ctx))
+    const start = at
+    collapse.push(await collapseRun(ds, loss, s, { ...ctx, progress: (q) => progress(start + 0.125 * (q.done / Math.max(1, q.total)), `mode collapse: training ${loss}`) }))
     at += 0.125
   }
   return { settings: s, dataset: path, simulationSeconds, runs, collapse, collapseSeconds: (Date.now() - tc) / 1000 }
@@ -238,10 +243,11 @@ export function collapseVerdict(r: LagrangianResult): Verdict {
   const a = two.trajGivenPot
   const b = one.trajGivenPot
   const collapsed = b.meanEss < 0.5 * a.meanEss && b.meanDistinct < a.meanDistinct
+  const lower = b.meanEss < 0.8 * a.meanEss
   return {
-    holds: collapsed,
+    holds: collapsed ? true : lower ? 'partly' : false,
     text: `trajectories given a potential: mean ESS ${b.meanEss.toFixed(1)} under cond-v against ${a.meanEss.toFixed(1)} under cond, ${b.meanDistinct.toFixed(1)} against ${a.meanDistinct.toFixed(1)} distinct of ${r.settings.draws} draws` +
-      (collapsed ? ': the one-sided loss collapses the conditional it does not train, as on MNIST' : ': no collapse of that size here') +
+      (collapsed ? ': the one-sided loss collapses the conditional it does not train, as on MNIST' : lower ? ': lower, but not the collapse onto one item seen on MNIST' : ': no collapse here') +
       `; the trained side (potentials given a trajectory) has ESS ${one.potGivenTraj.meanEss.toFixed(1)} (cond-v) and ${two.potGivenTraj.meanEss.toFixed(1)} (cond)`
   }
 }

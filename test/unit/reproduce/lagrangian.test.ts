@@ -50,6 +50,6 @@ describe('the Lagrangian experiment at a tiny size', () => {
     expect(r.collapse.map((c) => c.loss)).toEqual(['cond', 'cond-v'])
     for (const c of r.collapse) expect(c.trajGivenPot.meanEss).toBeGreaterThanOrEqual(1)
     expect(lagrangianVerdict(r).text).toContain('transformer R@5 on test batches of 16')
-    expect(typeof collapseVerdict(r).holds).toBe('boolean')
+    expect([true, false, 'partly']).toContain(collapseVerdict(r).holds)
   })
 })

@@ -35,3 +35,12 @@ describe('reproduction report', () => {
     await expect(reproduceCommand.run({}, [], { context: silentContext(), print: () => {}, json: false })).rejects.toThrow('reproduce: --out DIR is required')
   })
 })
+
+describe('GP sweep verdicts', () => {
+  it('a trend falls monotonically, overall, or not at all', async () => {
+    const { trendOf } = await import('../../../src-main/engine/reproduce/gp')
+    expect(trendOf([3, 2, 2, 1])).toBe('falls')
+    expect(trendOf([3, 4, 2])).toBe('falls, not monotonically')
+    expect(trendOf([1, 0.5, 1.2])).toBe('does not fall')
+  })
+})
