@@ -38,15 +38,20 @@ export function addObservation(e: MemberEvidence, G: Float64Array, y: ArrayLike<
 
 /** Pool the members for which `include(d)` holds: r = (I + Σ A_d)⁻¹ Σ b_d. */
 export function aggregate(members: MemberEvidence[], include: (d: number) => boolean, P: number): Float64Array {
-  const A = Matrix.eye(P)
-  const b = new Matrix(P, 1)
+  const A = Array.from({ length: P }, (_, i) => {
+    const row = new Float64Array(P)
+    row[i] = 1
+    return row
+  })
+  const b = new Float64Array(P)
   members.forEach((e, d) => {
     if (!include(d)) return
     for (let i = 0; i < P; i++) {
-      b.set(i, 0, b.get(i, 0) + e.b[i])
+      b[i] += e.b[i]
+      const row = A[i]
       // symmetrised exactly (the two halves were accumulated in different float order)
-      for (let j = 0; j < P; j++) A.set(i, j, A.get(i, j) + 0.5 * (e.A[i * P + j] + e.A[j * P + i]))
+      for (let j = 0; j < P; j++) row[j] += 0.5 * (e.A[i * P + j] + e.A[j * P + i])
     }
   })
-  return Float64Array.from(new CholeskyDecomposition(A).solve(b).getColumn(0))
+  return Float64Array.from(new CholeskyDecomposition(new Matrix(A)).solve(Matrix.columnVector(Array.from(b))).getColumn(0))
 }

@@ -28,7 +28,7 @@ export const GPS_ERROR_M = 10
 /** Most samples on each side of the analysis time that inform it. */
 export const MAX_HALF_SLAB = 6
 /** Training defaults: simulated pairs per drifter and epochs. */
-export const TRAINING = { pairsPerDrifter: 1500, minPairs: 2000, maxPairs: 12000, epochs: 8, batch: 256, learningRate: 5e-4, validationFraction: 0.1, temperature: 0.05 }
+export const TRAINING = { pairsPerDrifter: 800, minPairs: 2000, maxPairs: 6000, epochs: 8, batch: 256, learningRate: 5e-4, validationFraction: 0.1, temperature: 0.05 }
 
 export interface Sbi {
   basis: FlowBasis
