@@ -157,7 +157,7 @@ export async function runAssimilation(req: AssimilationRequest, ctx: JobContext)
   phase(5, 'simulation-based training')
   await initBackend()
   const sbi = await timed(timings, 'training', () => trainDeployment(dep, basis, { pairs: o.pairs, epochs: o.epochs, seed: o.seed }, ctx))
-  dep.choices.push(`training: ${sbi.pairs} simulated deployments (tracers released at the real fixes, real gaps, GPS error ${GPS_ERROR_M} m), ±${sbi.J} samples around each analysis time, ${sbi.history.length} epochs, set encoder over ${dep.nD} drifters, ${basis.P} flow coefficients (${RANDOM_FEATURES} random Fourier features per potential)`)
+  dep.choices.push(`training: ${sbi.pairs} simulated deployments (tracers released at the real fixes, real gaps, GPS error ${GPS_ERROR_M} m), ±${sbi.J} samples around each analysis time, ${sbi.history.length} epochs; simulated-validation MSE of the conditional mean ${sbi.validationMse.trained.toFixed(4)} trained vs ${sbi.validationMse.initial.toFixed(4)} at the identity start, so the ${sbi.kept === 'trained' ? 'trained' : 'initial (untrained: training did not help)'} encoders are used; set encoder over ${dep.nD} drifters, ${basis.P} flow coefficients (${RANDOM_FEATURES} random Fourier features per potential)`)
   add('driftclip', await timed(timings, 'driftclip-skill', () => driftclipPredictor(dep, sbi)))
 
   phase(6, 'writing the field')

@@ -45,6 +45,10 @@ export interface Sbi {
   temperature: number
   history: { epoch: number; trainLoss: number; validationLoss: number }[]
   pairs: number
+  /** Which encoders the conditional uses: the trained ones, or the initial (identity) ones when training did not help. */
+  kept: 'trained' | 'initial'
+  /** Conditional-mean MSE of the standardised coefficients on simulated validation pairs, both ways. */
+  validationMse: { trained: number; initial: number }
 }
 
 /** Half-width of the slab of samples that inform one analysis time: two eddy time scales, 2…MAX_HALF_SLAB samples. */
@@ -223,11 +227,42 @@ export async function trainDeployment(dep: Deployment, basis: FlowBasis, opts: {
     batch: Math.min(TRAINING.batch, n - nVal), learningRate: TRAINING.learningRate, warmupFraction: 0.05, learnTemperature: true,
     seed: opts.seed, patience: 4, progressEvery: 20
   }
+  const snapshot = () => ({
+    u: net.encU.variables.map((x) => x.dataSync().slice() as Float32Array),
+    v: net.encV.variables.map((x) => x.dataSync().slice() as Float32Array),
+    tau: temperatureOf(net.logScale)
+  })
+  const initial = snapshot()
   const result = await fit(net, data, settings, ctx)
-  const tau = temperatureOf(net.logScale)
-  const [hw, hb] = net.encU.variables.map((x) => x.dataSync().slice() as Float32Array)
-  const [vw, vb] = net.encV.variables.map((x) => x.dataSync().slice() as Float32Array)
+  const trained = snapshot()
   tf.dispose([...net.encU.variables, ...net.encV.variables, net.logScale])
+  const history = result.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, validationLoss: h.validationLoss }))
+  const common = { basis, J, dim, history, pairs: n }
+  const candidates = [
+    { ...conditionalOf(trained, P, dim), ...common, kept: 'trained' as const },
+    { ...conditionalOf(initial, P, dim), ...common, kept: 'initial' as const }
+  ]
+  // Keep the training only if it improves the conditional mean on the simulated validation pairs (never real data).
+  const mse = candidates.map((c) => validationError(c, sim, data.validation, P))
+  const best = mse[0] <= mse[1] ? 0 : 1
+  return { ...candidates[best], validationMse: { trained: mse[0], initial: mse[1] } }
+}
+
+/** Mean squared error of the conditional mean of θ̃ (standardised coefficients) on simulated pairs. */
+function validationError(c: Omit<Sbi, 'kept' | 'validationMse'>, sim: { u: Float32Array; v: Float32Array }, idx: Int32Array, P: number): number {
+  let s = 0
+  for (const i of idx) {
+    const theta = posteriorMeanOf({ ...c, kept: 'trained', validationMse: { trained: 0, initial: 0 } }, Float64Array.from(sim.u.subarray(i * P, (i + 1) * P)))
+    for (let k = 0; k < P; k++) s += ((theta[k] - c.basis.mean[k]) / c.basis.std[k] - sim.v[i * P + k]) ** 2
+  }
+  return s / (idx.length * P)
+}
+
+/** The exact learned conditional (eq. 48) of encoder weights: head, affine mean and covariance. */
+function conditionalOf(w: { u: Float32Array[]; v: Float32Array[]; tau: number }, P: number, dim: number): Pick<Sbi, 'gain' | 'offset' | 'cov' | 'headW' | 'headB' | 'temperature'> {
+  const [hw, hb] = w.u
+  const [vw, vb] = w.v
+  const tau = w.tau
   // g_v(θ̃) = Wᵀθ̃ + b with the tfjs weight W of shape [P, dim]; the conditional of θ̃ ~ N(0, I) given z (eq. 48).
   const weight = new Matrix(dim, P)
   for (let r = 0; r < P; r++) for (let c = 0; c < dim; c++) weight.set(c, r, vw[r * dim + c])
@@ -240,11 +275,7 @@ export async function trainDeployment(dep: Deployment, basis: FlowBasis, opts: {
   const offset = Float64Array.from(atBias.mean)
   const gb = gain.mmul(Matrix.columnVector(Array.from(bias)))
   for (let c = 0; c < P; c++) offset[c] -= gb.get(c, 0)
-  return {
-    basis, J, gain, offset, cov, headW: hw, headB: hb, dim, temperature: tau,
-    history: result.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, validationLoss: h.validationLoss })),
-    pairs: n
-  }
+  return { gain, offset, cov, headW: hw, headB: hb, temperature: tau }
 }
 
 /** Posterior mean coefficients (physical units) from pooled evidence r: the head, then the conditional's affine mean. */
