@@ -1,56 +1,71 @@
 /**
- * The main-process side of the engine: starts the engine worker thread and forwards contract requests
- * and events. Electron main and the browser-mode server both talk to the engine only through this.
+ * The main-process side of the engine: engine worker threads behind the contract. Electron main and the browser-mode
+ * server both talk to the engine only through this.
+ *
+ * Nothing slow runs on the thread that answers requests. One engine worker answers the cheap requests (info, listings,
+ * jobs, cancel); a second computes field views for the explorers; and every job runs in an engine worker of its own,
+ * so a job busy in a long synchronous loop delays no answer, and a cancel always lands: the job is asked to stop and,
+ * if it has not within JOB_CANCEL_GRACE_MS, its worker is terminated and the temporaries it was writing are removed.
  */
+import { rmSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
-import type { Channel, EngineEvent, JobError, Results } from './shared/contract'
-import { RequestError } from './shared/contract'
+import type { Channel, EngineEvent, JobError, JobId, JobSnapshot, Results } from './shared/contract'
+import { parseRequest, RequestError } from './shared/contract'
 import type { EngineMessage, EngineOptions, HostMessage } from './engine/jobs/protocol'
 import { startWorker } from './engine/jobs/workers'
+
+/** How long a cancelled job may take to stop by itself before its worker is terminated. */
+export const JOB_CANCEL_GRACE_MS = 150
+/** Finished jobs kept for `listJobs`. */
+const HISTORY = 50
+/** Requests that compute a field view: served by their own worker, so listings and cancels never wait for one. */
+const VIEW_CHANNELS: readonly Channel[] = ['getField', 'previewTracks', 'getDeploymentField'] as Channel[]
+
+const isJobStart = (channel: Channel) => channel.startsWith('start')
 
 interface Pending {
   resolve(value: unknown): void
   reject(err: RequestError): void
 }
 
-export class EngineHost {
+/** One engine worker thread: requests out, responses and events in; restarted on the next request after a crash. */
+class EngineWorker {
   private worker: Worker | undefined
   private ready: Promise<void> | undefined
   private nextId = 1
   private readonly pending = new Map<number, Pending>()
-  private readonly listeners = new Set<(e: EngineEvent) => void>()
+  /** Temporaries the worker is writing (so they can be removed if it is terminated). */
+  readonly temporaries = new Set<string>()
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly onEvent: (e: EngineEvent) => void,
+    private readonly onExit: (error: JobError) => void = () => {}
+  ) {}
 
-  /** Send one request to the engine; rejects with a RequestError carrying the engine's message. */
-  async invoke<C extends Channel>(channel: C, arg: unknown): Promise<Results[C]> {
-    const worker = await this.start()
-    const id = this.nextId++
-    return new Promise<Results[C]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      const message: HostMessage = { type: 'request', id, channel, arg }
-      worker.postMessage(message)
-    })
-  }
-
-  /** Whether the engine worker is running (it starts on the first request). */
   get started(): boolean {
     return this.worker !== undefined
   }
 
-  onEvent(listener: (e: EngineEvent) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  async invoke(channel: Channel, arg: unknown): Promise<unknown> {
+    const worker = await this.start()
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      worker.postMessage({ type: 'request', id, channel, arg } satisfies HostMessage)
+    })
   }
 
-  async close(): Promise<void> {
+  /** Stop the thread now and remove what it was writing. */
+  async terminate(): Promise<void> {
     const w = this.worker
     this.worker = undefined
     this.ready = undefined
     if (w) await w.terminate()
+    for (const p of this.temporaries) rmSync(p, { recursive: true, force: true })
+    this.temporaries.clear()
   }
 
-  /** Start the worker once; a crashed worker is restarted on the next request. */
   private start(): Promise<Worker> {
     if (!this.ready) {
       const worker = startWorker('engine', this.options)
@@ -74,8 +89,10 @@ export class EngineHost {
   }
 
   private receive(m: Exclude<EngineMessage, { type: 'ready' }>): void {
-    if (m.type === 'event') {
-      for (const l of this.listeners) l(m.event)
+    if (m.type === 'event') return this.onEvent(m.event)
+    if (m.type === 'temporary') {
+      if (m.live) this.temporaries.add(m.path)
+      else this.temporaries.delete(m.path)
       return
     }
     const p = this.pending.get(m.id)
@@ -91,5 +108,122 @@ export class EngineHost {
     this.ready = undefined
     for (const p of this.pending.values()) p.reject(new RequestError(error.code, error.message))
     this.pending.clear()
+    this.onExit(error)
   }
+}
+
+interface HostedJob {
+  engine: EngineWorker
+  /** The job's id inside its own worker. */
+  localId: JobId
+  snapshot: JobSnapshot
+  cancelTimer?: ReturnType<typeof setTimeout>
+}
+
+export class EngineHost {
+  private readonly listeners = new Set<(e: EngineEvent) => void>()
+  private readonly main: EngineWorker
+  private readonly views: EngineWorker
+  private readonly jobs = new Map<JobId, HostedJob>()
+  private nextJob = 1
+
+  constructor(private readonly options: EngineOptions) {
+    this.main = new EngineWorker(options, (e) => this.emit(e))
+    this.views = new EngineWorker(options, (e) => this.emit(e))
+  }
+
+  /** Send one request to the engine; rejects with a RequestError carrying the engine's message. */
+  async invoke<C extends Channel>(channel: C, arg: unknown): Promise<Results[C]> {
+    if (isJobStart(channel)) return (await this.startJob(channel, arg)) as Results[C]
+    if (channel === 'cancelJob') return this.cancel(arg) as Results[C]
+    if (channel === 'listJobs') return [...this.jobs.values()].map((j) => ({ ...j.snapshot })) as Results[C]
+    const engine = VIEW_CHANNELS.includes(channel) ? this.views : this.main
+    return (await engine.invoke(channel, arg)) as Results[C]
+  }
+
+  /** Whether any engine worker is running (they start on the first request that needs them). */
+  get started(): boolean {
+    return this.main.started || this.views.started || this.jobs.size > 0
+  }
+
+  onEvent(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.main.terminate(), this.views.terminate(), ...[...this.jobs.values()].map((j) => j.engine.terminate())])
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of this.listeners) l(e)
+  }
+
+  /** A job in an engine worker of its own; its events carry the host's job id. */
+  private async startJob(channel: Channel, arg: unknown): Promise<{ jobId: JobId }> {
+    const jobId: JobId = `job-${this.nextJob++}`
+    const engine = new EngineWorker(
+      this.options,
+      (e) => this.fromJob(jobId, e),
+      (error) => this.finish(jobId, { type: 'job:error', jobId, error })
+    )
+    // the snapshot is replaced by the worker's own when its job:started arrives (before the request's answer)
+    const job: HostedJob = { engine, localId: 'job-1', snapshot: { jobId, kind: 'simulate', label: channel, state: 'running', startedAt: new Date().toISOString() } }
+    this.jobs.set(jobId, job)
+    try {
+      job.localId = ((await engine.invoke(channel, arg)) as { jobId: JobId }).jobId
+    } catch (err) {
+      // a request the engine refuses (bad input) is an answer, and no job
+      this.jobs.delete(jobId)
+      await engine.terminate()
+      throw err
+    }
+    this.prune()
+    return { jobId }
+  }
+
+  private fromJob(jobId: JobId, e: EngineEvent): void {
+    const job = this.jobs.get(jobId)
+    if (!job || job.snapshot.state !== 'running') return // after a forced cancel, late events are dropped
+    const event = relabel(e, jobId)
+    if (event.type === 'job:started') job.snapshot = { ...event.job }
+    if (event.type === 'job:progress') job.snapshot.progress = event.progress
+    if (event.type === 'job:done' || event.type === 'job:error' || event.type === 'job:cancelled') return this.finish(jobId, event)
+    this.emit(event)
+  }
+
+  /** The one terminal event of a job; its worker is no longer needed. */
+  private finish(jobId: JobId, event: Extract<EngineEvent, { type: 'job:done' | 'job:error' | 'job:cancelled' }>): void {
+    const job = this.jobs.get(jobId)
+    if (!job || job.snapshot.state !== 'running') return
+    clearTimeout(job.cancelTimer)
+    job.snapshot.state = event.type === 'job:done' ? 'done' : event.type === 'job:error' ? 'error' : 'cancelled'
+    if (event.type === 'job:cancelled' && event.paused) job.snapshot.paused = true
+    this.emit(event)
+    void job.engine.terminate()
+  }
+
+  private cancel(arg: unknown): { cancelled: boolean } {
+    const { jobId, pause } = parseRequest('cancelJob', arg)
+    const job = this.jobs.get(jobId)
+    if (!job || job.snapshot.state !== 'running') return { cancelled: false }
+    // ask first (a cooperative job removes its temporaries and keeps a pause checkpoint); then stop it regardless
+    job.engine.invoke('cancelJob', { jobId: job.localId, pause }).catch(() => {})
+    job.cancelTimer ??= setTimeout(() => {
+      if (job.snapshot.state !== 'running') return
+      void job.engine.terminate().then(() => this.finish(job.snapshot.jobId, { type: 'job:cancelled', jobId: job.snapshot.jobId, ...(pause ? { paused: true } : {}) }))
+    }, JOB_CANCEL_GRACE_MS)
+    return { cancelled: true }
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.snapshot.state !== 'running')
+    for (const j of finished.slice(0, Math.max(0, finished.length - HISTORY))) this.jobs.delete(j.snapshot.jobId)
+  }
+}
+
+/** The event with the host's job id in place of the worker's. */
+function relabel(e: EngineEvent, jobId: JobId): EngineEvent {
+  if (e.type === 'job:started') return { ...e, job: { ...e.job, jobId } }
+  return { ...e, jobId }
 }

@@ -13,6 +13,12 @@ let counter = 0
 const live = new Set<string>()
 /** Outputs this process completed (for "Ctrl+C kept …"). */
 const completed: string[] = []
+let watcher: ((path: string, live: boolean) => void) | undefined
+
+/** Be told of each temporary as it starts and ends (an engine worker tells its host, which removes them if it must stop the worker). */
+export function watchTemporaries(listener: (path: string, live: boolean) => void): void {
+  watcher = listener
+}
 
 /** `.NAME.PID.N.tmp` (being written) and `.NAME.PID.N.old` (a replaced folder not yet deleted). */
 const TEMP_NAME = /^\.(.+)\.(\d+)\.\d+\.(tmp|old)$/
@@ -71,6 +77,7 @@ export async function writeAtomically<T>(finalPath: string, write: (tmpPath: str
   await checkTarget(finalPath, opts)
   const tmp = tempSibling(finalPath)
   live.add(tmp)
+  watcher?.(tmp, true)
   try {
     const result = await write(tmp)
     await checkTarget(finalPath, opts) // something may have appeared there meanwhile
@@ -83,6 +90,7 @@ export async function writeAtomically<T>(finalPath: string, write: (tmpPath: str
     throw err
   } finally {
     live.delete(tmp)
+    watcher?.(tmp, false)
   }
 }
 
@@ -137,7 +145,9 @@ export async function removeStaleTemporaries(dir: string): Promise<string[]> {
 /** A private scratch folder in the system temp folder, named so the next run can remove it if this one is killed. */
 export async function scratchDir(): Promise<string> {
   await removeStaleScratch()
-  return mkdtemp(join(tmpdir(), `driftclip-${process.pid}-`))
+  const dir = await mkdtemp(join(tmpdir(), `driftclip-${process.pid}-`))
+  watcher?.(dir, true)
+  return dir
 }
 
 /** Remove scratch folders of runs that no longer exist. */

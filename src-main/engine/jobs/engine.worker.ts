@@ -3,11 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { EngineMessage, EngineOptions, HostMessage } from './protocol'
 import { createEngine } from '../engine'
 import { toJobError } from './job'
+import { watchTemporaries } from '../data/atomic'
 
 const port = parentPort
 if (!port) throw new Error('engine.worker must run as a worker thread')
 
 const post = (m: EngineMessage) => port.postMessage(m)
+watchTemporaries((path, live) => post({ type: 'temporary', path, live }))
 const engine = await createEngine(workerData as EngineOptions, (event) => post({ type: 'event', event }))
 
 port.on('message', async (m: HostMessage) => {

@@ -15,3 +15,5 @@ export type EngineMessage =
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: JobError }
   | { type: 'event'; event: EngineEvent }
+  /** A temporary the worker started (live) or finished writing: removed by the host if it terminates the worker. */
+  | { type: 'temporary'; path: string; live: boolean }
