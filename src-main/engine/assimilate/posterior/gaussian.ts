@@ -58,7 +58,7 @@ export function denseGaussian(mean: ArrayLike<number>, cov: Matrix): GaussianPri
 }
 
 /** One draw m + L z into `out` (z from `rng`; `scratch` of length d avoids an allocation). */
-export function drawGaussian(g: GaussianPrior, rng: Rng, out = new Float64Array(g.dim), scratch = new Float64Array(g.dim)): Float64Array {
+export function drawGaussian(g: GaussianPrior, rng: Rng, out: Float64Array = new Float64Array(g.dim), scratch: Float64Array = new Float64Array(g.dim)): Float64Array {
   for (let i = 0; i < g.dim; i++) scratch[i] = rng.normal()
   g.applySqrt(scratch, out)
   for (let i = 0; i < g.dim; i++) out[i] += g.mean[i]

@@ -7,7 +7,8 @@
  */
 import type { SimulationConfig } from '../../../shared/simulation'
 import { UserError } from '../../jobs/job'
-import { adaptivePcn, flowPrior, pcn, type FlowPrior, type PcnResult } from '../posterior'
+import { Rng } from '../../flows/rng'
+import { adaptivePcn, drawGaussian, flowPrior, pcn, type FlowPrior, type PcnResult, type PcnTarget } from '../posterior'
 import { chooseCoarsening, forwardModel, type ForwardModel } from './forward'
 
 export interface McmcOptions {
@@ -95,6 +96,7 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   const keep = Math.max(1, Math.min(kept, o.keep ?? 500))
   const thin = Math.max(1, Math.floor(kept / keep))
   const target = { prior: prior.latent, potential: misfitPotential(prior, model, observed, sigma) }
+  if (starts) replaceImpossibleStarts(target, starts, o.chains, o.seed)
   const common = { chains: o.chains, steps: thin * keep, thin, seed: o.seed, starts, signal: o.signal, onProgress: o.onProgress }
   const run = o.sampler === 'pcn' ? pcn(target, { ...common, burnIn: o.steps - thin * keep }) : adaptivePcn(target, { ...common, exploreSteps: o.steps - thin * keep })
   const p = prior.paramDim
@@ -107,5 +109,21 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
     params, paramDim: p, chains: o.chains, keep: run.kept, mean, finalMisfit,
     halfN: model.nTracers * model.nTimes, coarsening, coarseError: maxError, run,
     seconds: (performance.now() - started) / 1000
+  }
+}
+
+/** A start with zero likelihood (outside the prior's support, or a diverging forward run) is replaced by a prior draw that has some. */
+function replaceImpossibleStarts(target: PcnTarget, starts: Float64Array, chains: number, seed: number): void {
+  const d = target.prior.dim
+  const phi = new Float64Array(1)
+  const rng = new Rng(seed, 0, 0x51a2)
+  const z = new Float64Array(d)
+  for (let c = 0; c < chains; c++) {
+    const x = starts.subarray(c * d, (c + 1) * d)
+    target.potential(x, 1, phi)
+    for (let tries = 0; !(phi[0] < Infinity) && tries < 1000; tries++) {
+      drawGaussian(target.prior, rng, x, z)
+      target.potential(x, 1, phi)
+    }
   }
 }
