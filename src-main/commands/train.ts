@@ -10,7 +10,7 @@ const num = (values: OptionValues, name: string, kind: 'int' | 'real') => number
 /** Config field → command-line option, for error messages. */
 const OPTION_OF: Record<string, string> = {
   learningRate: 'lr', learnTemperature: 'fixed-temperature', potentialEncoder: 'potential-encoder',
-  lambdaU: 'lambda-u', lambdaV: 'lambda-v', warmupFraction: 'warmup'
+  lambdaU: 'lambda-u', lambdaV: 'lambda-v', warmupFraction: 'warmup', modelWidth: 'model-width'
 }
 
 /** Build and validate the training configuration from command-line options. */
@@ -34,6 +34,10 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
     lambdaV: num(values, 'lambda-v', 'real'),
     warmupFraction: num(values, 'warmup', 'real'),
     patience: num(values, 'patience', 'int'),
+    tokens: num(values, 'tokens', 'int'),
+    blocks: num(values, 'blocks', 'int'),
+    modelWidth: num(values, 'model-width', 'int'),
+    pooling: values.pooling as TrainConfig['pooling'] | undefined,
     parallel: values['single-thread'] ? 'off' : values.parallel ? 'on' : undefined
   }
   const parsed = TrainConfig.safeParse(input)
@@ -60,6 +64,9 @@ export const trainCommand: CliCommand = {
   --warmup F                  warm-up fraction of all steps (default 0.05)
   --temperature T             initial temperature (default 0.07); --fixed-temperature keeps it fixed
   --encoder mlp|sequence|linear          trajectory encoder (default mlp)
+  --tokens N --blocks M --pooling last|mean --model-width D
+                              sequence encoder: at most N patch tokens covering every recorded time (default 25),
+                              M transformer blocks (default 1), last-token (default) or mean pooling, width (default 64)
   --potential-encoder mlp|linear|identity potential encoder (identity needs --dim = number of parameters)
   --widths 256,256            MLP hidden widths
   --lambda-u X --lambda-v X   loss weights (default per loss)
@@ -74,6 +81,7 @@ export const trainCommand: CliCommand = {
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' }, temperature: { type: 'string' },
     'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
     'lambda-u': { type: 'string' }, 'lambda-v': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
+    tokens: { type: 'string' }, blocks: { type: 'string' }, pooling: { type: 'string' }, 'model-width': { type: 'string' },
     backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, parallel: { type: 'boolean' }, resume: { type: 'boolean' },
     force: { type: 'boolean' }
   },
