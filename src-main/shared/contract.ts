@@ -48,11 +48,16 @@ export const Requests = {
   startSimulation: z.object({ name: ArtifactName, config: SimulationConfig }),
   /** `resume` continues a paused (cancelled) run from its last completed epoch. */
   startTraining: z.object({ name: ArtifactName, dataset: WorkspacePath, config: TrainConfig, resume: z.boolean().default(false) }),
-  startComparison: z.object({
-    name: ArtifactName,
-    dataset: WorkspacePath,
-    variants: z.array(TrainConfig).min(1).max(12)
-  }),
+  /** Train `variants` and compare them, or compare `models` already trained on the data set (no retraining). */
+  startComparison: z
+    .object({
+      name: ArtifactName,
+      dataset: WorkspacePath,
+      variants: z.array(TrainConfig).max(12).default([]),
+      models: z.array(WorkspacePath).max(12).default([])
+    })
+    .refine((r) => r.variants.length + r.models.length > 0, { message: 'give at least one variant to train or one trained model', path: ['variants'] })
+    .refine((r) => !(r.variants.length && r.models.length), { message: 'give variants to train or trained models, not both', path: ['models'] }),
   /** Import a drifter file sent by the renderer (dialog or drag-and-drop) as base64. */
   startImport: z.object({
     fileName: z.string().min(1).max(255),
@@ -83,6 +88,8 @@ export const Requests = {
     fields: z.array(FieldName).min(1).default(['u', 'v', 'psi', 'vorticity', 'uncertainty'])
   }),
   /** Assimilate imported drifter tracks: fitted prior, posterior field (exports/NAME.nc) and leave-one-drifter-out skill. */
+  /** The embedded demo (resources/demo.json): simulate, train and compare its variants; `quick` is the smaller version. */
+  startDemo: z.object({ quick: z.boolean().default(true) }),
   startAssimilation: z.object({ name: ArtifactName, tracks: WorkspacePath, options: AssimilationOptions.default({ samples: 8, grid: 48, seed: 1 }) }),
   /** Twin benchmark: prior, EnKF, MCMC (the information limit), bank and bank-free contrastive, one table per twin (exports/NAME/). */
   startTwinBenchmark: z.object({ name: ArtifactName, options: TwinBenchmarkOptions.default({ flow: 'fourier', quick: true, learned: true, seed: 1 }) }),
@@ -123,7 +130,16 @@ export interface WorkspaceListing {
   notes?: string[]
 }
 
-export type JobKind = 'simulate' | 'train' | 'compare' | 'import' | 'export' | 'assimilate' | 'benchmark-da' | 'export-tracks'
+export type JobKind = 'simulate' | 'train' | 'compare' | 'import' | 'export' | 'assimilate' | 'benchmark-da' | 'export-tracks' | 'demo'
+
+/** What the GUI's demo run leaves in the workspace: a data set, a comparison and its best variant to explore. */
+export interface DemoSummary {
+  dataset: string
+  comparison: ComparisonResult
+  /** The variant with the lowest relative velocity RMSE of its conditional mean. */
+  best: { label: string; model: string }
+  seconds: number
+}
 
 export interface JobStarted {
   jobId: JobId
@@ -143,6 +159,7 @@ export interface Results {
   getField: FieldView
   startExport: JobStarted
   saveFigure: FileEntry
+  startDemo: JobStarted
   startAssimilation: JobStarted
   startTwinBenchmark: JobStarted
   getDeploymentField: DeploymentFieldView
@@ -158,6 +175,7 @@ export interface JobResults {
   export: ExportResult
   assimilate: AssimilationResult
   'benchmark-da': TwinBenchmarkResult
+  demo: DemoSummary
 }
 
 /** Live numbers of a running job, e.g. loss, validation R@1, pairs/s. */

@@ -120,7 +120,7 @@ test('Compare: two variants give R@k bars, an RMSE table and small multiples', a
   await page.getByTestId('compare-start').click()
   await waitForJob('compare-progress')
   await waitForSeries('chart-recall', 'trajectoryToPotential-r1')
-  const bars = await seriesOf('chart-recall')
+  const bars = (await seriesOf('chart-recall')).filter((s) => s.type === 'bar')
   expect(bars).toHaveLength(6)
   expect(bars.every((s) => s.points === 2)).toBe(true)
   expect(await page.getByTestId('rmse-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(2)

@@ -4,14 +4,15 @@
  * metrics.csv, curves.json, report.html and the trained models — atomically.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { TrainConfig } from '../../shared/training'
 import type { ComparisonResult, ComparisonVariant, FieldView } from '../../shared/views'
 import { checkTarget, writeAtomically } from '../data/atomic'
 import { creationDate } from '../data/created'
 import type { PairedDataset } from '../data/dataset-types'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
-import { trainOnDataset } from '../learn/index'
+import { loadModel, trainOnDataset, type EpochRecord } from '../learn/index'
+import { readMeta } from '../learn/model-io'
 import { evaluateBaselines } from './baselines'
 import { cachedDataset } from './cache'
 import { metricsCsv } from '../data/export/index'
@@ -34,7 +35,15 @@ export interface ComparisonRequest {
   viewGrid?: number
   /** Replace an existing comparison folder (--force); the old one is kept until the new one is complete. */
   force?: boolean
+  /** Model folders already trained on this data set: evaluated as they are instead of training `variants`. */
+  models?: string[]
 }
+
+/** What one variant of the comparison is: a config to train, or a trained model folder to evaluate as it is. */
+type Entry = { config: TrainConfig; dir?: string }
+
+/** "name (loss/metric)" for a trained model folder. */
+const modelLabel = (dir: string, c: TrainConfig) => `${basename(dir)} (${c.loss}/${c.metric})`
 
 /** A comparison folder as a write target: replaced only with `force`, and only if it holds a comparison. */
 const comparisonTarget = (force = false) => ({ kind: 'folder', force, marker: 'metrics.json' }) as const
@@ -64,7 +73,10 @@ export async function runComparison(req: ComparisonRequest, ctx: JobContext): Pr
 /** The comparison on an in-memory data set (the demo passes the one it just simulated). */
 export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest, ctx: JobContext): Promise<ComparisonResult> {
   const options = { ...DEFAULT_EVALUATION, ...req.evaluation }
-  const labels = variantLabels(req.variants)
+  const entries: Entry[] = req.models?.length
+    ? await Promise.all(req.models.map(async (dir) => ({ config: (await readMeta(dir)).config, dir })))
+    : req.variants.map((config) => ({ config }))
+  const labels = req.models?.length ? entries.map((e) => modelLabel(e.dir!, e.config)) : variantLabels(req.variants)
   const setup = prepareEvaluation(ds, options, phaseContext(ctx, 'fields'))
   const baselines = evaluateBaselines(setup, phaseContext(ctx, 'baselines'))
   return writeAtomically(req.outDir, async (tmp) => {
@@ -72,28 +84,31 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
     const variants: ComparisonVariant[] = []
     const learnedRows: RmseRow[] = []
     let best: { error: number; view: FieldView; label: string } | undefined
-    for (const [k, config] of req.variants.entries()) {
+    for (const [k, { config, dir }] of entries.entries()) {
       throwIfCancelled(ctx.signal)
       const label = labels[k]!
-      const tag = `variant ${k + 1}/${req.variants.length} ${label}`
-      ctx.log(`${tag}: training (${config.epochs} epochs, dim ${config.dim}, batch ${config.batch}, seed ${config.seed})`)
+      const tag = `variant ${k + 1}/${entries.length} ${label}`
+      ctx.log(dir ? `${tag}: evaluating the trained model ${dir} (no retraining)` : `${tag}: training (${config.epochs} epochs, dim ${config.dim}, batch ${config.batch}, seed ${config.seed})`)
       const started = Date.now()
-      const { model, history } = await trainOnDataset(ds, config, phaseContext(ctx, `${tag} training`))
+      // a trained model is refused here when it was trained on differently shaped data
+      const { model, history } = dir
+        ? await loadModel(dir, ds).then((m) => ({ model: m, history: m.meta.history as EpochRecord[] }))
+        : await trainOnDataset(ds, config, phaseContext(ctx, `${tag} training`))
       const trainSeconds = (Date.now() - started) / 1000
       try {
         const folder = label.replace(/[^A-Za-z0-9._-]/g, '_')
-        await model.save(join(tmp, 'models', folder), { dataset: req.datasetPath })
+        if (!dir) await model.save(join(tmp, 'models', folder), { dataset: req.datasetPath })
         const scores = evaluateLearned(model, setup, label, phaseContext(ctx, `${tag} evaluating`))
         learnedRows.push(...scores.rmse)
         variants.push({
           label,
           config,
-          model: join(req.outDir, 'models', folder),
+          model: dir ?? join(req.outDir, 'models', folder),
           retrieval: scores.retrieval,
           curve: history.map(({ epoch, trainLoss, validationLoss, r1TrajToPot, r1PotToTraj }) => ({ epoch, trainLoss, validationLoss, r1TrajToPot, r1PotToTraj })),
           calibration: scores.calibration,
           ess: scores.ess,
-          trainSeconds
+          ...(dir ? {} : { trainSeconds })
         })
         const error = meanError(scores.rmse, label)
         if (!best || error < best.error)
@@ -102,7 +117,7 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
       } finally {
         model.dispose()
       }
-      ctx.progress({ done: k + 1, total: req.variants.length, unit: 'variants' })
+      ctx.progress({ done: k + 1, total: entries.length, unit: 'variants' })
     }
     const rmse = [...learnedRows, ...baselines]
     const result: ComparisonResult = {

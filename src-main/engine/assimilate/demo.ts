@@ -2,6 +2,7 @@
  * The one-command demo: simulate the embedded default data set (resources/demo.json), train the main loss
  * variants, evaluate them against the baselines, write the HTML report and the NetCDF exports.
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,8 +39,9 @@ export interface DemoResult {
   seconds: number
 }
 
-/** Path of the embedded default configuration. */
-export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../../resources/demo.json', import.meta.url))
+/** Path of the embedded default configuration: from the sources (src-main/engine/assimilate/) or the built app (out/main/). */
+const CONFIG_CANDIDATES = ['../../../resources/demo.json', '../../resources/demo.json'].map((p) => fileURLToPath(new URL(p, import.meta.url)))
+export const DEMO_CONFIG_PATH = CONFIG_CANDIDATES.find((p) => existsSync(p)) ?? CONFIG_CANDIDATES[0]
 
 export async function loadDemoConfig(path = DEMO_CONFIG_PATH): Promise<DemoConfig> {
   let raw: unknown
@@ -62,10 +64,11 @@ export function demoSettings(cfg: DemoConfig, quick: boolean) {
   return { simulation, variants, evaluation }
 }
 
-export async function runDemo(req: { outDir: string; quick?: boolean; configPath?: string }, ctx: JobContext): Promise<DemoResult> {
+/** @param req.datasetPath where the simulated data set goes (default: OUT/dataset.nc). */
+export async function runDemo(req: { outDir: string; quick?: boolean; configPath?: string; datasetPath?: string }, ctx: JobContext): Promise<DemoResult> {
   const started = Date.now()
   const settings = demoSettings(await loadDemoConfig(req.configPath), req.quick ?? false)
-  const datasetPath = join(req.outDir, 'dataset.nc')
+  const datasetPath = req.datasetPath ?? join(req.outDir, 'dataset.nc')
   ctx.log(`1/3 simulating ${settings.simulation.pairs} pairs of the ${settings.simulation.flow} flow → ${datasetPath}`)
   const dataset = await runSimulation(settings.simulation, datasetPath, phaseContext(ctx, 'simulating'))
   const ds = await readDataset(datasetPath)

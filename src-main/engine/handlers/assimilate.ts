@@ -1,7 +1,9 @@
 /** Assimilation requests: compare loss variants, fields for the explorers, exports. */
 import { stat } from 'node:fs/promises'
 import type { FileEntry } from '../../shared/contract'
-import { runComparison } from '../assimilate/compare'
+import { meanError, runComparison } from '../assimilate/compare'
+import { existsSync } from 'node:fs'
+import { freeName } from '../../shared/names'
 import { computeFieldView } from '../assimilate/field-view'
 import { writeCaseExports } from '../assimilate/case-export'
 import { cachedDataset } from '../assimilate/cache'
@@ -10,7 +12,7 @@ import { UserError } from '../jobs/job'
 import type { Workspace } from '../workspace'
 import type { HandlerDeps, Handlers } from './types'
 
-type AssimilateChannels = 'startComparison' | 'getField' | 'startExport' | 'startAssimilation' | 'startTwinBenchmark'
+type AssimilateChannels = 'startComparison' | 'getField' | 'startExport' | 'startAssimilation' | 'startTwinBenchmark' | 'startDemo'
 
 /** Export grid: fine enough for analysis, small enough to write in a second. */
 const EXPORT_GRID = 48
@@ -18,10 +20,11 @@ const EXPORT_FRAMES = 21
 
 export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, AssimilateChannels> {
   return {
-    startComparison: async ({ name, dataset, variants }) => {
+    startComparison: async ({ name, dataset, variants, models }) => {
       const outDir = workspace.pathFor('exports', name)
-      const jobId = runner.start('compare', `compare ${variants.length} variants`, async (ctx) =>
-        relativePaths(workspace, await runComparison({ datasetPath: workspace.resolve(dataset), variants, outDir, force: true }, ctx))
+      const label = models.length ? `compare ${models.length} trained models` : `compare ${variants.length} variants`
+      const jobId = runner.start('compare', label, async (ctx) =>
+        relativePaths(workspace, await runComparison({ datasetPath: workspace.resolve(dataset), variants, models: models.map((m) => workspace.resolve(m)), outDir, force: true }, ctx))
       )
       return { jobId }
     },
@@ -33,6 +36,20 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
         grid,
         frames
       }),
+    startDemo: async ({ quick }) => {
+      // never replaces an earlier demo: datasets/demo.nc + exports/demo/, then demo-2, …
+      const name = freeName('demo', (n) => existsSync(workspace.pathFor('datasets', n, '.nc')) || existsSync(workspace.pathFor('exports', n)))
+      const datasetPath = workspace.pathFor('datasets', name, '.nc')
+      const jobId = runner.start('demo', `demo${quick ? ' (quick)' : ''}`, async (ctx) => {
+        const { runDemo } = await import('../assimilate/demo')
+        const r = await runDemo({ outDir: workspace.pathFor('exports', name), datasetPath, quick }, ctx)
+        const comparison = relativePaths(workspace, r.comparison)
+        const best = [...comparison.variants].sort((a, b) => meanError(comparison.rmse, a.label) - meanError(comparison.rmse, b.label))[0]
+        if (!best) throw new UserError('demo: the comparison has no variants; check resources/demo.json')
+        return { dataset: workspace.relative(datasetPath), comparison: { ...comparison, dataset: workspace.relative(datasetPath) }, best: { label: best.label, model: best.model }, seconds: r.seconds }
+      })
+      return { jobId }
+    },
     startAssimilation: async ({ name, tracks, options }) => {
       const out = workspace.pathFor('exports', name, '.nc')
       const jobId = runner.start('assimilate', `assimilate ${tracks}`, async (ctx) => {

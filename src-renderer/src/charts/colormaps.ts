@@ -3,7 +3,10 @@
  * changes linearly, so equal steps in value look like equal steps in colour). Pure: no DOM.
  */
 
-export type ColormapName = 'speed' | 'thermal' | 'balance'
+export type ColormapName = 'speed' | 'thermal' | 'balance' | 'curl'
+
+/** Which maps suit which data: sequential for magnitudes, diverging (through white at 0) for signed fields. */
+export const COLORMAP_KIND: Record<ColormapName, 'sequential' | 'diverging'> = { speed: 'sequential', thermal: 'sequential', balance: 'diverging', curl: 'diverging' }
 
 /** One colormap entry: sRGB 0–255. */
 export type Rgb = [number, number, number]
@@ -38,6 +41,14 @@ const RAMPS: Record<ColormapName, LchStop[]> = {
     { l: 0.98, c: 0, h: 245 },
     { l: 0.62, c: 0.14, h: 25 },
     { l: 0.3, c: 0.11, h: 25 }
+  ],
+  // deep teal → white → deep magenta, like cmocean 'curl' (vorticity: cyclonic and anticyclonic)
+  curl: [
+    { l: 0.3, c: 0.07, h: 180 },
+    { l: 0.64, c: 0.1, h: 175 },
+    { l: 0.98, c: 0, h: 175 },
+    { l: 0.64, c: 0.14, h: 350 },
+    { l: 0.32, c: 0.1, h: 350 }
   ]
 }
 
@@ -82,7 +93,8 @@ function buildTable(stops: LchStop[]): Rgb[] {
 export const COLORMAPS: Record<ColormapName, Rgb[]> = {
   speed: buildTable(RAMPS.speed),
   thermal: buildTable(RAMPS.thermal),
-  balance: buildTable(RAMPS.balance)
+  balance: buildTable(RAMPS.balance),
+  curl: buildTable(RAMPS.curl)
 }
 
 export function rgbToHex([r, g, b]: Rgb): string {

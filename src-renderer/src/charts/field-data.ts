@@ -32,32 +32,6 @@ export function availablePanels(view: FieldView): PanelKind[] {
   return panels
 }
 
-/** [min, max] of finite values over every frame of a panel; symmetric about 0 when `symmetric`. */
-export function panelRange(
-  view: FieldView,
-  panels: readonly PanelKind[],
-  quantity: FieldQuantity,
-  symmetric: boolean
-): [number, number] {
-  let lo = Infinity
-  let hi = -Infinity
-  for (let f = 0; f < view.times.length; f++) {
-    for (const p of panels) {
-      for (const x of panelValues(view, p, quantity, f) ?? []) {
-        if (!Number.isFinite(x)) continue
-        if (x < lo) lo = x
-        if (x > hi) hi = x
-      }
-    }
-  }
-  if (lo > hi) return [0, 1]
-  if (symmetric) {
-    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1
-    return [-m, m]
-  }
-  return lo === hi ? [lo, lo + 1] : [lo, hi]
-}
-
 /** Grid spacing (cell width) of a coordinate vector; 1 for a single cell. */
 export function spacing(coord: readonly number[]): number {
   return coord.length > 1 ? Math.abs(coord[1] - coord[0]) : 1

@@ -5,7 +5,9 @@ import { fmt } from './common'
 import type { ChartSize, ColorScale, HeatPanel } from './heat-panels'
 import { buildHeatPanels } from './heat-panels'
 import type { FieldQuantity, PanelKind } from './field-data'
-import { decimatedArrows, panelRange, panelValues } from './field-data'
+import { decimatedArrows, panelValues } from './field-data'
+import type { ColormapName } from './colormaps'
+import { colorLimits, type LimitMode } from './color-limits'
 import { streamlines } from './streamlines'
 
 export interface FieldMapOptions {
@@ -18,6 +20,31 @@ export interface FieldMapOptions {
   theme: ChartTheme
   /** Chart size in pixels, so panels keep equal x and y scales. */
   size?: ChartSize
+  /** Colour limits and map of the field panels (default: robust limits, the quantity's own map, one shared scale). */
+  color?: ColorControl
+}
+
+/** The plot controls of the field panels. */
+export interface ColorControl {
+  mode: LimitMode
+  /** Limits for mode 'manual'. */
+  min?: number
+  max?: number
+  colormap: ColormapName | 'auto'
+  /** Truth and reconstruction on one colour scale (comparable at a glance) or each on its own. */
+  shared: boolean
+}
+
+export const DEFAULT_COLOR: ColorControl = { mode: 'robust', colormap: 'auto', shared: true }
+
+/** The quantity's own map: cmocean speed for magnitudes, curl for vorticity, balance for the stream function. */
+export function defaultColormap(q: FieldQuantity): ColormapName {
+  return q === 'speed' ? 'speed' : q === 'vorticity' ? 'curl' : 'balance'
+}
+
+/** Every value of the panels over every frame: one scale for the whole animation. */
+function* valuesOf(view: FieldView, panels: readonly PanelKind[], q: FieldQuantity): Generator<number> {
+  for (let f = 0; f < view.times.length; f++) for (const p of panels) yield* panelValues(view, p, q, f) ?? []
 }
 
 export const QUANTITY_LABELS: Record<FieldQuantity, string> = {
@@ -51,19 +78,20 @@ export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOptio
   const unit = quantityUnit(view, o.quantity)
   const qLabel = QUANTITY_LABELS[o.quantity]
   const signed = o.quantity !== 'speed'
-  const shared = o.panels.filter((p) => p === 'truth' || p === 'reconstruction')
+  const c = o.color ?? DEFAULT_COLOR
+  const colormap = c.colormap === 'auto' ? defaultColormap(o.quantity) : c.colormap
+  const fields = o.panels.filter((p) => p === 'truth' || p === 'reconstruction')
   const scales: ColorScale[] = []
-  if (shared.length) {
-    const [min, max] = panelRange(view, shared, o.quantity, signed)
-    scales.push({ id: 'field', label: `${qLabel} (${unit})`, colormap: signed ? 'balance' : 'speed', min, max })
-  }
+  const groups = c.shared ? (fields.length ? [{ id: 'field', panels: fields, label: qLabel }] : []) : fields.map((p) => ({ id: p, panels: [p], label: `${qLabel}, ${p}` }))
+  for (const g of groups) scales.push({ id: g.id, label: `${g.label} (${unit})`, colormap, ...colorLimits(valuesOf(view, g.panels, o.quantity), c.mode, signed, c) })
+  // differences are always symmetric and robust unless asked for the full range; manual limits are for the field
+  const secondary: LimitMode = c.mode === 'full' ? 'full' : 'robust'
   if (o.panels.includes('difference')) {
-    const [min, max] = panelRange(view, ['difference'], o.quantity, true)
-    scales.push({ id: 'difference', label: `difference (${unit})`, colormap: 'balance', min, max })
+    scales.push({ id: 'difference', label: `difference (${unit})`, colormap: 'balance', ...colorLimits(valuesOf(view, ['difference'], o.quantity), secondary, true) })
   }
   if (o.panels.includes('uncertainty')) {
-    const [min, max] = panelRange(view, ['uncertainty'], o.quantity, false)
-    scales.push({ id: 'uncertainty', label: `std (${view.units.velocity})`, colormap: 'thermal', min: Math.min(0, min), max })
+    const mode = c.mode === 'log' ? 'log' : secondary
+    scales.push({ id: 'uncertainty', label: `std (${view.units.velocity})`, colormap: 'thermal', ...colorLimits(valuesOf(view, ['uncertainty'], o.quantity), mode, false) })
   }
   const tracks = o.tracks ? tracksUntil(view, view.times[frame]) : undefined
   const panels: HeatPanel[] = []
@@ -75,7 +103,7 @@ export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOptio
     const v = frames?.v[frame] ?? []
     const arrows = frames && o.vectors === 'arrows' ? decimatedArrows(view.x, view.y, u, v, 12) : undefined
     const lines = frames && o.vectors === 'streamlines' ? streamlines(view.x, view.y, u, v) : undefined
-    const scale = kind === 'difference' ? 'difference' : kind === 'uncertainty' ? 'uncertainty' : 'field'
+    const scale = kind === 'difference' || kind === 'uncertainty' ? kind : c.shared ? 'field' : kind
     panels.push({ id: kind, label: PANEL_LABELS[kind], scale, values, arrows, streamlines: lines, tracks })
   }
   const rmse = view.rmsePerFrame?.[frame]

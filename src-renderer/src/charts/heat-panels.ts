@@ -7,6 +7,7 @@ import type { ChartTheme, EChartsOption } from './common'
 import { decimate, fmt, title as titleBlock, wrapAxisName } from './common'
 import type { ColormapName } from './colormaps'
 import { sampleColormap } from './colormaps'
+import { visualValue } from './color-limits'
 import { spacing } from './field-data'
 
 /** One colour scale shared by one or more panels; drawn as one colour bar. */
@@ -16,6 +17,11 @@ export interface ColorScale {
   colormap: ColormapName
   min: number
   max: number
+  /** Colour by log10 of the value. */
+  log?: boolean
+  /** Values beyond the limits exist (drawn in the end colours; the bar's end label says ≤ / ≥). */
+  clippedLow?: boolean
+  clippedHigh?: boolean
 }
 
 export interface HeatPanel {
@@ -42,6 +48,8 @@ export interface HeatLayout {
   /** Unit of the values, shown in read-outs. */
   valueUnit: string
   maxTrackPoints?: number
+  /** Panels per row (e.g. one row per frame); default: whatever makes the panels largest. */
+  cols?: number
 }
 
 function heatRenderer(dx: number, dy: number) {
@@ -108,11 +116,11 @@ const LABEL = 20
 const GAP = 18
 
 /** Columns, panel box and positions that make the panels as large as possible with equal x and y scales. */
-export function panelLayout(n: number, xSpan: number, ySpan: number, size: ChartSize) {
+export function panelLayout(n: number, xSpan: number, ySpan: number, size: ChartSize, fixedCols?: number) {
   const fx = xSpan / Math.max(xSpan, ySpan) || 1
   const fy = ySpan / Math.max(xSpan, ySpan) || 1
   let best = { cols: 1, s: 0 }
-  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+  for (let cols = fixedCols ?? 1; cols <= (fixedCols ?? Math.max(1, n)); cols++) {
     const rows = Math.ceil(n / cols)
     const s = Math.min(
       ((size.width - RIGHT) / cols - AXIS_LEFT - GAP) / fx,
@@ -145,7 +153,7 @@ export function buildHeatPanels(
   const xHi = x[nx - 1] + dx / 2
   const yLo = y[0] - dy / 2
   const yHi = y[y.length - 1] + dy / 2
-  const { boxes } = panelLayout(panels.length, xHi - xLo, yHi - yLo, size)
+  const { boxes } = panelLayout(panels.length, xHi - xLo, yHi - yLo, size, layout.cols)
   const axis = (name: string, lo: number, hi: number, i: number) => ({
     type: 'value' as const,
     gridIndex: i,
@@ -163,8 +171,11 @@ export function buildHeatPanels(
   const yAxis = panels.map((_, i) => ({ ...axis(layout.yName, yLo, yHi, i), nameGap: 30 }))
   const series: Record<string, unknown>[] = []
   const heatIndex: Record<string, number[]> = {}
+  const scaleOf = (id: string) => scales.find((s) => s.id === id)
   panels.forEach((p, i) => {
     ;(heatIndex[p.scale] ??= []).push(series.length)
+    const sc = scaleOf(p.scale)
+    const limits = sc ? { min: sc.min, max: sc.max, log: sc.log ?? false, clippedLow: false, clippedHigh: false } : undefined
     series.push({
       id: `${p.id}-heat`,
       name: p.label,
@@ -174,7 +185,8 @@ export function buildHeatPanels(
       renderItem: heatRenderer(dx, dy),
       clip: true,
       encode: { x: 0, y: 1, tooltip: 2 },
-      data: p.values.map((v, k) => [x[k % nx], y[Math.floor(k / nx)], v]),
+      // [x, y, value, the number the colour bar maps: clamped into the limits, log10 for log scales]
+      data: p.values.map((v, k) => [x[k % nx], y[Math.floor(k / nx)], v, limits ? visualValue(v, limits) : v]),
       tooltip: {
         formatter: (q: { value: number[] }) =>
           `${p.label}<br/>x ${fmt(q.value[0])}, y ${fmt(q.value[1])}<br/><b>${fmt(q.value[2])} ${layout.valueUnit}</b>`
@@ -197,16 +209,16 @@ export function buildHeatPanels(
     type: 'continuous' as const,
     id: s.id,
     seriesIndex: heatIndex[s.id] ?? [],
-    dimension: 2,
-    min: s.min,
-    max: s.max,
+    dimension: 3,
+    min: s.log ? Math.log10(s.min) : s.min,
+    max: s.log ? Math.log10(s.max) : s.max,
     calculable: false,
     orient: 'vertical' as const,
     left: barLeft,
     top: barTop + k * barSlot + 64,
     itemWidth: 14,
     itemHeight: barHeight,
-    text: [fmt(s.max), fmt(s.min)],
+    text: [`${s.clippedHigh ? '≥ ' : ''}${fmt(s.max)}`, `${s.clippedLow ? '≤ ' : ''}${fmt(s.min)}`],
     textGap: 6,
     textStyle: { color: theme.text },
     inRange: { color: sampleColormap(s.colormap, 32) }
@@ -218,7 +230,7 @@ export function buildHeatPanels(
     title: [
       titleBlock(layout.title, theme, layout.subtitle) as object,
       ...panels.map((p, i) => ({ text: p.label, left: boxes[i].left, top: boxes[i].top - LABEL, textStyle: { color: theme.text, fontSize: 12, width: boxes[i].width + 30, overflow: 'truncate' } })),
-      ...scales.map((s, k) => ({ text: wrapAxisName(s.label, 14), left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', lineHeight: 14, width: RIGHT - 10, overflow: 'break' } }))
+      ...scales.map((s, k) => ({ text: wrapAxisName(s.log ? `${s.label}, log scale` : s.label, 14), left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', lineHeight: 14, width: RIGHT - 10, overflow: 'break' } }))
     ],
     legend: hasTracks ? { data: ['tracer path', 'start', 'end'], top: 30, right: 12, textStyle: { color: theme.text } } : undefined,
     tooltip: { trigger: 'item' },

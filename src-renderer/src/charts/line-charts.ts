@@ -39,28 +39,34 @@ export function buildRmsePerFrame(
   }
 }
 
-/** Validation loss (left) and R@1 trajectory→potential (right) per epoch, one line per variant. */
+/**
+ * Validation loss per epoch with one panel per loss type (losses of different kinds are not on one scale:
+ * the conditional losses are cross-entropies in nats, MMD is a kernel discrepancy), and R@1 trajectory→potential
+ * of every variant on the last panel. One line per variant.
+ */
 export function buildVariantCurves(variants: readonly ComparisonVariant[], theme: ChartTheme): EChartsOption {
-  const grid = [
-    { left: 64, right: '54%', top: 64, bottom: 48 },
-    { left: '56%', right: 20, top: 64, bottom: 48 }
-  ]
+  const losses = [...new Set(variants.map((v) => v.config.loss))]
+  const n = losses.length + 1
+  const gap = 4
+  const width = (100 - gap * (n + 1)) / n
+  const grid = Array.from({ length: n }, (_, i) => ({ left: `${gap + i * (width + gap) + 2}%`, width: `${width - 2}%`, top: 64, bottom: 48 }))
+  const colour = (v: ComparisonVariant) => theme.palette[variants.indexOf(v) % theme.palette.length]
   return {
     backgroundColor: theme.background,
     color: theme.palette,
     animation: false,
-    title: title('Training curves per variant', theme, 'left: validation loss · right: R@1 trajectory → potential'),
+    title: title('Training curves per variant', theme, `validation loss per loss type (own axis each) · last panel: R@1 trajectory → potential`),
     legend: legend(theme, { data: variants.map((v) => v.label), top: 24 }),
     tooltip: { trigger: 'axis' },
     grid,
-    xAxis: [0, 1].map((i) => ({ ...valueAxis('epoch', theme, { nameGap: 26 }), gridIndex: i, minInterval: 1 })),
+    xAxis: grid.map((_, i) => ({ ...valueAxis('epoch', theme, { nameGap: 26 }), gridIndex: i, minInterval: 1 })),
     yAxis: [
-      { ...valueAxis('validation loss (nats)', theme, { nameGap: 44 }), gridIndex: 0 },
-      { ...valueAxis('R@1 (fraction)', theme, { nameGap: 40, scale: false }), gridIndex: 1, min: 0, max: 1 }
+      ...losses.map((l, i) => ({ ...valueAxis(`${l} validation loss${l === 'mmd' ? '' : ' (nats)'}`, theme, { nameGap: 44 }), gridIndex: i })),
+      { ...valueAxis('R@1 (fraction)', theme, { nameGap: 40, scale: false }), gridIndex: losses.length, min: 0, max: 1 }
     ],
     series: variants.flatMap((v) => [
-      { id: `${v.label}-loss`, name: v.label, type: 'line' as const, xAxisIndex: 0, yAxisIndex: 0, data: v.curve.map((c) => [c.epoch, c.validationLoss]) },
-      { id: `${v.label}-r1`, name: v.label, type: 'line' as const, xAxisIndex: 1, yAxisIndex: 1, data: v.curve.map((c) => [c.epoch, c.r1TrajToPot]) }
+      { id: `${v.label}-loss`, name: v.label, type: 'line' as const, xAxisIndex: losses.indexOf(v.config.loss), yAxisIndex: losses.indexOf(v.config.loss), itemStyle: { color: colour(v) }, lineStyle: { color: colour(v) }, data: v.curve.map((c) => [c.epoch, c.validationLoss]) },
+      { id: `${v.label}-r1`, name: v.label, type: 'line' as const, xAxisIndex: losses.length, yAxisIndex: losses.length, itemStyle: { color: colour(v) }, lineStyle: { color: colour(v) }, data: v.curve.map((c) => [c.epoch, c.r1TrajToPot]) }
     ])
   }
 }

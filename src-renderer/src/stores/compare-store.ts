@@ -1,6 +1,6 @@
 /** Comparison of several loss/metric variants on one data set, and one test case's fields per variant. */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobId } from '@shared/contract'
 import type { TrainConfigInput } from '@shared/training'
 import type { ComparisonResult } from '@shared/views'
@@ -12,6 +12,9 @@ import { useDataStore } from './data-store'
 import { useJobsStore, type JobHandlers } from './jobs-store'
 
 export type VariantForm = Required<Pick<TrainConfigInput, 'loss' | 'metric' | 'epochs' | 'dim'>>
+
+/** Frames fetched per test case: the small multiples show the first, the middle and the last. */
+export const CASE_FRAMES = 3
 
 export const useCompareStore = defineStore('compare', () => {
   const jobs = useJobsStore()
@@ -74,7 +77,7 @@ export const useCompareStore = defineStore('compare', () => {
       caseFields.value = await Promise.all(
         res.variants.map(async (v) => ({
           label: v.label,
-          view: await api.getField({ dataset: dataset.value || res.dataset, model: v.model, index, grid: 24, frames: 1 })
+          view: await api.getField({ dataset: dataset.value || res.dataset, model: v.model, index, grid: 24, frames: CASE_FRAMES })
         }))
       )
     } catch (err) {
@@ -84,11 +87,22 @@ export const useCompareStore = defineStore('compare', () => {
     }
   }
 
+  /** Show a comparison that ran elsewhere (the demo) as the current one. */
+  function adopt(r: ComparisonResult, source: string): void {
+    result.value = r
+    dataset.value = source
+    caseFields.value = []
+    void loadCase(0)
+  }
+
+  // models trained by comparisons live in the comparison's folder: offer them wherever a model is chosen
+  watch(result, (r) => (data.comparisonModels = r ? r.variants.map((v) => ({ path: v.model, label: v.label })) : []), { immediate: true })
+
   /** After a reload: follow a comparison the engine still runs, or show the kept one's test case again. */
   async function restore(): Promise<void> {
     if (jobId.value && jobs.jobs[jobId.value]?.state === 'running') jobs.track(jobId.value, handlers)
     if (result.value && !caseFields.value.length) await loadCase(caseIndex.value)
   }
 
-  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase, restore }
+  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase, restore, adopt }
 })

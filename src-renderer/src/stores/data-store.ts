@@ -37,6 +37,9 @@ export const useDataStore = defineStore('data', () => {
   const dataset = persisted('data.dataset', '')
   const model = persisted('data.model', '')
 
+  /** Models trained by the last comparison (in its exports folder), offered next to the workspace's models. */
+  const comparisonModels = ref<{ path: string; label: string }[]>([])
+
   const datasets = computed(() => workspace.value?.datasets ?? [])
   const models = computed(() => workspace.value?.models ?? [])
   const tracks = computed(() => workspace.value?.tracks ?? [])
@@ -61,7 +64,7 @@ export const useDataStore = defineStore('data', () => {
       return
     }
     if (!datasets.value.some((d) => d.path === dataset.value)) dataset.value = newest(datasets.value)
-    if (model.value && !models.value.some((m) => m.path === model.value)) model.value = ''
+    if (model.value && !models.value.some((m) => m.path === model.value) && !comparisonModels.value.some((m) => m.path === model.value)) model.value = ''
   }
 
   function newest(entries: { path: string; modified: string }[]): string {
@@ -140,7 +143,7 @@ export const useDataStore = defineStore('data', () => {
   }
 
   return {
-    info, workspace, error, simulationJob, importJob, lastSimulation, lastImport, preview, dataset, model,
+    info, workspace, error, comparisonModels, simulationJob, importJob, lastSimulation, lastImport, preview, dataset, model,
     datasets, models, tracks, sources, loadInfo, refresh, simulate, importFile, select, showPreview, exportTracks, lastTracksExport
   }
 })

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
-import type { EngineEvent } from '../../../src-main/shared/contract'
+import type { ComparisonResult, EngineEvent } from '../../../src-main/shared/contract'
 import { createEngine } from '../../../src-main/engine/engine'
 import { writeDataset } from '../../../src-main/engine/data/dataset'
 import { SPLIT } from '../../../src-main/engine/data/dataset-types'
@@ -60,5 +60,32 @@ describe('cancel and pause of a training run', () => {
   test('Cancel leaves no .checkpoint folder; Pause keeps it for Resume', async () => {
     expect(await stopAfterCheckpoint(false)).toBe(false)
     expect(await stopAfterCheckpoint(true)).toBe(true)
+  })
+})
+
+describe('compare trained models', () => {
+  test('evaluates models already trained, as they are (no retraining): their own folders, curves from their history', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'engine-'))
+    const events: EngineEvent[] = []
+    const engine = await createEngine({ workspace: root, mode: 'browser', version: 'test' }, (e) => events.push(e))
+    await writeDataset(join(root, 'datasets', 'tiny.nc'), tinyFourier())
+    const ended = (id: string) => vi.waitFor(() => {
+      const end = events.find((e) => (e.type === 'job:done' || e.type === 'job:error') && e.jobId === id)
+      expect(end).toBeDefined()
+      return end!
+    }, { timeout: 60_000, interval: 50 })
+    const { jobId: train } = await engine.handle('startTraining', { name: 'm', dataset: 'datasets/tiny.nc', config: { epochs: 2, batch: 16, dim: 8, widths: [16], parallel: 'off' } })
+    expect((await ended(train)).type).toBe('job:done')
+    await expect(engine.handle('startComparison', { name: 'c', dataset: 'datasets/tiny.nc' })).rejects.toThrow('give at least one variant to train or one trained model')
+    const { jobId } = await engine.handle('startComparison', { name: 'c', dataset: 'datasets/tiny.nc', models: ['models/m'] })
+    const end = await ended(jobId)
+    expect(end.type).toBe('job:done')
+    const result = (end as Extract<EngineEvent, { type: 'job:done' }>).result as ComparisonResult
+    expect(result.variants.map((v) => [v.label, v.model])).toEqual([['m (cond/cosine)', 'models/m']])
+    expect(result.variants[0].curve).toHaveLength(2)
+    expect(result.variants[0].trainSeconds).toBeUndefined()
+    expect(result.rmse.some((r) => r.method === 'm (cond/cosine): conditional mean')).toBe(true)
+    expect(events.some((e) => e.type === 'job:log' && e.message.includes('no retraining'))).toBe(true)
+    expect(existsSync(join(root, 'exports', 'c', 'models'))).toBe(true)
   })
 })

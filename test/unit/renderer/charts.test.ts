@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { LIGHT_CHART_THEME as T, decimate, fmt } from '@renderer/charts/common'
 import { buildMetricCurves, metricGroup, metricKeys, type MetricSample } from '@renderer/charts/metric-curves'
 import { buildRecallBars } from '@renderer/charts/recall-bars'
+import { bootstrapProportion } from '@renderer/charts/bootstrap'
+import { comparisonVerdict } from '@renderer/charts/comparison-verdict'
 import { buildRmseBars } from '@renderer/charts/rmse-bars'
 import { buildTrackPreview } from '@renderer/charts/track-preview'
-import { buildRmsePerFrame } from '@renderer/charts/line-charts'
+import { buildRmsePerFrame, buildVariantCurves } from '@renderer/charts/line-charts'
 import { describeSeries } from '@renderer/charts/echarts-setup'
 
 type S = { id: string; name: string; type: string; data: unknown[]; xAxisIndex?: number; yAxisIndex?: number }
@@ -63,6 +65,51 @@ describe('comparison charts', () => {
     expect(s).toHaveLength(6)
     expect(s.find((x) => x.id === 'trajectoryToPotential-r1')?.data).toEqual([0.5, 0.3])
     expect(s.find((x) => x.id === 'potentialToTrajectory-r10')?.data).toEqual([0.6000000000000001, 0.4])
+  })
+  it('recall bars with queries: 95 % bootstrap whiskers around each bar and a chance line k / queries', () => {
+    const o = buildRecallBars(entries, T, 50)
+    const s = seriesOf(o)
+    expect(s.filter((x) => x.type === 'bar')).toHaveLength(6)
+    const r1 = s.find((x) => x.id === 'trajectoryToPotential-r1') as unknown as { markLine: { data: { yAxis: number }[] } }
+    expect(r1.markLine.data[0].yAxis).toBeCloseTo(1 / 50)
+    const ci = s.find((x) => x.id === 'trajectoryToPotential-r1-ci')!
+    const [cat, lo, hi] = ci.data[0] as unknown as number[]
+    expect(cat).toBe(0)
+    expect(lo).toBeLessThan(0.5)
+    expect(hi).toBeGreaterThan(0.5)
+    expect(JSON.stringify(o.title)).toContain('50 test queries')
+  })
+  it('bootstrap of a proportion: the interval holds p, shrinks with more queries, and is seeded', () => {
+    const [lo, hi] = bootstrapProportion(0.3, 100)
+    expect(lo).toBeLessThan(0.3)
+    expect(hi).toBeGreaterThan(0.3)
+    // close to the normal approximation ±1.96·sqrt(p(1-p)/n) = ±0.09
+    expect(hi - lo).toBeGreaterThan(0.14)
+    expect(hi - lo).toBeLessThan(0.22)
+    const [lo2, hi2] = bootstrapProportion(0.3, 1000)
+    expect(hi2 - lo2).toBeLessThan((hi - lo) / 2)
+    expect(bootstrapProportion(0.3, 100)).toEqual([lo, hi])
+    expect(bootstrapProportion(0, 40)).toEqual([0, 0])
+  })
+  it('variant curves: one validation-loss panel per loss type, R@1 on the last', () => {
+    const variant = (label: string, loss: 'cond' | 'mmd') => ({ label, config: { loss } as never, model: '', retrieval: entries[0].retrieval, curve: [{ epoch: 1, trainLoss: 1, validationLoss: loss === 'mmd' ? 0.01 : 3, r1TrajToPot: 0.2, r1PotToTraj: 0.1 }] })
+    const o = buildVariantCurves([variant('cond/cosine', 'cond'), variant('cond/l2', 'cond'), variant('mmd/cosine', 'mmd')], T)
+    expect((o.yAxis as { name: string }[]).map((a) => a.name.replace(/\n/g, ' '))).toEqual(['cond validation loss (nats)', 'mmd validation loss', 'R@1 (fraction)'])
+    const axisOf = (id: string) => (seriesOf(o).find((x) => x.id === id) as unknown as { yAxisIndex: number }).yAxisIndex
+    expect([axisOf('cond/cosine-loss'), axisOf('cond/l2-loss'), axisOf('mmd/cosine-loss'), axisOf('mmd/cosine-r1')]).toEqual([0, 0, 1, 2])
+  })
+  it('verdict: names the best variant per score, says when the queries do not resolve it, and says plainly when a baseline wins', () => {
+    const v = (label: string, r1: number) => ({ label, config: { loss: 'cond' } as never, model: '', retrieval: { trajectoryToPotential: rk(r1), potentialToTrajectory: rk(r1) }, curve: [], ess: { mean: 12, median: 10, min: 1, max: 40 } })
+    const row = (method: string, rel: number) => ({ method, velocityRmse: rel, relativeVelocityRmse: rel, tracerRmse: 0, streamFunctionRmse: 0 })
+    const settings = { grid: 16, frameTimes: [0], testQueries: 40, bankSize: 400, samples: 8, seed: 1 }
+    const lines = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.3), v('b', 0.25)], rmse: [row('a: conditional mean', 1.05), row('b: conditional mean', 0.9), row('baseline: zero field', 1), row('baseline: oracle (best in bank)', 0.2)], settings })
+    expect(lines[0]).toMatch(/^Retrieval: a is best .*R@1 0\.3.*b \(0\.25\) is within the intervals: 40 test queries do not resolve the difference\./)
+    expect(lines[1]).toContain('b has the lowest relative velocity RMSE of its conditional mean (0.9)')
+    expect(lines[1]).toContain('beats the best baseline, the zero field (1)')
+    expect(lines[1]).not.toContain('oracle')
+    expect(lines[2]).toContain('of a bank of 400')
+    const losing = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.9)], rmse: [row('a: conditional mean', 1.2), row('baseline: zero field', 1)], settings })
+    expect(losing[1]).toContain('does NOT beat the zero field baseline (1)')
   })
   it('RMSE bars are sorted best first and the axis names the unit', () => {
     const row = (method: string, v: number) => ({ method, velocityRmse: v, relativeVelocityRmse: v / 10, tracerRmse: 0, streamFunctionRmse: 0 })

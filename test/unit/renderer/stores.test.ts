@@ -221,3 +221,25 @@ describe('state that survives a reload', () => {
     expect(after.paused).toMatchObject({ name: 'kept', config: { epochs: 9 } })
   })
 })
+
+describe('first run: the demo', () => {
+  it('Run the demo ends in Explore 2D on its best variant, with the comparison in Compare and the model still chosen after a refresh', async () => {
+    const { useDemoStore } = await import('@renderer/stores/demo-store')
+    const { useCompareStore } = await import('@renderer/stores/compare-store')
+    await useJobsStore().init()
+    const demo = useDemoStore()
+    await demo.run()
+    expect(fake.current.api.startDemo).toHaveBeenCalledWith({ quick: true })
+    const variant = (label: string, model: string) => ({ label, model, config: {}, retrieval: {}, curve: [] })
+    const comparison = { dataset: 'datasets/demo.nc', variants: [variant('cond/cosine', 'exports/demo/comparison/models/cond-cosine'), variant('joint/cosine', 'exports/demo/comparison/models/joint-cosine')], rmse: [] }
+    fake.current.emit({ type: 'job:done', jobId: demo.jobId!, kind: 'demo', result: { dataset: 'datasets/demo.nc', comparison, best: { label: 'joint/cosine', model: 'exports/demo/comparison/models/joint-cosine' }, seconds: 60 } as never })
+    await flush()
+    expect(useSettingsStore().view).toBe('explore2d')
+    expect(fake.current.api.getField).toHaveBeenCalledWith(expect.objectContaining({ dataset: 'datasets/demo.nc', model: 'exports/demo/comparison/models/joint-cosine', index: 0 }))
+    expect(useExploreStore().field).not.toBeNull()
+    expect(useCompareStore().result?.variants).toHaveLength(2)
+    const data = useDataStore()
+    await data.refresh()
+    expect(data.model).toBe('exports/demo/comparison/models/joint-cosine')
+  })
+})
