@@ -15,6 +15,18 @@ export type TrajectoryEncoderKind = z.infer<typeof TrajectoryEncoderKind>
 export const PotentialEncoderKind = z.enum(['mlp', 'linear', 'identity'])
 export type PotentialEncoderKind = z.infer<typeof PotentialEncoderKind>
 
+/** How each option is shown (typed by its schema: a new loss, metric or encoder does not compile until it is labelled). */
+export const LOSS_LABELS: Record<LossKind, string> = {
+  cond: 'conditional, two-sided (CLIP)',
+  'cond-u': 'one-sided: trajectory | potential',
+  'cond-v': 'one-sided: potential | trajectory',
+  joint: 'joint',
+  mmd: 'MMD'
+}
+export const METRIC_LABELS: Record<MetricKind, string> = { cosine: 'cosine', dot: 'dot product', l2: 'negative squared distance' }
+export const TRAJECTORY_ENCODER_LABELS: Record<TrajectoryEncoderKind, string> = { mlp: 'MLP', sequence: 'sequence (patch tokens)', linear: 'linear' }
+export const POTENTIAL_ENCODER_LABELS: Record<PotentialEncoderKind, string> = { mlp: 'MLP', linear: 'linear', identity: 'identity' }
+
 export const TrainConfig = z.object({
   loss: LossKind.default('cond'),
   metric: MetricKind.default('cosine'),

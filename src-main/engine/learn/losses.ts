@@ -3,7 +3,8 @@
  * of a batch of B positive pairs (mini-batch forms of arXiv 2505.24134 eqs. 5–12, §3.2): conditional with weights (λu, λv), joint, and the
  * MMD conditional variant (§1.6).
  */
-import type { LossKind, TrainConfig } from '../../shared/training'
+import { LossKind, type TrainConfig } from '../../shared/training'
+import { UserError } from '../jobs/job'
 import { tf } from './backend'
 import { columnSums, denseFast } from './dense'
 
@@ -159,10 +160,21 @@ export function lossWeights(cfg: Pick<TrainConfig, 'loss'> & { lambdaU?: number;
 
 /** The configured loss of a logit matrix; `kernels` (Ku, Kv of the batch inputs) are needed for mmd. */
 export function contrastiveLoss(S: tf.Tensor2D, loss: LossKind, weights: [number, number], kernels?: [tf.Tensor2D, tf.Tensor2D]): tf.Scalar {
-  if (loss === 'joint') return jointLoss(S)
-  if (loss === 'mmd') {
+  const lossOf = LOSSES[loss] as LossFn | undefined
+  if (!lossOf) throw new UserError(`unknown loss "${String(loss)}"; use one of ${LossKind.options.join(', ')}`)
+  return lossOf(S, weights, kernels)
+}
+
+type LossFn = (S: tf.Tensor2D, weights: [number, number], kernels?: [tf.Tensor2D, tf.Tensor2D]) => tf.Scalar
+const cond: LossFn = (S, [u, v]) => condLoss(S, u, v)
+/** Every loss by name: a loss added to LossKind does not compile until it is registered here, and an unknown one is refused. */
+const LOSSES: Record<LossKind, LossFn> = {
+  cond,
+  'cond-u': cond,
+  'cond-v': cond,
+  joint: (S) => jointLoss(S),
+  mmd: (S, [u, v], kernels) => {
     if (!kernels) throw new Error('the mmd loss needs the input kernels of the batch')
-    return mmdLoss(S, kernels[0], kernels[1], weights[0], weights[1])
+    return mmdLoss(S, kernels[0], kernels[1], u, v)
   }
-  return condLoss(S, weights[0], weights[1])
 }
