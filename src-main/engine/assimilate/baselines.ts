@@ -22,16 +22,28 @@ export const BASELINE = {
 
 /** Bank member whose trajectory is closest in L2 to `query` (same layout, tracers × times × 2); ties: lowest index. */
 export function nearestTrajectory(query: ArrayLike<number>, trajectories: ArrayLike<number>, bankPairs: ArrayLike<number>): number {
-  const len = query.length
-  let best = 0
-  let bestDistance = Infinity
+  return nearestTrajectories([query], trajectories, bankPairs)[0]!
+}
+
+/**
+ * `nearestTrajectory` for several queries in one pass over the bank: each bank trajectory is compared with all of
+ * them while it is in cache (the search is bound by reading the bank), with the same answers.
+ */
+export function nearestTrajectories(queries: ArrayLike<number>[], trajectories: ArrayLike<number>, bankPairs: ArrayLike<number>): number[] {
+  const len = queries[0]?.length ?? 0
+  const best = queries.map(() => 0)
+  const bestDistance = queries.map(() => Infinity)
   for (let k = 0; k < bankPairs.length; k++) {
     const base = bankPairs[k]! * len
-    let d = 0
-    for (let i = 0; i < len && d < bestDistance; i++) d += (trajectories[base + i]! - query[i]!) ** 2
-    if (d < bestDistance) {
-      bestDistance = d
-      best = k
+    for (let b = 0; b < queries.length; b++) {
+      const query = queries[b]!
+      const limit = bestDistance[b]!
+      let d = 0
+      for (let i = 0; i < len && d < limit; i++) d += (trajectories[base + i]! - query[i]!) ** 2
+      if (d < limit) {
+        bestDistance[b] = d
+        best[b] = k
+      }
     }
   }
   return best
@@ -39,20 +51,32 @@ export function nearestTrajectory(query: ArrayLike<number>, trajectories: ArrayL
 
 /** Bank member with the smallest velocity mean-squared error against `truth` over all frames and cells. */
 export function oracleMember(bank: FieldStack, truth: GridFrames): number {
+  return oracleMembers(bank, [truth])[0]!
+}
+
+/** `oracleMember` for several truths in one pass over the bank (the same answers; the bank is read once). */
+export function oracleMembers(bank: FieldStack, truths: GridFrames[]): number[] {
   const len = bank.frames * bank.cells
-  let best = 0
-  let bestError = Infinity
+  const best = truths.map(() => 0)
+  const bestError = truths.map(() => Infinity)
   for (let k = 0; k < bank.count; k++) {
     const s = k * len
-    let e = 0
-    for (let i = 0; i < len && e < bestError; i++) e += (bank.u[s + i]! - truth.u[i]!) ** 2 + (bank.v[s + i]! - truth.v[i]!) ** 2
-    if (e < bestError) {
-      bestError = e
-      best = k
+    for (let b = 0; b < truths.length; b++) {
+      const tu = truths[b]!.u, tv = truths[b]!.v
+      const limit = bestError[b]!
+      let e = 0
+      for (let i = 0; i < len && e < limit; i++) e += (bank.u[s + i]! - tu[i]!) ** 2 + (bank.v[s + i]! - tv[i]!) ** 2
+      if (e < limit) {
+        bestError[b] = e
+        best[b] = k
+      }
     }
   }
   return best
 }
+
+/** Queries searched together against the bank (nearest trajectory, oracle). */
+const SEARCH_BLOCK = 8
 
 /** Score all four baselines on every test query of the setup. */
 export function evaluateBaselines(setup: EvaluationSetup, ctx: JobContext): RmseRow[] {
@@ -67,13 +91,20 @@ export function baselineQueries(setup: EvaluationSetup, from: number, to: number
   const uniform = new Float64Array(bank.count).fill(1 / bank.count)
   const meanFlow = weightedFlow(ds, bankPairs, uniform)
   const trajLength = ds.nTracers * ds.nTimes * 2
+  let nearest: number[] = []
+  let oracle: number[] = []
   for (let q = from; q < to; q++) {
     throwIfCancelled(ctx.signal)
+    const block = (q - from) % SEARCH_BLOCK
+    if (block === 0) {
+      const qs = Array.from({ length: Math.min(SEARCH_BLOCK, to - q) }, (_, b) => q + b)
+      nearest = nearestTrajectories(qs.map((i) => ds.trajectories.subarray(testPairs[i]! * trajLength, (testPairs[i]! + 1) * trajLength)), ds.trajectories, bankPairs)
+      oracle = oracleMembers(bank, qs.map((i) => stackMember(truths, i)))
+    }
     const pair = testPairs[q]!
     const truth = stackMember(truths, q)
-    const query = ds.trajectories.subarray(pair * trajLength, (pair + 1) * trajLength)
-    const nn = nearestTrajectory(query, ds.trajectories, bankPairs)
-    const best = oracleMember(bank, truth)
+    const nn = nearest[block]!
+    const best = oracle[block]!
     out.push([
       [BASELINE.zero, queryScore(truth, zero, tracerScore(ZERO_FLOW, ds, pair))],
       [BASELINE.mean, queryScore(truth, setup.bankMean, tracerScore(meanFlow, ds, pair))],
