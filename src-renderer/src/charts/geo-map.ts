@@ -233,7 +233,8 @@ export function buildGeoBase(o: GeoMapBase): { option: EChartsOption; frame: Fra
       emphasis: { disabled: true },
       select: { disabled: true },
       selectedMode: false,
-      tooltip: { show: false },
+      // land is scenery: no hover; (a geo `tooltip` here would also silence the series drawn on it)
+      silent: true,
       label: { show: false }
     } as EChartsOption['geo'],
     series: [
