@@ -54,7 +54,7 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
       const out = workspace.pathFor('exports', name, '.nc')
       const jobId = runner.start('assimilate', `assimilate ${tracks}`, async (ctx) => {
         const { runAssimilation } = await import('../assimilate/deployment/run')
-        const r = await runAssimilation({ tracksPath: workspace.resolve(tracks), outPath: out, options }, ctx)
+        const r = await runAssimilation({ tracksPath: workspace.resolve(tracks), outPath: out, options, command: `Driftclip Assimilate view: ${tracks} → exports/${name}.nc` }, ctx)
         return { ...r, source: tracks, out: workspace.relative(out) }
       })
       return { jobId }

@@ -138,6 +138,16 @@ print(json.dumps({"dims": dict(d.sizes), "coords": sorted(d.coords), "lat": floa
     expect(Math.abs(lat - result.projection.centre.lat)).toBeLessThan(0.2)
   })
 
+  it('cancel during the GP fits stops the job and writes nothing', async () => {
+    const { runAssimilation } = await import('../../../src-main/engine/assimilate/deployment/run')
+    const { AssimilationOptions } = await import('../../../src-main/shared/deployment')
+    const controller = new AbortController()
+    const out = join(dir, 'cancelled.nc')
+    const ctx = { signal: controller.signal, log: () => {}, progress: (p: { message?: string }) => p.message?.startsWith('GP') && controller.abort() }
+    await expect(runAssimilation({ tracksPath: join(dir, 'kiel.csv'), outPath: out, options: AssimilationOptions.parse({ stepHours: 2 }) }, ctx)).rejects.toThrow('cancelled')
+    expect(existsSync(out)).toBe(false)
+  })
+
   it('bad input: exit 1, one line naming the file and what to change, nothing written', async () => {
     await withTempDir(async (d) => {
       await writeFile(join(d, 'one.csv'), 'id,time,lat,lon\na,2023-04-25T00:00:00Z,54.5,10.5\na,2023-04-25T01:00:00Z,54.51,10.5\na,2023-04-25T02:00:00Z,54.52,10.5\n')

@@ -3,6 +3,7 @@
  * marginal likelihood on time blocks of all drifters, and leave-one-drifter-out prediction in time blocks with a
  * halo of neighbouring samples (so every solve stays small).
  */
+import { throwIfCancelled } from '../../jobs/job'
 import type { Deployment } from './geometry'
 import { KERNEL_PARAMS, coriolisPerHour, fitKernel, makeKernel, predict, type KernelKind, type Points, type VelocityKernel } from './gp'
 import type { LodoPredictor } from './skill'
@@ -71,14 +72,14 @@ export function startingParams(dep: Deployment, dp: DeploymentPoints): Record<st
 }
 
 /** Fit `kind` by marginal likelihood on blocks of all drifters (the same protocol for every kernel method). */
-export function fitDeploymentKernel(kind: KernelKind, dep: Deployment, dp: DeploymentPoints, iterations?: number): { kernel: VelocityKernel; mean: [number, number] } {
+export function fitDeploymentKernel(kind: KernelKind, dep: Deployment, dp: DeploymentPoints, iterations?: number, signal?: AbortSignal): { kernel: VelocityKernel; mean: [number, number] } {
   const all = dep.ids.map((_, d) => d)
   const L = Math.min(dep.nT, FIT.blockSamples)
   const starts = Array.from({ length: FIT.blocks }, (_, b) => Math.round((b * (dep.nT - L)) / Math.max(1, FIT.blocks - 1)))
   const blocks = [...new Set(starts)].map((k0) => pointsIn(dep, dp, all, k0, k0 + L, FIT.maxPoints)).filter((b) => b.length > 0)
   const mean = meanOf(dp.pts, Int32Array.from({ length: dp.pts.x.length }, (_, i) => i))
   const fixed = { coriolis: coriolisPerHour(dep.projection.centre.lat) }
-  return { kernel: fitKernel(kind, dp.pts, blocks, mean, startingParams(dep, dp), iterations ?? FIT.iterationsPerParam * KERNEL_PARAMS[kind].length, fixed), mean }
+  return { kernel: fitKernel(kind, dp.pts, blocks, mean, startingParams(dep, dp), iterations ?? FIT.iterationsPerParam * KERNEL_PARAMS[kind].length, fixed, signal), mean }
 }
 
 /** Longest time scale of a kernel, hours (sets the prediction halo). */
@@ -87,7 +88,7 @@ function timeScale(k: VelocityKernel): number {
 }
 
 /** Leave-one-drifter-out prediction with a fitted kernel: each block of targets from the others' nearby samples. */
-export function kernelPredictor(dep: Deployment, dp: DeploymentPoints, kernel: VelocityKernel): LodoPredictor {
+export function kernelPredictor(dep: Deployment, dp: DeploymentPoints, kernel: VelocityKernel, signal?: AbortSignal): LodoPredictor {
   const stepH = dep.step / 3600
   const halo = Math.min(PREDICT.maxHalo, Math.ceil((2 * timeScale(kernel)) / stepH))
   return (d, ks) => {
@@ -97,6 +98,7 @@ export function kernelPredictor(dep: Deployment, dp: DeploymentPoints, kernel: V
     const restAll = pointsIn(dep, dp, rest, 0, dep.nT, Infinity)
     const mean = meanOf(dp.pts, restAll)
     for (let b = 0; b < ks.length; ) {
+      if (signal) throwIfCancelled(signal)
       const k0 = ks[b]
       let e = b
       while (e < ks.length && ks[e] < k0 + PREDICT.blockSamples) e++

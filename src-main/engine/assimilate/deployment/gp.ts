@@ -9,6 +9,7 @@
  *    Helmholtz eddies with their own time scale.
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix'
+import { throwIfCancelled } from '../../jobs/job'
 
 /** Observations: positions (km), times (h) and velocities (m/s). */
 export interface Points { x: Float64Array; y: Float64Array; t: Float64Array; u: Float64Array; v: Float64Array }
@@ -224,10 +225,11 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], opts: { ite
  * Fit a kernel's hyperparameters by maximum marginal likelihood, summed over independent time blocks of the
  * observations (`blocks`, each a list of point indices), starting from `start`.
  */
-export function fitKernel(kind: KernelKind, a: Points, blocks: Int32Array[], mean: [number, number], start: Record<string, number>, iterations?: number, fixed: Record<string, number> = {}): VelocityKernel {
+export function fitKernel(kind: KernelKind, a: Points, blocks: Int32Array[], mean: [number, number], start: Record<string, number>, iterations?: number, fixed: Record<string, number> = {}, signal?: AbortSignal): VelocityKernel {
   const names = KERNEL_PARAMS[kind]
   const of = (z: number[]) => ({ ...fixed, ...Object.fromEntries(names.map((nm, i) => [nm, Math.exp(z[i])])) })
   const objective = (z: number[]) => {
+    if (signal) throwIfCancelled(signal)
     if (z.some((v) => Math.abs(v) > 30)) return Infinity
     const k = makeKernel(kind, of(z))
     let s = 0

@@ -28,9 +28,9 @@ export const RANDOM_FEATURES = 24
 export const DEFAULT_FRAMES = 120
 
 /** Driftclip's leave-one-drifter-out predictor: the learned conditional's mean with the drifter masked out of the set. */
-export function driftclipPredictor(dep: Deployment, sbi: Sbi): LodoPredictor {
+export function driftclipPredictor(dep: Deployment, sbi: Sbi, ctx?: JobContext): LodoPredictor {
   const ks = Int32Array.from({ length: dep.nT }, (_, k) => k)
-  const { without } = posteriorMeans(dep, sbi, ks, true)
+  const { without } = posteriorMeans(dep, sbi, ks, true, ctx)
   const rows = new Float64Array(2 * sbi.basis.P)
   return (d, targets) => {
     const u = new Float64Array(targets.length)
@@ -143,22 +143,22 @@ export async function runAssimilation(req: AssimilationRequest, ctx: JobContext)
   phase(3, 'GP and Helmholtz GP')
   const dp = deploymentPoints(dep)
   await timed(timings, 'gp', () => {
-    add('gp', kernelPredictor(dep, dp, fitDeploymentKernel('gp', dep, dp).kernel))
-    throwIfCancelled(ctx.signal)
-    add('helmholtz-gp', kernelPredictor(dep, dp, fitDeploymentKernel('helmholtz', dep, dp).kernel))
+    const s = ctx.signal
+    add('gp', kernelPredictor(dep, dp, fitDeploymentKernel('gp', dep, dp, undefined, s).kernel, s))
+    add('helmholtz-gp', kernelPredictor(dep, dp, fitDeploymentKernel('helmholtz', dep, dp, undefined, s).kernel, s))
   })
   dep.choices.push('hyperparameters of every kernel method (GP, Helmholtz GP, the prior) are fitted once on all drifters; the held-out drifter never enters its own regression')
 
   phase(4, 'fitting the flow prior')
-  const prior = await timed(timings, 'prior', () => fitDeploymentKernel('prior', dep, dp))
-  add('prior-bayes', kernelPredictor(dep, dp, prior.kernel))
+  const prior = await timed(timings, 'prior', () => fitDeploymentKernel('prior', dep, dp, undefined, ctx.signal))
+  add('prior-bayes', kernelPredictor(dep, dp, prior.kernel, ctx.signal))
   const basis = flowBasis(prior.kernel, prior.mean, RANDOM_FEATURES, o.seed)
 
   phase(5, 'simulation-based training')
   await initBackend()
   const sbi = await timed(timings, 'training', () => trainDeployment(dep, basis, { pairs: o.pairs, epochs: o.epochs, seed: o.seed }, ctx))
   dep.choices.push(`training: ${sbi.pairs} simulated deployments (tracers released at the real fixes, real gaps, GPS error ${GPS_ERROR_M} m), ±${sbi.J} samples around each analysis time, ${sbi.history.length} epochs; simulated-validation MSE of the conditional mean ${sbi.validationMse.trained.toFixed(4)} trained vs ${sbi.validationMse.initial.toFixed(4)} at the identity start, so the ${sbi.kept === 'trained' ? 'trained' : 'initial (untrained: training did not help)'} encoders are used; set encoder over ${dep.nD} drifters, ${basis.P} flow coefficients (${RANDOM_FEATURES} random Fourier features per potential)`)
-  add('driftclip', await timed(timings, 'driftclip-skill', () => driftclipPredictor(dep, sbi)))
+  add('driftclip', await timed(timings, 'driftclip-skill', () => driftclipPredictor(dep, sbi, ctx)))
 
   phase(6, 'writing the field')
   const v = verdict(rows)
