@@ -34,8 +34,9 @@ class EngineWorker {
   private ready: Promise<void> | undefined
   private nextId = 1
   private readonly pending = new Map<number, Pending>()
-  /** Temporaries the worker is writing (so they can be removed if it is terminated). */
+  /** Temporaries the worker is writing (removed if it is terminated), and outputs it would discard on a cancel. */
   readonly temporaries = new Set<string>()
+  readonly discardedOnCancel = new Set<string>()
 
   constructor(
     private readonly options: EngineOptions,
@@ -56,14 +57,15 @@ class EngineWorker {
     })
   }
 
-  /** Stop the thread now and remove what it was writing. */
-  async terminate(): Promise<void> {
+  /** Stop the thread now and remove what it was writing (and, for a cancel, what the job would have discarded). */
+  async terminate(cancelled = false): Promise<void> {
     const w = this.worker
     this.worker = undefined
     this.ready = undefined
     if (w) await w.terminate()
-    for (const p of this.temporaries) rmSync(p, { recursive: true, force: true })
+    for (const p of [...this.temporaries, ...(cancelled ? this.discardedOnCancel : [])]) rmSync(p, { recursive: true, force: true })
     this.temporaries.clear()
+    this.discardedOnCancel.clear()
   }
 
   private start(): Promise<Worker> {
@@ -91,8 +93,9 @@ class EngineWorker {
   private receive(m: Exclude<EngineMessage, { type: 'ready' }>): void {
     if (m.type === 'event') return this.onEvent(m.event)
     if (m.type === 'temporary') {
-      if (m.live) this.temporaries.add(m.path)
-      else this.temporaries.delete(m.path)
+      const set = m.kind === 'cancel' ? this.discardedOnCancel : this.temporaries
+      if (m.live) set.add(m.path)
+      else set.delete(m.path)
       return
     }
     const p = this.pending.get(m.id)
@@ -211,7 +214,7 @@ export class EngineHost {
     job.engine.invoke('cancelJob', { jobId: job.localId, pause }).catch(() => {})
     job.cancelTimer ??= setTimeout(() => {
       if (job.snapshot.state !== 'running') return
-      void job.engine.terminate().then(() => this.finish(job.snapshot.jobId, { type: 'job:cancelled', jobId: job.snapshot.jobId, ...(pause ? { paused: true } : {}) }))
+      void job.engine.terminate(!pause).then(() => this.finish(job.snapshot.jobId, { type: 'job:cancelled', jobId: job.snapshot.jobId, ...(pause ? { paused: true } : {}) }))
     }, JOB_CANCEL_GRACE_MS)
     return { cancelled: true }
   }

@@ -13,11 +13,18 @@ let counter = 0
 const live = new Set<string>()
 /** Outputs this process completed (for "Ctrl+C kept …"). */
 const completed: string[] = []
-let watcher: ((path: string, live: boolean) => void) | undefined
+/** `temporary`: removed if the writer is stopped; `cancel`: an output kept for resume, removed only on a cancel (not a pause). */
+export type TemporaryKind = 'temporary' | 'cancel'
+let watcher: ((path: string, live: boolean, kind: TemporaryKind) => void) | undefined
 
 /** Be told of each temporary as it starts and ends (an engine worker tells its host, which removes them if it must stop the worker). */
-export function watchTemporaries(listener: (path: string, live: boolean) => void): void {
+export function watchTemporaries(listener: (path: string, live: boolean, kind: TemporaryKind) => void): void {
   watcher = listener
+}
+
+/** Declare `path` (e.g. a training checkpoint) as discarded when its job is cancelled, even if its worker must be stopped. */
+export function discardOnCancel(path: string, live = true): void {
+  watcher?.(path, live, 'cancel')
 }
 
 /** `.NAME.PID.N.tmp` (being written) and `.NAME.PID.N.old` (a replaced folder not yet deleted). */
@@ -77,7 +84,7 @@ export async function writeAtomically<T>(finalPath: string, write: (tmpPath: str
   await checkTarget(finalPath, opts)
   const tmp = tempSibling(finalPath)
   live.add(tmp)
-  watcher?.(tmp, true)
+  watcher?.(tmp, true, 'temporary')
   try {
     const result = await write(tmp)
     await checkTarget(finalPath, opts) // something may have appeared there meanwhile
@@ -90,7 +97,7 @@ export async function writeAtomically<T>(finalPath: string, write: (tmpPath: str
     throw err
   } finally {
     live.delete(tmp)
-    watcher?.(tmp, false)
+    watcher?.(tmp, false, 'temporary')
   }
 }
 
@@ -146,7 +153,7 @@ export async function removeStaleTemporaries(dir: string): Promise<string[]> {
 export async function scratchDir(): Promise<string> {
   await removeStaleScratch()
   const dir = await mkdtemp(join(tmpdir(), `driftclip-${process.pid}-`))
-  watcher?.(dir, true)
+  watcher?.(dir, true, 'temporary')
   return dir
 }
 

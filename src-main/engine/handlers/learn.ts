@@ -2,6 +2,7 @@
 import { rm } from 'node:fs/promises'
 import { checkpointPath, runTraining } from '../learn/index'
 import { PAUSE_REASON } from '../jobs/job'
+import { discardOnCancel } from '../data/atomic'
 import type { HandlerDeps, Handlers } from './types'
 
 export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers, 'startTraining'> {
@@ -10,6 +11,7 @@ export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers
       const datasetPath = workspace.resolve(dataset)
       const outDir = workspace.pathFor('models', name)
       const jobId = runner.start('train', `${resume ? 'resume' : 'train'} ${name} (${config.loss}/${config.metric})`, async (ctx) => {
+        discardOnCancel(checkpointPath(outDir)) // also when the host must stop this job's worker
         try {
           // the GUI names models in its own workspace folder: a new model of the same name replaces the old one (by rename)
           const result = await runTraining({ datasetPath, outDir, config, resume, force: true }, ctx)

@@ -9,7 +9,7 @@ const port = parentPort
 if (!port) throw new Error('engine.worker must run as a worker thread')
 
 const post = (m: EngineMessage) => port.postMessage(m)
-watchTemporaries((path, live) => post({ type: 'temporary', path, live }))
+watchTemporaries((path, live, kind) => post({ type: 'temporary', path, live, kind }))
 const engine = await createEngine(workerData as EngineOptions, (event) => post({ type: 'event', event }))
 
 port.on('message', async (m: HostMessage) => {
