@@ -56,7 +56,8 @@ export function gpVerdicts(r: GpResult): GpVerdicts {
   const sampleSize = sweepVerdict(r.sampleSize, 'n', 'N')
   const parts = [embeddingDim, batchSize, sampleSize]
   const overall: Verdict = {
-    holds: parts.every((p) => p.holds === true) ? true : parts.every((p) => p.holds === false) ? false : 'partly',
+    // the sweeps only measure the loss (not the optimiser) when every point is converged
+    holds: parts.every((p) => p.holds === true) && convergence.holds === true ? true : parts.every((p) => p.holds === false) ? false : 'partly',
     text: `embedding dimension: ${word(embeddingDim)}; batch size: ${word(batchSize)}; N: ${word(sampleSize)}; convergence: ${convergence.text}`
   }
   return { embeddingDim, batchSize, sampleSize, convergence, overall }

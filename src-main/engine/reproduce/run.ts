@@ -17,7 +17,7 @@ import type { ExperimentSummary, ReproduceResult, Verdict } from './types'
 
 export interface ReproduceOptions { outDir: string; quick: boolean; /** A data set of the Lagrangian experiment simulated before (skips the simulation). */ dataPath?: string }
 
-/** Relative cost of each experiment (for the time left), measured on the 2-core machine. */
+/** Relative cost of each experiment (for the time left): quick weights from a measured run (57, 563, 572 s), full ones estimated. */
 interface Stage { id: string; title: string; weight: number }
 
 /** Progress across stages: each stage reports its own fraction; the ETA extrapolates over the weighted whole. */
@@ -47,7 +47,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const started = Date.now()
   const loadBefore = loadavg()[0]
   await mkdir(o.outDir, { recursive: true })
-  const stages: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 3 : 10 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 4 : 35 }]
+  const stages: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 10 : 15 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 10 : 40 }]
   const progress = new StagedProgress(stages, ctx)
   const experiments: ExperimentSummary[] = []
 
