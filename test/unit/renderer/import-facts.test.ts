@@ -33,3 +33,26 @@ describe('import summary facts', () => {
     expect(importFacts(base)).toMatchObject({ kept: 'not reported', extent: 'not reported' })
   })
 })
+
+describe('the import summary card', () => {
+  it('states sampling, extent, gaps and variables, with a row per drifter', async () => {
+    const { mount } = await import('@vue/test-utils')
+    const Card = (await import('@renderer/components/ImportSummaryCard.vue')).default
+    const summary: ImportSummary = {
+      ...base,
+      extent: { latMin: 54.31, latMax: 54.87, lonMin: 10.19, lonMax: 12.16 },
+      variables: { kept: ['id', 'time', 'lat', 'lon'], ignored: ['depth_levels'] },
+      perDrifter: [{ id: 'D298', points: 5, timeStart: '2023-04-24T08:00:00Z', timeEnd: '2023-04-24T08:04:00Z', velocity: false, samplingSeconds: 60, gaps: 0 }],
+      quality: [{ id: 'D298', samplingSeconds: 60, gaps: [], stationary: [] }]
+    }
+    const w = mount(Card, { props: { summary } })
+    const text = (id: string) => w.get(`[data-testid="${id}"]`).text()
+    expect(text('import-sampling')).toBe('every 1 min')
+    expect(text('import-extent')).toBe('54.31°N – 54.87°N, 10.19°E – 12.16°E (127 × 62 km)')
+    expect(text('import-gaps')).toBe('none')
+    expect(text('import-kept')).toBe('id, time, lat, lon')
+    expect(text('import-ignored')).toBe('depth_levels')
+    expect(w.get('details table tbody').text()).toContain('D298')
+    expect(w.text()).toContain('No problems found.')
+  })
+})
