@@ -1,6 +1,8 @@
 /**
  * The `driftclip` command line: parses `driftclip <command> [options]`, shows progress, and maps
- * failures to exit codes (0 ok, 1 user error with one clear message, 2 internal error).
+ * failures to exit codes (0 ok, 1 user error with one clear message, 2 internal error, 130 Ctrl+C).
+ * Commands call the engine functions directly, not the contract's request handler (which serves the GUI's
+ * workspace): the same code and configuration schemas, with files named by the user's options.
  */
 import { parseArgs } from 'node:util'
 import { COMMANDS } from './commands/index'
