@@ -61,7 +61,9 @@ export const Requests = {
   /** Import a drifter file sent by the renderer (dialog or drag-and-drop) as base64. */
   startImport: z.object({
     fileName: z.string().min(1).max(255),
-    contentBase64: z.string().max(MAX_IMPORT_BASE64)
+    contentBase64: z.string().max(MAX_IMPORT_BASE64),
+    /** Leave out the fixes before release and after pick-up (reported either way). */
+    trim: z.boolean().default(false)
   }),
   /** Write imported tracks (tracks/…) as CSV or GeoJSON into the workspace exports. */
   startExportTracks: z.object({ tracks: WorkspacePath, format: z.enum(['csv', 'geojson']) }),

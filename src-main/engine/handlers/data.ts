@@ -23,12 +23,12 @@ export function dataHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers,
       }))
       return { jobId }
     },
-    startImport: async ({ fileName, contentBase64 }) => {
+    startImport: async ({ fileName, contentBase64, trim }) => {
       const stem = basename(fileName, extname(fileName)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'tracks'
       const out = workspace.pathFor('tracks', stem, '.nc')
       const bytes = new Uint8Array(Buffer.from(contentBase64, 'base64'))
       const jobId = runner.start('import', `import ${fileName}`, async (ctx) => ({
-        ...(await importDrifterFile(fileName, bytes, out, ctx)),
+        ...(await importDrifterFile(fileName, bytes, out, ctx, { trim })),
         out: workspace.relative(out)
       }))
       return { jobId }

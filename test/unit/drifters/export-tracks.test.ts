@@ -86,3 +86,22 @@ describe('driftclip export-tracks', () => {
     })
   })
 })
+
+describe('the startExportTracks job (GUI)', () => {
+  it('writes exports/NAME.geojson from tracks/NAME.nc and reports it', async () => {
+    const { mkdirSync, mkdtempSync, existsSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { createEngine } = await import('../../../src-main/engine/engine')
+    const { importDrifterFile } = await import('../../../src-main/engine/data/drifters/import')
+    const { silentContext } = await import('../../../src-main/engine/jobs/job')
+    const root = mkdtempSync(join(tmpdir(), 'engine-export-'))
+    mkdirSync(join(root, 'tracks'), { recursive: true })
+    await importDrifterFile('d.csv', new TextEncoder().encode(CSV), join(root, 'tracks', 'kiel.nc'), silentContext())
+    const events: { type: string; result?: unknown }[] = []
+    const engine = await createEngine({ workspace: root, mode: 'browser', version: 'test' }, (e) => events.push(e as { type: string; result?: unknown }))
+    await engine.handle('startExportTracks', { tracks: 'tracks/kiel.nc', format: 'geojson' })
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'job:done')).toBe(true), { timeout: 20_000, interval: 50 })
+    expect(events.find((e) => e.type === 'job:done')?.result).toEqual({ tracks: 'tracks/kiel.nc', format: 'geojson', out: 'exports/kiel.geojson', drifters: 2, points: 5 })
+    expect(existsSync(join(root, 'exports', 'kiel.geojson'))).toBe(true)
+  })
+})
