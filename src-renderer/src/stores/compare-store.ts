@@ -53,15 +53,24 @@ export const useCompareStore = defineStore('compare', () => {
     error: (e) => (error.value = plainError(e))
   }
 
-  async function start(source: string): Promise<void> {
+  /** Models already trained that a comparison evaluates as they are (no retraining). */
+  const trained = persisted<string[]>('compare.trained', [])
+
+  /** Train the variants and compare them, or (`existing`) compare the chosen trained models without retraining. */
+  async function start(source: string, existing = false): Promise<void> {
     error.value = null
+    if (existing && !trained.value.length) {
+      error.value = 'Tick at least one trained model to compare.'
+      return
+    }
     result.value = null
     caseFields.value = []
     dataset.value = source
     try {
-      const { jobId: id } = await api.startComparison({ name: name.value, dataset: source, variants: variants.value.map((v) => ({ ...v })) })
+      const what = existing ? { models: [...trained.value] } : { variants: variants.value.map((v) => ({ ...v })) }
+      const { jobId: id } = await api.startComparison({ name: name.value, dataset: source, ...what })
       jobId.value = id
-      jobs.track(id, handlers, { kind: 'compare', label: `compare ${variants.value.length} variants` })
+      jobs.track(id, handlers, { kind: 'compare', label: existing ? `compare ${trained.value.length} trained models` : `compare ${variants.value.length} variants` })
     } catch (err) {
       error.value = plainError(err)
     }
@@ -104,5 +113,5 @@ export const useCompareStore = defineStore('compare', () => {
     if (result.value && !caseFields.value.length) await loadCase(caseIndex.value)
   }
 
-  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase, restore, adopt }
+  return { name, dataset, variants, jobId, job, running, result, error, caseIndex, caseFields, caseLoading, addVariant, removeVariant, start, loadCase, restore, adopt, trained }
 })

@@ -118,3 +118,31 @@ describe('small components', () => {
     expect(w.text()).toContain('t = 1 s (frame 3 / 3)')
   })
 })
+
+describe('twin experiment tables', () => {
+  it('lists every method with the MCMC reference marked, bolds the best value per column by its own ideal, and shows the findings', async () => {
+    const TwinTables = (await import('@renderer/components/TwinTables.vue')).default
+    const row = (method: string, rmse: number, coverage90: number, spreadSkill: number) => ({
+      method, label: `${method} label`, rmse, rmseNearTracers: rmse, relativeRmse: rmse / 2, psiRmse: 0.1, tracerRmse: 0.01, crps: rmse / 3,
+      coverage50: 0.5, coverage90, spreadSkill, secondsPerQuery: 1, rmseVsMcmc: rmse
+    })
+    const table = {
+      twin: 'fourier 3×3 modes, 4 tracers', flow: 'fourier' as const, noise: 0.01, nearRadius: 0.1, config: {}, queries: [1, 2],
+      rows: [row('prior', 2, 0.99, 3), row('enkf', 1.5, 0.7, 0.6), row('mcmc', 1, 0.88, 1.05), row('bankfree:cond/l2', 1.2, 0.9, 1.4)],
+      mcmc: [{ pair: 1, acceptance: 0.25, minEss: 120, maxRhat: 1.01, finalMisfit: [10], halfN: 10, seconds: 3 }],
+      findings: ['bank-free cond/l2 is within 20 % of MCMC on RMSE.']
+    }
+    const w = mount(TwinTables, { props: { tables: [table] } })
+    const rows = w.findAll('tbody tr')
+    expect(rows.map((r) => r.find('b').text())).toEqual(['prior', 'enkf', 'mcmc', 'bankfree:cond/l2'])
+    expect(rows[2].classes()).toContain('reference')
+    const bold = (r: number) => rows[r].findAll('td.best').map((c) => c.text())
+    // lowest RMSE is MCMC's; the 90 % coverage nearest 0.9 is bank-free's; spread/skill nearest 1 is MCMC's
+    expect(bold(2)).toEqual(expect.arrayContaining(['1', '1.05']))
+    expect(bold(3)).toContain('0.9')
+    expect(bold(0)).not.toContain('0.99')
+    expect(w.text()).toContain('2 test queries')
+    expect(w.text()).toContain('max R̂ 1.01')
+    expect(w.text()).toContain('bank-free cond/l2 is within 20 % of MCMC on RMSE.')
+  })
+})

@@ -68,6 +68,7 @@ export function createFakeApi(): FakeApi {
     getField: vi.fn(() => Promise.resolve(smallField())),
     startExport: vi.fn(started),
     startDemo: vi.fn(started),
+    startTwinBenchmark: vi.fn(started),
     saveFigure: vi.fn(({ name, format }: { name: string; format: string }) =>
       Promise.resolve({ path: `exports/${name}.${format}`, bytes: 10, modified: '2026-01-01T00:00:00Z' })
     ),

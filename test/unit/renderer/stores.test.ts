@@ -243,3 +243,16 @@ describe('first run: the demo', () => {
     expect(data.model).toBe('exports/demo/comparison/models/joint-cosine')
   })
 })
+
+describe('compare trained models', () => {
+  it('sends the ticked models and no variants; nothing ticked is one plain error and no request', async () => {
+    const { useCompareStore } = await import('@renderer/stores/compare-store')
+    const c = useCompareStore()
+    await c.start('datasets/new.nc', true)
+    expect(c.error).toBe('Tick at least one trained model to compare.')
+    expect(fake.current.api.startComparison).not.toHaveBeenCalled()
+    c.trained = ['models/a', 'models/b']
+    await c.start('datasets/new.nc', true)
+    expect(fake.current.api.startComparison).toHaveBeenCalledWith({ name: 'comparison-1', dataset: 'datasets/new.nc', models: ['models/a', 'models/b'] })
+  })
+})
