@@ -40,7 +40,7 @@ async function until<T>(get: () => T | undefined, ms = 120_000): Promise<T> {
 describe('jobs off the request thread', () => {
   test('a cheap request is answered while a job blocks in a synchronous loop, and a cancel stops it at once', async () => {
     await host.invoke('appInfo', undefined) // the request engine is up
-    const contentBase64 = Buffer.from(bigCsv(150_000)).toString('base64')
+    const contentBase64 = Buffer.from(bigCsv(800_000)).toString('base64')
     const { jobId } = await host.invoke('startImport', { fileName: 'big.csv', contentBase64 })
     await until(() => events.find(({ e }) => e.type === 'job:progress' && e.jobId === jobId)) // parsing has begun
     const asked = Date.now()
