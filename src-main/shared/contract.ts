@@ -219,7 +219,7 @@ export type EngineEvent =
   | { type: 'job:error'; jobId: JobId; error: JobError }
   | { type: 'job:cancelled'; jobId: JobId; paused?: boolean }
 
-/** The typed surface the renderer sees as `window.api` (Electron) or the browser bridge. */
+/** The typed surface the renderer builds with `createApi` over the preload transport (Electron) or the browser bridge. */
 export type DriftclipApi = {
   [C in Channel]: (...arg: RequestOf<C> extends undefined ? [] : [RequestOf<C>]) => Promise<Results[C]>
 } & {

@@ -16,9 +16,7 @@ const sources = ['src-main', 'src-renderer', 'test'].flatMap((d) => files(join(r
 describe('no dead ends', () => {
   test('every contract request is called by the renderer', () => {
     const renderer = files(join(root, 'src-renderer/src'), /\.(ts|vue)$/).map((p) => readFileSync(p, 'utf8')).join('\n')
-    // landed in the contract ahead of the view that calls it (the twin table in Compare)
-    const awaitingView = ['startTwinBenchmark']
-    expect(CHANNELS.filter((c) => !awaitingView.includes(c) && !new RegExp(`\\b${c}\\b`).test(renderer))).toEqual([])
+    expect(CHANNELS.filter((c) => !new RegExp(`\\b${c}\\b`).test(renderer))).toEqual([])
   })
 
   test('comments cite arXiv sections, not notes files outside the repository', () => {
