@@ -82,6 +82,8 @@ export async function writeAtomically<T>(finalPath: string, write: (tmpPath: str
   await mkdir(dir, { recursive: true })
   await removeStaleTemporaries(dir)
   await checkTarget(finalPath, opts)
+  // a new output belongs to its job: if the job is stopped and reported cancelled after the rename, it goes too
+  if (!existsSync(finalPath)) discardOnCancel(finalPath)
   const tmp = tempSibling(finalPath)
   live.add(tmp)
   watcher?.(tmp, true, 'temporary')
