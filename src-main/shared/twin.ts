@@ -24,12 +24,8 @@ export const TwinBenchmarkOptions = z.object({
 export type TwinBenchmarkOptions = z.infer<typeof TwinBenchmarkOptions>
 export type TwinBenchmarkOptionsInput = z.input<typeof TwinBenchmarkOptions>
 
-/** One method's scores, each the mean over the twin's queries. */
-export interface TwinRow {
-  /** prior | enkf | mcmc | bank:<loss>/<metric> | bankfree:<loss>/<metric>. */
-  method: string
-  /** Plain-words description (sampler, ensemble size, encoder, exact or pCN). */
-  label: string
+/** Scores of one posterior ensemble against the simulated truth (a query's, or their mean in a table row). */
+export interface EnsembleScore {
   /** Velocity RMSE of the posterior-mean field over the domain and frames (domain lengths per time unit). */
   rmse: number
   /** The same within `nearRadius` of the observed tracer path. */
@@ -47,6 +43,14 @@ export interface TwinRow {
   coverage90: number
   /** Posterior spread / RMSE of the posterior mean (1 = calibrated). */
   spreadSkill: number
+}
+
+/** One method's scores, each the mean over the twin's queries. */
+export interface TwinRow extends EnsembleScore {
+  /** prior | enkf | mcmc | bank:<loss>/<metric> | bankfree:<loss>/<metric>. */
+  method: string
+  /** Plain-words description (sampler, ensemble size, encoder, exact or pCN). */
+  label: string
   secondsPerQuery: number
   /** rmse / the MCMC row's rmse (1 = the information limit). */
   rmseVsMcmc?: number

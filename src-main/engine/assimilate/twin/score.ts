@@ -12,24 +12,9 @@ import { gridAxes, samplePairs } from '../bank-fields'
 import { weightedMean, type FieldStack, type GridFrames } from '../grid-frames'
 import { streamFunctionRmse, trackRmse, velocityRms, velocityRmse } from '../metrics'
 import type { ForwardModel } from './forward'
+import type { EnsembleScore } from '../../../shared/twin'
 
-export interface EnsembleScore {
-  /** Velocity RMSE of the ensemble-mean field over the grid and frames (velocity units). */
-  rmse: number
-  /** The same over the cells within `nearRadius` of the observed tracer path. */
-  rmseNearTracers: number
-  /** rmse / RMS speed of the truth. */
-  relativeRmse: number
-  psiRmse: number
-  /** RMSE of the ensemble-mean re-advected tracks against the noise-free truth (domain units). */
-  tracerRmse: number
-  /** Mean CRPS of the two velocity components over cells and frames. */
-  crps: number
-  coverage50: number
-  coverage90: number
-  /** sqrt(mean ensemble variance of the velocity vector) / velocity RMSE of the mean. */
-  spreadSkill: number
-}
+export type { EnsembleScore }
 
 export interface TwinQuery {
   /** The truth's fields on the grid (one member). */
