@@ -1,15 +1,9 @@
 /** Seeded pseudo-random numbers for weights, shuffles and synthetic data: same seed → same bytes. */
+import { mulberry32 } from '../../shared/mulberry32'
 
-/** mulberry32: a small, fast 32-bit generator; returns uniforms in [0, 1). */
+/** Uniforms in [0, 1) from mulberry32, the seed mixed with the golden-ratio constant. */
 export function uniformRng(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return mulberry32((seed >>> 0) ^ 0x9e3779b9)
 }
 
 /** Standard normal draws (Box–Muller) from a seeded uniform generator. */

@@ -3,18 +3,7 @@
  * which a fraction p were hits gives Binomial(n, p) hit counts, so the percentile bootstrap needs only p and n.
  * Seeded, so the same result always draws the same bars. Pure.
  */
-
-/** mulberry32: a small, fast, seedable uniform generator on [0, 1). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '@shared/mulberry32'
 
 export const BOOTSTRAP_REPLICATES = 2000
 
@@ -23,7 +12,7 @@ export function bootstrapProportion(p: number, n: number, opts: { replicates?: n
   if (!(n > 0) || !Number.isFinite(p)) return [NaN, NaN]
   const hits = Math.round(Math.min(1, Math.max(0, p)) * n)
   const B = opts.replicates ?? BOOTSTRAP_REPLICATES
-  const rand = uniform(opts.seed ?? 1)
+  const rand = mulberry32(opts.seed ?? 1)
   const draws = new Float64Array(B)
   for (let b = 0; b < B; b++) {
     let k = 0
