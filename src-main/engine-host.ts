@@ -9,8 +9,8 @@
  */
 import { rmSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
-import type { Channel, EngineEvent, JobError, JobId, JobSnapshot, Results } from './shared/contract'
-import { parseRequest, RequestError } from './shared/contract'
+import type { Channel, EngineEvent, JobError, JobId, JobSnapshot, JobStartChannel, JobStarted, Results } from './shared/contract'
+import { isJobStart, JOB_OF, parseRequest, RequestError } from './shared/contract'
 import type { EngineMessage, EngineOptions, HostMessage } from './engine/jobs/protocol'
 import { startWorker } from './engine/jobs/workers'
 
@@ -19,9 +19,7 @@ export const JOB_CANCEL_GRACE_MS = 150
 /** Finished jobs kept for `listJobs`. */
 const HISTORY = 50
 /** Requests that compute a field view: served by their own worker, so listings and cancels never wait for one. */
-const VIEW_CHANNELS: readonly Channel[] = ['getField', 'previewTracks', 'getDeploymentField'] as Channel[]
-
-const isJobStart = (channel: Channel) => channel.startsWith('start')
+const VIEW_CHANNELS: readonly Channel[] = ['getField', 'previewTracks', 'getDeploymentField']
 
 interface Pending {
   resolve(value: unknown): void
@@ -136,12 +134,17 @@ export class EngineHost {
   }
 
   /** Send one request to the engine; rejects with a RequestError carrying the engine's message. */
-  async invoke<C extends Channel>(channel: C, arg: unknown): Promise<Results[C]> {
-    if (isJobStart(channel)) return (await this.startJob(channel, arg)) as Results[C]
-    if (channel === 'cancelJob') return this.cancel(arg) as Results[C]
-    if (channel === 'listJobs') return [...this.jobs.values()].map((j) => ({ ...j.snapshot })) as Results[C]
+  invoke<C extends Channel>(channel: C, arg: unknown): Promise<Results[C]> {
+    // each branch answers its own channel's result; TypeScript cannot narrow C from `channel`, hence the one cast
+    return this.dispatch(channel, arg) as Promise<Results[C]>
+  }
+
+  private async dispatch(channel: Channel, arg: unknown): Promise<unknown> {
+    if (isJobStart(channel)) return this.startJob(channel, arg)
+    if (channel === 'cancelJob') return this.cancel(arg)
+    if (channel === 'listJobs') return [...this.jobs.values()].map((j) => ({ ...j.snapshot }))
     const engine = VIEW_CHANNELS.includes(channel) ? this.views : this.main
-    return (await engine.invoke(channel, arg)) as Results[C]
+    return engine.invoke(channel, arg)
   }
 
   /** Whether any engine worker is running (they start on the first request that needs them). */
@@ -163,7 +166,8 @@ export class EngineHost {
   }
 
   /** A job in an engine worker of its own; its events carry the host's job id. */
-  private async startJob(channel: Channel, arg: unknown): Promise<{ jobId: JobId }> {
+  private async startJob<C extends JobStartChannel>(channel: C, arg: unknown): Promise<JobStarted<(typeof JOB_OF)[C]>> {
+    const kind = JOB_OF[channel]
     const jobId: JobId = `job-${this.nextJob++}`
     const engine = new EngineWorker(
       this.options,
@@ -171,7 +175,7 @@ export class EngineHost {
       (error) => this.finish(jobId, { type: 'job:error', jobId, error })
     )
     // the snapshot is replaced by the worker's own when its job:started arrives (before the request's answer)
-    const job: HostedJob = { engine, localId: 'job-1', snapshot: { jobId, kind: 'simulate', label: channel, state: 'running', startedAt: new Date().toISOString() } }
+    const job: HostedJob = { engine, localId: 'job-1', snapshot: { jobId, kind, label: channel, state: 'running', startedAt: new Date().toISOString() } }
     this.jobs.set(jobId, job)
     try {
       job.localId = ((await engine.invoke(channel, arg)) as { jobId: JobId }).jobId
@@ -182,7 +186,7 @@ export class EngineHost {
       throw err
     }
     this.prune()
-    return { jobId }
+    return { jobId, kind }
   }
 
   private fromJob(jobId: JobId, e: EngineEvent): void {

@@ -132,7 +132,25 @@ export interface WorkspaceListing {
   notes?: string[]
 }
 
-export type JobKind = 'simulate' | 'train' | 'compare' | 'import' | 'export' | 'assimilate' | 'benchmark-da' | 'export-tracks' | 'demo'
+/** The job each start request runs: the one map from request to job kind (the host labels its jobs by it). */
+export const JOB_OF = {
+  startSimulation: 'simulate',
+  startTraining: 'train',
+  startComparison: 'compare',
+  startImport: 'import',
+  startExportTracks: 'export-tracks',
+  startExport: 'export',
+  startDemo: 'demo',
+  startAssimilation: 'assimilate',
+  startTwinBenchmark: 'benchmark-da'
+} as const satisfies { [C in Channel as C extends `start${string}` ? C : never]: keyof JobResults }
+export type JobStartChannel = keyof typeof JOB_OF
+export type JobKind = keyof JobResults
+
+/** Whether a request starts a job (its answer is a `JobStarted`, its outcome a later terminal event). */
+export function isJobStart(channel: Channel): channel is JobStartChannel {
+  return Object.hasOwn(JOB_OF, channel)
+}
 
 /** What the GUI's demo run leaves in the workspace: a data set, a comparison and its best variant to explore. */
 export interface DemoSummary {
@@ -143,27 +161,23 @@ export interface DemoSummary {
   seconds: number
 }
 
-export interface JobStarted {
+type StartResults = { [C in JobStartChannel]: JobStarted<(typeof JOB_OF)[C]> }
+
+/** A started job: its id and its kind, which types its `job:done` result from the engine to the store. */
+export interface JobStarted<K extends JobKind = JobKind> {
   jobId: JobId
+  kind: K
 }
 
-export interface Results {
+/** Every request's result; a start request's is the `JobStarted` of its kind. */
+export interface Results extends StartResults {
   appInfo: AppInfo
   listWorkspace: WorkspaceListing
   listJobs: JobSnapshot[]
   cancelJob: { cancelled: boolean }
-  startSimulation: JobStarted
-  startTraining: JobStarted
-  startComparison: JobStarted
-  startImport: JobStarted
-  startExportTracks: JobStarted
   previewTracks: TrackPreview
   getField: FieldView
-  startExport: JobStarted
   saveFigure: FileEntry
-  startDemo: JobStarted
-  startAssimilation: JobStarted
-  startTwinBenchmark: JobStarted
   getDeploymentField: DeploymentFieldView
 }
 
@@ -210,12 +224,21 @@ export interface JobSnapshot {
   paused?: boolean
 }
 
+/** A job's success: a union discriminated by `kind`, so narrowing the kind types the result. */
+export type JobDone<K extends JobKind = JobKind> = JobDoneOf[K]
+type JobDoneOf = { [K in JobKind]: { type: 'job:done'; jobId: JobId; kind: K; result: JobResults[K] } }
+
+/** Whether a job's success is of kind `kind` (then its result is that kind's result). */
+export function isDoneOf<K extends JobKind>(event: JobDone, kind: K): event is JobDone<K> {
+  return event.kind === kind
+}
+
 /** Everything the engine pushes to the renderer. */
 export type EngineEvent =
   | { type: 'job:started'; job: JobSnapshot }
   | { type: 'job:progress'; jobId: JobId; progress: JobProgress }
   | { type: 'job:log'; jobId: JobId; level: 'info' | 'warn'; message: string }
-  | { type: 'job:done'; jobId: JobId; kind: JobKind; result: JobResults[JobKind] }
+  | JobDone
   | { type: 'job:error'; jobId: JobId; error: JobError }
   | { type: 'job:cancelled'; jobId: JobId; paused?: boolean }
 

@@ -23,10 +23,9 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
     startComparison: async ({ name, dataset, variants, models }) => {
       const outDir = workspace.pathFor('exports', name)
       const label = models.length ? `compare ${models.length} trained models` : `compare ${variants.length} variants`
-      const jobId = runner.start('compare', label, async (ctx) =>
+      return runner.start('compare', label, async (ctx) =>
         relativePaths(workspace, await runComparison({ datasetPath: workspace.resolve(dataset), variants, models: models.map((m) => workspace.resolve(m)), outDir, force: true }, ctx))
       )
-      return { jobId }
     },
     getField: async ({ dataset, model, index, grid, frames }) =>
       computeFieldView({
@@ -40,7 +39,7 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
       // never replaces an earlier demo: datasets/demo.nc + exports/demo/, then demo-2, …
       const name = freeName('demo', (n) => existsSync(workspace.pathFor('datasets', n, '.nc')) || existsSync(workspace.pathFor('exports', n)))
       const datasetPath = workspace.pathFor('datasets', name, '.nc')
-      const jobId = runner.start('demo', `demo${quick ? ' (quick)' : ''}`, async (ctx) => {
+      return runner.start('demo', `demo${quick ? ' (quick)' : ''}`, async (ctx) => {
         const { runDemo } = await import('../assimilate/demo')
         const r = await runDemo({ outDir: workspace.pathFor('exports', name), datasetPath, quick }, ctx)
         const comparison = relativePaths(workspace, r.comparison)
@@ -48,29 +47,26 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
         if (!best) throw new UserError('demo: the comparison has no variants; check resources/demo.json')
         return { dataset: workspace.relative(datasetPath), comparison: { ...comparison, dataset: workspace.relative(datasetPath) }, best: { label: best.label, model: best.model }, seconds: r.seconds }
       })
-      return { jobId }
     },
     startAssimilation: async ({ name, tracks, options }) => {
       const out = workspace.pathFor('exports', name, '.nc')
-      const jobId = runner.start('assimilate', `assimilate ${tracks}`, async (ctx) => {
+      return runner.start('assimilate', `assimilate ${tracks}`, async (ctx) => {
         const { runAssimilation } = await import('../assimilate/deployment/run')
         const r = await runAssimilation({ tracksPath: workspace.resolve(tracks), outPath: out, options, command: `Driftclip Assimilate view: ${tracks} → exports/${name}.nc` }, ctx)
         return { ...r, source: tracks, out: workspace.relative(out) }
       })
-      return { jobId }
     },
     startTwinBenchmark: async ({ name, options }) => {
       const outDir = workspace.pathFor('exports', name)
-      const jobId = runner.start('benchmark-da', `twin benchmark (${options.flow})`, async (ctx) => {
+      return runner.start('benchmark-da', `twin benchmark (${options.flow})`, async (ctx) => {
         const { runTwinBenchmark } = await import('../assimilate/twin/benchmark')
         const { learnedMethods } = await import('../assimilate/twin/learned-methods')
         const r = await runTwinBenchmark({ options, outDir, learned: learnedMethods }, ctx)
         return { ...r, outputs: { json: workspace.relative(r.outputs.json), csv: workspace.relative(r.outputs.csv), html: workspace.relative(r.outputs.html) } }
       })
-      return { jobId }
     },
     startExport: async (req) => {
-      const jobId = runner.start('export', `export ${req.name}`, async (ctx) => {
+      return runner.start('export', `export ${req.name}`, async (ctx) => {
         ctx.progress({ done: 0, total: req.formats.length, unit: 'files' })
         const datasetPath = workspace.resolve(req.dataset)
         const ds = await cachedDataset(datasetPath)
@@ -96,7 +92,6 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
         })
         return { files: await Promise.all(written.map((p) => entryOf(workspace, p))) }
       })
-      return { jobId }
     }
   }
 }

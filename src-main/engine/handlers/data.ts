@@ -17,31 +17,28 @@ export function dataHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers,
   return {
     startSimulation: async ({ name, config }) => {
       const out = workspace.pathFor('datasets', name, '.nc')
-      const jobId = runner.start('simulate', `simulate ${name}`, async (ctx) => ({
+      return runner.start('simulate', `simulate ${name}`, async (ctx) => ({
         ...(await runSimulation(config, out, ctx)),
         path: workspace.relative(out)
       }))
-      return { jobId }
     },
     startImport: async ({ fileName, contentBase64, trim }) => {
       const stem = basename(fileName, extname(fileName)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'tracks'
       const out = workspace.pathFor('tracks', stem, '.nc')
       const bytes = new Uint8Array(Buffer.from(contentBase64, 'base64'))
-      const jobId = runner.start('import', `import ${fileName}`, async (ctx) => ({
+      return runner.start('import', `import ${fileName}`, async (ctx) => ({
         ...(await importDrifterFile(fileName, bytes, out, ctx, { trim })),
         out: workspace.relative(out)
       }))
-      return { jobId }
     },
     startExportTracks: async ({ tracks, format }) => {
       const abs = workspace.resolve(tracks)
       const out = workspace.pathFor('exports', basename(tracks, extname(tracks)), format === 'csv' ? '.csv' : '.geojson')
-      const jobId = runner.start('export-tracks', `export ${tracks} as ${format}`, async (ctx) => ({
+      return runner.start('export-tracks', `export ${tracks} as ${format}`, async (ctx) => ({
         ...(await exportTracks(abs, format, out, ctx)),
         tracks,
         out: workspace.relative(out)
       }))
-      return { jobId }
     },
     previewTracks: async ({ source, split, limit }) => {
       const abs = workspace.resolve(source)

@@ -10,7 +10,7 @@ export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers
     startTraining: async ({ name, dataset, config, resume }) => {
       const datasetPath = workspace.resolve(dataset)
       const outDir = workspace.pathFor('models', name)
-      const jobId = runner.start('train', `${resume ? 'resume' : 'train'} ${name} (${config.loss}/${config.metric})`, async (ctx) => {
+      return runner.start('train', `${resume ? 'resume' : 'train'} ${name} (${config.loss}/${config.metric})`, async (ctx) => {
         discardOnCancel(checkpointPath(outDir)) // also when the host must stop this job's worker
         try {
           // the GUI names models in its own workspace folder: a new model of the same name replaces the old one (by rename)
@@ -22,7 +22,6 @@ export function learnHandlers({ workspace, runner }: HandlerDeps): Pick<Handlers
           throw err
         }
       })
-      return { jobId }
     }
   }
 }

@@ -2,7 +2,7 @@
  * Runs jobs inside the engine: ids, cancel, throttled progress, and exactly one terminal event per job
  * (done, error or cancelled). Knows nothing about IPC: events go to the `emit` callback.
  */
-import type { EngineEvent, JobId, JobKind, JobProgress, JobResults, JobSnapshot } from '../../shared/contract'
+import type { EngineEvent, JobDone, JobId, JobKind, JobProgress, JobResults, JobSnapshot, JobStarted } from '../../shared/contract'
 import { CancelledError, PAUSE_REASON, etaSeconds, toJobError, type JobContext } from './job'
 
 /** Progress events are sent at most this often per job (the last one always goes out). */
@@ -21,8 +21,8 @@ export class JobRunner {
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
-  /** Start `work` as a job and return its id at once; the result arrives as a `job:done` event. */
-  start<K extends JobKind>(kind: K, label: string, work: (ctx: JobContext) => Promise<JobResults[K]>): JobId {
+  /** Start `work` as a job and return its id and kind at once; the result arrives as a `job:done` event of that kind. */
+  start<K extends JobKind>(kind: K, label: string, work: (ctx: JobContext) => Promise<JobResults[K]>): JobStarted<K> {
     const jobId: JobId = `job-${this.nextId++}`
     const controller = new AbortController()
     const snapshot: JobSnapshot = { jobId, kind, label, state: 'running', startedAt: new Date().toISOString() }
@@ -30,7 +30,7 @@ export class JobRunner {
     this.prune()
     this.emit({ type: 'job:started', job: { ...snapshot } })
     void this.run(jobId, kind, work, controller.signal)
-    return jobId
+    return { jobId, kind }
   }
 
   /** Cancel a running job; `pause` tells the work (via the abort reason) to keep what Resume needs. */
@@ -80,7 +80,8 @@ export class JobRunner {
       if (signal.aborted) ctx.log('the cancel came after the result was complete: it is kept', 'warn')
       job.snapshot.state = 'done'
       clearTimeout(pending)
-      this.emit({ type: 'job:done', jobId, kind, result })
+      // start<K> pairs the kind with its result type; TypeScript cannot carry that pairing into the union by itself
+      this.emit({ type: 'job:done', jobId, kind, result } as JobDone)
     } catch (err) {
       clearTimeout(pending)
       const error = toJobError(signal.aborted ? new CancelledError() : err)

@@ -92,21 +92,21 @@ export const useAssimilateStore = defineStore('assimilate', () => {
       return
     }
     try {
-      const { jobId: id } = await api.startAssimilation({ name: form.name, tracks: tracks.value, options: optionsOf(form, ids.value) })
-      jobId.value = id
+      const started = await api.startAssimilation({ name: form.name, tracks: tracks.value, options: optionsOf(form, ids.value) })
+      jobId.value = started.jobId
       result.value = null
       field.value = null
-      jobs.track(id, {
+      jobs.track(started, {
         done: (r) => {
-          result.value = r as AssimilationResult
-          const out = result.value.out
+          result.value = r
+          const out = r.out
           // read the field back only when the engine wrote it (it is then listed under exports/)
           void data.refresh().then(() => {
             if (data.workspace?.exports.some((e) => e.path === out)) void loadField(out)
           })
         },
         error: (e) => (error.value = plainError(e))
-      }, { kind: 'assimilate', label: `assimilate ${tracks.value}` })
+      }, `assimilate ${tracks.value}`)
     } catch (err) {
       error.value = plainError(err)
     }

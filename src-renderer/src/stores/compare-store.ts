@@ -44,9 +44,9 @@ export const useCompareStore = defineStore('compare', () => {
     if (variants.value.length > 1) variants.value.splice(i, 1)
   }
 
-  const handlers: JobHandlers = {
+  const handlers: JobHandlers<'compare'> = {
     done: (r) => {
-      result.value = r as ComparisonResult
+      result.value = r
       void data.refresh()
       void loadCase(caseIndex.value)
     },
@@ -68,9 +68,9 @@ export const useCompareStore = defineStore('compare', () => {
     dataset.value = source
     try {
       const what = existing ? { models: [...trained.value] } : { variants: variants.value.map((v) => ({ ...v })) }
-      const { jobId: id } = await api.startComparison({ name: name.value, dataset: source, ...what })
-      jobId.value = id
-      jobs.track(id, handlers, { kind: 'compare', label: existing ? `compare ${trained.value.length} trained models` : `compare ${variants.value.length} variants` })
+      const started = await api.startComparison({ name: name.value, dataset: source, ...what })
+      jobId.value = started.jobId
+      jobs.track(started, handlers, existing ? `compare ${trained.value.length} trained models` : `compare ${variants.value.length} variants`)
     } catch (err) {
       error.value = plainError(err)
     }
@@ -109,7 +109,7 @@ export const useCompareStore = defineStore('compare', () => {
 
   /** After a reload: follow a comparison the engine still runs, or show the kept one's test case again. */
   async function restore(): Promise<void> {
-    if (jobId.value && jobs.jobs[jobId.value]?.state === 'running') jobs.track(jobId.value, handlers)
+    if (jobId.value && jobs.jobs[jobId.value]?.state === 'running') jobs.track({ jobId: jobId.value, kind: 'compare' }, handlers)
     if (result.value && !caseFields.value.length) await loadCase(caseIndex.value)
   }
 

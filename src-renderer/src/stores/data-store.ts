@@ -74,15 +74,15 @@ export const useDataStore = defineStore('data', () => {
   async function simulate(name: string, config: SimulationConfigInput): Promise<void> {
     error.value = null
     try {
-      const { jobId } = await api.startSimulation({ name, config })
-      simulationJob.value = jobId
-      jobs.track(jobId, {
+      const started = await api.startSimulation({ name, config })
+      simulationJob.value = started.jobId
+      jobs.track(started, {
         done: (r) => {
-          lastSimulation.value = r as DatasetSummary
-          void refresh().then(() => select((r as DatasetSummary).path))
+          lastSimulation.value = r
+          void refresh().then(() => select(r.path))
         },
         error: (e) => (error.value = plainError(e))
-      }, { kind: 'simulate', label: `simulate ${name}` })
+      }, `simulate ${name}`)
     } catch (err) {
       error.value = plainError(err)
     }
@@ -92,18 +92,18 @@ export const useDataStore = defineStore('data', () => {
     error.value = null
     try {
       const contentBase64 = await fileToBase64(file)
-      const { jobId } = await api.startImport({ fileName: file.name, contentBase64 })
-      importJob.value = jobId
-      jobs.track(jobId, {
+      const started = await api.startImport({ fileName: file.name, contentBase64 })
+      importJob.value = started.jobId
+      jobs.track(started, {
         done: (r) => {
-          lastImport.value = r as ImportSummary
-          const out = (r as ImportSummary).out
+          lastImport.value = r
+          const out = r.out
           void refresh().then(() => {
             if (out) void showPreview(out)
           })
         },
         error: (e) => (error.value = plainError(e))
-      }, { kind: 'import', label: `import ${file.name}` })
+      }, `import ${file.name}`)
     } catch (err) {
       error.value = plainError(err)
     }
@@ -113,14 +113,14 @@ export const useDataStore = defineStore('data', () => {
   async function exportTracks(tracks: string, format: TracksExportFormat): Promise<void> {
     error.value = null
     try {
-      const { jobId } = await api.startExportTracks({ tracks, format })
-      jobs.track(jobId, {
+      const started = await api.startExportTracks({ tracks, format })
+      jobs.track(started, {
         done: (r) => {
-          lastTracksExport.value = r as TracksExport
+          lastTracksExport.value = r
           void refresh()
         },
         error: (e) => (error.value = plainError(e))
-      }, { kind: 'export-tracks', label: `export ${tracks} as ${format}` })
+      }, `export ${tracks} as ${format}`)
     } catch (err) {
       error.value = plainError(err)
     }

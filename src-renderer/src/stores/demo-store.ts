@@ -35,9 +35,9 @@ export const useDemoStore = defineStore('demo', () => {
   async function run(quick = true): Promise<void> {
     error.value = null
     try {
-      const { jobId: id } = await api.startDemo({ quick })
-      jobId.value = id
-      jobs.track(id, { done: (r) => void show(r as DemoSummary), error: (e) => (error.value = plainError(e)) }, { kind: 'demo', label: 'demo' })
+      const started = await api.startDemo({ quick })
+      jobId.value = started.jobId
+      jobs.track(started, { done: (r) => void show(r), error: (e) => (error.value = plainError(e)) }, 'demo')
     } catch (err) {
       error.value = plainError(err)
     }

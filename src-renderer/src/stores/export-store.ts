@@ -2,7 +2,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { FieldName, FileEntry, JobId } from '@shared/contract'
-import type { ExportResult } from '@shared/views'
 import { api } from '@renderer/bridge'
 import { plainError } from '@renderer/composables/plain-error'
 import { useDataStore } from './data-store'
@@ -47,7 +46,7 @@ export const useExportStore = defineStore('export', () => {
       return
     }
     try {
-      const { jobId: id } = await api.startExport({
+      const started = await api.startExport({
         name: req.name,
         dataset: req.dataset,
         model: req.model || undefined,
@@ -55,14 +54,14 @@ export const useExportStore = defineStore('export', () => {
         formats: req.formats,
         ...(req.fields ? { fields: req.fields } : {})
       })
-      jobId.value = id
-      jobs.track(id, {
+      jobId.value = started.jobId
+      jobs.track(started, {
         done: (r) => {
-          written.value = (r as ExportResult).files
+          written.value = r.files
           void data.refresh()
         },
         error: (e) => (error.value = plainError(e))
-      }, { kind: 'export', label: `export ${req.name}` })
+      }, `export ${req.name}`)
     } catch (err) {
       error.value = plainError(err)
     }

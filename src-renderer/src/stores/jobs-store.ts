@@ -1,7 +1,7 @@
 /** Every engine job the renderer has seen: state, progress, metric history and logs, fed by `api.onEvent`. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { EngineEvent, JobError, JobId, JobKind, JobProgress, JobResults, JobSnapshot } from '@shared/contract'
+import { isDoneOf, type EngineEvent, type JobDone, type JobError, type JobId, type JobKind, type JobProgress, type JobResults, type JobSnapshot, type JobStarted } from '@shared/contract'
 import { api } from '@renderer/bridge'
 import { plainError } from '@renderer/composables/plain-error'
 
@@ -15,16 +15,25 @@ export interface JobEntry {
   /** Samples of numeric metrics against `progress.done`, for live curves. */
   history: { done: number; metrics: Record<string, number> }[]
   logs: { level: 'info' | 'warn'; message: string }[]
-  result?: JobResults[JobKind]
+  /** The `job:done` event: its `kind` types its `result`. */
+  done?: JobDone
   error?: JobError
   /** Cancelled with Pause: shown as paused, resumable. */
   paused?: boolean
 }
 
-export interface JobHandlers {
-  done?: (result: JobResults[JobKind]) => void
+/** What a store does when its job ends; `done` receives the result of the job's kind. */
+export interface JobHandlers<K extends JobKind> {
+  done?: (result: JobResults[K]) => void
   error?: (error: JobError) => void
   cancelled?: () => void
+}
+
+/** The handlers of a tracked job, bound to the kind its start request answered with. */
+interface Settle {
+  done(event: JobDone): void
+  error(error: JobError): void
+  cancelled(): void
 }
 
 /** Keep the stored history bounded: past this, every other sample is dropped (display only). */
@@ -33,7 +42,7 @@ const MAX_LOGS = 500
 
 export const useJobsStore = defineStore('jobs', () => {
   const jobs = ref<Record<string, JobEntry>>({})
-  const handlers = new Map<string, JobHandlers>()
+  const handlers = new Map<string, Settle>()
   const cancelError = ref<string | null>(null)
   let unsubscribe: (() => void) | null = null
 
@@ -49,9 +58,10 @@ export const useJobsStore = defineStore('jobs', () => {
     const h = handlers.get(job.jobId)
     if (!h || job.state === 'running') return
     handlers.delete(job.jobId)
-    if (job.state === 'done') h.done?.(job.result as JobResults[JobKind])
-    else if (job.state === 'error') h.error?.(job.error ?? { code: 'internal', message: 'the job failed' })
-    else h.cancelled?.()
+    if (job.state === 'done' && job.done) h.done(job.done)
+    else if (job.state === 'error') h.error(job.error ?? { code: 'internal', message: 'the job failed' })
+    else if (job.state === 'cancelled') h.cancelled()
+    else h.error({ code: 'internal', message: 'the job ended without its result' })
   }
 
   function handle(event: EngineEvent): void {
@@ -73,7 +83,7 @@ export const useJobsStore = defineStore('jobs', () => {
         if (job.logs.length > MAX_LOGS) job.logs.splice(0, job.logs.length - MAX_LOGS)
         break
       case 'job:done':
-        Object.assign(job, { state: 'done', kind: event.kind, result: event.result })
+        Object.assign(job, { state: 'done', kind: event.kind, done: event })
         break
       case 'job:error':
         Object.assign(job, { state: 'error', error: event.error })
@@ -100,12 +110,23 @@ export const useJobsStore = defineStore('jobs', () => {
     }
   }
 
-  /** Run `h` when the job ends (at once if it already has). */
-  function track(jobId: JobId, h: JobHandlers, meta?: { kind: JobKind; label: string }): void {
-    handlers.set(jobId, h)
+  /**
+   * Run `h` when the started job ends (at once if it already has). The job's kind (from its start request's answer)
+   * types `h.done`; a result of another kind is reported as an error, never handed on.
+   */
+  function track<K extends JobKind>(started: JobStarted<K>, h: JobHandlers<K>, label?: string): void {
+    const { jobId, kind } = started
+    handlers.set(jobId, {
+      done: (event) => {
+        if (isDoneOf(event, kind)) h.done?.(event.result)
+        else h.error?.({ code: 'internal', message: `${jobId} ended as a ${event.kind} job, not the ${kind} job that was started` })
+      },
+      error: (e) => h.error?.(e),
+      cancelled: () => h.cancelled?.()
+    })
     const known = jobs.value[jobId]
     const job = entry(jobId)
-    if (meta && job.kind === 'unknown') Object.assign(job, meta)
+    if (job.kind === 'unknown') Object.assign(job, { kind, label: label ?? job.label })
     if (known) settle(job)
   }
 

@@ -29,10 +29,11 @@ function systemTheme(): ThemeName {
   return typeof window !== 'undefined' && window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
 }
 
-function load(): Partial<Persisted> {
+/** The stored settings, each field still unchecked (the entry may be old, edited or corrupt). */
+function load(): { [K in keyof Persisted]?: unknown } {
   try {
     const raw = localStorage.getItem(SETTINGS_KEY)
-    const parsed = raw ? (JSON.parse(raw) as Partial<Persisted>) : {}
+    const parsed: unknown = raw ? JSON.parse(raw) : {}
     return typeof parsed === 'object' && parsed ? parsed : {}
   } catch {
     // a corrupt entry must never stop the app from starting
@@ -40,11 +41,13 @@ function load(): Partial<Persisted> {
   }
 }
 
+const isViewId = (v: unknown): v is ViewId => VIEWS.some((view) => view.id === v)
+
 export const useSettingsStore = defineStore('settings', () => {
   const saved = load()
   const theme = ref<ThemeName>(saved.theme === 'dark' || saved.theme === 'light' ? saved.theme : systemTheme())
-  const view = ref<ViewId>(VIEWS.some((v) => v.id === saved.view) ? (saved.view as ViewId) : 'data')
-  const recent = ref<string[]>(Array.isArray(saved.recent) ? saved.recent.filter((r) => typeof r === 'string').slice(0, MAX_RECENT) : [])
+  const view = ref<ViewId>(isViewId(saved.view) ? saved.view : 'data')
+  const recent = ref<string[]>(Array.isArray(saved.recent) ? saved.recent.filter((r): r is string => typeof r === 'string').slice(0, MAX_RECENT) : [])
 
   watch(
     [theme, view, recent],

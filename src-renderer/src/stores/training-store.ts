@@ -41,10 +41,10 @@ export const useTrainingStore = defineStore('training', () => {
   })
   watch(() => job.value?.history.length, () => (last.value.history = history.value))
 
-  function handlers(run: Run): JobHandlers {
+  function handlers(run: Run): JobHandlers<'train'> {
     return {
       done: (r) => {
-        last.value.result = r as JobResults['train']
+        last.value.result = r
         void data.refresh().then(() => (data.model = last.value.result?.path ?? data.model))
       },
       error: (e) => (error.value = plainError(e)),
@@ -63,10 +63,10 @@ export const useTrainingStore = defineStore('training', () => {
     const run = resume && paused.value ? paused.value : { name: name.value, dataset, config: { ...form.value } }
     paused.value = null
     try {
-      const { jobId: id } = await api.startTraining({ ...run, resume })
+      const started = await api.startTraining({ ...run, resume })
       // a resumed run continues the paused run's curves
-      last.value = { jobId: id, run, history: resume ? last.value.history : [], result: null }
-      jobs.track(id, handlers(run), { kind: 'train', label: `${resume ? 'resume' : 'train'} ${run.name}` })
+      last.value = { jobId: started.jobId, run, history: resume ? last.value.history : [], result: null }
+      jobs.track(started, handlers(run), `${resume ? 'resume' : 'train'} ${run.name}`)
     } catch (err) {
       error.value = plainError(err)
     }
@@ -75,7 +75,7 @@ export const useTrainingStore = defineStore('training', () => {
   /** After a reload: follow the run again if the engine still runs it. */
   function reattach(): void {
     const { jobId: id, run } = last.value
-    if (id && run && jobs.jobs[id]?.state === 'running') jobs.track(id, handlers(run))
+    if (id && run && jobs.jobs[id]?.state === 'running') jobs.track({ jobId: id, kind: 'train' }, handlers(run))
   }
 
   async function cancel(): Promise<void> {

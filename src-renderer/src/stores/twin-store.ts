@@ -20,9 +20,9 @@ export const useTwinStore = defineStore('twin', () => {
   async function start(name = 'twin'): Promise<void> {
     error.value = null
     try {
-      const { jobId: id } = await api.startTwinBenchmark({ name, options: { ...options.value, seed: 1 } })
-      jobId.value = id
-      jobs.track(id, { done: (r) => (result.value = r as TwinBenchmarkResult), error: (e) => (error.value = plainError(e)) }, { kind: 'benchmark-da', label: `twin benchmark (${options.value.flow})` })
+      const started = await api.startTwinBenchmark({ name, options: { ...options.value, seed: 1 } })
+      jobId.value = started.jobId
+      jobs.track(started, { done: (r) => (result.value = r), error: (e) => (error.value = plainError(e)) }, `twin benchmark (${options.value.flow})`)
     } catch (err) {
       error.value = plainError(err)
     }

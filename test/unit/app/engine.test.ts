@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
-import type { ComparisonResult, EngineEvent } from '../../../src-main/shared/contract'
+import { CHANNELS, isDoneOf, isJobStart, JOB_OF, type ComparisonResult, type EngineEvent } from '../../../src-main/shared/contract'
 import { createEngine } from '../../../src-main/engine/engine'
 import { writeDataset } from '../../../src-main/engine/data/dataset'
 import { SPLIT } from '../../../src-main/engine/data/dataset-types'
@@ -22,6 +22,26 @@ describe('engine requests', () => {
     expect(preview.tracks[1].at(-1)).toEqual([ds.trajectories[first * len + len - 2], ds.trajectories[first * len + len - 1]])
     expect(preview.tracks[0]).toHaveLength(ds.nTimes)
     await expect(engine.handle('previewTracks', { source: 'exports/x.svg' })).rejects.toThrow('is neither a data set')
+  })
+})
+
+describe('job kinds end to end', () => {
+  test('a start request answers with its job kind, and the job:done event carries the same kind and that kind\'s result', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'engine-'))
+    const events: EngineEvent[] = []
+    const engine = await createEngine({ workspace: root, mode: 'browser', version: 'test' }, (e) => events.push(e))
+    const started = await engine.handle('startSimulation', { name: 'tiny', config: { pairs: 8, steps: 50, recordEvery: 10 } })
+    expect(started.kind).toBe(JOB_OF.startSimulation)
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'job:done' || e.type === 'job:error')).toBe(true), { timeout: 30_000 })
+    const done = events.find((e) => e.type === 'job:done')
+    if (!done || !isDoneOf(done, started.kind)) throw new Error(`no simulate job:done: ${JSON.stringify(events.at(-1))}`)
+    expect(done.result.path).toBe('datasets/tiny.nc')
+    expect(done.result.pairs).toBe(8)
+  })
+
+  test('every start request names one job kind, and only start requests do', () => {
+    expect(Object.keys(JOB_OF).sort()).toEqual(CHANNELS.filter((c) => c.startsWith('start')).sort())
+    expect(CHANNELS.filter(isJobStart).sort()).toEqual(Object.keys(JOB_OF).sort())
   })
 })
 

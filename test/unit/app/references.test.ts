@@ -23,4 +23,15 @@ describe('no dead ends', () => {
     const dangling = sources.filter((p) => /paper\.md|\/work\/notes\//.test(readFileSync(p, 'utf8')) && !p.endsWith('references.test.ts'))
     expect(dangling.map((p) => relative(root, p))).toEqual([])
   })
+
+  test('the stores take job results and stored settings without casts (job:done is typed by job kind)', () => {
+    const casts = files(join(root, 'src-renderer/src/stores'), /\.ts$/).flatMap((p) =>
+      readFileSync(p, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('//') && /[\w\])]\s+as\s+(?:[A-Z{([]|unknown\b|never\b|any\b)/.test(line))
+        .map((line) => `${relative(root, p)}: ${line.trim()}`)
+    )
+    expect(casts).toEqual([])
+  })
 })

@@ -13,7 +13,7 @@ function collect() {
 describe('JobRunner', () => {
   test('a job emits started, its last progress, and done with the result', async () => {
     const { events, runner, settled } = collect()
-    const id = runner.start('import', 'tracks.csv', async (ctx) => {
+    const { jobId: id } = runner.start('import', 'tracks.csv', async (ctx) => {
       for (let i = 1; i <= 100; i++) ctx.progress({ done: i, total: 100, unit: 'rows' })
       return { file: 'tracks.csv' } as never
     })
@@ -29,7 +29,7 @@ describe('JobRunner', () => {
 
   test('cancel aborts the signal and ends with job:cancelled only', async () => {
     const { events, runner, settled } = collect()
-    const id = runner.start('simulate', 'demo', async (ctx) => {
+    const { jobId: id } = runner.start('simulate', 'demo', async (ctx) => {
       await new Promise((r) => setTimeout(r, 10))
       throwIfCancelled(ctx.signal)
       return {} as never
@@ -42,7 +42,7 @@ describe('JobRunner', () => {
 
   test('a cancel that arrives after the result is complete cannot undo it: the job reports done, not cancelled', async () => {
     const { events, runner, settled } = collect()
-    const id = runner.start('export', 'late cancel', async () => {
+    const { jobId: id } = runner.start('export', 'late cancel', async () => {
       await new Promise((r) => setTimeout(r, 5))
       runner.cancel(id) // the file is already in place when the cancel lands
       return { files: [] }
@@ -55,7 +55,7 @@ describe('JobRunner', () => {
   test('pause is a cancel whose abort reason and event say paused (the work keeps what Resume needs)', async () => {
     const { events, runner, settled } = collect()
     let reason: unknown
-    const id = runner.start('train', 'm', async (ctx) => {
+    const { jobId: id } = runner.start('train', 'm', async (ctx) => {
       await new Promise((r) => setTimeout(r, 10))
       reason = ctx.signal.reason
       throwIfCancelled(ctx.signal)

@@ -1,6 +1,6 @@
 /** A fake DriftclipApi for store and component tests: every request is a vi.fn with a canned answer; events are pushed by hand. */
 import { vi } from 'vitest'
-import type { AppInfo, DriftclipApi, EngineEvent, WorkspaceListing } from '@shared/contract'
+import type { AppInfo, DriftclipApi, EngineEvent, JobKind, WorkspaceListing } from '@shared/contract'
 import type { FieldView } from '@shared/views'
 
 export const APP_INFO: AppInfo = {
@@ -52,23 +52,23 @@ export interface FakeApi {
 export function createFakeApi(): FakeApi {
   const listeners = new Set<(e: EngineEvent) => void>()
   let next = 1
-  const started = () => Promise.resolve({ jobId: `job-${next++}` })
+  const started = <K extends JobKind>(kind: K) => () => Promise.resolve({ jobId: `job-${next++}`, kind })
   const api = {
     appInfo: vi.fn(() => Promise.resolve(APP_INFO)),
     listWorkspace: vi.fn(() => Promise.resolve(structuredClone(LISTING))),
     listJobs: vi.fn(() => Promise.resolve([])),
     cancelJob: vi.fn(() => Promise.resolve({ cancelled: true })),
-    startSimulation: vi.fn(started),
-    startTraining: vi.fn(started),
-    startComparison: vi.fn(started),
-    startImport: vi.fn(started),
+    startSimulation: vi.fn(started('simulate')),
+    startTraining: vi.fn(started('train')),
+    startComparison: vi.fn(started('compare')),
+    startImport: vi.fn(started('import')),
     previewTracks: vi.fn(({ source }: { source: string }) =>
       Promise.resolve({ source, tracks: [[[0, 0], [1, 1]]], units: { length: 'm', time: 's' }, bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 } })
     ),
     getField: vi.fn(() => Promise.resolve(smallField())),
-    startExport: vi.fn(started),
-    startDemo: vi.fn(started),
-    startTwinBenchmark: vi.fn(started),
+    startExport: vi.fn(started('export')),
+    startDemo: vi.fn(started('demo')),
+    startTwinBenchmark: vi.fn(started('benchmark-da')),
     saveFigure: vi.fn(({ name, format }: { name: string; format: string }) =>
       Promise.resolve({ path: `exports/${name}.${format}`, bytes: 10, modified: '2026-01-01T00:00:00Z' })
     ),

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { RequestError } from '@shared/contract'
+import type { ComparisonResult } from '@shared/views'
 import { createFakeApi, flush, type FakeApi } from './fake-api'
 
 const fake: { current: FakeApi } = vi.hoisted(() => ({ current: null as unknown as FakeApi }))
@@ -31,7 +32,7 @@ describe('jobs store', () => {
     await jobs.init()
     expect(fake.current.listenerCount()).toBe(1)
     const done = vi.fn()
-    jobs.track('job-7', { done }, { kind: 'train', label: 'train m' })
+    jobs.track({ jobId: 'job-7', kind: 'train' }, { done }, 'train m')
     fake.current.emit({ type: 'job:progress', jobId: 'job-7', progress: { done: 1, total: 4, unit: 'steps', metrics: { loss: 2 } } })
     fake.current.emit({ type: 'job:progress', jobId: 'job-7', progress: { done: 2, total: 4, unit: 'steps' } })
     fake.current.emit({ type: 'job:log', jobId: 'job-7', level: 'info', message: 'epoch 1' })
@@ -50,10 +51,30 @@ describe('jobs store', () => {
     const jobs = useJobsStore()
     jobs.handle({ type: 'job:error', jobId: 'job-3', error: { code: 'bad-input', message: 'pairs must be > 0' } })
     const error = vi.fn()
-    jobs.track('job-3', { error })
+    jobs.track({ jobId: 'job-3', kind: 'simulate' }, { error })
     expect(error).toHaveBeenCalledWith({ code: 'bad-input', message: 'pairs must be > 0' })
     jobs.handle({ type: 'job:cancelled', jobId: 'job-3' })
     expect(error).toHaveBeenCalledTimes(1)
+  })
+
+  it('a job:done of another kind than the job started as reaches the error handler, never done', () => {
+    const jobs = useJobsStore()
+    const done = vi.fn()
+    const error = vi.fn()
+    jobs.track({ jobId: 'job-4', kind: 'train' }, { done, error })
+    jobs.handle({ type: 'job:done', jobId: 'job-4', kind: 'simulate', result: { path: 'datasets/a.nc' } as never })
+    expect(done).not.toHaveBeenCalled()
+    expect(error).toHaveBeenCalledWith({ code: 'internal', message: 'job-4 ended as a simulate job, not the train job that was started' })
+  })
+
+  it('the handler of a job takes the result type of its kind (a mismatch does not compile)', () => {
+    const jobs = useJobsStore()
+    const paths: string[] = []
+    jobs.track({ jobId: 'job-5', kind: 'simulate' }, { done: (r) => paths.push(r.path) })
+    // @ts-expect-error a comparison's handler cannot follow a training job
+    jobs.track({ jobId: 'job-6', kind: 'train' }, { done: (r: ComparisonResult) => paths.push(r.dataset) })
+    jobs.handle({ type: 'job:done', jobId: 'job-5', kind: 'simulate', result: { path: 'datasets/a.nc' } as never })
+    expect(paths).toEqual(['datasets/a.nc'])
   })
 
   it('cancel asks the engine for that job', async () => {
