@@ -4,6 +4,7 @@
  * so a step costs 16 trig calls for four velocity evaluations, whatever K. No allocation inside the loop.
  */
 import { createFourierKernel, rotateCoefficients, type FourierKernel } from './fourier'
+import { advectFourier7Wasm } from './fourier7-wasm'
 
 /** Exact re-evaluation of e^{iω t} this often (steps) bounds the rotation's round-off drift to ~1e-14. */
 const RESYNC = 128
@@ -38,7 +39,8 @@ export class FourierAdvectWork {
  * RK4 from t = 0 with `steps` steps of `dt`; writes tracer positions every `recordEvery` steps into
  * `out[offset + (tracer·nTimes + record)·2 + {0,1}]` (nTimes = ⌊steps/recordEvery⌋). Positions are not wrapped
  * into the unit square (the flow is periodic; unwrapped tracks have no jumps). `pos` (tracers×2) holds the
- * starts on entry and the final positions on exit.
+ * starts on entry and the final positions on exit. The paper's 7×7 block runs in WebAssembly (fourier7-wasm.ts,
+ * the same bits); other blocks, and `useWasm` false, run the JS loop below.
  */
 export function advectFourierRk4(
   params: Float64Array,
@@ -49,8 +51,10 @@ export function advectFourierRk4(
   recordEvery: number,
   out: Float64Array,
   offset: number,
-  w: FourierAdvectWork
+  w: FourierAdvectWork,
+  useWasm = true
 ): void {
+  if (useWasm && advectFourier7Wasm(params, omega, pos, dt, steps, recordEvery, out, offset)) return
   const K = omega.length
   const nTr = pos.length / 2
   const nTimes = Math.floor(steps / recordEvery)
