@@ -26,6 +26,11 @@ export interface RmseRow {
   ess?: number
   /** Velocity RMSE per frame, pooled over queries. */
   perFrameVelocityRmse?: number[]
+  /**
+   * Each test query's mean squared errors in query order (the same queries for every method), from which the
+   * columns above are pooled: for paired bootstrap intervals. `tracer` only when every query was advected.
+   */
+  perQuery?: { velocity: number[]; truth: number[]; psi: number[]; tracer?: number[] }
 }
 
 /** How an evaluation was set up, for the record. */

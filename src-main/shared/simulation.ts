@@ -1,6 +1,7 @@
 /** Simulation configuration (flow engine): schema, defaults and summary types. Pure: zod only. */
 import { z } from 'zod'
 import { PAPER } from './constants'
+import { PhysicalScales } from './physical-units'
 
 export const FlowKind = z.enum(['fourier', 'vortex'])
 export type FlowKind = z.infer<typeof FlowKind>
@@ -62,7 +63,9 @@ const SimulationFields = z.object({
   validationFraction: z.number().min(0).max(0.5).default(0.1),
   testFraction: z.number().min(0).max(0.5).default(0.1),
   fourier: FourierOptions.prefault({}),
-  vortex: VortexOptions.prefault({})
+  vortex: VortexOptions.prefault({}),
+  /** Physical units (km per domain unit, days per time unit) for views and exports; omitted → nondimensional. */
+  scales: PhysicalScales.optional()
 })
 
 /** The simulation configuration; time stepping and the start centre not given take the flow's defaults. */
@@ -100,4 +103,6 @@ export interface DatasetSummary {
   split: { train: number; validation: number; test: number }
   seed: number
   createdAt: string
+  /** Physical scales of the simulation, when it has them. */
+  scales?: PhysicalScales
 }

@@ -1,6 +1,7 @@
 /** Data shapes the renderer draws: fields on grids, track previews, comparisons, exports. Pure types, JSON-safe. */
 import type { Calibration, EssSummary, EvaluationSettings, RetrievalScores, RmseRow } from './assimilation'
 import type { FileEntry } from './contract'
+import type { PhysicalScales, QuantityUnits } from './physical-units'
 import type { TrainConfig } from './training'
 
 /** Gridded fields, one flat row-major array (ny × nx) per frame. */
@@ -12,12 +13,14 @@ export interface FieldFrames {
 }
 
 export interface FieldView {
-  /** Cell-centre coordinates of the grid, in domain units. */
+  /** Cell-centre coordinates of the grid, in `units.length` (domain units, or km with physical scales). */
   x: number[]
   y: number[]
-  /** Frame times, in the data set's time unit. */
+  /** Frame times, in `units.time`. Every value of the view is in `units` (shared/physical-units.ts). */
   times: number[]
-  units: { length: string; time: string; velocity: string }
+  units: QuantityUnits
+  /** The data set's physical scales, when the view is in km, days and m/s. */
+  scales?: PhysicalScales
   truth: FieldFrames
   reconstruction?: FieldFrames
   /** Weighted std of the conditional's velocity vector per frame (ny × nx), sqrt(Σ w_j |w_j − w̄|²): the uncertainty field. */
@@ -33,7 +36,7 @@ export interface FieldView {
 
 export interface TrackPreview {
   source: string
-  /** tracks[i] is one tracer path: times × [x, y] in domain units (or km for drifters). */
+  /** tracks[i] is one tracer path: times × [x, y] in `units.length` (domain units, km, or lon/lat for drifters). */
   tracks: number[][][]
   units: { length: string; time: string }
   bounds: { xMin: number; xMax: number; yMin: number; yMax: number }

@@ -9,6 +9,7 @@ import type { PairedDataset } from '../data/dataset-types'
 import { writeFieldNetcdf, writeMetricsJson, writeTracksCsv, writeTracksGeojson, type FieldExport } from '../data/export/index'
 import { throwIfCancelled } from '../jobs/job'
 import { observedTrack } from './tracers'
+import { CF_PHYSICAL_UNITS } from '../../shared/physical-units'
 
 export type CaseFormat = 'netcdf' | 'csv' | 'geojson' | 'json'
 const FIELD_NAMES: readonly FieldName[] = ['u', 'v', 'psi', 'vorticity', 'uncertainty']
@@ -35,7 +36,7 @@ export function flatFrames(frames: number[][], factor = 1): Float64Array {
   return out
 }
 
-/** A field view's frames in the export writer's layout (model units). */
+/** A field view's frames in the export writer's layout, in the view's units (CF units attributes when physical). */
 export function fieldExportOf(view: FieldView, frames: FieldFrames, uncertainty: number[][] | undefined, attrs: FieldExport['attrs']): FieldExport {
   return {
     x: Float64Array.from(view.x),
@@ -46,7 +47,8 @@ export function fieldExportOf(view: FieldView, frames: FieldFrames, uncertainty:
     psi: flatFrames(frames.psi),
     vorticity: flatFrames(frames.vorticity),
     ...(uncertainty ? { uncertainty: flatFrames(uncertainty) } : {}),
-    attrs
+    ...(view.scales ? { units: CF_PHYSICAL_UNITS } : {}),
+    attrs: view.scales ? { ...attrs, km_per_domain_unit: view.scales.kmPerUnit, days_per_time_unit: view.scales.daysPerUnit } : attrs
   }
 }
 

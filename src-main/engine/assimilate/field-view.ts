@@ -3,6 +3,7 @@
  * per-frame RMSE, the ESS and the observed tracks, as JSON-safe arrays (FieldView in shared/views.ts).
  */
 import type { FieldFrames, FieldView } from '../../shared/views'
+import { unitFactors, unitsOf, type PhysicalScales } from '../../shared/physical-units'
 import type { PairedDataset } from '../data/dataset-types'
 import { defaultGrid } from '../flows/field'
 import { UserError } from '../jobs/job'
@@ -66,12 +67,12 @@ export function fieldViewOf(
     x: Array.from(axes.x),
     y: Array.from(axes.y),
     times: Array.from(times),
-    units: { length: 'domain length', time: 'model time', velocity: 'domain length / model time' },
+    units: unitsOf(),
     truth: framesOf(truth),
     tracks: tracksOf(ds, pair),
     trackTimes: Array.from(ds.times)
   }
-  if (!model) return view
+  if (!model) return inUnitsOf(view, ds.config.scales)
   // no whole-bank sampling here (a GUI request must be quick): exact mean flow, spread from the dominant members
   const bankPairs = pairsOfSplit(ds, 'train', options.maxBank)
   const w = softmaxWeights(logitsFor(model, ds, [pair], bankPairs))
@@ -80,7 +81,34 @@ export function fieldViewOf(
   view.uncertainty = Array.from({ length: mean.frames }, (_, f) => Array.from(std.subarray(f * mean.cells, (f + 1) * mean.cells)))
   view.rmsePerFrame = Array.from(velocityRmse(truth, mean).perFrame)
   view.ess = effectiveSampleSize(w)
-  return view
+  return inUnitsOf(view, ds.config.scales)
+}
+
+/** A view in model units converted to the data set's physical units (km, days, m/s, m²/s, 1/s); unchanged without scales. */
+export function inUnitsOf(view: FieldView, scales: PhysicalScales | undefined): FieldView {
+  if (!scales) return view
+  const f = unitFactors(scales)
+  const times = (a: number[], k: number) => a.map((v) => v * k)
+  const frames = (g: FieldFrames): FieldFrames => ({
+    u: g.u.map((a) => times(a, f.velocity)),
+    v: g.v.map((a) => times(a, f.velocity)),
+    psi: g.psi.map((a) => times(a, f.streamFunction)),
+    vorticity: g.vorticity.map((a) => times(a, f.vorticity))
+  })
+  return {
+    ...view,
+    x: times(view.x, f.length),
+    y: times(view.y, f.length),
+    times: times(view.times, f.time),
+    units: unitsOf(scales),
+    scales,
+    truth: frames(view.truth),
+    ...(view.reconstruction ? { reconstruction: frames(view.reconstruction) } : {}),
+    ...(view.uncertainty ? { uncertainty: view.uncertainty.map((a) => times(a, f.velocity)) } : {}),
+    ...(view.rmsePerFrame ? { rmsePerFrame: times(view.rmsePerFrame, f.velocity) } : {}),
+    tracks: view.tracks.map((t) => t.map(([x, y]) => [x! * f.length, y! * f.length])),
+    trackTimes: times(view.trackTimes, f.time)
+  }
 }
 
 /** The GUI's getField request: loads (cached) data set and model by path. */

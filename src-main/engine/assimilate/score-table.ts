@@ -16,6 +16,8 @@ interface Sums {
   ess: number
   essN: number
   perFrame: Float64Array
+  /** Per query, in the order added. */
+  queries: { velocity: number[]; truth: number[]; psi: number[]; tracer: number[] }
 }
 
 /**
@@ -55,6 +57,10 @@ export class RmseTable {
     sums.velocity += q.velocity
     sums.truth += q.truth
     sums.psi += q.psi
+    sums.queries.velocity.push(q.velocity)
+    sums.queries.truth.push(q.truth)
+    sums.queries.psi.push(q.psi)
+    if (q.tracer !== undefined) sums.queries.tracer.push(q.tracer)
     q.perFrame.forEach((e, f) => (sums.perFrame[f]! += e))
     if (q.tracer !== undefined) {
       sums.tracer += q.tracer
@@ -81,14 +87,15 @@ export class RmseTable {
       tracerRmse: s.tracerN ? Math.sqrt(s.tracer / s.tracerN) : NaN,
       streamFunctionRmse: Math.sqrt(s.psi / s.n),
       ...(s.essN ? { ess: s.ess / s.essN } : {}),
-      perFrameVelocityRmse: Array.from(s.perFrame, (e) => Math.sqrt(e / s.n))
+      perFrameVelocityRmse: Array.from(s.perFrame, (e) => Math.sqrt(e / s.n)),
+      perQuery: { ...s.queries, tracer: s.tracerN === s.n ? s.queries.tracer : undefined }
     }))
   }
 
   private rowFor(method: string, frames: number): Sums {
     let s = this.rows.get(method)
     if (!s) {
-      s = { n: 0, velocity: 0, truth: 0, psi: 0, tracer: 0, tracerN: 0, ess: 0, essN: 0, perFrame: new Float64Array(frames) }
+      s = { n: 0, velocity: 0, truth: 0, psi: 0, tracer: 0, tracerN: 0, ess: 0, essN: 0, perFrame: new Float64Array(frames), queries: { velocity: [], truth: [], psi: [], tracer: [] } }
       this.rows.set(method, s)
     }
     return s

@@ -220,7 +220,8 @@ export async function readDataset(path: string): Promise<PairedDataset> {
 export function summaryOf(path: string, ds: PairedDataset, createdAt: string): DatasetSummary {
   return {
     path, flow: ds.flow, pairs: ds.nPairs, tracers: ds.nTracers, times: ds.nTimes, paramDim: ds.paramDim,
-    split: splitCounts(ds.split), seed: ds.config.seed, createdAt
+    split: splitCounts(ds.split), seed: ds.config.seed, createdAt,
+    ...(ds.config.scales ? { scales: ds.config.scales } : {})
   }
 }
 
@@ -234,7 +235,8 @@ export async function summarizeDataset(path: string): Promise<DatasetSummary> {
       path, flow,
       pairs: dim(path, f, 'pair'), tracers: dim(path, f, 'tracer'), times: dim(path, f, 'time'), paramDim: dim(path, f, 'param'),
       split: { train: count('split_train'), validation: count('split_validation'), test: count('split_test') },
-      seed: config.seed, createdAt
+      seed: config.seed, createdAt,
+      ...(config.scales ? { scales: config.scales } : {})
     }
   } catch (err) {
     throw damagedFileError(path, err)

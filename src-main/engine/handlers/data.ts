@@ -1,6 +1,7 @@
 /** Data requests: simulate a paired data set, import drifter files, preview tracks for the Data view. */
 import { basename, extname } from 'node:path'
 import type { TrackPreview } from '../../shared/views'
+import { unitFactors, unitsOf } from '../../shared/physical-units'
 import { runSimulation } from '../flows/simulate'
 import { exportTracks } from '../data/drifters/export-tracks'
 import { importDrifterFile } from '../data/drifters/import'
@@ -57,7 +58,15 @@ function datasetPreview(source: string, ds: Dataset, split: string, limit: numbe
     if (split === 'all' || ds.split[p] === SPLIT[split as keyof typeof SPLIT]) tracks.push(...tracksOf(ds, p))
   tracks.length = Math.min(tracks.length, limit)
   const { x0, x1, y0, y1 } = ds.domain
-  return { source, tracks, units: { length: 'domain units', time: 'model time' }, bounds: { xMin: x0, xMax: x1, yMin: y0, yMax: y1 } }
+  // in km when the simulation has physical scales
+  const k = unitFactors(ds.config.scales).length
+  const units = unitsOf(ds.config.scales)
+  return {
+    source,
+    tracks: k === 1 ? tracks : tracks.map((t) => t.map(([x, y]) => [x! * k, y! * k])),
+    units: { length: units.length, time: units.time },
+    bounds: { xMin: x0 * k, xMax: x1 * k, yMin: y0 * k, yMax: y1 * k }
+  }
 }
 
 async function drifterPreview(source: string, abs: string, limit: number): Promise<TrackPreview> {

@@ -63,8 +63,7 @@ export const PANEL_LABELS: Record<PanelKind, string> = {
 /** Unit of a quantity given the data set's units. */
 export function quantityUnit(view: FieldView, q: FieldQuantity): string {
   if (q === 'speed') return view.units.velocity
-  if (q === 'vorticity') return `1/${view.units.time}`
-  return `${view.units.length}²/${view.units.time}`
+  return q === 'vorticity' ? view.units.vorticity : view.units.streamFunction
 }
 
 /** Tracer paths observed up to the frame's time (the whole path when there are no track times). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { renderReport, type ReportInput } from '../../../src-main/engine/assimilate/report'
 import type { ComparisonVariant, FieldView } from '../../../src-main/shared/views'
 import { TrainConfig } from '../../../src-main/shared/training'
+import { NONDIMENSIONAL_UNITS } from '../../../src-main/shared/physical-units'
 
 const recall = (r1: number) => ({ r1, r5: Math.min(1, r1 + 0.3), r10: Math.min(1, r1 + 0.4), meanRank: 3, medianRank: 2 })
 
@@ -27,7 +28,7 @@ function view(): FieldView {
   const frame = (phase: number) => Array.from({ length: n * n }, (_, c) => Math.sin(2 * Math.PI * (x[c % n]! + phase)) * Math.cos(2 * Math.PI * x[Math.floor(c / n)]!))
   const frames = () => ({ u: [frame(0), frame(0.1)], v: [frame(0.2), frame(0.3)], psi: [frame(0), frame(0)], vorticity: [frame(0.4), frame(0.5)] })
   return {
-    x, y: x, times: [0, 0.1], units: { length: 'domain length', time: 'model time', velocity: 'domain length / model time' },
+    x, y: x, times: [0, 0.1], units: NONDIMENSIONAL_UNITS,
     truth: frames(), reconstruction: frames(), uncertainty: [frame(0).map(Math.abs), frame(0.1).map(Math.abs)], rmsePerFrame: [0.1, 0.2], ess: 2.5,
     tracks: [[[0.75, 0.75], [0.8, 0.7], [0.85, 0.72]]], trackTimes: [0, 0.05, 0.1]
   }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { LIGHT_CHART_THEME as T, decimate, fmt } from '@renderer/charts/common'
 import { buildMetricCurves, metricGroup, metricKeys, type MetricSample } from '@renderer/charts/metric-curves'
 import { buildRecallBars } from '@renderer/charts/recall-bars'
-import { bootstrapProportion } from '@renderer/charts/bootstrap'
+import { bootstrapProportion, bootstrapRmse } from '@renderer/charts/bootstrap'
 import { comparisonVerdict } from '@renderer/charts/comparison-verdict'
-import { buildRmseBars } from '@renderer/charts/rmse-bars'
+import { buildRmseBars, rmseCell } from '@renderer/charts/rmse-bars'
 import { buildTrackPreview } from '@renderer/charts/track-preview'
 import { buildRmsePerFrame, buildVariantCurves } from '@renderer/charts/line-charts'
 import { describeSeries } from '@renderer/charts/echarts-setup'
@@ -111,12 +111,40 @@ describe('comparison charts', () => {
     const losing = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.9)], rmse: [row('a: conditional mean', 1.2), row('baseline: zero field', 1)], settings })
     expect(losing[1]).toContain('does NOT beat the zero field baseline (1)')
   })
-  it('RMSE bars are sorted best first and the axis names the unit', () => {
+  it('RMSE bars are sorted best first, the axis names the unit, and physical scales convert the values', () => {
     const row = (method: string, v: number) => ({ method, velocityRmse: v, relativeVelocityRmse: v / 10, tracerRmse: 0, streamFunctionRmse: 0 })
-    const o = buildRmseBars([row('prior mean', 2), row('cond', 0.5), row('joint', 1)], 'velocityRmse', 'm/s', T)
+    const rows = [row('prior mean', 2), row('cond', 0.5), row('joint', 1)]
+    const o = buildRmseBars(rows, 'velocityRmse', T)
     expect((o.yAxis as { data: string[] }).data).toEqual(['cond', 'joint', 'prior mean'])
     expect(seriesOf(o)[0].data).toEqual([0.5, 1, 2])
-    expect((o.xAxis as { name: string }).name).toBe('velocity RMSE (m/s)')
+    expect((o.xAxis as { name: string }).name).toBe('velocity RMSE\n(domain length / model time)')
+    // 100 km and 10 days per unit: 1 unit of velocity = 100,000 m / 864,000 s
+    const physical = buildRmseBars(rows, 'velocityRmse', T, { kmPerUnit: 100, daysPerUnit: 10 })
+    expect((physical.xAxis as { name: string }).name).toBe('velocity RMSE (m/s)')
+    expect((seriesOf(physical)[0].data as number[])[2]).toBeCloseTo(2 * 100_000 / 864_000, 12)
+    expect(seriesOf(physical)).toHaveLength(1)
+  })
+  it('RMSE bootstrap: an interval that collapses when every query has the same error, brackets the pooled value, and draws whiskers', () => {
+    const same = { velocity: Array(30).fill(0.04), truth: Array(30).fill(1), psi: Array(30).fill(9) }
+    for (const [key, value] of [['velocityRmse', 0.2], ['streamFunctionRmse', 3], ['relativeVelocityRmse', 0.2]] as const)
+      for (const end of bootstrapRmse(same, key)) expect(end).toBeCloseTo(value, 12)
+    expect(bootstrapRmse(same, 'tracerRmse')).toEqual([NaN, NaN])
+    // half the queries with squared error 0, half with 2: pooled RMSE 1, and a resample of 40 queries rarely stays at 1
+    const mixed = { velocity: Array.from({ length: 40 }, (_, i) => (i % 2 ? 2 : 0)), truth: Array(40).fill(4), psi: Array(40).fill(0) }
+    const [lo, hi] = bootstrapRmse(mixed, 'velocityRmse')
+    expect(lo).toBeLessThan(1)
+    expect(hi).toBeGreaterThan(1)
+    // the normal approximation: sd of the mean square is 1/sqrt(40) = 0.158, so ≈ sqrt(1 ± 0.31)
+    expect(lo).toBeGreaterThan(0.75)
+    expect(hi).toBeLessThan(1.2)
+    const [rlo, rhi] = bootstrapRmse(mixed, 'relativeVelocityRmse')
+    expect(rlo).toBeCloseTo(lo / 2, 12)
+    expect(rhi).toBeCloseTo(hi / 2, 12)
+    const withQueries = { method: 'cond', velocityRmse: 1, relativeVelocityRmse: 0.5, tracerRmse: NaN, streamFunctionRmse: 0, perQuery: mixed }
+    const o = buildRmseBars([withQueries], 'velocityRmse', T)
+    const ci = seriesOf(o).find((s) => s.id === 'rmse-velocityRmse-ci')
+    expect(ci?.data).toEqual([[1, 0, lo, hi]])
+    expect(rmseCell(withQueries, 'velocityRmse', { kmPerUnit: 100, daysPerUnit: 10 }).interval![1]).toBeCloseTo(hi * 100_000 / 864_000, 12)
   })
 })
 

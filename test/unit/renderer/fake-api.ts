@@ -33,7 +33,7 @@ export function smallField(): FieldView {
     x: [0.25, 0.75],
     y: [0.25, 0.75],
     times: [0, 0.1],
-    units: { length: 'm', time: 's', velocity: 'm/s' },
+    units: { length: 'm', time: 's', velocity: 'm/s', streamFunction: 'm²/s', vorticity: '1/s' },
     truth: frames(3, 4),
     reconstruction: frames(3, 0),
     uncertainty: [[0.1, 0.2, 0.3, 0.4], [0.2, 0.2, 0.2, 0.2]],
