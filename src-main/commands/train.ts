@@ -28,6 +28,7 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
     learnTemperature: values['fixed-temperature'] ? false : undefined,
     seed: num(values, 'seed', 'int'),
     encoder: values.encoder as TrainConfig['encoder'] | undefined,
+    features: values.features as TrainConfig['features'] | undefined,
     potentialEncoder: values['potential-encoder'] as TrainConfig['potentialEncoder'] | undefined,
     widths,
     lambdaU: num(values, 'lambda-u', 'real'),
@@ -67,6 +68,8 @@ export const trainCommand: CliCommand = {
   --tokens N --blocks M --pooling last|mean --model-width D
                               sequence encoder: at most N patch tokens covering every recorded time (default 25),
                               M transformer blocks (default 1), last-token (default) or mean pooling, width (default 64)
+  --features positions|lagrangian   what the trajectory encoder reads: positions (default), or the regularised
+                              least-squares flow coefficients of each path (Fourier flow only; engineered input)
   --potential-encoder mlp|linear|identity potential encoder (identity needs --dim = number of parameters)
   --widths 256,256            MLP hidden widths
   --lambda-u X --lambda-v X   loss weights (default per loss)
@@ -79,7 +82,7 @@ export const trainCommand: CliCommand = {
   options: {
     data: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, metric: { type: 'string' }, dim: { type: 'string' },
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' }, temperature: { type: 'string' },
-    'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
+    'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, features: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
     'lambda-u': { type: 'string' }, 'lambda-v': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
     tokens: { type: 'string' }, blocks: { type: 'string' }, pooling: { type: 'string' }, 'model-width': { type: 'string' },
     backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, parallel: { type: 'boolean' }, resume: { type: 'boolean' },

@@ -39,6 +39,8 @@ export const TrainConfig = z.object({
   seed: z.number().int().min(0).default(1),
   /** Trajectory (u) encoder: MLP on the flattened trajectory, a small transformer over time tokens, or linear. */
   encoder: TrajectoryEncoderKind.default('mlp'),
+  /** What the trajectory encoder reads: the recorded positions, or the path regression for flows linear in v (engine/learn/path-features.ts). */
+  features: z.enum(['positions', 'lagrangian']).default('positions'),
   /** Potential (v) encoder: identity on the coefficients (the paper's choice; needs dim = paramDim), linear or MLP. */
   potentialEncoder: PotentialEncoderKind.default('mlp'),
   /** Hidden widths of the MLP encoders. */

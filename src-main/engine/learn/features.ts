@@ -4,6 +4,7 @@
  * in the model so inference applies exactly the same map).
  */
 import { SPLIT, type PairedDataset } from '../data/dataset-types'
+import { pathFeatures, type PathFeatureSpec } from './path-features'
 import { arrangeTokens, type TokenLayout } from './tokens'
 
 /** Per-feature mean and standard deviation (a constant feature gets std 1). */
@@ -40,8 +41,9 @@ export function standardize(x: Float64Array, dim: number, s: Standardizer): Floa
   return out
 }
 
-/** Raw trajectory features of `count` items: flattened, or token layout for the sequence encoder. */
-export function trajectoryFeatures(traj: Float64Array, count: number, layout?: TokenLayout): Float64Array {
+/** Trajectory features of `count` items: flattened, token layout for the sequence encoder, or the path regression (path-features.ts). */
+export function trajectoryFeatures(traj: Float64Array, count: number, layout?: TokenLayout, path?: PathFeatureSpec): Float64Array {
+  if (path) return pathFeatures(path, traj, count)
   return layout ? arrangeTokens(traj, count, layout) : traj
 }
 

@@ -6,6 +6,7 @@ import type { Encoder, EncoderSpec } from './encoders'
 import { standardize, trajectoryFeatures, type Standardizer } from './features'
 import { embedRows } from './fit'
 import { logitsJs } from './similarity'
+import type { PathFeatureSpec } from './path-features'
 import type { TokenLayout } from './tokens'
 
 /** What the model must match in a data set to be used on it. */
@@ -15,7 +16,8 @@ export interface DataShape { flow: FlowKind; nTracers: number; nTimes: number; p
 export interface ModelMeta {
   format: 'driftclip-model'
   version: 1
-  architecture: { u: EncoderSpec; v: EncoderSpec; tokens?: TokenLayout }
+  /** `features`: the trajectory encoder reads the path regression (path-features.ts) instead of positions. */
+  architecture: { u: EncoderSpec; v: EncoderSpec; tokens?: TokenLayout; features?: PathFeatureSpec }
   config: TrainConfig
   weights: [number, number]
   temperature: number
@@ -53,7 +55,8 @@ export class TrainedModel implements ContrastiveModel {
     return this.meta.temperature
   }
   encodeTrajectories(trajectories: Float64Array, count: number): Float32Array {
-    const x = trajectoryFeatures(trajectories, count, this.meta.architecture.tokens)
+    const { tokens, features } = this.meta.architecture
+    const x = trajectoryFeatures(trajectories, count, tokens, features)
     const dim = this.encU.spec.inputDim
     return embedRows(this.encU, standardize(x.subarray(0, count * dim), dim, this.meta.normalisation.u), dim, range(count))
   }

@@ -16,6 +16,7 @@ import { UserError, type JobContext } from '../jobs/job'
 import { currentBackend, initBackend, tf } from './backend'
 import { buildEncoder, type EncoderSpec } from './encoders'
 import { fitStandardizer, splitIndices, standardize, trajectoryFeatures } from './features'
+import { pathFeatureSpec } from './path-features'
 import { fit, restoreAdam, type EpochRecord, type FitHooks, type FitSettings, type PairData, type PairNet } from './fit'
 import { fitParallel } from './parallel'
 import type { OptimizerState } from './parallel-protocol'
@@ -38,8 +39,10 @@ export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, data
   if (train.length < 3) throw new UserError(`the data set has ${train.length} training pairs; training needs at least 3 (simulate more pairs or lower the validation/test fractions)`)
   if (config.potentialEncoder === 'identity' && config.dim !== ds.paramDim)
     throw new UserError(`the identity potential encoder needs --dim ${ds.paramDim} (the number of flow parameters), got ${config.dim}`)
+  if (config.features === 'lagrangian' && config.encoder === 'sequence') throw new UserError('the lagrangian trajectory features are one vector per trajectory; use --encoder mlp or linear with them, not sequence')
   const tokens: TokenLayout | undefined = config.encoder === 'sequence' ? defaultTokenLayout(ds.nTracers, ds.nTimes, config.tokens) : undefined
-  const uRaw = trajectoryFeatures(ds.trajectories, ds.nPairs, tokens)
+  const features = config.features === 'lagrangian' ? pathFeatureSpec(ds) : undefined
+  const uRaw = trajectoryFeatures(ds.trajectories, ds.nPairs, tokens, features)
   const du = uRaw.length / ds.nPairs
   const nu = fitStandardizer(uRaw, du, train)
   const nv = fitStandardizer(ds.params, ds.paramDim, train)
@@ -56,7 +59,7 @@ export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, data
   const settings: FitSettings = { ...config, weights, batch: config.batch }
   const meta: ModelMeta = {
     format: 'driftclip-model', version: 1,
-    architecture: { u: uSpec, v: vSpec, ...(tokens ? { tokens } : {}) },
+    architecture: { u: uSpec, v: vSpec, ...(tokens ? { tokens } : {}), ...(features ? { features } : {}) },
     config, weights, temperature: config.temperature,
     normalisation: { u: nu, v: nv }, data: dataShapeOf(ds),
     provenance: { dataset: datasetName, createdAt: creationDate(), backend: currentBackend()?.name ?? 'unknown' },

@@ -5,14 +5,24 @@
  * - `bankfree:<loss>/<metric>`: the learned conditional ν(v | u) ∝ exp(s(g_u(u), g_v(v))/τ) μ_v(dv) on the
  *   simulator's prior without a bank — exact Gaussian for a linear potential encoder with dot or L2 on a Gaussian
  *   prior (posterior/conditional.ts), pCN otherwise (cosine, MLP, or the vortex prior's non-Gaussian map).
+ *   Suffixes: `+lagrangian` = the trajectory encoder reads the path regression (learn/path-features.ts, engineered)
+ *   instead of positions; `@optimum` = linear encoders at the closed-form minimiser of the population loss (§5:
+ *   Thm 5.3 on the v | u side for cond-v/l2, Thm 5.1 for cond/dot, Thm 5.6 for joint/dot) for the train pairs'
+ *   empirical covariance, instead of mini-batch SGD.
+ * For the exact (Gaussian) conditionals of SGD-trained encoders τ is refitted on the validation pairs by their
+ * conditional log-likelihood (the batch loss leaves it loose; a one-number calibration, stated in each label).
  */
-import { Matrix } from 'ml-matrix'
+import { CholeskyDecomposition, Matrix } from 'ml-matrix'
 import type { TrainConfigInput } from '../../../shared/training'
 import { Rng } from '../../flows/rng'
 import { throwIfCancelled, type JobContext } from '../../jobs/job'
+import type { PairedDataset } from '../../data/dataset-types'
+import { trajectoryFeatures } from '../../learn/features'
+import { condOptimum, jointOptimum, l2OneSidedOptimum, symPow } from '../../learn/gaussian'
 import type { TrainedModel } from '../../learn/model'
+import { pathFeatureSpec } from '../../learn/path-features'
 import { trainOnDataset } from '../../learn/train'
-import { adaptivePcn, drawGaussian, gaussianConditional, tiltPotential, type AffineMap } from '../posterior'
+import { adaptivePcn, drawGaussian, gaussianConditional, tiltPotential, type AffineMap, type GaussianPrior } from '../posterior'
 import { pairsOfSplit, gatherRows } from '../setup'
 import { resampleIndices, softmaxWeights } from '../weights'
 import type { TwinContext, TwinMethod } from './benchmark'
@@ -20,32 +30,58 @@ import type { TwinContext, TwinMethod } from './benchmark'
 /** Draws per query (as every other method). */
 const DRAWS = 200
 
-interface Variant {
+export interface Variant {
   loss: 'cond' | 'cond-u' | 'cond-v' | 'joint'
   metric: 'cosine' | 'dot' | 'l2'
   potentialEncoder: 'mlp' | 'linear'
   /** Also report the bank mixture of this variant. */
   bank?: boolean
+  /** What the trajectory encoder reads: positions (default) or the path regression (Fourier flow only). */
+  features?: 'positions' | 'lagrangian'
+  /** Trajectory encoder (default mlp). */
+  encoder?: 'mlp' | 'linear'
+  /** SGD on the mini-batch loss (default) or the closed-form optimum (cond-v/l2 with linear encoders only). */
+  fit?: 'sgd' | 'closed-form'
 }
 
 /**
  * The paper's variant and the four whose conditionals Section 5 describes in closed form: two-sided dot (mean
  * right, spread of the prior), one-sided L2 on each side (cond-v = v | u is the conditional reconstruction uses;
- * cond-u = u | v), and joint (shrunk mean).
+ * cond-u = u | v), and joint (shrunk mean); then the path-regression input: an MLP with cosine (pCN), an SGD-trained
+ * linear cond-v/l2, the closed-form optima of cond-v/l2, cond/dot and joint/dot (the §5 findings at full size), and
+ * the cond-v/l2 optimum on positions (what the features add).
  */
 export const TWIN_VARIANTS: Variant[] = [
   { loss: 'cond', metric: 'cosine', potentialEncoder: 'mlp', bank: true },
   { loss: 'cond', metric: 'dot', potentialEncoder: 'linear' },
   { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear' },
   { loss: 'cond-u', metric: 'l2', potentialEncoder: 'linear' },
-  { loss: 'joint', metric: 'dot', potentialEncoder: 'linear' }
+  { loss: 'joint', metric: 'dot', potentialEncoder: 'linear' },
+  { loss: 'cond', metric: 'cosine', potentialEncoder: 'mlp', features: 'lagrangian' },
+  { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian' },
+  { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' },
+  { loss: 'cond', metric: 'dot', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' },
+  { loss: 'joint', metric: 'dot', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' },
+  { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', fit: 'closed-form' }
 ]
 
-/** Training settings: the demo's (8 epochs, batch 128, lr 1e-3); a linear potential embedding has dim ≤ paramDim. */
+/** The method name: `bankfree:<loss>/<metric>` plus `+lagrangian` and `@optimum` where they apply. */
+export function variantName(v: Variant): string {
+  return `${v.loss}/${v.metric}${v.features === 'lagrangian' ? '+lagrangian' : ''}${v.fit === 'closed-form' ? '@optimum' : ''}`
+}
+
+/**
+ * Training settings: the demo's (8 epochs, batch 128, lr 1e-3) on positions; a linear potential embedding has dim ≤
+ * paramDim. The linear head on the path regression (18 inputs) is cheap and its l2 loss starts far from its optimum
+ * at τ = 0.07: 50 epochs at lr 1e-2 from τ = 1 (measured on the Fourier twin: 8 epochs at 1e-3 left the validation
+ * loss at 86, this reaches 0.005).
+ */
 function trainConfig(v: Variant, paramDim: number, quick: boolean): TrainConfigInput {
+  const linearHead = v.encoder === 'linear' && v.features === 'lagrangian'
   return {
-    loss: v.loss, metric: v.metric, potentialEncoder: v.potentialEncoder, encoder: 'mlp',
-    dim: v.potentialEncoder === 'linear' ? paramDim : 32, epochs: quick ? 3 : 8, batch: 128, learningRate: 1e-3, seed: 1, parallel: 'off', patience: 0
+    loss: v.loss, metric: v.metric, potentialEncoder: v.potentialEncoder, encoder: v.encoder ?? 'mlp', features: v.features ?? 'positions',
+    dim: v.potentialEncoder === 'linear' ? paramDim : 32, batch: 128, seed: 1, parallel: 'off', patience: 0,
+    ...(linearHead ? { epochs: quick ? 20 : 50, learningRate: 1e-2, temperature: 1 } : { epochs: quick ? 3 : 8, learningRate: 1e-3 })
   }
 }
 
@@ -57,7 +93,14 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
   const out: TwinMethod[] = []
   for (const [k, v] of variants.entries()) {
     throwIfCancelled(ctx.signal)
-    const name = `${v.loss}/${v.metric}`
+    const name = variantName(v)
+    if (v.features === 'lagrangian' && ds.config.flow !== 'fourier') continue // no path regression for flows nonlinear in v
+    if (v.fit === 'closed-form') {
+      if (prior.flow !== 'fourier') continue
+      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `closed-form ${name} on ${bankPairs.length} pairs` })
+      out.push(closedFormMethod(twin, v, name))
+      continue
+    }
     ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `training ${name} (${v.potentialEncoder} potential encoder) on ${bankPairs.length} pairs` })
     const { model } = await trainOnDataset(ds, trainConfig(v, ds.paramDim, quick), { ...ctx, progress: () => {} })
     const encode = (obs: Float64Array) => model.encodeTrajectories(obs, 1)
@@ -73,15 +116,136 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
       })
     }
     const exact = prior.flow === 'fourier' && v.potentialEncoder === 'linear' && v.metric !== 'cosine'
-    out.push({
-      method: `bankfree:${name}`,
-      label: exact
-        ? `exact Gaussian ν(v|u) of the linear potential encoder (${v.metric}, τ = ${model.temperature.toFixed(3)}), ${DRAWS} draws`
-        : `pCN on ν(v|u) ∝ exp(s/τ) μ_v (${v.potentialEncoder} potential encoder, ${v.metric}, τ = ${model.temperature.toFixed(3)}): 4 chains, 1,000 + 2,000 steps`,
-      run: exact ? exactSampler(twin, model, encode) : pcnSampler(twin, model, encode)
-    })
+    const input = v.features === 'lagrangian' ? `path regression → ${v.encoder ?? 'mlp'}` : `positions → ${v.encoder ?? 'mlp'}`
+    if (exact) {
+      const map = potentialAffineMap(model)
+      const validation = pairsOfSplit(ds, 'validation')
+      const zs = Array.from(validation, (i) => model.encodeTrajectories(observedRow(ds, i), 1))
+      const truths = Array.from(validation, (i) => ds.params.slice(i * ds.paramDim, (i + 1) * ds.paramDim))
+      const tau = fitTemperature(prior.latent, map, zs, truths, v.metric as 'dot' | 'l2', model.temperature)
+      out.push({
+        method: `bankfree:${name}`,
+        label: `exact Gaussian ν(v|u) of the linear potential encoder (${input}, ${v.metric}; τ = ${tau.toFixed(4)} refitted on ${validation.length} validation pairs, trained τ = ${model.temperature.toFixed(3)}), ${DRAWS} draws`,
+        run: exactSampler(twin, map, encode, tau, v.metric as 'dot' | 'l2')
+      })
+    } else
+      out.push({
+        method: `bankfree:${name}`,
+        label: `pCN on ν(v|u) ∝ exp(s/τ) μ_v (${input}, ${v.potentialEncoder} potential encoder, ${v.metric}, τ = ${model.temperature.toFixed(3)}): 4 chains, 1,000 + 2,000 steps`,
+        run: pcnSampler(twin, model, encode)
+      })
   }
   return out
+}
+
+const observedRow = (ds: PairedDataset, i: number) => {
+  const len = ds.nTracers * ds.nTimes * 2
+  return ds.trajectories.subarray(i * len, (i + 1) * len)
+}
+
+/**
+ * τ maximising the validation pairs' log-likelihood under the exact conditionals N(mean(z, τ), Σ(τ)): golden
+ * section on log τ over [τ_trained/10⁴, τ_trained·10⁴].
+ */
+export function fitTemperature(prior: GaussianPrior, map: AffineMap, zs: ArrayLike<number>[], truths: Float64Array[], metric: 'dot' | 'l2', trained: number): number {
+  const nll = (logTau: number) => {
+    const tau = Math.exp(logTau)
+    let s = 0, cov: Matrix | undefined, chol: CholeskyDecomposition | undefined, logDet = 0
+    for (const [k, z] of zs.entries()) {
+      const g = gaussianConditional(prior, map, z, tau, metric)
+      if (!cov) {
+        cov = g.covariance() // the same for every query (dot: the prior's; l2: depends on τ only)
+        chol = new CholeskyDecomposition(cov)
+        const L = chol.lowerTriangularMatrix
+        for (let i = 0; i < g.dim; i++) logDet += 2 * Math.log(L.get(i, i))
+      }
+      const r = Matrix.columnVector(Array.from(truths[k], (x, i) => x - g.mean[i]))
+      s += 0.5 * r.transpose().mmul(chol!.solve(r)).get(0, 0) + 0.5 * logDet
+    }
+    return s
+  }
+  let a = Math.log(trained) - 4 * Math.LN10, b = Math.log(trained) + 4 * Math.LN10
+  const phi = (Math.sqrt(5) - 1) / 2
+  let c = b - phi * (b - a), d = a + phi * (b - a), fc = nll(c), fd = nll(d)
+  for (let it = 0; it < 40; it++) {
+    if (fc < fd) {
+      b = d; d = c; fd = fc; c = b - phi * (b - a); fc = nll(c)
+    } else {
+      a = c; c = d; fc = fd; d = a + phi * (b - a); fd = nll(d)
+    }
+  }
+  return Math.exp((a + b) / 2)
+}
+
+/** The empirical joint covariance of (v, f) over rows `train` (f centred by its mean f̄; v's mean is the prior's, zero). */
+function jointCovariance(features: Float64Array, nf: number, params: Float64Array, nv: number, train: ArrayLike<number>): { C: Matrix; fbar: Float64Array } {
+  const n = train.length
+  const fbar = new Float64Array(nf)
+  for (let r = 0; r < n; r++) for (let k = 0; k < nf; k++) fbar[k] += features[train[r] * nf + k] / n
+  const d = nv + nf
+  const C = new Matrix(d, d)
+  const row = new Float64Array(d)
+  for (let r = 0; r < n; r++) {
+    const i = train[r]
+    for (let k = 0; k < nv; k++) row[k] = params[i * nv + k]
+    for (let k = 0; k < nf; k++) row[nv + k] = features[i * nf + k] - fbar[k]
+    for (let a = 0; a < d; a++) {
+      const x = row[a] / (n - 1)
+      if (x !== 0) for (let b = 0; b <= a; b++) C.set(a, b, C.get(a, b) + x * row[b])
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C.set(b, a, C.get(a, b))
+  return { C, fbar }
+}
+
+/** Linear encoders at a closed-form optimum: the affine potential map, the trajectory embedding and the metric. */
+export interface ClosedForm {
+  map: AffineMap
+  encode(f: ArrayLike<number>): Float64Array
+  metric: 'dot' | 'l2'
+}
+
+/**
+ * Linear encoders at the minimiser of a population loss (arXiv 2505.24134 §5) for the empirical joint covariance
+ * of (v, f) over the train pairs, f = the trajectory encoder's input (positions or the path regression), centred
+ * by its train mean f̄; τ = 1 (absorbed in the encoders):
+ * - `cond-v`/l2 (Thm 5.3 with the roles of u and v swapped): with A (P × n_f), B (P × P) from the theorem,
+ *   g_v(v) = B^{1/2} v, g_u(f) = B^{−1/2} A (f − f̄), so ν(v | u) = N((C⁻¹ + B)⁻¹ A (f − f̄), (C⁻¹ + B)⁻¹): the
+ *   conditional of the fitted joint Gaussian (mean and spread);
+ * - `cond`/dot (Thm 5.1): s = ⟨f − f̄, A* v⟩ with A* = C_ff⁻¹ C_fv C_vv⁻¹: the mean shift, the prior's covariance;
+ * - `joint`/dot (Thm 5.6): the same with the shrunk A.
+ */
+export function closedFormOptimum(loss: 'cond-v' | 'cond' | 'joint', features: Float64Array, nf: number, params: Float64Array, nv: number, train: ArrayLike<number>): ClosedForm {
+  const { C, fbar } = jointCovariance(features, nf, params, nv, train)
+  const centred = (f: ArrayLike<number>) => Matrix.columnVector(Array.from(f, (x, k) => x - fbar[k]))
+  if (loss === 'cond-v') {
+    const { A, B } = l2OneSidedOptimum(C, nv)
+    const H = symPow(B, -0.5).mmul(A)
+    return { map: { weight: symPow(B, 0.5), bias: new Float64Array(nv) }, encode: (f) => Float64Array.from(H.mmul(centred(f)).getColumn(0)), metric: 'l2' }
+  }
+  // Thm 5.1/5.6 are written with u first: permute the joint to (f, v)
+  const perm = [...Array(nf).keys()].map((k) => nv + k).concat([...Array(nv).keys()])
+  const Cuv = new Matrix(nf + nv, nf + nv)
+  perm.forEach((a, i) => perm.forEach((b, j) => Cuv.set(i, j, C.get(a, b))))
+  const A = loss === 'cond' ? condOptimum(Cuv, nf) : jointOptimum(Cuv, nf) // nf × nv: s = ⟨f, A v⟩
+  return { map: { weight: A, bias: new Float64Array(nf) }, encode: (f) => Float64Array.from(centred(f).getColumn(0)), metric: 'dot' }
+}
+
+function closedFormMethod(twin: TwinContext, v: Variant, name: string): TwinMethod {
+  const { ds } = twin
+  if (!((v.loss === 'cond-v' && v.metric === 'l2') || ((v.loss === 'cond' || v.loss === 'joint') && v.metric === 'dot')))
+    throw new Error(`closed-form optimum: §5 has none for ${v.loss}/${v.metric}`)
+  const spec = v.features === 'lagrangian' ? pathFeatureSpec(ds) : undefined
+  const features = trajectoryFeatures(ds.trajectories, ds.nPairs, undefined, spec)
+  const nf = features.length / ds.nPairs
+  const cf = closedFormOptimum(v.loss as 'cond-v' | 'cond' | 'joint', features, nf, ds.params, ds.paramDim, pairsOfSplit(ds, 'train'))
+  const encode = (obs: Float64Array) => cf.encode(trajectoryFeatures(obs, 1, undefined, spec))
+  const theorem = v.loss === 'cond-v' ? 'Thm 5.3' : v.loss === 'cond' ? 'Thm 5.1' : 'Thm 5.6'
+  return {
+    method: `bankfree:${name}`,
+    label: `exact Gaussian ν(v|u) of linear encoders at the closed-form optimum of the population ${v.loss}/${v.metric} loss (${theorem}) for the train pairs' covariance of (v, ${spec ? 'path regression' : 'positions'}), τ = 1, ${DRAWS} draws`,
+    run: exactSampler(twin, cf.map, encode, 1, cf.metric)
+  }
 }
 
 /** g_v(v) = W v + b of a linear or identity potential encoder, its input standardisation folded in. */
@@ -105,11 +269,9 @@ export function potentialAffineMap(model: TrainedModel): AffineMap {
   return { weight: W, bias }
 }
 
-function exactSampler(twin: TwinContext, model: TrainedModel, encode: (obs: Float64Array) => Float32Array): TwinMethod['run'] {
-  const map = potentialAffineMap(model)
-  const metric = model.config.metric
+function exactSampler(twin: TwinContext, map: AffineMap, encode: (obs: Float64Array) => ArrayLike<number>, tau: number, metric: 'dot' | 'l2'): TwinMethod['run'] {
   return (q) => {
-    const post = gaussianConditional(twin.prior.latent, map, encode(q.observed), model.temperature, metric)
+    const post = gaussianConditional(twin.prior.latent, map, encode(q.observed), tau, metric)
     const rng = new Rng(q.pair, 0, 0xbf1e)
     const out = new Float64Array(DRAWS * post.dim), z = new Float64Array(post.dim)
     for (let s = 0; s < DRAWS; s++) drawGaussian(post, rng, out.subarray(s * post.dim, (s + 1) * post.dim), z)

@@ -1,0 +1,98 @@
+import { Matrix, inverse } from 'ml-matrix'
+import { describe, expect, it } from 'vitest'
+import { denseGaussian, diagonalGaussian, drawGaussian, gaussianConditional } from '../../../src-main/engine/assimilate/posterior'
+import { closedFormOptimum, fitTemperature } from '../../../src-main/engine/assimilate/twin/learned-methods'
+import { Rng } from '../../../src-main/engine/flows/rng'
+
+/** n pairs of v ~ N(0, diag(1, 4, 0.25)) and f = M v + noise (4 features), row-major. */
+function linearPairs(n: number, seed: number) {
+  const nv = 3, nf = 4
+  const M = [[1, 0.5, 0], [0, 1, -1], [0.3, 0, 2], [1, 1, 1]]
+  const sd = [1, 2, 0.5]
+  const rng = new Rng(seed, 0, 1)
+  const v = new Float64Array(n * nv), f = new Float64Array(n * nf)
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < nv; k++) v[i * nv + k] = sd[k] * rng.normal()
+    for (let r = 0; r < nf; r++) {
+      let s = 0.2 * rng.normal() + 0.7 // an offset the encoder must centre away
+      for (let k = 0; k < nv; k++) s += M[r][k] * v[i * nv + k]
+      f[i * nf + r] = s
+    }
+  }
+  return { v, f, nv, nf, sd }
+}
+
+describe('bank-free conditional at the closed-form optimum of the one-sided L2 loss (Thm 5.3, v | u side)', () => {
+  it('is the conditional of the fitted joint Gaussian: mean Cvf Cff⁻¹ (f − f̄) and covariance Cvv − Cvf Cff⁻¹ Cfv', () => {
+    const { v, f, nv, nf } = linearPairs(4000, 3)
+    const all = Int32Array.from({ length: 4000 }, (_, i) => i)
+    const cf = closedFormOptimum('cond-v', f, nf, v, nv, all)
+    // the empirical moments, written out independently (v's mean taken as 0, as the prior's)
+    const fbar = new Float64Array(nf)
+    for (let i = 0; i < 4000; i++) for (let r = 0; r < nf; r++) fbar[r] += f[i * nf + r] / 4000
+    const Cvv = new Matrix(nv, nv), Cvf = new Matrix(nv, nf), Cff = new Matrix(nf, nf)
+    for (let i = 0; i < 4000; i++) {
+      const vi = Array.from(v.subarray(i * nv, (i + 1) * nv)), fi = Array.from(f.subarray(i * nf, (i + 1) * nf), (x, r) => x - fbar[r])
+      for (let a = 0; a < nv; a++) {
+        for (let b = 0; b < nv; b++) Cvv.set(a, b, Cvv.get(a, b) + (vi[a] * vi[b]) / 3999)
+        for (let b = 0; b < nf; b++) Cvf.set(a, b, Cvf.get(a, b) + (vi[a] * fi[b]) / 3999)
+      }
+      for (let a = 0; a < nf; a++) for (let b = 0; b < nf; b++) Cff.set(a, b, Cff.get(a, b) + (fi[a] * fi[b]) / 3999)
+    }
+    const K = Cvf.mmul(inverse(Cff))
+    const condCov = Cvv.clone().sub(K.mmul(Cvf.transpose()))
+    const prior = denseGaussian([0, 0, 0], Cvv)
+    const query = Float64Array.from([0.4, -1, 2, 0.1])
+    const g = gaussianConditional(prior, cf.map, cf.encode(query), 1, 'l2')
+    const want = K.mmul(Matrix.columnVector(Array.from(query, (x, r) => x - fbar[r]))).getColumn(0)
+    for (let k = 0; k < nv; k++) expect(g.mean[k]).toBeCloseTo(want[k], 8)
+    const cov = g.covariance()
+    for (let a = 0; a < nv; a++) for (let b = 0; b < nv; b++) expect(cov.get(a, b)).toBeCloseTo(condCov.get(a, b), 8)
+  })
+})
+
+describe('temperature refitted on validation pairs', () => {
+  for (const metric of ['l2', 'dot'] as const)
+    it(`${metric}: recovers the τ that generated the truths from the exact conditional`, () => {
+      const prior = diagonalGaussian([0, 0, 0], [1, 2, 0.5])
+      const map = { weight: new Matrix([[1, 0.2, 0], [0, 0.5, 0], [0.1, 0, 2]]), bias: Float64Array.from([0.1, 0, -0.2]) }
+      const rng = new Rng(5, 0, 2)
+      const tau = 0.3
+      const zs: Float64Array[] = [], truths: Float64Array[] = []
+      for (let i = 0; i < 1000; i++) {
+        const z = Float64Array.from({ length: 3 }, () => rng.normal() * (metric === 'dot' ? 0.5 : 2))
+        zs.push(z)
+        truths.push(drawGaussian(gaussianConditional(prior, map, z, tau, metric), rng))
+      }
+      const fitted = fitTemperature(prior, map, zs, truths, metric, 0.07)
+      expect(Math.abs(Math.log(fitted / tau))).toBeLessThan(0.1)
+    })
+})
+
+describe('bank-free rows on a small Fourier twin', () => {
+  it('the closed-form cond-v/l2 on the path regression is near the MCMC posterior in RMSE and covers its 90 % interval about right', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { runTwinBenchmark } = await import('../../../src-main/engine/assimilate/twin/benchmark')
+    const { learnedMethods } = await import('../../../src-main/engine/assimilate/twin/learned-methods')
+    const { fourierTwins } = await import('../../../src-main/engine/assimilate/twin/twins')
+    const { SimulationConfig } = await import('../../../src-main/shared/simulation')
+    const { silentContext } = await import('../../../src-main/engine/jobs/job')
+    const dir = mkdtempSync(join(tmpdir(), 'driftclip-bankfree-'))
+    try {
+      const [demo] = fourierTwins(400)
+      const twin = { ...demo, grid: 8, frames: 3, config: SimulationConfig.parse({ ...demo.config, steps: 200, fourier: { modesPerSide: 2 } }) }
+      const variant = { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' } as const
+      const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 4, mcmcSteps: 3000 }, outDir: dir, twins: [twin], learned: (t, ctx) => learnedMethods(t, ctx, [variant]) }, silentContext())
+      const row = (m: string) => r.rows.find((x) => x.method === m)!
+      const bf = row('bankfree:cond-v/l2+lagrangian@optimum')
+      expect(bf.rmse).toBeLessThan(0.3 * row('prior').rmse)
+      expect(bf.rmse).toBeLessThan(1.5 * row('mcmc').rmse)
+      expect(bf.coverage90).toBeGreaterThan(0.7)
+      expect(bf.coverage90).toBeLessThan(0.99)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
