@@ -11,9 +11,34 @@ export interface RetrievalScores {
   potentialToTrajectory: RecallAtK
 }
 
-/** One row of the RMSE table: a method (learned variant or baseline) against the truth. */
-export interface RmseRow {
-  method: string
+/** The three learned reconstructions each variant gets in the RMSE table, and how each is shown. */
+export const LEARNED_RECONSTRUCTIONS = { top1: 'top-1 retrieval', mean: 'conditional mean', sample: 'one conditional sample' } as const
+export type LearnedReconstruction = keyof typeof LEARNED_RECONSTRUCTIONS
+
+/** The baselines of the RMSE table (no learning), and how each is shown. */
+export const BASELINES = {
+  zero: 'zero field',
+  'train-mean': 'train-mean field',
+  nearest: 'nearest trajectory (raw L2)',
+  oracle: 'oracle (best in bank)'
+} as const
+export type Baseline = keyof typeof BASELINES
+
+/** What an RMSE row measures: one variant's learned reconstruction, or a baseline (which has no variant). */
+export type RmseMethod = { kind: LearnedReconstruction; variant: string } | { kind: Baseline; variant?: undefined }
+
+/** Whether a row is a baseline (typed by its kind, never by its display name). */
+export function isBaseline(m: { kind?: RmseMethod['kind'] }): m is { kind: Baseline } {
+  return m.kind !== undefined && Object.hasOwn(BASELINES, m.kind)
+}
+
+/** The row's display name: "cond/cosine: conditional mean", "baseline: zero field". Shown only, never matched. */
+export function methodName(m: RmseMethod): string {
+  return m.variant === undefined ? `baseline: ${BASELINES[m.kind]}` : `${m.variant}: ${LEARNED_RECONSTRUCTIONS[m.kind]}`
+}
+
+/** The scores of one row of the RMSE table. */
+export interface RmseScores {
   /** Vector velocity RMSE sqrt(mean |w − w_true|²) over grid cells, frames and test queries (domain length / time). */
   velocityRmse: number
   /** velocityRmse divided by the truth's RMS speed (1 = as bad as the zero field). */
@@ -32,6 +57,12 @@ export interface RmseRow {
    */
   perQuery?: { velocity: number[]; truth: number[]; psi: number[]; tracer?: number[] }
 }
+
+/** A row as shown (table, bars): its display name and its scores. */
+export type RmseDisplayRow = RmseScores & { method: string }
+
+/** One row of the RMSE table: a method (learned variant or baseline) against the truth; `method` is its display name. */
+export type RmseRow = RmseMethod & RmseDisplayRow
 
 /** How an evaluation was set up, for the record. */
 export interface EvaluationSettings {

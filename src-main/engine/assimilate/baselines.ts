@@ -13,12 +13,6 @@ import type { EvaluationSetup } from './setup'
 import { tracerScore } from './tracers'
 import { emptyStack } from './grid-frames'
 
-export const BASELINE = {
-  zero: 'baseline: zero field',
-  mean: 'baseline: train-mean field',
-  nearest: 'baseline: nearest trajectory (raw L2)',
-  oracle: 'baseline: oracle (best in bank)'
-} as const
 
 /** Bank member whose trajectory is closest in L2 to `query` (same layout, tracers × times × 2); ties: lowest index. */
 export function nearestTrajectory(query: ArrayLike<number>, trajectories: ArrayLike<number>, bankPairs: ArrayLike<number>): number {
@@ -106,10 +100,10 @@ export function baselineQueries(setup: EvaluationSetup, from: number, to: number
     const nn = nearest[block]!
     const best = oracle[block]!
     out.push([
-      [BASELINE.zero, queryScore(truth, zero, tracerScore(ZERO_FLOW, ds, pair))],
-      [BASELINE.mean, queryScore(truth, setup.bankMean, tracerScore(meanFlow, ds, pair))],
-      [BASELINE.nearest, queryScore(truth, stackMember(bank, nn), tracerScore(fieldOfPair(ds, bankPairs[nn]!), ds, pair))],
-      [BASELINE.oracle, queryScore(truth, stackMember(bank, best), tracerScore(fieldOfPair(ds, bankPairs[best]!), ds, pair))]
+      [{ kind: 'zero' }, queryScore(truth, zero, tracerScore(ZERO_FLOW, ds, pair))],
+      [{ kind: 'train-mean' }, queryScore(truth, setup.bankMean, tracerScore(meanFlow, ds, pair))],
+      [{ kind: 'nearest' }, queryScore(truth, stackMember(bank, nn), tracerScore(fieldOfPair(ds, bankPairs[nn]!), ds, pair))],
+      [{ kind: 'oracle' }, queryScore(truth, stackMember(bank, best), tracerScore(fieldOfPair(ds, bankPairs[best]!), ds, pair))]
     ])
     ctx.progress({ done: q + 1 - from, total: to - from, unit: 'queries', message: 'baselines' })
   }

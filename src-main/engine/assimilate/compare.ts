@@ -61,7 +61,7 @@ export function variantLabels(variants: TrainConfig[]): string[] {
 
 /** Relative velocity RMSE of a variant's conditional mean (to pick the best variant for panels and exports). */
 export function meanError(rows: RmseRow[], label: string): number {
-  return rows.find((r) => r.method === `${label}: conditional mean`)?.relativeVelocityRmse ?? Infinity
+  return rows.find((r) => r.kind === 'mean' && r.variant === label)?.relativeVelocityRmse ?? Infinity
 }
 
 export async function runComparison(req: ComparisonRequest, ctx: JobContext): Promise<ComparisonResult> {

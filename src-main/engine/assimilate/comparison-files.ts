@@ -9,7 +9,7 @@ import type { MetricRow } from '../data/export/index'
 /** One row per method: the RMSE table, with the variant's retrieval scores on its learned rows (for metrics.csv). */
 export function metricRows(rows: RmseRow[], variants: ComparisonVariant[]): MetricRow[] {
   return rows.map((r) => {
-    const v = variants.find((x) => r.method.startsWith(`${x.label}: `))
+    const v = variants.find((x) => x.label === r.variant)
     const a = v?.retrieval.trajectoryToPotential
     const b = v?.retrieval.potentialToTrajectory
     return {
@@ -42,7 +42,7 @@ export function markdownTable(rows: RmseRow[], variants: ComparisonVariant[]): s
   const f = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d))
   const out = ['| method | velocity RMSE | relative | tracer RMSE | ψ RMSE | ESS | R@1 T→P | R@1 P→T |', '|---|---:|---:|---:|---:|---:|---:|---:|']
   for (const r of rows) {
-    const v = variants.find((x) => r.method.startsWith(`${x.label}: `))
+    const v = variants.find((x) => x.label === r.variant)
     out.push(`| ${r.method} | ${f(r.velocityRmse)} | ${f(r.relativeVelocityRmse)} | ${f(r.tracerRmse, 4)} | ${f(r.streamFunctionRmse, 4)} | ${f(r.ess, 1)} | ${f(v?.retrieval.trajectoryToPotential.r1, 2)} | ${f(v?.retrieval.potentialToTrajectory.r1, 2)} |`)
   }
   return out.join('\n')

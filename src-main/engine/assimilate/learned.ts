@@ -24,11 +24,6 @@ export interface LearnedScores {
   calibration: Calibration
 }
 
-/** Method names of the learned reconstructions, prefixed by the variant label. */
-export function learnedMethods(label: string): { top1: string; mean: string; sample: string } {
-  return { top1: `${label}: top-1 retrieval`, mean: `${label}: conditional mean`, sample: `${label}: one conditional sample` }
-}
-
 /** logits[q*nb + j] = s(u_q, v_j)/τ of the given trajectory pairs against the given potential pairs. */
 export function logitsFor(model: ContrastiveModel, ds: PairedDataset, queries: ArrayLike<number>, bank: ArrayLike<number>): Float64Array {
   const zu = model.encodeTrajectories(gatherRows(ds.trajectories, queries, ds.nTracers * ds.nTimes * 2), queries.length)
@@ -62,7 +57,6 @@ export function evaluateLearnedPart(model: ContrastiveModel, setup: EvaluationSe
   const { ds, bankPairs, bank, truths, options } = setup
   const testPairs = setup.testPairs.subarray(from, to)
   const logits = logitsFor(model, ds, testPairs, bankPairs)
-  const names = learnedMethods(label)
   const queries: QueryRows[] = []
   const ess = new Float64Array(testPairs.length)
   // the Fourier fields are linear in the coefficients: the mean field is the field of the mean coefficients
@@ -84,9 +78,9 @@ export function evaluateLearnedPart(model: ContrastiveModel, setup: EvaluationSe
     const top = bankPairs[r.top1]!
     const drawn = r.samples[0]!
     queries.push([
-      [names.top1, queryScore(truth, topOneField(bank, r), tracerScore(fieldOfPair(ds, top), ds, pair), r.ess)],
-      [names.mean, queryScore(truth, r.mean, tracerScore(weightedFlow(ds, bankPairs, r.weights), ds, pair), r.ess)],
-      [names.sample, queryScore(truth, stackMember(bank, drawn), tracerScore(fieldOfPair(ds, bankPairs[drawn]!), ds, pair), r.ess)]
+      [{ kind: 'top1', variant: label }, queryScore(truth, topOneField(bank, r), tracerScore(fieldOfPair(ds, top), ds, pair), r.ess)],
+      [{ kind: 'mean', variant: label }, queryScore(truth, r.mean, tracerScore(weightedFlow(ds, bankPairs, r.weights), ds, pair), r.ess)],
+      [{ kind: 'sample', variant: label }, queryScore(truth, stackMember(bank, drawn), tracerScore(fieldOfPair(ds, bankPairs[drawn]!), ds, pair), r.ess)]
     ])
     ctx.progress({ done: i + 1, total: testPairs.length, unit: 'queries', message: label })
   }

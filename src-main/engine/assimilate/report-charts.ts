@@ -3,7 +3,7 @@
  * curves, and gridded fields drawn as coloured cells with the observed tracks on top. Every chart has a title,
  * labelled axes with units and a legend or colour bar.
  */
-import type { RmseRow } from '../../shared/assimilation'
+import { isBaseline, type RmseRow } from '../../shared/assimilation'
 import type { ComparisonVariant } from '../../shared/views'
 import { DIVERGING, SERIES, VIRIDIS } from './colormaps'
 
@@ -52,8 +52,8 @@ export function recallBarsOption(variants: ComparisonVariant[], direction: 'traj
   }
 }
 
-/** Relative velocity RMSE per method, horizontal bars, baselines included. */
-export function rmseBarsOption(rows: RmseRow[]): ChartOption {
+/** Relative velocity RMSE per method, horizontal bars, baselines (grey) included; rows without a kind are methods of their own (the twin's). */
+export function rmseBarsOption(rows: (Pick<RmseRow, 'method' | 'relativeVelocityRmse'> & { kind?: RmseRow['kind'] })[]): ChartOption {
   const sorted = [...rows].sort((a, b) => b.relativeVelocityRmse - a.relativeVelocityRmse)
   return {
     ...base('Velocity error by method', 'RMSE / RMS speed of the truth over grid, frames and test queries (1 = zero field)'),
@@ -64,7 +64,7 @@ export function rmseBarsOption(rows: RmseRow[]): ChartOption {
       {
         name: 'relative RMSE',
         type: 'bar',
-        data: sorted.map((r) => ({ value: r.relativeVelocityRmse, itemStyle: { color: r.method.startsWith('baseline') ? '#999999' : SERIES[0] } })),
+        data: sorted.map((r) => ({ value: r.relativeVelocityRmse, itemStyle: { color: isBaseline(r) ? '#999999' : SERIES[0] } })),
         label: { show: true, position: 'right', formatter: (p: { value: number }) => p.value.toFixed(3), fontSize: 9 }
       }
     ],
@@ -75,7 +75,7 @@ export function rmseBarsOption(rows: RmseRow[]): ChartOption {
 /** Velocity RMSE against frame time for each method. */
 export function rmsePerFrameOption(rows: RmseRow[], frameTimes: number[], timeUnit: string, velocityUnit: string): ChartOption {
   // conditional means and baselines only: the other learned rows would crowd the plot (they are in the table)
-  rows = rows.filter((r) => r.method.startsWith('baseline') || r.method.endsWith('conditional mean'))
+  rows = rows.filter((r) => isBaseline(r) || r.kind === 'mean')
   return {
     ...base('Velocity error over the time window', 'conditional means and baselines, pooled over test queries'),
     legend: { bottom: 0, left: 'center', width: '90%' },

@@ -4,7 +4,7 @@
  * the paper's expectations, and truth vs reconstruction fields of one test case.
  */
 import * as echarts from 'echarts'
-import type { RmseRow } from '../../shared/assimilation'
+import { isBaseline, type RmseRow } from '../../shared/assimilation'
 import type { ComparisonVariant, FieldView } from '../../shared/views'
 import { fieldOption, lossCurvesOption, recallBarsOption, rmseBarsOption, rmsePerFrameOption, symmetricOrPlain, type ChartOption } from './report-charts'
 
@@ -114,7 +114,7 @@ function fieldSection(input: ReportInput): string {
 
 /** The whole report as one HTML string. */
 export function renderReport(input: ReportInput): string {
-  const learned = input.rmse.filter((r) => !r.method.startsWith('baseline'))
+  const learned = input.rmse.filter((r) => !isBaseline(r))
   const best = [...learned].sort((a, b) => a.relativeVelocityRmse - b.relativeVelocityRmse)[0]
   const unitsV = input.field?.view.units.velocity ?? 'domain length / model time'
   const unitsT = input.field?.view.units.time ?? 'model time'

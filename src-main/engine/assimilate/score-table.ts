@@ -2,11 +2,12 @@
  * Pools per-query scores into one RMSE table row per method: root of the mean squared error over all
  * queries, cells and frames (so every query weighs the same), relative to the truth's pooled RMS.
  */
-import type { RmseRow } from '../../shared/assimilation'
+import { methodName, type RmseMethod, type RmseRow } from '../../shared/assimilation'
 import { streamFunctionRmse, velocityRms, velocityRmse, type Scored } from './metrics'
 import type { GridFrames } from './grid-frames'
 
 interface Sums {
+  method: RmseMethod
   n: number
   velocity: number
   truth: number
@@ -40,18 +41,18 @@ export function queryScore(truth: GridFrames, recon: GridFrames, tracer?: Scored
 }
 
 /** Each query's scores, method by method (in the order the methods appear in the table). */
-export type QueryRows = [method: string, score: QueryScore][]
+export type QueryRows = [method: RmseMethod, score: QueryScore][]
 
 export class RmseTable {
   private readonly rows = new Map<string, Sums>()
 
   /** Add one query's reconstruction by `method` against its truth; `tracer` from advecting the observed starts. */
-  add(method: string, truth: GridFrames, recon: GridFrames, tracer?: Scored, ess?: number): void {
+  add(method: RmseMethod, truth: GridFrames, recon: GridFrames, tracer?: Scored, ess?: number): void {
     this.addScore(method, queryScore(truth, recon, tracer, ess))
   }
 
   /** Add one query's precomputed score. */
-  addScore(method: string, q: QueryScore): void {
+  addScore(method: RmseMethod, q: QueryScore): void {
     const sums = this.rowFor(method, q.perFrame.length)
     sums.n++
     sums.velocity += q.velocity
@@ -81,6 +82,7 @@ export class RmseTable {
   /** One row per method, in the order methods were first added. */
   toRows(): RmseRow[] {
     return [...this.rows].map(([method, s]) => ({
+      ...s.method,
       method,
       velocityRmse: Math.sqrt(s.velocity / s.n),
       relativeVelocityRmse: Math.sqrt(s.velocity / s.truth),
@@ -92,11 +94,12 @@ export class RmseTable {
     }))
   }
 
-  private rowFor(method: string, frames: number): Sums {
-    let s = this.rows.get(method)
+  private rowFor(method: RmseMethod, frames: number): Sums {
+    const name = methodName(method)
+    let s = this.rows.get(name)
     if (!s) {
-      s = { n: 0, velocity: 0, truth: 0, psi: 0, tracer: 0, tracerN: 0, ess: 0, essN: 0, perFrame: new Float64Array(frames), queries: { velocity: [], truth: [], psi: [], tracer: [] } }
-      this.rows.set(method, s)
+      s = { method, n: 0, velocity: 0, truth: 0, psi: 0, tracer: 0, tracerN: 0, ess: 0, essN: 0, perFrame: new Float64Array(frames), queries: { velocity: [], truth: [], psi: [], tracer: [] } }
+      this.rows.set(name, s)
     }
     return s
   }

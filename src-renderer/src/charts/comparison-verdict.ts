@@ -4,6 +4,7 @@
  * and the definitions of the scores. Pure.
  */
 import type { LossKind } from '@shared/training'
+import { BASELINES, isBaseline } from '@shared/assimilation'
 import type { ComparisonResult } from '@shared/views'
 import { fmt } from './common'
 import { bootstrapProportion } from './bootstrap'
@@ -44,17 +45,17 @@ export function comparisonVerdict(r: ComparisonResult): string[] {
     }
     lines.push(text)
   }
-  const mean = (label: string) => r.rmse.find((x) => x.method === `${label}: conditional mean`)
+  const mean = (label: string) => r.rmse.find((x) => x.kind === 'mean' && x.variant === label)
   const learned = r.variants.map((v) => ({ v, row: mean(v.label) })).filter((x) => x.row).sort((a, b) => a.row!.relativeVelocityRmse - b.row!.relativeVelocityRmse)
   // the oracle picks the best bank member knowing the truth: a bound, not a competitor
-  const baselines = r.rmse.filter((x) => x.method.startsWith('baseline:') && !x.method.includes('oracle')).sort((a, b) => a.relativeVelocityRmse - b.relativeVelocityRmse)
+  const baselines = r.rmse.filter((x) => isBaseline(x) && x.kind !== 'oracle').sort((a, b) => a.relativeVelocityRmse - b.relativeVelocityRmse)
   const top = learned[0]
   const base = baselines[0]
   if (top?.row) {
     const e = top.row.relativeVelocityRmse
     let text = `Reconstruction: ${top.v.label} has the lowest relative velocity RMSE of its conditional mean (${fmt(e)}).`
     if (base) {
-      const baseName = base.method.replace(/^baseline: /, '')
+      const baseName = isBaseline(base) ? BASELINES[base.kind] : base.method
       text += e < base.relativeVelocityRmse
         ? ` It beats the best baseline, the ${baseName} (${fmt(base.relativeVelocityRmse)}), by ${fmt((1 - e / base.relativeVelocityRmse) * 100)} %.`
         : ` It does NOT beat the ${baseName} baseline (${fmt(base.relativeVelocityRmse)}): on this data the learned reconstruction adds nothing yet — train longer, on more pairs, or with more tracers.`

@@ -1,6 +1,6 @@
 /** RMSE of each method (learned variants and baselines) against the truth, as horizontal bars with bootstrap intervals. Pure. */
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts'
-import type { RmseRow } from '@shared/assimilation'
+import type { RmseDisplayRow } from '@shared/assimilation'
 import { unitFactors, unitsOf, type PhysicalScales, type QuantityFactors } from '@shared/physical-units'
 import type { ChartTheme, EChartsOption } from './common'
 import { legend, title, valueAxis } from './common'
@@ -36,7 +36,7 @@ export function rmseUnit(key: RmseKey, scales?: PhysicalScales): string {
 }
 
 /** A row's column in display units, with its interval when the row kept its per-query errors. */
-export function rmseCell(row: RmseRow, key: RmseKey, scales?: PhysicalScales): RmseCell {
+export function rmseCell(row: RmseDisplayRow, key: RmseKey, scales?: PhysicalScales): RmseCell {
   const q = QUANTITY[key]
   const k = q ? unitFactors(scales)[q] : 1
   const ci = row.perQuery ? bootstrapRmse(row.perQuery, key) : undefined
@@ -63,7 +63,7 @@ function whiskers(color: string) {
 }
 
 /** Bars of one RMSE column per method, lowest first, in the data set's units; whiskers are 95 % bootstrap intervals. */
-export function buildRmseBars(rows: readonly RmseRow[], key: RmseKey, theme: ChartTheme, scales?: PhysicalScales): EChartsOption {
+export function buildRmseBars(rows: readonly RmseDisplayRow[], key: RmseKey, theme: ChartTheme, scales?: PhysicalScales): EChartsOption {
   const cells = rows.map((r) => ({ method: r.method, ...rmseCell(r, key, scales) })).sort((a, b) => a.value - b.value)
   const withCi = cells.filter((c) => c.interval)
   const queries = rows.find((r) => r.perQuery)?.perQuery?.velocity.length

@@ -6,6 +6,7 @@ import { markdownTable, metricRows } from '../../../src-main/engine/assimilate/c
 import { demoSettings, loadDemoConfig } from '../../../src-main/engine/assimilate/demo'
 import { TrainConfig } from '../../../src-main/shared/training'
 import type { ComparisonVariant } from '../../../src-main/shared/views'
+import type { RmseRow } from '../../../src-main/shared/assimilation'
 
 describe('comparison configuration', () => {
   it('crosses losses and metrics with shared options', () => {
@@ -33,9 +34,9 @@ describe('comparison configuration', () => {
   it('tables carry each variant’s retrieval on its own rows only', () => {
     const recall = { r1: 0.5, r5: 0.75, r10: 1, meanRank: 2, medianRank: 1.5 }
     const variant = { label: 'cond/cosine', retrieval: { trajectoryToPotential: recall, potentialToTrajectory: { ...recall, r1: 0.25 } } } as ComparisonVariant
-    const rows = [
-      { method: 'cond/cosine: conditional mean', velocityRmse: 0.5, relativeVelocityRmse: 0.25, tracerRmse: 0.01, streamFunctionRmse: 0.02, ess: 3 },
-      { method: 'baseline: zero field', velocityRmse: 2, relativeVelocityRmse: 1, tracerRmse: 0.1, streamFunctionRmse: 0.2 }
+    const rows: RmseRow[] = [
+      { kind: 'mean', variant: 'cond/cosine', method: 'cond/cosine: conditional mean', velocityRmse: 0.5, relativeVelocityRmse: 0.25, tracerRmse: 0.01, streamFunctionRmse: 0.02, ess: 3 },
+      { kind: 'zero', method: 'baseline: zero field', velocityRmse: 2, relativeVelocityRmse: 1, tracerRmse: 0.1, streamFunctionRmse: 0.2 }
     ]
     const m = metricRows(rows, [variant])
     expect(m[0]).toMatchObject({ method: 'cond/cosine: conditional mean', r1_traj_to_pot: 0.5, r1_pot_to_traj: 0.25, ess: 3 })

@@ -4,6 +4,7 @@ import { renderReport, type ReportInput } from '../../../src-main/engine/assimil
 import type { ComparisonVariant, FieldView } from '../../../src-main/shared/views'
 import { TrainConfig } from '../../../src-main/shared/training'
 import { NONDIMENSIONAL_UNITS } from '../../../src-main/shared/physical-units'
+import type { RmseRow } from '../../../src-main/shared/assimilation'
 
 const recall = (r1: number) => ({ r1, r5: Math.min(1, r1 + 0.3), r10: Math.min(1, r1 + 0.4), meanRank: 3, medianRank: 2 })
 
@@ -35,9 +36,9 @@ function view(): FieldView {
 }
 
 export function sampleReport(): ReportInput {
-  const rmse = [
-    { method: 'cond: conditional mean', velocityRmse: 0.5, relativeVelocityRmse: 0.4, tracerRmse: 0.02, streamFunctionRmse: 0.01, ess: 2, perFrameVelocityRmse: [0.4, 0.6] },
-    { method: 'baseline: zero field', velocityRmse: 1.2, relativeVelocityRmse: 1, tracerRmse: 0.1, streamFunctionRmse: 0.05, perFrameVelocityRmse: [1.2, 1.2] }
+  const rmse: RmseRow[] = [
+    { kind: 'mean', variant: 'cond', method: 'cond: conditional mean', velocityRmse: 0.5, relativeVelocityRmse: 0.4, tracerRmse: 0.02, streamFunctionRmse: 0.01, ess: 2, perFrameVelocityRmse: [0.4, 0.6] },
+    { kind: 'zero', method: 'baseline: zero field', velocityRmse: 1.2, relativeVelocityRmse: 1, tracerRmse: 0.1, streamFunctionRmse: 0.05, perFrameVelocityRmse: [1.2, 1.2] }
   ]
   return {
     title: 'Driftclip comparison <test>', createdAt: '2026-01-01T00:00:00Z', dataset: 'demo.nc', datasetNote: 'fourier, 64 pairs',

@@ -8,6 +8,7 @@ import { buildRmseBars, rmseCell } from '@renderer/charts/rmse-bars'
 import { buildTrackPreview } from '@renderer/charts/track-preview'
 import { buildRmsePerFrame, buildVariantCurves } from '@renderer/charts/line-charts'
 import { describeSeries } from '@renderer/charts/echarts-setup'
+import { methodName, type RmseMethod, type RmseRow } from '@shared/assimilation'
 
 type S = { id: string; name: string; type: string; data: unknown[]; xAxisIndex?: number; yAxisIndex?: number }
 const seriesOf = (o: { series?: unknown }) => o.series as S[]
@@ -100,16 +101,19 @@ describe('comparison charts', () => {
   })
   it('verdict: names the best variant per score, says when the queries do not resolve it, and says plainly when a baseline wins', () => {
     const v = (label: string, r1: number) => ({ label, config: { loss: 'cond' } as never, model: '', retrieval: { trajectoryToPotential: rk(r1), potentialToTrajectory: rk(r1) }, curve: [], ess: { mean: 12, median: 10, min: 1, max: 40 } })
-    const row = (method: string, rel: number) => ({ method, velocityRmse: rel, relativeVelocityRmse: rel, tracerRmse: 0, streamFunctionRmse: 0 })
+    const row = (m: RmseMethod, rel: number): RmseRow => ({ ...m, method: methodName(m), velocityRmse: rel, relativeVelocityRmse: rel, tracerRmse: 0, streamFunctionRmse: 0 })
     const settings = { grid: 16, frameTimes: [0], testQueries: 40, bankSize: 400, samples: 8, seed: 1 }
-    const lines = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.3), v('b', 0.25)], rmse: [row('a: conditional mean', 1.05), row('b: conditional mean', 0.9), row('baseline: zero field', 1), row('baseline: oracle (best in bank)', 0.2)], settings })
+    const lines = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.3), v('b', 0.25)], rmse: [row({ kind: 'mean', variant: 'a' }, 1.05), row({ kind: 'mean', variant: 'b' }, 0.9), row({ kind: 'zero' }, 1), row({ kind: 'oracle' }, 0.2)], settings })
     expect(lines[0]).toMatch(/^Retrieval: a is best .*R@1 0\.3.*b \(0\.25\) is within the intervals: 40 test queries do not resolve the difference\./)
     expect(lines[1]).toContain('b has the lowest relative velocity RMSE of its conditional mean (0.9)')
     expect(lines[1]).toContain('beats the best baseline, the zero field (1)')
     expect(lines[1]).not.toContain('oracle')
     expect(lines[2]).toContain('of a bank of 400')
-    const losing = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.9)], rmse: [row('a: conditional mean', 1.2), row('baseline: zero field', 1)], settings })
+    const losing = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.9)], rmse: [row({ kind: 'mean', variant: 'a' }, 1.2), row({ kind: 'zero' }, 1)], settings })
     expect(losing[1]).toContain('does NOT beat the zero field baseline (1)')
+    // rows are found by their kind and variant, never by their display name (which may change or be translated)
+    const renamed = comparisonVerdict({ dataset: 'd', variants: [v('a', 0.9)], rmse: [{ ...row({ kind: 'mean', variant: 'a' }, 0.5), method: 'a — Mittelwert' }, { ...row({ kind: 'nearest' }, 1), method: 'nächster Nachbar' }], settings })
+    expect(renamed[1]).toContain('a has the lowest relative velocity RMSE of its conditional mean (0.5). It beats the best baseline, the nearest trajectory (raw L2) (1)')
   })
   it('RMSE bars are sorted best first, the axis names the unit, and physical scales convert the values', () => {
     const row = (method: string, v: number) => ({ method, velocityRmse: v, relativeVelocityRmse: v / 10, tracerRmse: 0, streamFunctionRmse: 0 })
