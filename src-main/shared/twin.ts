@@ -66,6 +66,12 @@ export interface McmcDiagnostics {
   finalMisfit: number[]
   halfN: number
   seconds: number
+  /** Split-R̂ of the misfit Φ itself (label-free). */
+  rhatMisfit?: number
+  /** Parallel tempering (point-vortex twins): levels, the lowest neighbour swap rate and cold→hot→cold round trips summed over chains. */
+  levels?: number
+  minSwapAcceptance?: number
+  roundTrips?: number
 }
 
 export interface TwinTable {

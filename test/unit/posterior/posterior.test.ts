@@ -130,7 +130,7 @@ describe('the flow prior of the simulator', () => {
     expect(energy).toBeCloseTo(cfg.fourier.rmsSpeed ** 2, 10)
   })
 
-  it('vortex: the inverse-CDF map round-trips and carries N(0, I) onto the simulator’s uniform disc and circulations', () => {
+  it('vortex: the radial and inverse-CDF map round-trips and carries N(0, I) onto the simulator’s uniform disc and circulations', () => {
     const cfg = SimulationConfig.parse({ flow: 'vortex', pairs: 1, seed: 2, tracers: 1, vortex: { vortices: 2, mixedSigns: true } })
     const prior = flowPrior(cfg)
     expect(prior.latent.dim).toBe(8)

@@ -7,8 +7,11 @@
  *   (flows/fourier.ts), so μ_v is exactly the diagonal Gaussian N(0, diag σ_k²/2) and the map is the identity.
  * - Point vortices (KIJ 2003): positions uniform in the placement disc, circulations
  *   Γ (1 + spread·U(−1, 1)) with an optional random sign — not Gaussian. The latent is N(0, I) and the map is
- *   the inverse-CDF transform (r = R √Φ(ξ₁), angle 2πΦ(ξ₂), circulation from Φ(ξ₃), sign from Φ(ξ₄) < ½), whose
- *   image is exactly the simulator's independent uniform draws. The simulator's minimum separation (between
+ *   a transform whose image is exactly the simulator's independent uniform draws: each position from a 2-D latent
+ *   (ξ₁, ξ₂) by the radial map r = R √(1 − exp(−|ξ|²/2)) (|ξ|² ~ χ²₂, so r²/R² is uniform) along the direction of ξ
+ *   (uniform angle); circulation from Φ(ξ₃), sign from Φ(ξ₄) < ½. The radial map is smooth and one-to-one, so a
+ *   sampler moving ξ never meets a seam (an angle latent through 2πΦ(ξ) would put angle 0 at ξ = ±∞, splitting any
+ *   posterior mode there in two). The simulator's minimum separation (between
  *   vortices and from tracer starts) enters as the support: `admissible` is false outside it, and a sampler
  *   gives such states zero likelihood. (The simulator places vortices one after the other with rejection, which
  *   differs from the uniform law restricted to that support by a factor of the free area seen by each later
@@ -79,17 +82,17 @@ function vortexPrior(cfg: SimulationConfig): FlowPrior {
   const starts = tracerStarts(cfg)
   const R = o.placementRadius
   const latentDim = (o.mixedSigns ? 4 : 3) * n
-  // latent layout: [ξ_r, ξ_angle] per vortex, then ξ_Γ per vortex, then (mixed signs) ξ_sign per vortex
+  // latent layout: [ξ_x, ξ_y] per vortex, then ξ_Γ per vortex, then (mixed signs) ξ_sign per vortex
   return {
     flow: 'vortex',
     paramDim: 3 * n,
     latent: diagonalGaussian(new Float64Array(latentDim), new Float64Array(latentDim).fill(1)),
     toParams(l, out) {
       for (let i = 0; i < n; i++) {
-        const r = R * Math.sqrt(normalCdf(l[2 * i]))
-        const a = 2 * Math.PI * normalCdf(l[2 * i + 1])
-        out[2 * i] = r * Math.cos(a)
-        out[2 * i + 1] = r * Math.sin(a)
+        const rho = Math.hypot(l[2 * i], l[2 * i + 1])
+        const scale = rho > 0 ? (R * Math.sqrt(-Math.expm1(-0.5 * rho * rho))) / rho : 0
+        out[2 * i] = scale * l[2 * i]
+        out[2 * i + 1] = scale * l[2 * i + 1]
         const sign = o.mixedSigns && normalCdf(l[3 * n + i]) < 0.5 ? -1 : 1
         out[2 * n + i] = sign * o.circulation * (1 + o.circulationSpread * (2 * normalCdf(l[2 * n + i]) - 1))
       }
@@ -97,10 +100,10 @@ function vortexPrior(cfg: SimulationConfig): FlowPrior {
     toLatent(v, out) {
       for (let i = 0; i < n; i++) {
         const x = v[2 * i], y = v[2 * i + 1]
-        out[2 * i] = normalQuantile(clampUnit((x * x + y * y) / (R * R)))
-        let a = Math.atan2(y, x)
-        if (a < 0) a += 2 * Math.PI
-        out[2 * i + 1] = normalQuantile(clampUnit(a / (2 * Math.PI)))
+        const r = Math.hypot(x, y)
+        const rho = Math.sqrt(-2 * Math.log1p(-clampUnit((r * r) / (R * R))))
+        out[2 * i] = r > 0 ? (rho * x) / r : 0
+        out[2 * i + 1] = r > 0 ? (rho * y) / r : 0
         const g = v[2 * n + i]
         const magnitude = o.circulation === 0 ? 1 : Math.abs(g / o.circulation)
         const u = o.circulationSpread > 0 ? (magnitude - 1) / o.circulationSpread : 0
@@ -119,6 +122,6 @@ function vortexPrior(cfg: SimulationConfig): FlowPrior {
     },
     description:
       `point-vortex prior: ${n} vortices uniform in the disc of radius ${R} (≥ ${o.minSeparation} apart and from tracer starts), ` +
-      `Γ = ${o.circulation.toFixed(3)}·(1 + ${o.circulationSpread}·U(−1, 1))${o.mixedSigns ? ' with random signs' : ''}; pCN moves an N(0, I) latent through the inverse CDF`
+      `Γ = ${o.circulation.toFixed(3)}·(1 + ${o.circulationSpread}·U(−1, 1))${o.mixedSigns ? ' with random signs' : ''}; pCN moves an N(0, I) latent through a radial map and the inverse CDF`
   }
 }

@@ -8,8 +8,10 @@
 import type { SimulationConfig } from '../../../shared/simulation'
 import { UserError } from '../../jobs/job'
 import { Rng } from '../../flows/rng'
-import { adaptivePcn, drawGaussian, flowPrior, pcn, type FlowPrior, type PcnResult, type PcnTarget } from '../posterior'
+import { adaptivePcn, diagnose, drawGaussian, flowPrior, pcn, type FlowPrior, type PcnDiagnostics, type PcnResult, type PcnTarget } from '../posterior'
+import { parallelTempering, type TargetSymmetry } from '../posterior/tempering'
 import { chooseCoarsening, forwardModel, type ForwardModel } from './forward'
+import { mapStarts } from './map-starts'
 
 export interface McmcOptions {
   chains: number
@@ -22,8 +24,14 @@ export interface McmcOptions {
   seed: number
   /** Start the chains here: one parameter vector for all (e.g. the truth, for a check) or one per chain (e.g. ensemble members); default prior draws. */
   startAt?: Float64Array
-  /** 'adaptive' (default): pCN on the prior for the burn-in, then pCN with a Gaussian reference fitted to it; 'pcn': plain pCN throughout. */
-  sampler?: 'adaptive' | 'pcn'
+  /**
+   * 'adaptive' (the Fourier default): pCN on the prior for the burn-in, then pCN with a Gaussian reference fitted to
+   * it; 'pcn': plain pCN throughout; 'tempering' (the vortex default): parallel tempering with pCN moves on every level.
+   */
+  sampler?: 'adaptive' | 'pcn' | 'tempering'
+  /** Tempering: levels per ladder (default 12) and the hottest inverse temperature (default 1 / the median prior misfit). */
+  levels?: number
+  bMin?: number
   /** Largest trajectory error allowed for a coarser RK4 step inside the likelihood, as a fraction of σ (default 0.1). */
   coarseTolerance?: number
   signal?: AbortSignal
@@ -43,7 +51,14 @@ export interface McmcReference {
   halfN: number
   coarsening: number
   coarseError: number
+  /** The cold chains (for tempering, acceptance and Φ of the b = 1 level). */
   run: PcnResult
+  /** Split-R̂ and ESS on the parameters v in a canonical vortex labelling (identical vortices are exchangeable, so raw labels are not comparable across chains). */
+  diagnostics: PcnDiagnostics
+  /** Tempering only: the frozen ladder, swap acceptance between neighbours and cold→hot→cold round trips. */
+  tempering?: { ladder: number[]; swapAcceptance: number[]; roundTrips: number }
+  /** Tempering without given starts: Φ of the local posterior maxima found (best first; the first `chains` start the chains) and the forward runs spent. */
+  mapStarts?: { misfit: number[]; evaluations: number }
   seconds: number
 }
 
@@ -97,19 +112,124 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   const thin = Math.max(1, Math.floor(kept / keep))
   const target = { prior: prior.latent, potential: misfitPotential(prior, model, observed, sigma) }
   if (starts) replaceImpossibleStarts(target, starts, o.chains, o.seed)
-  const common = { chains: o.chains, steps: thin * keep, thin, seed: o.seed, starts, signal: o.signal, onProgress: o.onProgress }
-  const run = o.sampler === 'pcn' ? pcn(target, { ...common, burnIn: o.steps - thin * keep }) : adaptivePcn(target, { ...common, exploreSteps: o.steps - thin * keep })
+  const sampler = o.sampler ?? (cfg.flow === 'vortex' ? 'tempering' : 'adaptive')
+  let maps: McmcReference['mapStarts']
+  if (!starts && sampler === 'tempering') {
+    // no starts given: the best local posterior maxima of many prior draws, one per chain
+    const m = mapStarts(prior, model, observed, sigma, { draws: 500 * o.chains, candidates: 4 * o.chains, iterations: 30, seed: o.seed })
+    starts = m.states.slice(0, o.chains * d)
+    maps = { misfit: Array.from(m.misfit), evaluations: m.evaluations }
+  }
+  let run: PcnResult
+  let tempering: McmcReference['tempering']
+  if (sampler === 'tempering') {
+    const levels = o.levels ?? 12
+    const bMin = o.bMin ?? 1 / Math.max(2, medianPriorMisfit(target, o.seed))
+    const t = parallelTempering(target, { chains: o.chains, levels, bMin, steps: thin * keep, burnIn: o.steps - thin * keep, thin, seed: o.seed, starts, ...(cfg.flow === 'vortex' ? { symmetry: vortexSymmetry(prior, cfg.vortex.vortices, cfg.vortex.circulation) } : {}), signal: o.signal, onProgress: o.onProgress })
+    run = { dim: d, chains: o.chains, kept: t.kept, samples: t.samples, potentials: t.potentials, acceptance: t.acceptance, beta: t.betas[0], diagnostics: diagnose(t.samples, t.potentials, o.chains, t.kept, d, t.acceptance) }
+    tempering = { ladder: Array.from(t.ladder), swapAcceptance: Array.from(t.swapAcceptance), roundTrips: t.roundTrips }
+  } else {
+    const common = { chains: o.chains, steps: thin * keep, thin, seed: o.seed, starts, signal: o.signal, onProgress: o.onProgress }
+    run = sampler === 'pcn' ? pcn(target, { ...common, burnIn: o.steps - thin * keep }) : adaptivePcn(target, { ...common, exploreSteps: o.steps - thin * keep })
+  }
   const p = prior.paramDim
   const params = new Float64Array(o.chains * run.kept * p)
   for (let k = 0; k < o.chains * run.kept; k++) prior.toParams(run.samples.subarray(k * d, (k + 1) * d), params.subarray(k * p, (k + 1) * p))
   const mean = new Float64Array(p)
   for (let k = 0; k < o.chains * run.kept; k++) for (let i = 0; i < p; i++) mean[i] += params[k * p + i] / (o.chains * run.kept)
   const finalMisfit = Float64Array.from({ length: o.chains }, (_, c) => run.potentials[c * run.kept + run.kept - 1])
+  const canonical = cfg.flow === 'vortex' ? canonicalVortexLabels(params, p / 3, run.potentials, cfg.vortex.circulation) : params
   return {
     params, paramDim: p, chains: o.chains, keep: run.kept, mean, finalMisfit,
     halfN: model.nTracers * model.nTimes, coarsening, coarseError: maxError, run,
+    diagnostics: diagnose(canonical, run.potentials, o.chains, run.kept, p, run.acceptance), tempering, mapStarts: maps,
     seconds: (performance.now() - started) / 1000
   }
+}
+
+/** The median misfit of prior draws: the scale a hottest level 1/Φ̃ flattens to nearly the prior. */
+function medianPriorMisfit(target: PcnTarget, seed: number, draws = 64): number {
+  const d = target.prior.dim
+  const rng = new Rng(seed, 1, 0x51a2)
+  const x = new Float64Array(draws * d), z = new Float64Array(d), phi = new Float64Array(draws)
+  for (let k = 0; k < draws; k++) drawGaussian(target.prior, rng, x.subarray(k * d, (k + 1) * d), z)
+  target.potential(x, draws, phi)
+  const finite = Array.from(phi).filter(Number.isFinite).sort((a, b) => a - b)
+  return finite.length ? finite[Math.floor(finite.length / 2)] : 1
+}
+
+/**
+ * Draws of exchangeable vortices (v = [x₁, y₁, …, Γ₁, …]) relabelled to one canonical order: each draw's vortices
+ * are permuted to best match the lowest-misfit draw (positions, and Γ in units of the mean circulation), so that
+ * chains visiting label-swapped copies of the same flow compare equal.
+ */
+export function canonicalVortexLabels(params: Float64Array, n: number, potentials: Float64Array, circulation: number): Float64Array {
+  const p = 3 * n, count = params.length / p
+  let pivot = 0
+  for (let k = 1; k < count; k++) if (potentials[k] < potentials[pivot]) pivot = k
+  const ref = params.slice(pivot * p, (pivot + 1) * p)
+  const match = vortexMatcher(n, circulation)
+  const out = new Float64Array(params.length)
+  for (let k = 0; k < count; k++) permuteVortices(params.subarray(k * p, (k + 1) * p), match(params.subarray(k * p, (k + 1) * p), ref), n, 1, out.subarray(k * p, (k + 1) * p))
+  return out
+}
+
+/** The label symmetry of identical vortices as the tempering sampler uses it, on the prior's latent coordinates. */
+function vortexSymmetry(prior: FlowPrior, n: number, circulation: number): TargetSymmetry {
+  const match = vortexMatcher(n, circulation)
+  const a = new Float64Array(3 * n), b = new Float64Array(3 * n)
+  const permOf = (pivot: Float64Array, state: Float64Array) => {
+    prior.toParams(state, a)
+    prior.toParams(pivot, b)
+    return match(a, b)
+  }
+  const latentBlock = prior.latent.dim / n - 2 // latent: [ξ_r, ξ_angle] per vortex, then 1 (or 2 with signs) per vortex
+  return {
+    canonicalize(pivot, state) {
+      const perm = permOf(pivot, state)
+      permuteVortices(Float64Array.from(state), perm, n, latentBlock, state)
+    },
+    inDomain: (pivot, state) => permOf(pivot, state).every((i, j) => i === j)
+  }
+}
+
+/** best(v, ref)[j] = the vortex of v that plays ref's vortex j (all permutations up to 6 vortices, else greedy). */
+function vortexMatcher(n: number, circulation: number): (v: Float64Array, ref: Float64Array) => number[] {
+  const g = Math.abs(circulation) || 1
+  const perms = n <= 6 ? permutations(n) : []
+  return (v, ref) => {
+    const cost = (i: number, j: number) => (v[2 * i] - ref[2 * j]) ** 2 + (v[2 * i + 1] - ref[2 * j + 1]) ** 2 + ((v[2 * n + i] - ref[2 * n + j]) / g) ** 2
+    if (!perms.length) {
+      const free = new Set(Array.from({ length: n }, (_, i) => i))
+      return Array.from({ length: n }, (_, j) => {
+        let arg = -1
+        for (const i of free) if (arg < 0 || cost(i, j) < cost(arg, j)) arg = i
+        free.delete(arg)
+        return arg
+      })
+    }
+    let best = perms[0], bestCost = Infinity
+    for (const perm of perms) {
+      let c = 0
+      for (let j = 0; j < n; j++) c += cost(perm[j], j)
+      if (c < bestCost) [bestCost, best] = [c, perm]
+    }
+    return best
+  }
+}
+
+/** out = v with vortex j taken from vortex perm[j]: pairs (x, y) first, then `tail` blocks of one number per vortex. */
+function permuteVortices(v: Float64Array, perm: number[], n: number, tail: number, out: Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    out[2 * j] = v[2 * perm[j]]
+    out[2 * j + 1] = v[2 * perm[j] + 1]
+    for (let t = 0; t < tail; t++) out[(2 + t) * n + j] = v[(2 + t) * n + perm[j]]
+  }
+}
+
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]]
+  return permutations(n - 1).flatMap((q) => Array.from({ length: n }, (_, i) => [...q.slice(0, i), n - 1, ...q.slice(i)]))
 }
 
 /** A start with zero likelihood (outside the prior's support, or a diverging forward run) is replaced by a prior draw that has some. */

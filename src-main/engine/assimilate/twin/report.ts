@@ -13,7 +13,7 @@ ${table(['method', 'velocity RMSE', 'near tracers', 'relative', 'ψ RMSE', 'trac
 <div class="grid"><figure>${renderSvg(bars, 760, 60 + 26 * t.rows.length + 80)}</figure></div>
 <h3>Methods</h3><ul>${t.rows.map((r) => `<li><b>${esc(r.method)}</b>: ${esc(r.label)}</li>`).join('')}</ul>
 <h3>MCMC convergence</h3>
-${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'final misfit per chain', 'N/2', 'seconds'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), d.seconds]))}
+${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'R̂ of misfit', 'final misfit per chain', 'N/2', 'tempering levels', 'min swap rate', 'round trips', 'seconds'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.rhatMisfit ?? '–', d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), d.levels ?? '–', d.minSwapAcceptance ?? '–', d.roundTrips ?? '–', d.seconds]))}
 <h3>Findings</h3><ul>${t.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
 <h3>Configuration</h3><pre>${esc(JSON.stringify(t.config, null, 2))}</pre>`
 }
