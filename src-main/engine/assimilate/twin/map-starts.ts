@@ -69,7 +69,7 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
   const probe = new Float64Array((d + 1) * d)
   for (let j = 0; j < C; j++) {
     const x = X.slice(order[j] * d, (order[j] + 1) * d)
-    let r = R0.slice(order[j] * (N + d), (order[j] + 1) * (N + d))
+    let r: Float64Array = R0.slice(order[j] * (N + d), (order[j] + 1) * (N + d))
     let f = half(r), lambda = 1e-2
     for (let it = 0; it < o.iterations && f < Infinity; it++) {
       // forward-difference Jacobian: d probes in one batch
