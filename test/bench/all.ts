@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --full]`: every benchmark (short runs unless --full), each in its own process one after the other,
+ * `npm run bench [-- --full] [-- --paper]`: every benchmark (short runs unless --full; --paper: bench:sim also
+ * measures the whole paper-scale data set), each in its own process one after the other,
  * their JSON lines collected into test/bench/results.json with the machine's cores and load average, then the
  * README's performance table regenerated from that file (test/bench/table.ts).
  */
@@ -10,12 +11,13 @@ import { machine } from './peers'
 import { writeReadmeTable } from './table'
 
 const full = process.argv.includes('--full')
+const paper = process.argv.includes('--paper')
 const BENCHES = ['sim', 'train', 'eval']
 const here = import.meta.dirname
 const results: Record<string, unknown>[] = []
 const started = machine()
 for (const name of BENCHES) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.bench.ts`), ...(full ? [] : ['--quick'])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.bench.ts`), ...(full ? [] : ['--quick']), ...(paper && name === 'sim' ? ['--paper'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
   const line = r.stdout.trim().split('\n').pop() ?? ''
   try {
     results.push(JSON.parse(line) as Record<string, unknown>)

@@ -3,7 +3,8 @@
  * 49-mode Fourier flow against the C loop (../shared/bench/rk4_ref.c, cc -O2) run in the same rounds, and a reduced
  * data set (1 tracer × 10,000 steps per pair, NetCDF-4 written) simulated with 1 and then 2 workers: the speed-up and
  * the paper-scale time (32,768 pairs) extrapolated linearly from it, by wall clock and by CPU-seconds (which a busy
- * machine does not inflate). Prints one JSON line.
+ * machine does not inflate). `--paper` also simulates and writes the paper-scale data set itself (32,768 pairs,
+ * 2 workers) once, so that figure is measured, not extrapolated. Prints one JSON line.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -17,6 +18,7 @@ import { silentContext, type JobContext } from '../../src-main/engine/jobs/job'
 import { cpuSecondsSince, machine, median, printLine, range, rk4Peer, round } from './peers'
 
 const quick = process.argv.includes('--quick')
+const paperRun = process.argv.includes('--paper')
 const ROUNDS = quick ? 3 : 5
 
 /** One thread: simulate `pairs` paper pairs; tracer-steps per wall second and per CPU-second. */
@@ -30,7 +32,7 @@ function perCore(sim: PairSimulator, plan: SimulationPlan, pairs: number, stepsP
   return { wall: steps / seconds, cpu: steps / cpuSecondsSince(c0) }
 }
 
-interface DatasetRun { seconds: number; cpuSeconds: number; writeSeconds: number; fileMB: number; startSeconds: number; pairsPerSecond: number }
+interface DatasetRun { seconds: number; cpuSeconds: number; writeSeconds: number; writeCpuSeconds: number; fileMB: number; startSeconds: number; pairsPerSecond: number }
 /**
  * The reduced data set on `workers` threads: wall and CPU seconds, the part spent writing the file, the start-up
  * (worker threads loading until the first chunk arrives) and the steady rate after it, which is what scales.
@@ -39,12 +41,16 @@ async function dataset(pairs: number, workers: number): Promise<DatasetRun> {
   const dir = mkdtempSync(join(tmpdir(), 'driftclip-bench-'))
   const out = join(dir, 'paper.nc')
   let writeStart = NaN
+  let writeCpu: NodeJS.CpuUsage | undefined
   let first: { t: number; done: number } | undefined
   let last = NaN
   const ctx: JobContext = {
     ...silentContext(),
     progress: (p) => {
-      if (p.message?.startsWith('writing')) writeStart = performance.now()
+      if (p.message?.startsWith('writing')) {
+        writeStart = performance.now()
+        writeCpu = process.cpuUsage()
+      }
       else if (p.done > 0 && p.done < pairs) first ??= { t: performance.now(), done: p.done }
       if (p.done === pairs && !p.message) last = performance.now()
     }
@@ -54,7 +60,8 @@ async function dataset(pairs: number, workers: number): Promise<DatasetRun> {
   const end = performance.now()
   const f = first ?? { t: t0, done: 0 }
   const r = {
-    seconds: (end - t0) / 1000, cpuSeconds: cpuSecondsSince(c0), writeSeconds: (end - writeStart) / 1000, fileMB: statSync(out).size / 1e6,
+    seconds: (end - t0) / 1000, cpuSeconds: cpuSecondsSince(c0), writeSeconds: (end - writeStart) / 1000,
+    writeCpuSeconds: writeCpu ? cpuSecondsSince(writeCpu) : NaN, fileMB: statSync(out).size / 1e6,
     startSeconds: (f.t - t0) / 1000, pairsPerSecond: (pairs - f.done) / ((last - f.t) / 1000)
   }
   rmSync(dir, { recursive: true, force: true })
@@ -83,6 +90,7 @@ const pairs = quick ? 256 : 2048
 const one = await dataset(pairs, 1)
 const two = await dataset(pairs, Math.min(2, availableParallelism()))
 const scale = PAPER.pairs / pairs
+const paper = paperRun ? { run: await dataset(PAPER.pairs, Math.min(2, availableParallelism())), ...machine() } : undefined
 const summary = (d: DatasetRun) => ({ seconds: round(d.seconds), cpuSeconds: round(d.cpuSeconds), writeSeconds: round(d.writeSeconds), startSeconds: round(d.startSeconds), pairsPerSecond: round(d.pairsPerSecond, 1) })
 const cores = availableParallelism()
 printLine({
@@ -113,7 +121,14 @@ printLine({
     secondsTwoWorkers: round(two.startSeconds + PAPER.pairs / two.pairsPerSecond + two.writeSeconds * scale, 1),
     // what the same work costs when the cores are not shared: the per-core CPU rate on every core, plus the write
     secondsOnIdleCores: round((PAPER.pairs * stepsPerPair) / (median(cpuRates) * cores) + two.writeSeconds * scale, 1),
-    writeSeconds: round(two.writeSeconds * scale, 1)
+    writeSeconds: round(two.writeSeconds * scale, 1),
+    // --paper: the whole data set simulated and written once (wall at this load; CPU-seconds; load at its end)
+    measured: paper && {
+      ...summary(paper.run), loadAverage1min: paper.loadAverage1min,
+      writeCpuSeconds: round(paper.run.writeCpuSeconds),
+      // what two free cores would take (estimated from the CPU work): the simulation's shared by two, plus the serial write
+      secondsOnTwoFreeCores: round((paper.run.cpuSeconds - paper.run.writeCpuSeconds) / 2 + paper.run.writeCpuSeconds, 1)
+    }
   },
   ...machine()
 })

@@ -39,4 +39,22 @@ describe('README performance table', () => {
     expect(() => writeReadmeTable(file, readme)).toThrow(`${readme}: no "${START}" … "${END}" block to replace`)
     expect(readFileSync(readme, 'utf8')).toBe('# no markers\n')
   })
+  it('adds the measured paper-scale row when bench:sim ran with --paper, and only then', () => {
+    const file = join(dir, 'results.json')
+    const readme = join(dir, 'README.md')
+    const sim = (measured?: object) => ({
+      benchmark: 'sim', tracerStepsPerCpuSecond: 2.1e6, peer: { tracerStepsPerCpuSecond: 1.6e6 }, ratioToPeerPerCore: 1.3,
+      dataset: { pairs: 256 }, paperScale: { extrapolated: 'linearly from 256 pairs', secondsTwoWorkers: 600, secondsOnIdleCores: 111, writeSeconds: 34, measured }
+    })
+    const row = '| paper-scale data set (32,768 pairs), 2 workers, write included, measured (`bench:sim -- --paper`) | 420 s wall at load 9.5 (write 30 s); 190 CPU-s (write 20), i.e. ≈ 105 s on 2 free cores | | | ≤ 150 s |'
+    writeFileSync(file, JSON.stringify({ ...results, results: [sim({ seconds: 420, cpuSeconds: 190, writeSeconds: 30, writeCpuSeconds: 20, loadAverage1min: 9.5, secondsOnTwoFreeCores: 105 })] }))
+    writeFileSync(readme, `${START}
+${END}
+`)
+    writeReadmeTable(file, readme)
+    expect(readFileSync(readme, 'utf8')).toContain(row)
+    writeFileSync(file, JSON.stringify({ ...results, results: [sim()] }))
+    writeReadmeTable(file, readme)
+    expect(readFileSync(readme, 'utf8')).not.toContain('measured (')
+  })
 })
