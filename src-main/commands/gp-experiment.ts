@@ -8,9 +8,9 @@ export const gpExperimentCommand: CliCommand = {
   summary: "reproduce the paper's Gaussian-process experiment: error curves over embedding dimension, batch size and N",
   usage: `options:
   --out FILE.json   where to write the error curves (required)
-  --quick           smaller N and fewer steps (about a minute)
-  --steps S         optimiser steps per point (default 4000; quick 1200); each point is also trained with S/2 steps
-                    and the relative change is reported as its convergence gap
+  --quick           smaller N and batches (about half a minute of CPU)
+  --steps S         first optimiser steps per point (default 4000; quick 2000); each point is also trained with S/2
+                    steps, the relative change is its convergence gap, and the steps double while it exceeds 5 %
   --lr X            override the learning rate
   --seed S          random seed (default 1)`,
   options: { out: { type: 'string' }, quick: { type: 'boolean' }, steps: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' } },

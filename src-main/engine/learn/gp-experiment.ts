@@ -5,16 +5,18 @@
  * dimension, batch size and N; reports the conditional-mean errors of u|v and v|u.
  */
 import { Matrix, inverse } from 'ml-matrix'
-import { etaSeconds, throwIfCancelled, type JobContext, silentContext } from '../jobs/job'
-import { initBackend, tf } from './backend'
-import { buildEncoder, type Encoder } from './encoders'
-import { fit, type PairData } from './fit'
+import { etaSeconds, throwIfCancelled, type JobContext } from '../jobs/job'
 import { blocks, condOptimum, sampleGaussian, symPow } from './gaussian'
+import { fitLinearCond, glorot, type LinearFitSettings } from './linear-cond'
 
 export interface GpSettings {
   nu: number; nv: number; noise: number; tau: number; alpha: number; modes: number
-  /** Optimiser steps per point (Adam, warm-up then cosine decay to 0); each point is also run with half as many, and the change is its convergence gap. */
-  steps: number; learningRate: number; seed: number
+  /**
+   * Adam steps of a point's first check: it is trained with `steps` and with half as many, and the relative change of
+   * its errors is its convergence gap; while the gap exceeds `maxGap` the steps are doubled (up to `maxSteps`) and the
+   * previous run becomes the half.
+   */
+  steps: number; maxSteps: number; maxGap: number; learningRate: number; seed: number
   dims: number[]; batches: number[]; sizes: number[]
   /** The values held fixed while another is swept (paper: ℓ = 5, batch 512, N = 10,000). */
   baseDim: number; baseBatch: number; baseN: number
@@ -23,14 +25,14 @@ export interface GpSettings {
 /**
  * The paper's sweeps and sizes (arXiv §6.1). The paper trains 500 epochs at lr 1e-4, which leaves the large batches
  * far from converged (at batch 1024 that is only 5,000 steps of 1e-4 for weights that must grow to O(10)); here every
- * point gets the same number of steps at a larger rate on whitened inputs, enough that halving the steps changes
- * its error by < 5 %. The quick version uses smaller N and fewer steps.
+ * point gets a larger rate on whitened inputs, a decay to a floor and Polyak averaging (linear-cond.ts), and as many
+ * steps as it takes for halving them to change its errors by < 5 %. Quick mode: smaller N and batches.
  */
 export function gpSettings(quick: boolean): GpSettings {
-  const common = { nu: 12, nv: 5, noise: 0.05, tau: 3, alpha: 2, modes: 1000, seed: 1, baseDim: 5, learningRate: 0.05 }
+  const common = { nu: 12, nv: 5, noise: 0.05, tau: 3, alpha: 2, modes: 1000, seed: 1, baseDim: 5, learningRate: 0.05, maxGap: 0.05 }
   return quick
-    ? { ...common, steps: 1200, dims: [1, 3, 5, 6], batches: [64, 128, 256, 512], sizes: [1000, 5000, 20000], baseBatch: 128, baseN: 5000 }
-    : { ...common, steps: 4000, dims: [1, 2, 3, 4, 5, 6], batches: [128, 256, 512, 1024], sizes: [2000, 5000, 10000, 20000, 50000, 100000], baseBatch: 512, baseN: 10000 }
+    ? { ...common, steps: 2000, maxSteps: 16000, dims: [1, 3, 5, 6], batches: [32, 64, 128, 256], sizes: [1000, 5000, 20000], baseBatch: 128, baseN: 5000 }
+    : { ...common, steps: 4000, maxSteps: 16000, dims: [1, 2, 3, 4, 5, 6], batches: [128, 256, 512, 1024], sizes: [2000, 5000, 10000, 20000, 50000, 100000], baseBatch: 512, baseN: 10000 }
 }
 
 /** Exact joint covariance of (u, v): Cuu = Φ Λ Φᵀ + σ²I, Cuv = Φ₁..ₙᵥ Λ^½, Cvv = I, with ψ_j = √2 cos(jπx) on x_i = i/(nu+1). */
@@ -68,39 +70,32 @@ export function conditionalMeanErrors(C: Matrix, nu: number, A: Matrix): { uGive
   return { uGivenV: Du.mmul(Cvv).mmul(Du.transpose()).trace(), vGivenU: Dv.mmul(Cuu).mmul(Dv.transpose()).trace() }
 }
 
-/** A = GᵀH of two bias-free linear encoders (weights stored as x·W, so A = Wu Wvᵀ). */
-export function linearMap(encU: Encoder, encV: Encoder): Matrix {
-  const [wu, wv] = [encU.variables[0], encV.variables[0]]
-  const toM = (v: tf.Variable) => {
-    const [r, c] = v.shape
-    const d = v.dataSync()
-    return new Matrix(Array.from({ length: r }, (_, i) => Array.from(d.subarray(i * c, (i + 1) * c))))
-  }
-  return toM(wu).mmul(toM(wv).transpose())
-}
-
 export interface GpErrors { uGivenV: number; vGivenU: number }
 export interface GpRun extends GpErrors {
-  dim: number; batch: number; n: number; steps: number
+  dim: number; batch: number; n: number
+  /** Steps of the reported run (the first check's `steps`, doubled until converged or at `maxSteps`). */
+  steps: number
   /** Closed-form rank-ℓ optimum (Thm 5.1) on the population covariance: the error an infinite batch and N would leave. */
   optimum: GpErrors
   /** The same point trained with half the steps: |error − this| is the convergence gap. */
   halfSteps: GpErrors
   /** max over both directions of |error − halfSteps| / error. */
   convergenceGap: number
+  /** Every run of the point, by steps (the doubling history). */
+  runs: (GpErrors & { steps: number })[]
 }
 
 /** Symmetric inverse square root of the sample covariance of rows of x (n × d): the whitening map. */
-function whitener(x: Float32Array, n: number, d: number): Matrix {
+function whitener(x: Float64Array, n: number, d: number): Matrix {
   const S = new Matrix(d, d)
   for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) for (let b = a; b < d; b++) S.set(a, b, S.get(a, b) + (x[i * d + a] * x[i * d + b]) / n)
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) S.set(a, b, S.get(b, a))
   return symPow(S, -0.5)
 }
 
-function transformRows(x: Float32Array, n: number, M: Matrix): Float32Array {
+function transformRows(x: Float64Array, n: number, M: Matrix): Float64Array {
   const d = M.rows
-  const out = new Float32Array(new SharedArrayBuffer(x.length * 4))
+  const out = new Float64Array(x.length)
   for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) {
     let acc = 0
     for (let b = 0; b < d; b++) acc += M.get(a, b) * x[i * d + b]
@@ -109,47 +104,60 @@ function transformRows(x: Float32Array, n: number, M: Matrix): Float32Array {
   return out
 }
 
-/**
- * Train linear encoders on N samples for `steps` Adam steps and return A in the raw coordinates. The encoders act on
- * whitened inputs ũ = Mu u, ṽ = Mv v (sample covariances): the model class {A = GᵀH, rank ≤ ℓ} and the loss as a
- * function of A are unchanged (A = Mu Ã Mv), only Adam's geometry is better conditioned (Cuu spans two decades).
- */
-async function trainA(data: PairData, Mu: Matrix, Mv: Matrix, s: GpSettings, dim: number, batch: number, steps: number, ctx: JobContext): Promise<Matrix> {
-  const spec = { kind: 'linear' as const, outputDim: dim, widths: [], activation: 'relu' as const, bias: false }
-  const net = { encU: buildEncoder({ ...spec, inputDim: s.nu }, s.seed * 2 + 1), encV: buildEncoder({ ...spec, inputDim: s.nv }, s.seed * 2 + 2), logScale: tf.variable(tf.scalar(0), false) }
-  const perEpoch = Math.floor(data.train.length / Math.min(batch, data.train.length))
-  try {
-    await fit(net, data, { loss: 'cond', metric: 'dot', weights: [1, 1], epochs: Math.max(1, Math.round(steps / perEpoch)), batch, learningRate: s.learningRate, warmupFraction: 0.05, learnTemperature: false, seed: s.seed, patience: 0, progressEvery: 1000 }, { ...silentContext(ctx.signal), log: () => {} })
-    return Mu.mmul(linearMap(net.encU, net.encV)).mmul(Mv)
-  } finally {
-    tf.dispose([...net.encU.variables, ...net.encV.variables, net.logScale])
-  }
+/** The schedule of every point (linear-cond.ts): warm-up 5 %, cosine to 0.1 × peak at half the steps, then held, with A averaged over the second half. */
+export function gpFitSettings(s: GpSettings, batch: number, steps: number): LinearFitSettings {
+  return { batch, steps, seed: s.seed, learningRate: s.learningRate, warmup: 0.05, decayEnd: 0.5, floor: 0.1, average: 0.5 }
 }
 
-/** Train linear encoders on N samples (at `steps` and at half the steps) and score the conditional means. */
+/**
+ * Train bias-free linear encoders (Glorot-normal start, as encoders.ts) on N samples and return A in the raw
+ * coordinates. They act on whitened inputs ũ = Mu u, ṽ = Mv v (sample covariances): the model class {A = GHᵀ, rank ≤ ℓ}
+ * and the loss as a function of A are unchanged (A = Mu Ã Mv), only Adam's geometry is better conditioned (Cuu spans decades).
+ */
+function trainA(u: Float64Array, v: Float64Array, n: number, Mu: Matrix, Mv: Matrix, s: GpSettings, dim: number, batch: number, steps: number, signal: AbortSignal): Matrix {
+  const A = fitLinearCond(u, v, n, s.nu, s.nv, glorot(s.nu, dim, s.seed * 2 + 1), glorot(s.nv, dim, s.seed * 2 + 2), gpFitSettings(s, batch, steps), (step) => {
+    if (step % 256 === 0) throwIfCancelled(signal)
+  })
+  const At = new Matrix(Array.from({ length: s.nu }, (_, a) => Array.from(A.subarray(a * s.nv, (a + 1) * s.nv))))
+  return Mu.mmul(At).mmul(Mv)
+}
+
+const relGap = (a: GpErrors, b: GpErrors) => Math.max(Math.abs(a.uGivenV - b.uGivenV) / a.uGivenV, Math.abs(a.vGivenU - b.vGivenU) / a.vGivenU)
+
+/** Train one point at `steps` and half as many, doubling the steps while the convergence gap exceeds `maxGap`; score the conditional means. */
 export async function gpRun(C: Matrix, s: GpSettings, dim: number, batch: number, n: number, ctx: JobContext): Promise<GpRun> {
   const x = sampleGaussian(C, n, s.seed * 7919 + n)
   const d = s.nu + s.nv
-  const u = new Float32Array(n * s.nu)
-  const v = new Float32Array(n * s.nv)
+  const u = new Float64Array(n * s.nu)
+  const v = new Float64Array(n * s.nv)
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < s.nu; a++) u[i * s.nu + a] = x[i * d + a]
     for (let k = 0; k < s.nv; k++) v[i * s.nv + k] = x[i * d + s.nu + k]
   }
   const Mu = whitener(u, n, s.nu)
   const Mv = whitener(v, n, s.nv)
-  const data: PairData = { u: transformRows(u, n, Mu), du: s.nu, v: transformRows(v, n, Mv), dv: s.nv, train: Int32Array.from({ length: n }, (_, i) => i), validation: new Int32Array(0) }
-  const full = conditionalMeanErrors(C, s.nu, await trainA(data, Mu, Mv, s, dim, batch, s.steps, ctx))
-  const half = conditionalMeanErrors(C, s.nu, await trainA(data, Mu, Mv, s, dim, batch, Math.round(s.steps / 2), ctx))
-  const gap = Math.max(Math.abs(full.uGivenV - half.uGivenV) / full.uGivenV, Math.abs(full.vGivenU - half.vGivenU) / full.vGivenU)
-  return { dim, batch, n, steps: s.steps, ...full, optimum: conditionalMeanErrors(C, s.nu, condOptimum(C, s.nu, Math.min(dim, s.nu, s.nv))), halfSteps: half, convergenceGap: gap }
+  const [uw, vw] = [transformRows(u, n, Mu), transformRows(v, n, Mv)]
+  const score = async (steps: number) => {
+    await new Promise((r) => setImmediate(r)) // let a cancel arrive between runs
+    return { steps, ...conditionalMeanErrors(C, s.nu, trainA(uw, vw, n, Mu, Mv, s, dim, batch, steps, ctx.signal)) }
+  }
+  const runs = [await score(Math.round(s.steps / 2)), await score(s.steps)]
+  while (relGap(runs[runs.length - 1], runs[runs.length - 2]) > s.maxGap && runs[runs.length - 1].steps * 2 <= s.maxSteps) {
+    ctx.log(`ℓ=${dim} batch=${batch} N=${n}: gap ${(100 * relGap(runs[runs.length - 1], runs[runs.length - 2])).toFixed(1)} % at ${runs[runs.length - 1].steps} steps; doubling`)
+    runs.push(await score(runs[runs.length - 1].steps * 2))
+  }
+  const [half, full] = runs.slice(-2)
+  return {
+    dim, batch, n, steps: full.steps, uGivenV: full.uGivenV, vGivenU: full.vGivenU,
+    optimum: conditionalMeanErrors(C, s.nu, condOptimum(C, s.nu, Math.min(dim, s.nu, s.nv))),
+    halfSteps: { uGivenV: half.uGivenV, vGivenU: half.vGivenU }, convergenceGap: relGap(full, half), runs
+  }
 }
 
 export interface GpResult { settings: GpSettings; errorDefinition: string; embeddingDim: GpRun[]; batchSize: GpRun[]; sampleSize: GpRun[] }
 
 /** All three sweeps, with progress per training run. */
 export async function runGpExperiment(s: GpSettings, ctx: JobContext, onRun: (done: number, total: number, run: GpRun) => void = () => {}): Promise<GpResult> {
-  await initBackend()
   const C = gpCovariance(s)
   const plan: [keyof Pick<GpResult, 'embeddingDim' | 'batchSize' | 'sampleSize'>, number, number, number][] = [
     ...s.dims.map((dim) => ['embeddingDim', dim, s.baseBatch, s.baseN] as const),
@@ -158,7 +166,7 @@ export async function runGpExperiment(s: GpSettings, ctx: JobContext, onRun: (do
   ].map((p) => [...p])
   const out: GpResult = {
     settings: s,
-    errorDefinition: 'squared L2 error of the model conditional mean (Cor 5.2: Cuu·A·v for u|v, Cvv·Aᵀ·u for v|u) against the true one, averaged exactly over the conditioning variable; "optimum" is the closed-form rank-ℓ minimiser (Thm 5.1) on the population covariance; "convergenceGap" is the relative change of the error when the same point is trained with half the steps',
+    errorDefinition: 'squared L2 error of the model conditional mean (Cor 5.2: Cuu·A·v for u|v, Cvv·Aᵀ·u for v|u) against the true one, averaged exactly over the conditioning variable; "optimum" is the closed-form rank-ℓ minimiser (Thm 5.1) on the population covariance; "convergenceGap" is the relative change of the error when the same point is trained with half the steps (steps doubled until it is below maxGap)',
     embeddingDim: [], batchSize: [], sampleSize: []
   }
   const started = Date.now()

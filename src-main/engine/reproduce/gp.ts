@@ -6,8 +6,6 @@
 import type { GpResult, GpRun } from '../learn/gp-experiment'
 import type { Verdict } from './types'
 
-/** Largest admissible convergence gap (relative change of the error when the steps are halved). */
-export const MAX_CONVERGENCE_GAP = 0.05
 
 export type Trend = 'falls' | 'falls, not monotonically' | 'does not fall'
 
@@ -44,13 +42,14 @@ export function gpVerdicts(r: GpResult): GpVerdicts {
     text: `up to ℓ = 5 the u|v error ${fallU} and the v|u error ${fallV}; beyond ℓ = 5 it ${flat ? 'does not improve' : 'changes by more than 25 %'}, as Thm 5.1 predicts (rank ≤ min(n_u, n_v) = 5)`
   }
   const all = [...new Map([...r.embeddingDim, ...r.batchSize, ...r.sampleSize].map((x) => [`${x.dim},${x.batch},${x.n}`, x])).values()] // the base point is in every sweep
-  const over = all.filter((x) => !(x.convergenceGap < MAX_CONVERGENCE_GAP))
+  const MAX_CONVERGENCE_GAP = r.settings.maxGap
+  const over = all.filter((x) => !(x.convergenceGap <= MAX_CONVERGENCE_GAP))
   const worst = all.reduce((m, x) => Math.max(m, x.convergenceGap), 0)
   const convergence: Verdict = {
     holds: over.length === 0 ? true : over.length < all.length / 4 ? 'partly' : false,
     text: over.length === 0
-      ? `every point is converged: halving the steps changes no error by more than ${pct(worst)} (limit ${pct(MAX_CONVERGENCE_GAP)})`
-      : `${over.length} of ${all.length} points change by more than ${pct(MAX_CONVERGENCE_GAP)} when the steps are halved (worst ${pct(worst)}: ${over.map((x) => `ℓ ${x.dim}, batch ${x.batch}, N ${x.n}`).join('; ')})`
+      ? `every point is converged: halving its steps changes no error by more than ${pct(worst)} (limit ${pct(MAX_CONVERGENCE_GAP)}; steps ${[...new Set(all.map((x) => x.steps))].sort((a, b) => a - b).join(', ')})`
+      : `${over.length} of ${all.length} points change by more than ${pct(MAX_CONVERGENCE_GAP)} when their steps are halved, even at ${r.settings.maxSteps} steps (worst ${pct(worst)}: ${over.map((x) => `ℓ ${x.dim}, batch ${x.batch}, N ${x.n}: ${pct(x.convergenceGap)}`).join('; ')})`
   }
   const batchSize = sweepVerdict(r.batchSize, 'batch', 'the batch')
   const sampleSize = sweepVerdict(r.sampleSize, 'n', 'N')
