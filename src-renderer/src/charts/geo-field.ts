@@ -10,6 +10,7 @@ import { sampleColormap, type ColormapName } from './colormaps'
 import type { GeoBox } from './geo-projection'
 import { boxOutline, buildGeoBase, drifterLayers, type GeoMapBase, type GeoTrack } from './geo-map'
 import { formatUtc } from './geo-readout'
+import { streamlines } from './streamlines'
 
 /** The tracks' fixes inside [start, end] (s since epoch); drifters without fixes there are left out. */
 export function tracksInWindow(tracks: readonly GeoTrack[], start: number, end: number): GeoTrack[] {
@@ -40,9 +41,51 @@ export interface DeploymentMapOptions extends Omit<GeoMapBase, 'title' | 'subtit
   field?: MapField
   /** Which scalar colours the cells. */
   quantity?: 'speed' | 'uncertainty'
+  /** How the speed map shows the velocity: arrows (default), streamlines, or both. */
+  vectors?: MapVectors
   /** The frame's time (s since epoch): tracks are drawn up to it. */
   time?: number
   title?: string
+}
+
+export type MapVectors = 'arrows' | 'streamlines' | 'both'
+
+/** [lon, lat] at fractional cell indices (fi, fj), bilinear between the cell centres. */
+function lonLatAt(field: MapField, fi: number, fj: number): [number, number] {
+  const i = Math.min(field.nx - 2, Math.max(0, Math.floor(fi)))
+  const j = Math.min(field.ny - 2, Math.max(0, Math.floor(fj)))
+  const a = fi - i
+  const b = fj - j
+  const p = (ii: number, jj: number) => field.lonLat[jj * field.nx + ii]
+  const mix = (d: 0 | 1) => (1 - a) * (1 - b) * p(i, j)[d] + a * (1 - b) * p(i + 1, j)[d] + (1 - a) * b * p(i, j + 1)[d] + a * b * p(i + 1, j + 1)[d]
+  return [mix(0), mix(1)]
+}
+
+/**
+ * Streamlines of one frame as lon/lat polylines. Traced in the grid's index space (east and north velocity turned
+ * into cells per second with the local cell size, so directions are right on cells that are not square) and mapped
+ * back through the cell centres; a line stops at land (no velocity there) and at the grid's edge.
+ */
+export function geoStreamlines(field: MapField, seedsPerSide = 14): [number, number][][] {
+  const { nx, ny } = field
+  if (nx < 2 || ny < 2) return []
+  const c = field.lonLat[Math.floor(ny / 2) * nx + Math.floor(nx / 2)]
+  const kmPerLon = 111.32 * Math.cos((c[1] * Math.PI) / 180)
+  const east = [(field.lonLat[nx - 1][0] - field.lonLat[0][0]) / (nx - 1), (field.lonLat[nx - 1][1] - field.lonLat[0][1]) / (nx - 1)]
+  const north = [(field.lonLat[(ny - 1) * nx][0] - field.lonLat[0][0]) / (ny - 1), (field.lonLat[(ny - 1) * nx][1] - field.lonLat[0][1]) / (ny - 1)]
+  // one cell step along i and along j, in km east and north
+  const di = [east[0] * kmPerLon, east[1] * 110.57]
+  const dj = [north[0] * kmPerLon, north[1] * 110.57]
+  // velocity (east, north) in cells per unit time: solve [di dj] · (a, b) = (u, v)
+  const det = di[0] * dj[1] - dj[0] * di[1]
+  if (!(Math.abs(det) > 1e-12)) return []
+  const ui = field.u.map((u, k) => (dj[1] * u - dj[0] * field.v[k]) / det)
+  const vj = field.u.map((u, k) => (-di[1] * u + di[0] * field.v[k]) / det)
+  const ix = Array.from({ length: nx }, (_, i) => i)
+  const jy = Array.from({ length: ny }, (_, j) => j)
+  return streamlines(ix, jy, ui, vj, { seedsPerSide, steps: Math.max(20, Math.round(Math.max(nx, ny) / 1.5)), stepCells: 0.5 }).map((line) =>
+    line.map(([fi, fj]) => lonLatAt(field, fi, fj))
+  )
 }
 
 /** One frame of a field read from its file, with JSON's nulls back to NaN. */
@@ -110,7 +153,7 @@ const QUANTITY: Record<'speed' | 'uncertainty', { label: string; colormap: Color
 }
 
 /** Cells (under the land, coloured by the colour bar) and arrows; `range` is the colour bar's. */
-function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWidth: number): { series: Record<string, unknown>[]; range: [number, number] } {
+function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWidth: number, vectors: MapVectors, lineColour: string): { series: Record<string, unknown>[]; range: [number, number] } {
   const values = quantity === 'speed' ? field.u.map((u, k) => Math.hypot(u, field.v[k])) : (field.std ?? field.u.map(() => NaN))
   const range = colourRange(values)
   const q = QUANTITY[quantity]
@@ -125,7 +168,8 @@ function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWi
   // at most 10 arrows across the frame; the longest arrow is 0.9 arrow spacings
   const stride = Math.max(1, Math.ceil(Math.max(field.nx, field.ny) / 10))
   // arrows go on the speed map; the uncertainty panel shows the spread alone
-  const arrows = quantity === 'speed' ? arrowCells(field, stride) : []
+  const arrows = quantity === 'speed' && vectors !== 'streamlines' ? arrowCells(field, stride) : []
+  const lines = quantity === 'speed' && vectors !== 'arrows' ? geoStreamlines(field) : []
   const vmax = Math.max(1e-9, ...arrows.map((a) => Math.hypot(a[2], a[3])))
   const pxPerMs = ((frameWidth / Math.max(field.nx, field.ny)) * stride * 0.9) / vmax
   const arrowRender = (p: { dataIndex: number }, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
@@ -156,6 +200,20 @@ function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWi
       renderItem: arrowRender,
       tooltip: { formatter: (p: { dataIndex: number }) => { const [, , u, v] = arrows[p.dataIndex]; return `posterior mean<br/>u = ${u.toFixed(3)} m/s east<br/>v = ${v.toFixed(3)} m/s north<br/>speed ${Math.hypot(u, v).toFixed(3)} m/s` } },
       data: arrows.map((_, i) => [i])
+    },
+    {
+      id: 'field-streamlines',
+      name: 'streamlines of the posterior mean',
+      type: 'lines',
+      coordinateSystem: 'geo',
+      polyline: true,
+      silent: true,
+      // under the land (geo z 1), so the coast masks them; above the cells
+      z: 0.8,
+      symbol: ['none', 'arrow'],
+      symbolSize: 6,
+      lineStyle: { color: lineColour, width: 1, opacity: 0.8 },
+      data: lines.map((coords) => ({ coords }))
     }
   ]
   return { series, range }
@@ -188,7 +246,7 @@ export function buildDeploymentMap(o: DeploymentMapOptions): EChartsOption {
     })
   }
   if (o.field) {
-    const { series: layers, range } = fieldLayers(o.field, quantity, frame.width)
+    const { series: layers, range } = fieldLayers(o.field, quantity, frame.width, o.vectors ?? 'arrows', o.theme.text)
     const cellsIndex = series.length
     series.push(...layers)
     option.visualMap = {

@@ -349,8 +349,11 @@ export function drifterLayers(tracks: readonly GeoTrack[], o: DrifterLayerOption
       z: 6,
       symbolSize: 11,
       itemStyle: { ...style, borderColor: o.theme.background, borderWidth: 1.5 },
-      labelLayout: { hideOverlap: true },
-      label: { show: true, position: 'right', formatter: t.id, color: o.theme.text, fontSize: 11, textBorderColor: o.theme.background, textBorderWidth: 3 },
+      // drifters released together would stack their ids: labels shift up or down out of each other's way (a short
+      // leader line keeps each with its head), and only ids that still collide are hidden
+      labelLayout: { moveOverlap: 'shiftY', hideOverlap: true },
+      labelLine: { show: true, length2: 4, lineStyle: { color: o.theme.muted, width: 0.8 } },
+      label: { show: true, position: 'right', distance: 6, formatter: t.id, color: o.theme.text, fontSize: 11, textBorderColor: o.theme.background, textBorderWidth: 3 },
       tooltip: readout,
       data: cut >= 0 ? [fixes[cut]] : []
     })

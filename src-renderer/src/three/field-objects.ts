@@ -2,7 +2,7 @@
 import * as THREE from 'three'
 import type { FieldView } from '@shared/views'
 import { decimate } from '@renderer/charts/common'
-import { finiteRange, pathSpeeds, toScene, vertexColors, type SceneSpace } from './scene-space'
+import { pathSpeeds, toScene, tubeSpeedRange, vertexColors, type SceneLabel, type SceneSpace } from './scene-space'
 
 export type ColorBy = 'time' | 'speed'
 
@@ -41,7 +41,7 @@ export function createTubes(view: FieldView, s: SceneSpace, colorBy: ColorBy, ma
   const group = new THREE.Group()
   const tracks = decimate(view.tracks, maxTracks)
   const allSpeeds = tracks.map((t) => pathSpeeds(t, view.trackTimes))
-  const speedRange = finiteRange(allSpeeds.flat())
+  const speedRange = tubeSpeedRange(view, maxTracks)
   tracks.forEach((track, n) => {
     const idx = decimate(track.map((_, i) => i), 160)
     if (idx.length < 2) return
@@ -70,12 +70,51 @@ export function createBox(s: SceneSpace, color: string): THREE.LineSegments {
   return new THREE.LineSegments(geom, new THREE.LineBasicMaterial({ color }))
 }
 
+/** A text label that always faces the camera, `height` scene units tall (text drawn on a canvas texture). */
+function textSprite(text: string, color: string, background: string, height: number): THREE.Sprite {
+  const px = 48
+  const canvas = document.createElement('canvas')
+  const ctx = canvas.getContext('2d')
+  if (!ctx) return new THREE.Sprite()
+  const font = `${px}px sans-serif`
+  ctx.font = font
+  canvas.width = Math.ceil(ctx.measureText(text).width) + 16
+  canvas.height = Math.ceil(px * 1.3)
+  ctx.font = font
+  ctx.textBaseline = 'middle'
+  // a halo in the background colour keeps the text readable over tubes and the surface
+  ctx.lineWidth = 8
+  ctx.strokeStyle = background
+  ctx.strokeText(text, 8, canvas.height / 2)
+  ctx.fillStyle = color
+  ctx.fillText(text, 8, canvas.height / 2)
+  const map = new THREE.CanvasTexture(canvas)
+  map.colorSpace = THREE.SRGBColorSpace
+  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map, transparent: true, depthWrite: false }))
+  sprite.scale.set((height * canvas.width) / canvas.height, height, 1)
+  return sprite
+}
+
+/** Tick labels and axis titles (see axisLabels) as camera-facing sprites. */
+export function createAxisLabels(labels: readonly SceneLabel[], color: string, background: string): THREE.Group {
+  const group = new THREE.Group()
+  for (const l of labels) {
+    const sprite = textSprite(l.text, color, background, l.title ? 0.085 : 0.065)
+    sprite.position.set(...l.at)
+    group.add(sprite)
+  }
+  return group
+}
+
 /** Free the GPU memory of an object tree. */
 export function disposeObject(obj: THREE.Object3D): void {
   obj.traverse((o) => {
     const mesh = o as THREE.Mesh
     mesh.geometry?.dispose()
     const mats = Array.isArray(mesh.material) ? mesh.material : mesh.material ? [mesh.material] : []
-    for (const m of mats) m.dispose()
+    for (const m of mats) {
+      ;(m as THREE.SpriteMaterial).map?.dispose()
+      m.dispose()
+    }
   })
 }

@@ -2,8 +2,9 @@
 import * as THREE from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
 import type { FieldView } from '@shared/views'
-import { createBox, createSurface, createTubes, disposeObject, type ColorBy } from './field-objects'
-import { finiteRange, sceneSpace } from './scene-space'
+import { fmt } from '@renderer/charts/common'
+import { createAxisLabels, createBox, createSurface, createTubes, disposeObject, type ColorBy } from './field-objects'
+import { axisLabels, finiteRange, sceneSpace } from './scene-space'
 
 export interface FieldScene {
   renderer: THREE.WebGLRenderer
@@ -21,6 +22,8 @@ export interface SceneContent {
   colorBy: ColorBy
   background: string
   boxColor: string
+  /** Tick label and axis title colour. */
+  textColor: string
 }
 
 export function createFieldScene(canvas: HTMLCanvasElement): FieldScene {
@@ -55,6 +58,7 @@ export function updateFieldScene(fs: FieldScene, c: SceneContent): void {
   fs.content.add(createSurface(c.view, psi, c.frame, s, [-symmetric, symmetric]))
   fs.content.add(createTubes(c.view, s, c.colorBy))
   fs.content.add(createBox(s, c.boxColor))
+  fs.content.add(createAxisLabels(axisLabels(c.view, s, fmt), c.textColor, c.background))
   renderFieldScene(fs)
 }
 

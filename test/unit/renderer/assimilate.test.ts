@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AssimilationResult, SkillRow } from '@shared/deployment'
 import { LIGHT_CHART_THEME as T } from '@renderer/charts/common'
-import { arrowCells, buildDeploymentMap, cellCorners, colourRange, mapFieldOf, tracksInWindow, type MapField } from '@renderer/charts/geo-field'
+import { arrowCells, buildDeploymentMap, cellCorners, colourRange, geoStreamlines, mapFieldOf, tracksInWindow, type MapField } from '@renderer/charts/geo-field'
 import { padBox, projectionFor } from '@renderer/charts/geo-projection'
 import { perDrifterTable, skillLines } from '@renderer/components/skill-rows'
 import { optionsOf, utcInput, type AssimilateForm } from '@renderer/stores/assimilate-store'
@@ -107,5 +107,36 @@ describe('the deployment map', () => {
     expect((std.series as { id: string; data: unknown[] }[]).find((s) => s.id === 'field-arrows')!.data).toHaveLength(0)
     expect((std.visualMap as { min: number; max: number }).min).toBe(0)
     expect((std.visualMap as { min: number; max: number }).max).toBeCloseTo(0.11, 9)
+  })
+
+  it('streamlines on the map: an eastward current gives lines of constant latitude going east that stop at land', () => {
+    // 10 × 6 cells, 0.02° lon × 0.01° lat at 54° N (both ≈ 1.1–1.3 km), a land column at i = 6
+    const nx = 10
+    const ny = 6
+    const lonLat = Array.from({ length: nx * ny }, (_, k) => [10 + 0.02 * (k % nx), 54 + 0.01 * Math.floor(k / nx)] as [number, number])
+    const land = (k: number) => k % nx === 6
+    const east: MapField = { nx, ny, lonLat, u: lonLat.map((_, k) => (land(k) ? NaN : 0.3)), v: lonLat.map((_, k) => (land(k) ? NaN : 0)) }
+    const lines = geoStreamlines(east, 5)
+    expect(lines.length).toBeGreaterThan(3)
+    for (const l of lines) {
+      for (const [, lat] of l) expect(lat).toBeCloseTo(l[0][1], 9)
+      for (let k = 1; k < l.length; k++) expect(l[k][0]).toBeGreaterThan(l[k - 1][0])
+      // a line west of the land column never crosses it (cell centre 10.12° E; bilinear NaN from 10.10° E)
+      if (l[0][0] < 10.1) expect(Math.max(...l.map((p) => p[0]))).toBeLessThan(10.12)
+    }
+    // a northward current on the same grid: lines of constant longitude going north
+    const north: MapField = { nx, ny, lonLat, u: lonLat.map(() => 0), v: lonLat.map(() => 0.2) }
+    for (const l of geoStreamlines(north, 4)) {
+      for (const [lon] of l) expect(lon).toBeCloseTo(l[0][0], 9)
+      expect(l[l.length - 1][1]).toBeGreaterThan(l[0][1])
+    }
+    const box = padBox({ west: 10, east: 10.2, south: 54, north: 54.05 })
+    const o = buildDeploymentMap({ land: 'land-test', box, projection: projectionFor(box), theme: T, size: { width: 800, height: 500 }, roam: {}, tracks: [], field: east, vectors: 'streamlines' })
+    const series = o.series as { id: string; data: unknown[]; z?: number }[]
+    expect(series.find((s) => s.id === 'field-arrows')!.data).toHaveLength(0)
+    const sl = series.find((s) => s.id === 'field-streamlines')!
+    expect(sl.data.length).toBe(lines.length > 0 ? geoStreamlines(east).length : 0)
+    // under the land, so the coast masks them
+    expect(sl.z).toBeLessThan(1)
   })
 })
