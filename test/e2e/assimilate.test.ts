@@ -96,6 +96,15 @@ test('Assimilate: Kiel Bight drifters on the real map, the fitted prior, skill a
   expect(await canvasColours('assimilate-uncertainty')).toBeGreaterThan(50)
   expect(await page.getByTestId('skill-driftclip').innerText()).toMatch(/Driftclip\s+\d\.\d{3}/)
   await page.getByTestId('assimilate-map').screenshot({ path: join(ARTIFACTS, 'assimilate-map.png') })
+  // streamlines of the posterior mean instead of (or with) arrows, still drawn under the coast
+  await page.getByTestId('assimilate-vectors').selectOption('both')
+  await page.waitForFunction(() => {
+    const s = JSON.parse(document.querySelector('[data-testid="assimilate-map"]')?.getAttribute('data-series') ?? '[]') as { id: string; points: number }[]
+    return (s.find((x) => x.id === 'field-streamlines')?.points ?? 0) > 0
+  }, undefined, { timeout: 30_000 })
+  expect(await seriesIds('assimilate-map')).toEqual(expect.arrayContaining(['field-cells', 'field-arrows', 'field-streamlines']))
+  await page.getByTestId('assimilate-map').screenshot({ path: join(ARTIFACTS, 'assimilate-map-streamlines.png') })
+  await page.getByTestId('assimilate-vectors').selectOption('arrows')
   const height = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 900)
   await page.setViewportSize({ width: 1440, height: Math.min(3200, Math.max(900, height + 40)) })
   await page.waitForTimeout(400)

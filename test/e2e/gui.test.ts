@@ -2,15 +2,17 @@
  * The GUI end to end in browser mode against the real engine: simulate a small set, train a few epochs,
  * compare two variants, open both explorers, export NetCDF and read it back; a screenshot per view.
  */
-import { join } from 'node:path'
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import h5wasm from 'h5wasm/node'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startApp, type RunningApp } from './harness'
+import { ARTIFACTS, startApp, type RunningApp } from './harness'
 
 let app: RunningApp
 let page: Page
 const JOB_TIMEOUT = 240_000
+const EXPORTS = join(ARTIFACTS, 'exports')
 
 beforeAll(async () => {
   app = await startApp()
@@ -171,25 +173,42 @@ test('Explore 3D: the WebGL canvas draws tubes over the surface (non-uniform pix
   await shoot('explore3d')
 })
 
-test('Export: a NetCDF file with the chosen fields is written, listed in the workspace, and reads back', async () => {
+test('Export: every format (NetCDF with the chosen fields, CSV, GeoJSON, JSON) is written, listed, saved under test/artifacts/exports and reads back', async () => {
   await page.getByTestId('nav-export').click()
   await page.getByTestId('export-name').fill('e2e-export')
+  for (const f of ['netcdf', 'csv', 'geojson', 'json']) await page.getByTestId(`export-format-${f}`).check()
   // leave the stream function out: the files must hold exactly the chosen fields
   await page.getByTestId('export-field-psi').uncheck()
   await page.getByTestId('export-start').click()
   await page.getByTestId('export-written').waitFor({ timeout: JOB_TIMEOUT })
   const written = await page.getByTestId('export-written').innerText()
-  const nc = /exports\/[\w./-]+\.nc/.exec(written)?.[0]
-  expect(nc).toMatch(/^exports\/e2e-export\//)
+  const files = [...written.matchAll(/exports\/[\w./-]+\.(nc|csv|geojson|json)/g)].map((m) => m[0])
+  expect(files.every((f) => f.startsWith('exports/e2e-export/'))).toBe(true)
+  expect(new Set(files.map((f) => f.split('.').pop()))).toEqual(new Set(['nc', 'csv', 'geojson', 'json']))
   await expect.poll(() => page.getByTestId('export-list').innerText()).toContain('exports/e2e-export')
+  mkdirSync(EXPORTS, { recursive: true })
+  for (const f of files) copyFileSync(join(app.workspace, f), join(EXPORTS, `e2e-export-${basename(f)}`))
   await h5wasm.ready
-  const file = new h5wasm.File(join(app.workspace, nc!), 'r')
-  try {
-    expect(file.keys()).toEqual(expect.arrayContaining(['u', 'v', 'vorticity', 'x', 'y', 'time']))
-    expect(file.keys()).not.toContain('psi')
-  } finally {
-    file.close()
+  for (const nc of files.filter((f) => f.endsWith('.nc'))) {
+    const file = new h5wasm.File(join(app.workspace, nc), 'r')
+    try {
+      expect(file.keys()).toEqual(expect.arrayContaining(['u', 'v', 'vorticity', 'x', 'y', 'time']))
+      expect(file.keys()).not.toContain('psi')
+      expect(String(file.attrs.Conventions?.value)).toBe('CF-1.10')
+    } finally {
+      file.close()
+    }
   }
+  const text = (ext: string) => readFileSync(join(app.workspace, files.find((f) => f.endsWith(ext))!), 'utf8')
+  const csv = text('.csv').trim().split('\n')
+  expect(csv[0]).toMatch(/^id,time/)
+  expect(csv.length).toBeGreaterThan(10)
+  const geo = JSON.parse(text('.geojson')) as { type: string; features: { geometry: { type: string } }[] }
+  expect(geo.type).toBe('FeatureCollection')
+  expect(geo.features.length).toBeGreaterThan(0)
+  const json = JSON.parse(text('.json')) as { rows: { time: number; velocityRmse: number | null }[] }
+  expect(json.rows.length).toBeGreaterThan(1)
+  expect(json.rows.every((r) => typeof r.velocityRmse === 'number' && r.velocityRmse > 0)).toBe(true)
   await shoot('export')
 })
 

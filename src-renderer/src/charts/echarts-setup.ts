@@ -11,6 +11,8 @@ import {
   VisualMapContinuousComponent
 } from 'echarts/components'
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
+// without this feature every `labelLayout` (the drifter ids' hideOverlap / moveOverlap) is silently ignored
+import { LabelLayout } from 'echarts/features'
 import type { EChartsOption } from './common'
 
 echarts.use([
@@ -27,7 +29,8 @@ echarts.use([
   TooltipComponent,
   VisualMapContinuousComponent,
   CanvasRenderer,
-  SVGRenderer
+  SVGRenderer,
+  LabelLayout
 ])
 
 export { echarts }

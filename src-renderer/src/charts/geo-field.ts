@@ -125,7 +125,8 @@ export function colourRange(values: readonly number[]): [number, number] {
   const at = (q: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.round(q * (xs.length - 1))))]
   let lo = at(0.02)
   let hi = at(0.98)
-  if (!(hi > lo)) {
+  // a (nearly) constant field gets a bar ±5 % around its value, not one whose ends print as the same number
+  if (!(hi - lo > Math.abs(hi) * 1e-3)) {
     const pad = Math.abs(hi) * 0.05 || 1e-3
     lo -= pad
     hi += pad

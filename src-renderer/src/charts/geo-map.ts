@@ -301,10 +301,43 @@ export interface DrifterLayerOptions {
   maxPoints?: number
 }
 
+/**
+ * The id label of each drifter's current position: drifters within `within` of the size of the map's extent of an
+ * earlier labelled one (released together, drifting as a group) share its label ("D298, D299 +3"), so stacked ids
+ * never print over each other; the others keep their own. `heads[i]` is [lon, lat] or null (not started).
+ */
+export function headLabels(ids: readonly string[], heads: readonly ([number, number] | null)[], within = 0.02): (string | null)[] {
+  const pts = heads.filter((h): h is [number, number] => h !== null)
+  if (!pts.length) return ids.map(() => null)
+  const kmPerLon = Math.cos((pts.reduce((a, p) => a + p[1], 0) / pts.length) * (Math.PI / 180))
+  const spanX = (Math.max(...pts.map((p) => p[0])) - Math.min(...pts.map((p) => p[0]))) * kmPerLon
+  const spanY = Math.max(...pts.map((p) => p[1])) - Math.min(...pts.map((p) => p[1]))
+  // a tiny cluster alone still counts as "together": at least 200 m
+  const eps = Math.max(within * Math.hypot(spanX, spanY), 0.0018)
+  const groups: { at: [number, number]; members: number[] }[] = []
+  heads.forEach((h, i) => {
+    if (!h) return
+    const g = groups.find((c) => Math.hypot((c.at[0] - h[0]) * kmPerLon, c.at[1] - h[1]) <= eps)
+    if (g) g.members.push(i)
+    else groups.push({ at: h, members: [i] })
+  })
+  const out: (string | null)[] = ids.map(() => null)
+  for (const g of groups) {
+    const names = g.members.map((i) => ids[i])
+    out[g.members[0]] = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`
+  }
+  return out
+}
+
 /** Per-drifter series on the geo component: the path so far, hoverable fixes and the current position with its id. */
 export function drifterLayers(tracks: readonly GeoTrack[], o: DrifterLayerOptions): NonNullable<EChartsOption['series']> {
   const out: Record<string, unknown>[] = []
   const max = o.maxPoints ?? 400
+  const heads = tracks.map((t) => {
+    const k = lastFixBefore(t.time, o.until)
+    return k >= 0 ? ([t.lon[k], t.lat[k]] as [number, number]) : null
+  })
+  const labels = headLabels(tracks.map((t) => t.id), heads)
   tracks.forEach((t, i) => {
     const colour = o.theme.palette[i % o.theme.palette.length]
     const idx = decimate(Array.from(t.time, (_, k) => k), max)
@@ -349,11 +382,9 @@ export function drifterLayers(tracks: readonly GeoTrack[], o: DrifterLayerOption
       z: 6,
       symbolSize: 11,
       itemStyle: { ...style, borderColor: o.theme.background, borderWidth: 1.5 },
-      // drifters released together would stack their ids: labels shift up or down out of each other's way (a short
-      // leader line keeps each with its head), and only ids that still collide are hidden
-      labelLayout: { moveOverlap: 'shiftY', hideOverlap: true },
-      labelLine: { show: true, length2: 4, lineStyle: { color: o.theme.muted, width: 0.8 } },
-      label: { show: true, position: 'right', distance: 6, formatter: t.id, color: o.theme.text, fontSize: 11, textBorderColor: o.theme.background, textBorderWidth: 3 },
+      // drifters together share one label (headLabels); ids that still collide on screen (after a zoom out) are hidden
+      labelLayout: { hideOverlap: true },
+      label: { show: labels[i] !== null, position: 'right', distance: 6, formatter: labels[i] ?? '', color: o.theme.text, fontSize: 11, textBorderColor: o.theme.background, textBorderWidth: 3 },
       tooltip: readout,
       data: cut >= 0 ? [fixes[cut]] : []
     })

@@ -203,8 +203,11 @@ export function buildHeatPanels(
   })
   const barTop = TOP + 16
   const barSlot = (size.height - barTop - 10) / Math.max(1, scales.length)
-  const barHeight = Math.max(40, Math.min(220, barSlot - 104))
   const barLeft = size.width - RIGHT + 22
+  // each slot stacks: the scale's title (14 px a line), the max label, the bar, the min label (about 20 px each)
+  const barTitles = scales.map((s) => wrapAxisName(s.log ? `${s.label}, log scale` : s.label, 14))
+  const titleHeight = (k: number) => barTitles[k].split('\n').length * 14 + 4
+  const barHeight = (k: number) => Math.max(30, Math.min(220, barSlot - titleHeight(k) - 2 * 20 - 14))
   const visualMap = scales.map((s, k) => ({
     type: 'continuous' as const,
     id: s.id,
@@ -215,9 +218,9 @@ export function buildHeatPanels(
     calculable: false,
     orient: 'vertical' as const,
     left: barLeft,
-    top: barTop + k * barSlot + 64,
+    top: barTop + k * barSlot + titleHeight(k),
     itemWidth: 14,
-    itemHeight: barHeight,
+    itemHeight: barHeight(k),
     text: [`${s.clippedHigh ? '≥ ' : ''}${fmt(s.max)}`, `${s.clippedLow ? '≤ ' : ''}${fmt(s.min)}`],
     textGap: 6,
     textStyle: { color: theme.text },
@@ -230,7 +233,7 @@ export function buildHeatPanels(
     title: [
       titleBlock(layout.title, theme, layout.subtitle) as object,
       ...panels.map((p, i) => ({ text: p.label, left: boxes[i].left, top: boxes[i].top - LABEL, textStyle: { color: theme.text, fontSize: 12, width: boxes[i].width + 30, overflow: 'truncate' } })),
-      ...scales.map((s, k) => ({ text: wrapAxisName(s.log ? `${s.label}, log scale` : s.label, 14), left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', lineHeight: 14, width: RIGHT - 10, overflow: 'break' } }))
+      ...scales.map((_, k) => ({ text: barTitles[k], left: barLeft - 14, top: barTop + k * barSlot, textStyle: { color: theme.text, fontSize: 11, fontWeight: 'normal', lineHeight: 14, width: RIGHT - 10, overflow: 'break' } }))
     ],
     legend: hasTracks ? { data: ['tracer path', 'start', 'end'], top: 30, right: 12, textStyle: { color: theme.text } } : undefined,
     tooltip: { trigger: 'item' },

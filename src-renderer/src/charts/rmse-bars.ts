@@ -43,11 +43,13 @@ export function rmseCell(row: RmseDisplayRow, key: RmseKey, scales?: PhysicalSca
   return { value: row[key] * k, ...(ci && Number.isFinite(ci[0]) ? { interval: [ci[0] * k, ci[1] * k] as [number, number] } : {}) }
 }
 
-/** Horizontal whiskers [value, category, lo, hi] on the centre of each bar. */
+/** Horizontal whiskers [value, category, lo, hi] on the centre of each bar, the value and its interval written past them. */
 function whiskers(color: string) {
   return (_p: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
-    const lo = api.coord([api.value(2), api.value(1)])
-    const hi = api.coord([api.value(3), api.value(1)])
+    const value = Number(api.value(0))
+    const [l, h] = [Number(api.value(2)), Number(api.value(3))]
+    const lo = api.coord([l, api.value(1)])
+    const hi = api.coord([h, api.value(1)])
     const band = (api.size?.([0, 1]) as number[])[1]
     const cap = Math.min(6, band * 0.2)
     const style = { stroke: color, lineWidth: 1.4 }
@@ -56,7 +58,13 @@ function whiskers(color: string) {
       children: [
         { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
         { type: 'line', shape: { x1: lo[0], y1: lo[1] - cap, x2: lo[0], y2: lo[1] + cap }, style },
-        { type: 'line', shape: { x1: hi[0], y1: hi[1] - cap, x2: hi[0], y2: hi[1] + cap }, style }
+        { type: 'line', shape: { x1: hi[0], y1: hi[1] - cap, x2: hi[0], y2: hi[1] + cap }, style },
+        {
+          type: 'text',
+          x: hi[0] + 6,
+          y: hi[1],
+          style: { text: `${value.toPrecision(3)} (${l.toPrecision(2)}–${h.toPrecision(2)})`, fill: color, font: '11px sans-serif', verticalAlign: 'middle' }
+        }
       ]
     } as CustomSeriesRenderItemReturn
   }
@@ -73,18 +81,9 @@ export function buildRmseBars(rows: readonly RmseDisplayRow[], key: RmseKey, the
       name: RMSE_LABELS[key],
       id: `rmse-${key}`,
       type: 'bar',
-      data: cells.map((c) => c.value),
-      // the value sits past the whisker so the two never overlap
-      label: {
-        show: true,
-        position: 'right',
-        distance: 8,
-        color: theme.text,
-        formatter: (p: { dataIndex: number; value: unknown }) => {
-          const ci = cells[p.dataIndex]?.interval
-          return `${Number(p.value).toPrecision(3)}${ci ? ` (${ci[0].toPrecision(2)}–${ci[1].toPrecision(2)})` : ''}`
-        }
-      }
+      // with an interval the value is written past the whisker (by the interval series), so the two never overlap
+      data: cells.map((c) => ({ value: c.value, label: { show: !c.interval } })),
+      label: { show: true, position: 'right', color: theme.text, formatter: (p: { value: unknown }) => Number(p.value).toPrecision(3) }
     }
   ]
   if (withCi.length) {

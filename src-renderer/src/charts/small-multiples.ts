@@ -33,7 +33,7 @@ export function buildSmallMultiples(variants: readonly VariantField[], o: Multip
   const panels: HeatPanel[] = []
   frames.forEach((f, k) => {
     const suffix = k === 0 ? '' : `-f${f}`
-    const at = frames.length > 1 ? ` · t = ${fmt(base.times[f])}` : ''
+    const at = frames.length > 1 ? ` · t = ${fmt(base.times[f])} ${base.units.time}` : ''
     const truth = frameScalar(base.truth, 'speed', f)
     panels.push({ id: `truth${suffix}`, label: `truth${at}`, scale: 'speed', values: truth, tracks: base.tracks })
     for (const v of withRec) {

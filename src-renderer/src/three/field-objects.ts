@@ -70,40 +70,56 @@ export function createBox(s: SceneSpace, color: string): THREE.LineSegments {
   return new THREE.LineSegments(geom, new THREE.LineBasicMaterial({ color }))
 }
 
-/** A text label that always faces the camera, `height` scene units tall (text drawn on a canvas texture). */
-function textSprite(text: string, color: string, background: string, height: number): THREE.Sprite {
-  const px = 48
+/** A text label that always faces the camera and keeps its size on screen (a `px` CSS pixel font, see sizeLabels). */
+function textSprite(text: string, color: string, background: string, px: number): THREE.Sprite {
+  const res = 48
   const canvas = document.createElement('canvas')
   const ctx = canvas.getContext('2d')
   if (!ctx) return new THREE.Sprite()
-  const font = `${px}px sans-serif`
+  const font = `500 ${res}px sans-serif`
   ctx.font = font
   canvas.width = Math.ceil(ctx.measureText(text).width) + 16
-  canvas.height = Math.ceil(px * 1.3)
+  canvas.height = Math.ceil(res * 1.3)
   ctx.font = font
   ctx.textBaseline = 'middle'
   // a halo in the background colour keeps the text readable over tubes and the surface
-  ctx.lineWidth = 8
+  ctx.lineWidth = 6
   ctx.strokeStyle = background
   ctx.strokeText(text, 8, canvas.height / 2)
   ctx.fillStyle = color
   ctx.fillText(text, 8, canvas.height / 2)
   const map = new THREE.CanvasTexture(canvas)
   map.colorSpace = THREE.SRGBColorSpace
-  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map, transparent: true, depthWrite: false }))
-  sprite.scale.set((height * canvas.width) / canvas.height, height, 1)
+  // no mipmaps: averaging with the transparent surround greys the text out when it is drawn smaller
+  map.generateMipmaps = false
+  map.minFilter = THREE.LinearFilter
+  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map, transparent: true, depthWrite: false, sizeAttenuation: false }))
+  // the sprite is the whole canvas, a little taller than the font: scale so the font itself is `px` tall
+  sprite.userData = { labelPx: (px * canvas.height) / res, aspect: canvas.width / canvas.height }
   return sprite
 }
 
-/** Tick labels and axis titles (see axisLabels) as camera-facing sprites. */
+/** Tick labels and axis titles (see axisLabels) as camera-facing sprites of a fixed size on screen. */
 export function createAxisLabels(labels: readonly SceneLabel[], color: string, background: string): THREE.Group {
   const group = new THREE.Group()
   for (const l of labels) {
-    const sprite = textSprite(l.text, color, background, l.title ? 0.085 : 0.065)
+    const sprite = textSprite(l.text, color, background, l.title ? 13 : 12)
     sprite.position.set(...l.at)
     group.add(sprite)
   }
   return group
+}
+
+/**
+ * Size the labels for a canvas `height` CSS pixels tall: without size attenuation a sprite of scale s is
+ * s · (height / 2) / tan(fov / 2) pixels tall, whatever its distance.
+ */
+export function sizeLabels(root: THREE.Object3D, fovDegrees: number, height: number): void {
+  const perPx = Math.tan((fovDegrees * Math.PI) / 360) / (Math.max(1, height) / 2)
+  root.traverse((o) => {
+    const { labelPx, aspect } = o.userData as { labelPx?: number; aspect?: number }
+    if (labelPx && aspect) o.scale.set(labelPx * perPx * aspect, labelPx * perPx, 1)
+  })
 }
 
 /** Free the GPU memory of an object tree. */

@@ -3,7 +3,7 @@ import * as THREE from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
 import type { FieldView } from '@shared/views'
 import { fmt } from '@renderer/charts/common'
-import { createAxisLabels, createBox, createSurface, createTubes, disposeObject, type ColorBy } from './field-objects'
+import { createAxisLabels, createBox, createSurface, createTubes, disposeObject, sizeLabels, type ColorBy } from './field-objects'
 import { axisLabels, finiteRange, sceneSpace } from './scene-space'
 
 export interface FieldScene {
@@ -59,6 +59,7 @@ export function updateFieldScene(fs: FieldScene, c: SceneContent): void {
   fs.content.add(createTubes(c.view, s, c.colorBy))
   fs.content.add(createBox(s, c.boxColor))
   fs.content.add(createAxisLabels(axisLabels(c.view, s, fmt), c.textColor, c.background))
+  sizeLabels(fs.content, fs.camera.fov, fs.renderer.getSize(new THREE.Vector2()).y)
   renderFieldScene(fs)
 }
 
@@ -67,6 +68,7 @@ export function resizeFieldScene(fs: FieldScene, width: number, height: number):
   fs.renderer.setSize(width, height, false)
   fs.camera.aspect = width / height
   fs.camera.updateProjectionMatrix()
+  sizeLabels(fs.content, fs.camera.fov, height)
   renderFieldScene(fs)
 }
 

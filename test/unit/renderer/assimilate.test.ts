@@ -74,6 +74,8 @@ describe('the deployment map', () => {
   it('colour range is the 2nd–98th percentile rounded outwards, never zero wide; arrows skip land cells', () => {
     expect(colourRange([NaN, ...Array.from({ length: 101 }, (_, i) => i)])).toEqual([2, 98])
     expect(colourRange([0.0283, 0.0283, 0.0283])).toEqual([0.0268, 0.0298])
+    // equal up to rounding noise: the same ±5 % bar, not ends that print as the same number
+    expect(colourRange([0.0344987, 0.03449871])).toEqual([0.0327, 0.0363])
     expect(colourRange([NaN])).toEqual([0, 1])
     expect(arrowCells(field, 1)).toHaveLength(11)
     // stride 2 from (1, 1): cell 5 is land, cell 7 remains

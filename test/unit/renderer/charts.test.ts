@@ -120,12 +120,13 @@ describe('comparison charts', () => {
     const rows = [row('prior mean', 2), row('cond', 0.5), row('joint', 1)]
     const o = buildRmseBars(rows, 'velocityRmse', T)
     expect((o.yAxis as { data: string[] }).data).toEqual(['cond', 'joint', 'prior mean'])
-    expect(seriesOf(o)[0].data).toEqual([0.5, 1, 2])
+    const values = (x: typeof o) => (seriesOf(x)[0].data as { value: number }[]).map((d) => d.value)
+    expect(values(o)).toEqual([0.5, 1, 2])
     expect((o.xAxis as { name: string }).name).toBe('velocity RMSE\n(domain length / model time)')
     // 100 km and 10 days per unit: 1 unit of velocity = 100,000 m / 864,000 s
     const physical = buildRmseBars(rows, 'velocityRmse', T, { kmPerUnit: 100, daysPerUnit: 10 })
     expect((physical.xAxis as { name: string }).name).toBe('velocity RMSE (m/s)')
-    expect((seriesOf(physical)[0].data as number[])[2]).toBeCloseTo(2 * 100_000 / 864_000, 12)
+    expect(values(physical)[2]).toBeCloseTo(2 * 100_000 / 864_000, 12)
     expect(seriesOf(physical)).toHaveLength(1)
   })
   it('RMSE bootstrap: an interval that collapses when every query has the same error, brackets the pooled value, and draws whiskers', () => {

@@ -9,7 +9,7 @@ import {
 } from '@renderer/charts/geo-projection'
 import { escapeHtml, fixReadout, formatDuration, formatPosition, formatUtc, trackSpeeds } from '@renderer/charts/geo-readout'
 import { clipRing, landFromTopology, landWithin, loadLand, registerLand } from '@renderer/charts/geo-land'
-import { buildDrifterMap, edgeCrossing, frameRect, lastFixBefore, timeSteps, visibleBox, type GeoTrack } from '@renderer/charts/geo-map'
+import { buildDrifterMap, edgeCrossing, frameRect, headLabels, lastFixBefore, timeSteps, type GeoTrack, visibleBox } from '@renderer/charts/geo-map'
 
 /** The Kiel Bight deployment's extent (GEOMAR drifters, April 2023). */
 const KIEL: GeoBox = { west: 10.19, east: 12.17, south: 54.31, north: 54.87 }
@@ -194,6 +194,12 @@ describe('the drifter map', () => {
     expect(byId('fixes-1').data).toHaveLength(1)
     expect(byId('head-0').data).toEqual([[10.3, 54.52, t0 + 3600, expect.any(Number)]])
     expect(byId('head-1').label?.formatter).toBe('D<299>')
+    // drifters released together share one label; one far away keeps its own; one not started has none
+    const ids = ['A', 'B', 'C', 'D', 'E', 'F']
+    const together = [[10.5, 54.44], [10.5001, 54.4401], [10.4999, 54.44], [10.5, 54.4399], [10.2, 54.5], null] as ([number, number] | null)[]
+    expect(headLabels(ids, together)).toEqual(['A, B +2', null, null, null, 'E', null])
+    expect(headLabels(['A', 'B'], [[10.5, 54.44], [10.5001, 54.44]])).toEqual(['A, B', null])
+    expect(headLabels(['A', 'B'], [[10.5, 54.44], [10.6, 54.44]])).toEqual(['A', 'B'])
     expect((option.legend as { data: string[] }).data).toEqual(['D298', 'D<299>'])
     const tip = byId('fixes-1').tooltip!.formatter({ value: [10.6, 54.6, t0 + 1800, 0.31] })
     expect(tip).toContain('<b>D&lt;299&gt;</b>')
