@@ -22,7 +22,17 @@ function startsOption(raw: unknown): [number, number][] | undefined {
 const OPTION_OF: Record<string, string> = {
   pairs: '--pairs', seed: '--seed', tracers: '--tracers', steps: '--steps', dt: '--dt', recordEvery: '--record-every',
   noise: '--noise', integrator: '--integrator', starts: '--starts', validationFraction: '--validation', testFraction: '--test',
-  'fourier.modesPerSide': '--modes', 'fourier.rmsSpeed': '--rms-speed', 'vortex.vortices': '--vortices', 'vortex.systemNoise': '--system-noise'
+  'fourier.modesPerSide': '--modes', 'fourier.rmsSpeed': '--rms-speed', 'vortex.vortices': '--vortices', 'vortex.systemNoise': '--system-noise',
+  'scales.kmPerUnit': '--km-per-unit', 'scales.daysPerUnit': '--days-per-unit'
+}
+
+/** Physical scales: both options or neither (one alone would leave velocities without a unit). */
+function scalesOption(values: OptionValues): SimulationConfigInput['scales'] {
+  const kmPerUnit = num(values, 'km-per-unit', 'real')
+  const daysPerUnit = num(values, 'days-per-unit', 'real')
+  if (kmPerUnit === undefined && daysPerUnit === undefined) return undefined
+  if (kmPerUnit === undefined || daysPerUnit === undefined) throw new UserError('simulate: give both --km-per-unit and --days-per-unit (physical units), or neither (nondimensional)')
+  return { kmPerUnit, daysPerUnit }
 }
 
 /** Build and validate the configuration from command-line options (flow-specific defaults for dt/steps/records). */
@@ -43,7 +53,8 @@ export function configFromOptions(values: OptionValues): SimulationConfig {
     validationFraction: num(values, 'validation', 'real'),
     testFraction: num(values, 'test', 'real'),
     fourier: { modesPerSide: num(values, 'modes', 'int'), rmsSpeed: num(values, 'rms-speed', 'real') },
-    vortex: { vortices: num(values, 'vortices', 'int'), systemNoise: num(values, 'system-noise', 'real') }
+    vortex: { vortices: num(values, 'vortices', 'int'), systemNoise: num(values, 'system-noise', 'real') },
+    scales: scalesOption(values)
   }
   const parsed = SimulationConfig.safeParse(input)
   if (!parsed.success) {
@@ -73,6 +84,9 @@ export const simulateCommand: CliCommand = {
   --rms-speed U           Fourier: expected RMS speed (default 4 domain lengths per time unit)
   --vortices N            vortex: number of vortices (default 2)
   --system-noise S        vortex: stochastic forcing on the vortices ("noisy truth", default 0)
+  --km-per-unit L --days-per-unit T
+                          physical units: views and field exports of this data set in km, days, m/s
+                          (default none: nondimensional; e.g. 100 and 10 make the Fourier RMS speed 0.46 m/s)
   --validation F --test F split fractions (default 0.1 each)
   --workers W             worker threads (default: all cores)`,
   options: {
@@ -80,7 +94,8 @@ export const simulateCommand: CliCommand = {
     tracers: { type: 'string' }, starts: { type: 'string' }, steps: { type: 'string' }, dt: { type: 'string' },
     'record-every': { type: 'string' }, noise: { type: 'string' }, integrator: { type: 'string' }, modes: { type: 'string' },
     'rms-speed': { type: 'string' }, vortices: { type: 'string' }, 'system-noise': { type: 'string' },
-    validation: { type: 'string' }, test: { type: 'string' }, workers: { type: 'string' }
+    validation: { type: 'string' }, test: { type: 'string' }, workers: { type: 'string' },
+    'km-per-unit': { type: 'string' }, 'days-per-unit': { type: 'string' }
   },
   async run(values, _positionals, io) {
     const out = values.out

@@ -14,6 +14,8 @@ describe('driftclip simulate options', () => {
     const cfg = configFromOptions({ tracers: '2', starts: '0.1,0.2;0.3,0.4', dt: '2e-5', 'record-every': '5', noise: '0.001' })
     expect(cfg.starts).toEqual([[0.1, 0.2], [0.3, 0.4]])
     expect([cfg.dt, cfg.recordEvery, cfg.noise]).toEqual([2e-5, 5, 0.001])
+    expect(cfg.scales).toBeUndefined()
+    expect(configFromOptions({ 'km-per-unit': '100', 'days-per-unit': '10' }).scales).toEqual({ kmPerUnit: 100, daysPerUnit: 10 })
   })
 
   it.each([
@@ -21,7 +23,9 @@ describe('driftclip simulate options', () => {
     [{ dt: 'abc' }, 'simulate: --dt must be a number, got "abc"'],
     [{ steps: '1.5' }, 'simulate: --steps must be an integer, got "1.5"'],
     [{ flow: 'wind' }, 'simulate: --flow must be fourier or vortex, got "wind"'],
-    [{ starts: '0.1;0.2' }, 'simulate: --starts wants "x,y;x,y;…", got "0.1;0.2"']
+    [{ starts: '0.1;0.2' }, 'simulate: --starts wants "x,y;x,y;…", got "0.1;0.2"'],
+    [{ 'km-per-unit': '100' }, 'simulate: give both --km-per-unit and --days-per-unit (physical units), or neither (nondimensional)'],
+    [{ 'km-per-unit': '-1', 'days-per-unit': '1' }, 'simulate: --km-per-unit: Too small: expected number to be >0']
   ])('refuses %o with one clear message', (values, message) => {
     expect(() => configFromOptions(values)).toThrow(new UserError(message))
   })
