@@ -1,10 +1,10 @@
 /** `driftclip export-tracks TRACKS.nc --format csv|geojson --out FILE`: imported tracks for GIS and spreadsheets. */
 import { resolve } from 'node:path'
 import { UserError } from '../engine/jobs/job'
-import type { TracksExportFormat } from '../shared/drifters'
+import { TracksExportFormat } from '../shared/exports'
+import { quote } from '../shared/text'
 import type { CliCommand } from './types'
 
-const FORMATS: TracksExportFormat[] = ['csv', 'geojson']
 
 export const exportTracksCommand: CliCommand = {
   name: 'export-tracks',
@@ -19,13 +19,13 @@ export const exportTracksCommand: CliCommand = {
   positionals: true,
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UserError('export-tracks: give exactly one TRACKS.nc (see driftclip export-tracks --help)')
-    const format = values.format
-    if (typeof format !== 'string' || !FORMATS.includes(format as TracksExportFormat))
-      throw new UserError(`export-tracks: --format must be ${FORMATS.join(' or ')}${typeof format === 'string' ? ` (got "${format}")` : ''}`)
+    const format = TracksExportFormat.safeParse(values.format).data
+    if (!format)
+      throw new UserError(`export-tracks: --format must be ${TracksExportFormat.options.join(' or ')}${typeof values.format === 'string' ? ` (got ${quote(values.format)})` : ''}`)
     const out = values.out
     if (typeof out !== 'string' || out === '') throw new UserError('export-tracks: --out FILE is required (see driftclip export-tracks --help)')
     const { exportTracks } = await import('../engine/data/drifters/export-tracks')
-    const result = await exportTracks(resolve(positionals[0]), format as TracksExportFormat, resolve(out), io.context)
+    const result = await exportTracks(resolve(positionals[0]), format, resolve(out), io.context)
     io.print(`wrote ${result.out}: ${result.drifters} drifter${result.drifters === 1 ? '' : 's'}, ${result.points} fixes (${format})`)
     return result
   }

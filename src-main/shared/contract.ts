@@ -4,6 +4,7 @@
  * Pure: no 'electron', no 'node:*'.
  */
 import { z } from 'zod'
+import { ExportFormat, FieldName, TracksExportFormat } from './exports'
 import { MAX_IMPORT_BASE64 } from './limits'
 import type { DatasetSummary } from './simulation'
 import { SimulationConfig } from './simulation'
@@ -34,9 +35,7 @@ export const ArtifactName = z
 export const JobId = z.string().regex(/^job-\d+$/, 'not a job id')
 export type JobId = z.infer<typeof JobId>
 
-/** Gridded quantities a field export can hold. */
-export const FieldName = z.enum(['u', 'v', 'psi', 'vorticity', 'uncertainty'])
-export type FieldName = z.infer<typeof FieldName>
+export { FieldName }
 
 /** Every request: its argument schema. The result type of each is in `Results` below. */
 export const Requests = {
@@ -66,7 +65,7 @@ export const Requests = {
     trim: z.boolean().default(false)
   }),
   /** Write imported tracks (tracks/…) as CSV or GeoJSON into the workspace exports. */
-  startExportTracks: z.object({ tracks: WorkspacePath, format: z.enum(['csv', 'geojson']) }),
+  startExportTracks: z.object({ tracks: WorkspacePath, format: TracksExportFormat }),
   previewTracks: z.object({
     source: WorkspacePath,
     split: z.enum(['train', 'validation', 'test', 'all']).default('test'),
@@ -85,9 +84,9 @@ export const Requests = {
     dataset: WorkspacePath,
     model: WorkspacePath.optional(),
     index: z.number().int().min(0).default(0),
-    formats: z.array(z.enum(['netcdf', 'csv', 'geojson', 'json'])).min(1),
+    formats: z.array(ExportFormat).min(1),
     /** Which gridded quantities go into the NetCDF files (uncertainty only exists for a reconstruction). */
-    fields: z.array(FieldName).min(1).default(['u', 'v', 'psi', 'vorticity', 'uncertainty'])
+    fields: z.array(FieldName).min(1).default([...FieldName.options])
   }),
   /** Assimilate imported drifter tracks: fitted prior, posterior field (exports/NAME.nc) and leave-one-drifter-out skill. */
   /** The embedded demo (resources/demo.json): simulate, train and compare its variants; `quick` is the smaller version. */

@@ -106,7 +106,9 @@ export interface PreparedTracksSummary {
   problems: ImportProblem[]
 }
 
-export type TracksExportFormat = 'csv' | 'geojson'
+import type { TracksExportFormat } from './exports'
+
+export type { TracksExportFormat }
 
 /** What `export-tracks` wrote: real tracks as CSV (ISO-8601 UTC, units in the header) or GeoJSON (WGS-84). */
 export interface TracksExport {

@@ -5,6 +5,7 @@ import { PhysicalScales } from './physical-units'
 
 export const FlowKind = z.enum(['fourier', 'vortex'])
 export type FlowKind = z.infer<typeof FlowKind>
+export const FLOW_LABELS: Record<FlowKind, string> = { fourier: 'Fourier stream function', vortex: 'point vortices' }
 
 /** The paper's time-dependent Fourier stream function on the periodic unit square (arXiv 2505.24134 §6.3). */
 export const FourierOptions = z.object({

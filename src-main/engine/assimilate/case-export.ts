@@ -3,7 +3,7 @@
  * CF NetCDF-4 (only the chosen quantities), the observed tracks as CSV and GeoJSON, and the per-frame RMSE as JSON.
  */
 import { join } from 'node:path'
-import type { FieldName } from '../../shared/contract'
+import { FieldName, type ExportFormat } from '../../shared/exports'
 import type { FieldFrames, FieldView } from '../../shared/views'
 import type { PairedDataset } from '../data/dataset-types'
 import { writeFieldNetcdf, writeMetricsJson, writeTracksCsv, writeTracksGeojson, type FieldExport } from '../data/export/index'
@@ -11,8 +11,7 @@ import { throwIfCancelled } from '../jobs/job'
 import { observedTrack } from './tracers'
 import { CF_PHYSICAL_UNITS } from '../../shared/physical-units'
 
-export type CaseFormat = 'netcdf' | 'csv' | 'geojson' | 'json'
-const FIELD_NAMES: readonly FieldName[] = ['u', 'v', 'psi', 'vorticity', 'uncertainty']
+export type CaseFormat = ExportFormat
 
 export interface CaseExportOptions {
   formats: readonly CaseFormat[]
@@ -53,9 +52,9 @@ export function fieldExportOf(view: FieldView, frames: FieldFrames, uncertainty:
 }
 
 /** The export with only the chosen quantities. */
-export function onlyFields(e: FieldExport, fields: readonly FieldName[] = FIELD_NAMES): FieldExport {
+export function onlyFields(e: FieldExport, fields: readonly FieldName[] = FieldName.options): FieldExport {
   const out = { ...e }
-  for (const name of FIELD_NAMES) if (!fields.includes(name)) delete out[name]
+  for (const name of FieldName.options) if (!fields.includes(name)) delete out[name]
   return out
 }
 

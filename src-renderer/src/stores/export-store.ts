@@ -1,13 +1,14 @@
 /** Exports of fields and tracks (NetCDF, CSV, GeoJSON, JSON) and of figures (PNG, SVG) into the workspace. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { FieldName, FileEntry, JobId } from '@shared/contract'
+import type { FileEntry, JobId } from '@shared/contract'
+import type { ExportFormat, FieldName } from '@shared/exports'
 import { api } from '@renderer/bridge'
 import { plainError } from '@renderer/composables/plain-error'
 import { useDataStore } from './data-store'
 import { useJobsStore } from './jobs-store'
 
-export type ExportFormat = 'netcdf' | 'csv' | 'geojson' | 'json'
+export type { ExportFormat }
 
 export interface ExportRequest {
   name: string

@@ -10,8 +10,12 @@ import { useDataStore } from './data-store'
 import { useJobsStore, type JobEntry, type JobHandlers } from './jobs-store'
 
 /** A small, fast default run; the paper's values are one click away in the form. */
-export function defaultTrainForm(): Required<Pick<TrainConfigInput, 'loss' | 'metric' | 'dim' | 'epochs' | 'batch' | 'learningRate' | 'temperature' | 'learnTemperature' | 'seed' | 'patience'>> {
-  return { loss: 'cond', metric: 'cosine', dim: 32, epochs: 5, batch: 64, learningRate: 1e-3, temperature: 0.07, learnTemperature: true, seed: 1, patience: TrainConfig.shape.patience.parse(undefined) }
+export function defaultTrainForm(): Required<Pick<TrainConfigInput, 'loss' | 'metric' | 'encoder' | 'potentialEncoder' | 'dim' | 'epochs' | 'batch' | 'learningRate' | 'temperature' | 'learnTemperature' | 'seed' | 'patience'>> {
+  const d = TrainConfig.shape
+  return {
+    loss: 'cond', metric: 'cosine', encoder: d.encoder.parse(undefined), potentialEncoder: d.potentialEncoder.parse(undefined),
+    dim: 32, epochs: 5, batch: 64, learningRate: 1e-3, temperature: d.temperature.parse(undefined), learnTemperature: true, seed: 1, patience: d.patience.parse(undefined)
+  }
 }
 
 type Run = { name: string; dataset: string; config: TrainConfigInput }
