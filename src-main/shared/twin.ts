@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { FlowKind } from './simulation'
 
 /** Methods in table order; learned variants are `bank:<loss>/<metric>` and `bankfree:<loss>/<metric>`. */
-export const TWIN_BASE_METHODS = ['prior', 'enkf', 'mcmc'] as const
+export const TWIN_BASE_METHODS = ['prior', 'enkf', 'esmda', 'mcmc'] as const
 
 export const TwinBenchmarkOptions = z.object({
   flow: FlowKind.default('fourier'),
@@ -47,7 +47,7 @@ export interface EnsembleScore {
 
 /** One method's scores, each the mean over the twin's queries. */
 export interface TwinRow extends EnsembleScore {
-  /** prior | enkf | mcmc | bank:<loss>/<metric> | bankfree:<loss>/<metric>. */
+  /** prior | enkf (augmented-state filter) | esmda (ensemble smoother) | mcmc | bank:<loss>/<metric> | bankfree:<loss>/<metric>. */
   method: string
   /** Plain-words description (sampler, ensemble size, encoder, exact or pCN). */
   label: string

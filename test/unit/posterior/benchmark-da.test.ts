@@ -19,24 +19,25 @@ describe('driftclip benchmark-da', () => {
     const [demo] = fourierTwins(128)
     const twin = { ...demo, grid: 8, frames: 3, config: SimulationConfig.parse({ ...demo.config, steps: 200, fourier: { modesPerSide: 2 } }) }
     const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 1, mcmcSteps: 400, learned: false }, outDir: out, twins: [twin] }, silentContext())
-    expect(r.rows.map((x) => x.method)).toEqual(['prior', 'enkf', 'mcmc'])
+    expect(r.rows.map((x) => x.method)).toEqual(['prior', 'enkf', 'esmda', 'mcmc'])
     for (const row of r.rows) {
       for (const key of ['rmse', 'rmseNearTracers', 'coverage50', 'coverage90', 'secondsPerQuery', 'crps', 'spreadSkill', 'psiRmse', 'tracerRmse'] as const) expect(Number.isFinite(row[key])).toBe(true)
       expect(row.coverage90).toBeGreaterThanOrEqual(row.coverage50)
     }
-    const [prior, enkf, mcmc] = r.rows
-    // the observations carry information: both data methods beat the prior mean
+    const [prior, enkf, esmda, mcmc] = r.rows
+    // the observations carry information: every data method beats the prior mean
     expect(mcmc.rmse).toBeLessThan(prior.rmse)
     expect(enkf.rmse).toBeLessThan(prior.rmse)
+    expect(esmda.rmse).toBeLessThan(prior.rmse)
     expect(mcmc.rmseVsMcmc).toBe(1)
     expect(r.tables[0].mcmc).toHaveLength(1)
     expect(r.tables[0].config.likelihoodCoarsening).toBeGreaterThan(1)
     const json = JSON.parse(readFileSync(r.outputs.json, 'utf8')) as TwinBenchmarkResult
-    expect(json.rows).toHaveLength(3)
+    expect(json.rows).toHaveLength(4)
     const csv = readFileSync(r.outputs.csv, 'utf8').split('\n')
     expect(csv[0]).toContain('method')
     expect(csv[0]).toContain('coverage90')
-    expect(csv.filter(Boolean)).toHaveLength(4)
+    expect(csv.filter(Boolean)).toHaveLength(5)
     const html = readFileSync(r.outputs.html, 'utf8')
     expect(html).toContain('<svg')
     expect(html).toContain('MCMC convergence')

@@ -6,6 +6,7 @@
  * (`chooseCoarsening`, σ/10 by default).
  */
 import type { SimulationConfig } from '../../../shared/simulation'
+import { rotateCoefficients } from '../../flows/fourier'
 import { advectFourierRk4, FourierAdvectWork } from '../../flows/fourier-advect'
 import { planSimulation } from '../../flows/plan'
 import { Rng } from '../../flows/rng'
@@ -97,4 +98,62 @@ export function chooseCoarsening(cfg: SimulationConfig, prior: FlowPrior, tolera
     best = { coarsening: f, maxError: worst }
   }
   return best
+}
+
+/**
+ * The same model one record interval at a time, for a filter that updates the state between intervals: the dynamic
+ * state is what moves (vortex positions then tracers; for the Fourier flow the tracers alone, the coefficients being
+ * rotated to the segment's start time, exactly as the full run does), the parameters v stay fixed.
+ */
+export interface SegmentModel {
+  readonly nTracers: number
+  readonly nTimes: number
+  /** Length of the dynamic state; the tracers are its last 2·nTracers entries. */
+  readonly stateDim: number
+  /** The dynamic state at t = 0 of parameters v. */
+  initial(params: Float64Array, state: Float64Array): void
+  /** Advance `state` from record r (0 = the start) to record r + 1 under parameters v. */
+  advance(params: Float64Array, state: Float64Array, r: number): void
+}
+
+export function segmentModel(cfg: SimulationConfig, coarsening = 1): SegmentModel {
+  const plan = planSimulation(cfg)
+  if (cfg.recordEvery % coarsening !== 0) throw new Error(`segment model: coarsening ${coarsening} does not divide the record interval ${cfg.recordEvery}`)
+  const dt = cfg.dt * coarsening
+  const perRecord = cfg.recordEvery / coarsening
+  const interval = cfg.dt * cfg.recordEvery
+  const { nTimes, starts } = plan
+  const nTracers = cfg.tracers
+  if (cfg.flow === 'fourier') {
+    const work = new FourierAdvectWork(cfg.fourier.modesPerSide)
+    const omega = plan.flowConstants.omega
+    const rotated = new Float64Array(2 * omega.length), cr = new Float64Array(omega.length), ci = new Float64Array(omega.length)
+    const out = new Float64Array(starts.length)
+    return {
+      nTracers, nTimes, stateDim: starts.length,
+      initial: (_v, state) => state.set(starts),
+      advance(params, state, r) {
+        rotateCoefficients(params, omega, r * interval, cr, ci)
+        for (let j = 0; j < omega.length; j++) {
+          rotated[2 * j] = cr[j]
+          rotated[2 * j + 1] = ci[j]
+        }
+        advectFourierRk4(rotated, omega, Float64Array.from(state), dt, perRecord, perRecord, out, 0, work)
+        state.set(out)
+      }
+    }
+  }
+  const n = plan.nVortices
+  const work = new Rk4Work(2 * n + starts.length)
+  return {
+    nTracers, nTimes, stateDim: 2 * n + starts.length,
+    initial(params, state) {
+      state.set(params.subarray(0, 2 * n))
+      state.set(starts, 2 * n)
+    },
+    advance(params, state, r) {
+      const f = vortexDerivative(params.slice(2 * n, 3 * n))
+      for (let s = 0; s < perRecord; s++) rk4Step(f, r * interval + s * dt, state, dt, work)
+    }
+  }
 }

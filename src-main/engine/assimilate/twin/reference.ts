@@ -12,6 +12,7 @@ import { adaptivePcn, diagnose, drawGaussian, flowPrior, pcn, type FlowPrior, ty
 import { parallelTempering, type TargetSymmetry } from '../posterior/tempering'
 import { chooseCoarsening, forwardModel, type ForwardModel } from './forward'
 import { mapStarts } from './map-starts'
+import { permuteVortices, vortexMatcher } from './vortex-labels'
 
 export interface McmcOptions {
   chains: number
@@ -193,44 +194,6 @@ function vortexSymmetry(prior: FlowPrior, n: number, circulation: number): Targe
   }
 }
 
-/** best(v, ref)[j] = the vortex of v that plays ref's vortex j (all permutations up to 6 vortices, else greedy). */
-function vortexMatcher(n: number, circulation: number): (v: Float64Array, ref: Float64Array) => number[] {
-  const g = Math.abs(circulation) || 1
-  const perms = n <= 6 ? permutations(n) : []
-  return (v, ref) => {
-    const cost = (i: number, j: number) => (v[2 * i] - ref[2 * j]) ** 2 + (v[2 * i + 1] - ref[2 * j + 1]) ** 2 + ((v[2 * n + i] - ref[2 * n + j]) / g) ** 2
-    if (!perms.length) {
-      const free = new Set(Array.from({ length: n }, (_, i) => i))
-      return Array.from({ length: n }, (_, j) => {
-        let arg = -1
-        for (const i of free) if (arg < 0 || cost(i, j) < cost(arg, j)) arg = i
-        free.delete(arg)
-        return arg
-      })
-    }
-    let best = perms[0], bestCost = Infinity
-    for (const perm of perms) {
-      let c = 0
-      for (let j = 0; j < n; j++) c += cost(perm[j], j)
-      if (c < bestCost) [bestCost, best] = [c, perm]
-    }
-    return best
-  }
-}
-
-/** out = v with vortex j taken from vortex perm[j]: pairs (x, y) first, then `tail` blocks of one number per vortex. */
-function permuteVortices(v: Float64Array, perm: number[], n: number, tail: number, out: Float64Array): void {
-  for (let j = 0; j < n; j++) {
-    out[2 * j] = v[2 * perm[j]]
-    out[2 * j + 1] = v[2 * perm[j] + 1]
-    for (let t = 0; t < tail; t++) out[(2 + t) * n + j] = v[(2 + t) * n + perm[j]]
-  }
-}
-
-function permutations(n: number): number[][] {
-  if (n === 0) return [[]]
-  return permutations(n - 1).flatMap((q) => Array.from({ length: n }, (_, i) => [...q.slice(0, i), n - 1, ...q.slice(i)]))
-}
 
 /** A start with zero likelihood (outside the prior's support, or a diverging forward run) is replaced by a prior draw that has some. */
 function replaceImpossibleStarts(target: PcnTarget, starts: Float64Array, chains: number, seed: number): void {
