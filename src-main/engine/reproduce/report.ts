@@ -8,7 +8,7 @@ import type { ChartOption } from '../assimilate/report-charts'
 import { conditionalContoursOption, sweepOption } from './charts'
 import type { GpResult, GpRun } from '../learn/gp-experiment'
 import type { GpVerdicts } from './gp'
-import type { GaussianCase } from './gaussian2d'
+import type { GaussianCase, GaussianSettings } from './gaussian2d'
 import type { EncoderRun, EpochRecall, LagrangianResult } from './lagrangian'
 import type { Recall } from './retrieval'
 import type { ReproduceResult, Verdict } from './types'
@@ -93,6 +93,13 @@ th{background:#f4f6f8}td:first-child,th:first-child{text-align:left}
 .verdict{padding:6px 10px;border-left:4px solid}.holds{border-color:#2a2;background:#f2fbf2}.fails{border-color:#c22;background:#fdf2f2}.partly{border-color:#c90;background:#fdf9ee}
 .banner{background:#fff4d6;border:1px solid #e0c060;padding:8px 12px}`
 
+const gaussianIntro = (g: GaussianSettings): string => `<h2>1. Gaussian illustrations (arXiv §5.4, Figs. 2–6)</h2>
+<p>μ = N(0, [[1.5, 1], [1, 1.5]]), u, v ∈ ℝ, n<sub>e</sub> = 1, linear encoders g<sub>u</sub> = G u, g<sub>v</sub> = H v trained with Driftclip's own losses
+(${g.samples} samples, batch ${g.batch}, ${g.epochs} epochs, Adam lr ${g.learningRate}, τ = 1), then
+the model conditionals are read off the learned weights (eqs. 41, 48) and checked against the closed forms of Thms 5.1, 5.3 and 5.6.
+Grey dashed: the true conditional; blue: the learned one. Window as in the paper: u ∈ [−2.5, 2.5], v ∈ [−4, 4].</p>
+`
+
 /** The whole report as one HTML string. */
 export function renderReproduceReport(r: ReproduceResult, extraSections: string[] = []): string {
   const summary = r.experiments.map((e) => [e.title, e.paperSection, e.verdict.holds === true ? 'holds' : e.verdict.holds === false ? 'does not hold' : 'in part', e.verdict.text, e.seconds])
@@ -104,12 +111,7 @@ export function renderReproduceReport(r: ReproduceResult, extraSections: string[
 ${r.quick ? '<p class="banner"><b>Quick mode:</b> smaller samples, sweeps, data sets and fewer epochs than the paper, to show the same trends in minutes. The numbers are not the paper-scale ones; run <code>driftclip reproduce --out DIR</code> (full mode) for those.</p>' : ''}
 <h2>Summary</h2>
 ${table(['experiment', 'paper', 'verdict', 'why', 'seconds'], summary)}
-<h2>1. Gaussian illustrations (arXiv §5.4, Figs. 2–6)</h2>
-<p>μ = N(0, [[1.5, 1], [1, 1.5]]), u, v ∈ ℝ, n<sub>e</sub> = 1, linear encoders g<sub>u</sub> = G u, g<sub>v</sub> = H v trained with Driftclip's own losses
-(${r.gaussianSettings.samples} samples, batch ${r.gaussianSettings.batch}, ${r.gaussianSettings.epochs} epochs, Adam lr ${r.gaussianSettings.learningRate}, τ = 1), then
-the model conditionals are read off the learned weights (eqs. 41, 48) and checked against the closed forms of Thms 5.1, 5.3 and 5.6.
-Grey dashed: the true conditional; blue: the learned one. Window as in the paper: u ∈ [−2.5, 2.5], v ∈ [−4, 4].</p>
-${gaussianSection(r.gaussian)}
+${r.gaussian && r.gaussianSettings ? gaussianIntro(r.gaussianSettings) + gaussianSection(r.gaussian) : ''}
 ${r.gp ? gpSection(r.gp.result, r.gp.verdicts) : ''}
 ${r.lagrangian ? lagrangianSection(r.lagrangian.result, r.lagrangian.verdict, r.quick) + collapseSection(r.lagrangian.result, r.lagrangian.collapseVerdict) : ''}
 ${extraSections.join('\n')}

@@ -15,7 +15,15 @@ import { collapseVerdict, lagrangianSettings, lagrangianVerdict, runLagrangian }
 import { renderReproduceReport } from './report'
 import type { ExperimentSummary, ReproduceResult, Verdict } from './types'
 
-export interface ReproduceOptions { outDir: string; quick: boolean; /** A data set of the Lagrangian experiment simulated before (skips the simulation). */ dataPath?: string }
+/** The experiments in the order they run (ids for --only). */
+export const EXPERIMENTS = ['gaussian', 'gp', 'lagrangian'] as const
+export type ExperimentId = (typeof EXPERIMENTS)[number]
+
+export interface ReproduceOptions {
+  outDir: string; quick: boolean
+  /** A data set of the Lagrangian experiment simulated before (skips the simulation). */ dataPath?: string
+  /** Run only these experiments (default: all). */ only?: ExperimentId[]
+}
 
 /** Relative cost of each experiment (for the time left): quick weights from a measured run (57, 563, 572 s), full ones estimated. */
 interface Stage { id: string; title: string; weight: number }
@@ -47,46 +55,62 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const started = Date.now()
   const loadBefore = loadavg()[0]
   await mkdir(o.outDir, { recursive: true })
-  const stages: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 10 : 15 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 10 : 40 }]
+  const all: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 10 : 15 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 10 : 40 }]
+  const stages = all.filter((s) => !o.only || o.only.includes(s.id as ExperimentId))
+  const at = (id: ExperimentId) => stages.findIndex((s) => s.id === id)
   const progress = new StagedProgress(stages, ctx)
   const experiments: ExperimentSummary[] = []
-
-  const gs = gaussianSettings(o.quick)
-  const t0 = Date.now()
-  progress.report(0, 0, 'training the four 2-D cases')
-  const gaussian = await runGaussian2d(gs, ctx, (done, total) => progress.report(0, done / total, `case ${done}/${total}`))
-  const held = gaussian.filter((c) => c.holds).length
-  const gv: Verdict = { holds: held === gaussian.length ? true : held === 0 ? false : 'partly', text: `${held} of ${gaussian.length} statements hold: ${gaussian.map((c) => `${c.id} ${c.holds ? 'holds' : 'does not hold'}`).join('; ')}` }
-  experiments.push({ id: 'gaussian', title: 'Gaussian illustrations', paperSection: '§5.4, Figs. 2–6', verdict: gv, seconds: (Date.now() - t0) / 1000 })
-  progress.finish(0)
-  throwIfCancelled(ctx.signal)
-
-  const gpS = gpSettings(o.quick)
-  const t1 = Date.now()
-  progress.report(1, 0, 'embedding-dimension, batch and N sweeps')
-  const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => progress.report(1, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} %)`))
-  const gpV = gpVerdicts(gpResult)
-  experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000 })
-  progress.finish(1)
-  throwIfCancelled(ctx.signal)
-
-  const ls = lagrangianSettings(o.quick)
-  const t2 = Date.now()
-  const lag = await runLagrangian(ls, o.outDir, ctx, (f, m) => progress.report(2, f, m), o.dataPath)
-  const lagV = lagrangianVerdict(lag)
-  const colV = collapseVerdict(lag)
-  const lagSeconds = (Date.now() - t2) / 1000
-  experiments.push({ id: 'lagrangian', title: 'Lagrangian retrieval', paperSection: '§6.3, Fig. 14', verdict: lagV, seconds: lagSeconds - (lag.collapseSeconds ?? 0) })
-  experiments.push({ id: 'collapse', title: 'One-sided mode collapse (ocean pairs)', paperSection: '§6.2, Fig. 12', verdict: colV, seconds: lag.collapseSeconds ?? 0 })
-  progress.finish(2)
-
   const result: ReproduceResult = {
-    createdAt: new Date().toISOString(), quick: o.quick, seconds: (Date.now() - started) / 1000,
-    machine: { backend: backend.name, cores: availableParallelism(), loadBefore, loadAfter: loadavg()[0] },
-    experiments, gaussianSettings: gs, gaussian, gp: { result: gpResult, verdicts: gpV },
-    lagrangian: { result: lag, verdict: lagV, collapseVerdict: colV },
-    settings: { gaussian: gs, gp: gpS, lagrangian: ls }
+    createdAt: new Date().toISOString(), quick: o.quick, seconds: 0,
+    machine: { backend: backend.name, cores: availableParallelism(), loadBefore, loadAfter: loadBefore },
+    experiments, settings: {}
   }
+
+  if (at('gaussian') >= 0) {
+    const i = at('gaussian')
+    const gs = gaussianSettings(o.quick)
+    const t0 = Date.now()
+    progress.report(i, 0, 'training the four 2-D cases')
+    const gaussian = await runGaussian2d(gs, ctx, (done, total) => progress.report(i, done / total, `case ${done}/${total}`))
+    const held = gaussian.filter((c) => c.holds).length
+    const gv: Verdict = { holds: held === gaussian.length ? true : held === 0 ? false : 'partly', text: `${held} of ${gaussian.length} statements hold: ${gaussian.map((c) => `${c.id} ${c.holds ? 'holds' : 'does not hold'}`).join('; ')}` }
+    experiments.push({ id: 'gaussian', title: 'Gaussian illustrations', paperSection: '§5.4, Figs. 2–6', verdict: gv, seconds: (Date.now() - t0) / 1000 })
+    Object.assign(result, { gaussianSettings: gs, gaussian })
+    result.settings.gaussian = gs
+    progress.finish(i)
+    throwIfCancelled(ctx.signal)
+  }
+
+  if (at('gp') >= 0) {
+    const i = at('gp')
+    const gpS = gpSettings(o.quick)
+    const t1 = Date.now()
+    progress.report(i, 0, 'embedding-dimension, batch and N sweeps')
+    const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => progress.report(i, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps)`))
+    const gpV = gpVerdicts(gpResult)
+    experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000 })
+    result.gp = { result: gpResult, verdicts: gpV }
+    result.settings.gp = gpS
+    progress.finish(i)
+    throwIfCancelled(ctx.signal)
+  }
+
+  if (at('lagrangian') >= 0) {
+    const i = at('lagrangian')
+    const ls = lagrangianSettings(o.quick)
+    const t2 = Date.now()
+    const lag = await runLagrangian(ls, o.outDir, ctx, (f, m) => progress.report(i, f, m), o.dataPath)
+    const lagV = lagrangianVerdict(lag)
+    const colV = collapseVerdict(lag)
+    const lagSeconds = (Date.now() - t2) / 1000
+    experiments.push({ id: 'lagrangian', title: 'Lagrangian retrieval', paperSection: '§6.3, Fig. 14', verdict: lagV, seconds: lagSeconds - (lag.collapseSeconds ?? 0) })
+    experiments.push({ id: 'collapse', title: 'One-sided mode collapse (ocean pairs)', paperSection: '§6.2, Fig. 12', verdict: colV, seconds: lag.collapseSeconds ?? 0 })
+    result.lagrangian = { result: lag, verdict: lagV, collapseVerdict: colV }
+    result.settings.lagrangian = ls
+    progress.finish(i)
+  }
+  result.seconds = (Date.now() - started) / 1000
+  result.machine.loadAfter = loadavg()[0]
   const report = join(o.outDir, 'report.html')
   const json = join(o.outDir, 'reproduce.json')
   await writeFileAtomic(json, JSON.stringify(result, null, 1))

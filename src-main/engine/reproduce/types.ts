@@ -15,8 +15,9 @@ export interface ReproduceResult {
   seconds: number
   machine: { backend: string; cores: number; loadBefore: number; loadAfter: number }
   experiments: ExperimentSummary[]
-  gaussianSettings: GaussianSettings
-  gaussian: GaussianCase[]
+  /** Absent when the run left the experiment out (--only). */
+  gaussianSettings?: GaussianSettings
+  gaussian?: GaussianCase[]
   gp?: { result: GpResult; verdicts: GpVerdicts }
   lagrangian?: { result: LagrangianResult; verdict: Verdict; collapseVerdict: Verdict }
   /** Every setting used, shown verbatim in the report. */

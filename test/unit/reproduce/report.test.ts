@@ -34,6 +34,11 @@ describe('reproduction report', () => {
   it('the command wants --out', async () => {
     await expect(reproduceCommand.run({}, [], { context: silentContext(), print: () => {}, json: false })).rejects.toThrow('reproduce: --out DIR is required')
   })
+  it('--only names known experiments, and a report without the Gaussian section still renders', async () => {
+    await expect(reproduceCommand.run({ out: '/tmp/x', only: 'gp,mnist' }, [], { context: silentContext(), print: () => {}, json: false })).rejects.toThrow('reproduce: --only takes gaussian, gp, lagrangian; got "mnist"')
+    const { gaussian: _g, gaussianSettings: _s, ...rest } = result
+    expect(renderReproduceReport(rest)).not.toContain('1. Gaussian illustrations')
+  })
 })
 
 describe('GP sweep verdicts', () => {
