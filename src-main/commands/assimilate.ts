@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import { AssimilationOptions, type AssimilationResult, type SkillRow } from '../shared/deployment'
+import { FIELD_DEFAULTS } from '../shared/limits'
 import { UserError } from '../engine/jobs/job'
 import { numberOption } from './options'
 import type { CliCommand } from './types'
@@ -48,7 +49,7 @@ export const assimilateCommand: CliCommand = {
   --window START/END   analysis window, ISO-8601 (default: longest span in which ≥ 3 drifters report)
   --drifters ID,ID,…   drifters to use (default all)
   --step HOURS         sampling step (default from the fixes, at most 300 samples)
-  --grid N             grid cells along the longer side of the domain (default 48)
+  --grid N             grid cells along the longer side of the domain (default ${FIELD_DEFAULTS.deployment.grid})
   --pairs N            simulated training pairs; --epochs N training epochs (defaults scale with the deployment)
   --samples N          posterior samples written to the file (default 8)
   --seed N             random seed (default 1)`,

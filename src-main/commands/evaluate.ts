@@ -1,4 +1,6 @@
 /** `driftclip evaluate`: retrieval both directions and the RMSE table with baselines for a trained model. */
+import { FIELD_DEFAULTS } from '../shared/limits'
+import { DEFAULT_EVALUATION } from '../engine/assimilate/setup'
 import { intOption, stringOption } from './options'
 import type { CliCommand } from './types'
 
@@ -8,9 +10,9 @@ export const evaluateCommand: CliCommand = {
   usage: `options:
   --model DIR        trained model folder (from driftclip train)
   --data FILE.nc     the paired data set it was trained on
-  --max-test N       at most N test pairs as queries (default 200)
-  --grid N           grid cells per side for field errors (default 16)
-  --frames N         frames across the time window (default 6)`,
+  --max-test N       at most N test pairs as queries (default ${DEFAULT_EVALUATION.maxTest})
+  --grid N           grid cells per side for field errors (default ${FIELD_DEFAULTS.evaluation.grid})
+  --frames N         frames across the time window (default ${FIELD_DEFAULTS.evaluation.frames})`,
   options: { model: { type: 'string' }, data: { type: 'string' }, 'max-test': { type: 'string' }, grid: { type: 'string' }, frames: { type: 'string' } },
   async run(values, _positionals, io) {
     // engines load on use, so `driftclip --help` and other commands start fast
@@ -20,8 +22,8 @@ export const evaluateCommand: CliCommand = {
       {
         modelDir: stringOption(values, 'model', 'evaluate'),
         datasetPath: stringOption(values, 'data', 'evaluate'),
-        maxTest: intOption(values, 'max-test', 200),
-        options: { grid: intOption(values, 'grid', 16), frames: intOption(values, 'frames', 6) }
+        maxTest: intOption(values, 'max-test', DEFAULT_EVALUATION.maxTest),
+        options: { grid: intOption(values, 'grid', FIELD_DEFAULTS.evaluation.grid), frames: intOption(values, 'frames', FIELD_DEFAULTS.evaluation.frames) }
       },
       io.context
     )

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { ExportFormat, FieldName, TracksExportFormat } from './exports'
-import { MAX_IMPORT_BASE64 } from './limits'
+import { FIELD_DEFAULTS, FIELD_LIMITS, MAX_IMPORT_BASE64 } from './limits'
 import type { DatasetSummary } from './simulation'
 import { SimulationConfig } from './simulation'
 import type { BackendInfo, ModelSummary } from './training'
@@ -76,8 +76,8 @@ export const Requests = {
     model: WorkspacePath.optional(),
     /** Index of the test case (within the test split). */
     index: z.number().int().min(0),
-    grid: z.number().int().min(8).max(128).default(32),
-    frames: z.number().int().min(1).max(200).default(20)
+    grid: z.number().int().min(FIELD_LIMITS.explore.grid.min).max(FIELD_LIMITS.explore.grid.max).default(FIELD_DEFAULTS.explore.grid),
+    frames: z.number().int().min(1).max(FIELD_LIMITS.explore.frames.max).default(FIELD_DEFAULTS.explore.frames)
   }),
   startExport: z.object({
     name: ArtifactName,
@@ -91,11 +91,11 @@ export const Requests = {
   /** Assimilate imported drifter tracks: fitted prior, posterior field (exports/NAME.nc) and leave-one-drifter-out skill. */
   /** The embedded demo (resources/demo.json): simulate, train and compare its variants; `quick` is the smaller version. */
   startDemo: z.object({ quick: z.boolean().default(true) }),
-  startAssimilation: z.object({ name: ArtifactName, tracks: WorkspacePath, options: AssimilationOptions.default({ samples: 8, grid: 48, seed: 1 }) }),
+  startAssimilation: z.object({ name: ArtifactName, tracks: WorkspacePath, options: AssimilationOptions.prefault({}) }),
   /** Twin benchmark: prior, EnKF, MCMC (the information limit), bank and bank-free contrastive, one table per twin (exports/NAME/). */
-  startTwinBenchmark: z.object({ name: ArtifactName, options: TwinBenchmarkOptions.default({ flow: 'fourier', quick: true, learned: true, seed: 1 }) }),
+  startTwinBenchmark: z.object({ name: ArtifactName, options: TwinBenchmarkOptions.prefault({ quick: true }) }),
   /** Read an assimilated field file (exports/NAME.nc) for the map: at most `frames` frames, evenly spread. */
-  getDeploymentField: z.object({ file: WorkspacePath, frames: z.number().int().min(1).max(500).default(48) }),
+  getDeploymentField: z.object({ file: WorkspacePath, frames: z.number().int().min(1).max(FIELD_LIMITS.deployment.frames.max).default(FIELD_DEFAULTS.deploymentMap.frames) }),
   /** Save a figure rendered in the renderer (PNG data URL body or SVG text) into the workspace exports. */
   saveFigure: z.object({
     name: ArtifactName,

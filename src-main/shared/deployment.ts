@@ -4,6 +4,7 @@
  * the written field. Pure: zod only. Units: km, m/s, days (hours for the step), ISO-8601 UTC times.
  */
 import { z } from 'zod'
+import { FIELD_DEFAULTS, FIELD_LIMITS, Seed } from './limits'
 
 /** Leave-one-drifter-out methods, in table order; `driftclip` is the learned posterior under the fitted prior. */
 export const SKILL_METHODS = ['zero', 'mean-of-others', 'nearest', 'inverse-distance', 'gp', 'helmholtz-gp', 'prior-bayes', 'driftclip'] as const
@@ -23,10 +24,10 @@ export const AssimilationOptions = z.object({
   /** Posterior velocity samples written to the field file. */
   samples: z.number().int().min(0).max(64).default(8),
   /** Grid cells along the longer side of the domain box. */
-  grid: z.number().int().min(8).max(200).default(48),
-  /** Field frames over the window (default one per sample up to 120). */
-  frames: z.number().int().min(1).max(500).optional(),
-  seed: z.number().int().min(0).default(1)
+  grid: z.number().int().min(FIELD_LIMITS.deployment.grid.min).max(FIELD_LIMITS.deployment.grid.max).default(FIELD_DEFAULTS.deployment.grid),
+  /** Field frames over the window (default one per sample up to FIELD_DEFAULTS.deployment.frames). */
+  frames: z.number().int().min(1).max(FIELD_LIMITS.deployment.frames.max).optional(),
+  seed: Seed.default(1)
 })
 export type AssimilationOptions = z.infer<typeof AssimilationOptions>
 export type AssimilationOptionsInput = z.input<typeof AssimilationOptions>

@@ -1,7 +1,36 @@
 /**
- * Input limits, each defined once: the contract (GUI uploads), the server, the engine and the CLI all read them here.
- * Pure: no imports.
+ * Input limits and grid/frame defaults, each defined once: the contract (GUI requests), the server, the engine, the
+ * CLI and the renderer's stores all read them here. Pure: zod only.
  */
+import { z } from 'zod'
+
+/**
+ * Largest seed. Seeds are 32-bit: the training and sampling generators take 32 bits (learn/random.ts,
+ * assimilate/weights.ts), so a larger seed would silently repeat a smaller one's numbers.
+ */
+export const MAX_SEED = 2 ** 32 - 1
+
+/** A random seed, as every face accepts it (simulate, train, compare, evaluate, assimilate, the twin benchmark). */
+export const Seed = z.number().int().min(0).max(MAX_SEED)
+
+/** Grid cells per side and frames of each kind of field. */
+export const FIELD_DEFAULTS = {
+  /** Explore 2D/3D (getField). */
+  explore: { grid: 32, frames: 20 },
+  /** A comparison's test-case panels, one per variant (first, middle and last frame), and its report's field view. */
+  comparison: { grid: 24, frames: 3, reportFrames: 5 },
+  /** Field errors of an evaluation or comparison (RMSE tables): every query × bank member is sampled on it. */
+  evaluation: { grid: 16, frames: 6 },
+  /** An assimilated deployment field: cells along the longer side of the domain, and at most this many frames. */
+  deployment: { grid: 48, frames: 120 },
+  /** The deployment map reads at most this many frames of a field file. */
+  deploymentMap: { frames: 48 }
+} as const
+/** The largest fields a request may ask for: explore views (a 128² × 200 view is ~26 MB of JSON) and deployment fields. */
+export const FIELD_LIMITS = {
+  explore: { grid: { min: 8, max: 128 }, frames: { max: 200 } },
+  deployment: { grid: { min: 8, max: 200 }, frames: { max: 500 } }
+} as const
 
 /** Largest drifter file accepted, bytes (stated in the error so users know the limit). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024

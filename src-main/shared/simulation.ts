@@ -1,5 +1,6 @@
 /** Simulation configuration (flow engine): schema, defaults and summary types. Pure: zod only. */
 import { z } from 'zod'
+import { Seed } from './limits'
 import { PAPER } from './constants'
 import { PhysicalScales } from './physical-units'
 
@@ -44,7 +45,7 @@ export type VortexOptions = z.infer<typeof VortexOptions>
 const SimulationFields = z.object({
   flow: FlowKind.default('fourier'),
   pairs: z.number().int().min(1).max(1_000_000).default(1024),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+  seed: Seed.default(1),
   tracers: z.number().int().min(1).max(1000).default(1),
   /** Integration steps, step and record interval; omitted → the flow's own defaults (FLOW_DEFAULTS). */
   steps: z.number().int().min(1).optional(),

@@ -1,6 +1,7 @@
 /** Training configuration (learning core): losses, metrics, encoders. Pure: zod only. */
 import { z } from 'zod'
 import { DEFAULT_TEMPERATURE } from './constants'
+import { Seed } from './limits'
 
 /** cond = two-sided conditional (CLIP), cond-u / cond-v = one-sided u|v / v|u, joint, mmd. */
 export const LossKind = z.enum(['cond', 'cond-u', 'cond-v', 'joint', 'mmd'])
@@ -36,7 +37,7 @@ export const TrainConfig = z.object({
   learningRate: z.number().positive().default(1e-3),
   temperature: z.number().positive().default(DEFAULT_TEMPERATURE),
   learnTemperature: z.boolean().default(true),
-  seed: z.number().int().min(0).default(1),
+  seed: Seed.default(1),
   /** Trajectory (u) encoder: MLP on the flattened trajectory, a small transformer over time tokens, or linear. */
   encoder: TrajectoryEncoderKind.default('mlp'),
   /** What the trajectory encoder reads: the recorded positions, or the path regression for flows linear in v (engine/learn/path-features.ts). */

@@ -4,6 +4,7 @@
  * draws against the simulated truth. Pure: zod only. Units: the flow's domain lengths and time units.
  */
 import { z } from 'zod'
+import { Seed } from './limits'
 import { FlowKind } from './simulation'
 
 /** Methods in table order; learned variants are `bank:<loss>/<metric>` and `bankfree:<loss>/<metric>`. */
@@ -19,7 +20,7 @@ export const TwinBenchmarkOptions = z.object({
   mcmcSteps: z.number().int().min(100).max(1_000_000).optional(),
   /** Train and score the contrastive variants (bank and bank-free); off = the classical and exact methods only. */
   learned: z.boolean().default(true),
-  seed: z.number().int().min(0).default(1)
+  seed: Seed.default(1)
 })
 export type TwinBenchmarkOptions = z.infer<typeof TwinBenchmarkOptions>
 export type TwinBenchmarkOptionsInput = z.input<typeof TwinBenchmarkOptions>

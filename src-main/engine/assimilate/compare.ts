@@ -23,6 +23,7 @@ import { evaluateLearned } from './learned'
 import { renderReport } from './report'
 import { DEFAULT_EVALUATION, prepareEvaluation, type EvaluationOptions } from './setup'
 import type { RmseRow } from '../../shared/assimilation'
+import { FIELD_DEFAULTS } from '../../shared/limits'
 
 export interface ComparisonRequest {
   datasetPath: string
@@ -112,7 +113,7 @@ export async function compareOnDataset(ds: PairedDataset, req: ComparisonRequest
         })
         const error = meanError(scores.rmse, label)
         if (!best || error < best.error)
-          best = { error, label, view: fieldViewOf(ds, model, { index: 0, grid: req.viewGrid ?? 24, frames: 5 }, { maxBank: options.maxBank }) }
+          best = { error, label, view: fieldViewOf(ds, model, { index: 0, grid: req.viewGrid ?? FIELD_DEFAULTS.comparison.grid, frames: FIELD_DEFAULTS.comparison.reportFrames }, { maxBank: options.maxBank }) }
         ctx.log(`${tag}: R@1 T→P ${scores.retrieval.trajectoryToPotential.r1.toFixed(3)}, P→T ${scores.retrieval.potentialToTrajectory.r1.toFixed(3)}, conditional-mean relative RMSE ${error.toFixed(3)} (${trainSeconds.toFixed(0)} s)`)
       } finally {
         model.dispose()

@@ -3,6 +3,7 @@
  * model units) and the observed tracks as CSV and GeoJSON (model units), through writeCaseExports.
  */
 import type { ComparisonResult } from '../../shared/views'
+import { FIELD_DEFAULTS } from '../../shared/limits'
 import type { PairedDataset } from '../data/dataset-types'
 import { initBackend, loadModel } from '../learn/index'
 import { writeCaseExports } from './case-export'
@@ -16,7 +17,7 @@ export async function writeDemoExports(ds: PairedDataset, comparison: Comparison
   await initBackend()
   const model = await loadModel(best.model, ds)
   try {
-    const view = fieldViewOf(ds, model, { index: 0, grid: 32, frames: 11 })
+    const view = fieldViewOf(ds, model, { index: 0, grid: FIELD_DEFAULTS.explore.grid, frames: 11 })
     const note = `nondimensional model units (periodic unit square, T = ${ds.times[ds.nTimes - 1]})`
     return await writeCaseExports(ds, view, pairsOfSplit(ds, 'test')[0]!, outDir, {
       formats: ['netcdf', 'csv', 'geojson'],

@@ -3,6 +3,7 @@
  * (train split), the comparison grid and frame times, and the bank's and truths' fields sampled on it.
  */
 import { SPLIT, type PairedDataset, type SplitName } from '../data/dataset-types'
+import { FIELD_DEFAULTS } from '../../shared/limits'
 import { defaultGrid, type GridSpec } from '../flows/field'
 import { throwIfCancelled, UserError, type JobContext } from '../jobs/job'
 import { frameTimes, samplePairs } from './bank-fields'
@@ -22,7 +23,7 @@ export interface EvaluationOptions {
   seed: number
 }
 
-export const DEFAULT_EVALUATION: EvaluationOptions = { grid: 16, frames: 6, maxTest: 200, maxBank: 4096, samples: 32, seed: 1 }
+export const DEFAULT_EVALUATION: EvaluationOptions = { ...FIELD_DEFAULTS.evaluation, maxTest: 200, maxBank: 4096, samples: 32, seed: 1 }
 
 export interface EvaluationSetup {
   ds: PairedDataset

@@ -1,5 +1,6 @@
 /** The real-drifter workflow: choose tracks, window, step and drifters; run the assimilation job; keep its result. */
 import { defineStore } from 'pinia'
+import { FIELD_DEFAULTS } from '@shared/limits'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { JobId } from '@shared/contract'
 import type { AssimilationOptionsInput, AssimilationResult } from '@shared/deployment'
@@ -47,7 +48,7 @@ export const useAssimilateStore = defineStore('assimilate', () => {
   const data = useDataStore()
   const jobs = useJobsStore()
   const tracks = ref('')
-  const form = reactive<AssimilateForm>({ name: 'field', start: '', end: '', drifters: [], stepHours: null, grid: 48, pairs: null, epochs: null })
+  const form = reactive<AssimilateForm>({ name: 'field', start: '', end: '', drifters: [], stepHours: null, grid: FIELD_DEFAULTS.deployment.grid, pairs: null, epochs: null })
   const preview = shallowRef<TrackPreview | null>(null)
   const jobId = ref<JobId | null>(null)
   const result = shallowRef<AssimilationResult | null>(null)

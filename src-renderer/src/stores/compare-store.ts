@@ -1,5 +1,6 @@
 /** Comparison of several loss/metric variants on one data set, and one test case's fields per variant. */
 import { defineStore } from 'pinia'
+import { FIELD_DEFAULTS } from '@shared/limits'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobId } from '@shared/contract'
 import type { TrainConfigInput } from '@shared/training'
@@ -14,7 +15,7 @@ import { useJobsStore, type JobHandlers } from './jobs-store'
 export type VariantForm = Required<Pick<TrainConfigInput, 'loss' | 'metric' | 'epochs' | 'dim'>>
 
 /** Frames fetched per test case: the small multiples show the first, the middle and the last. */
-export const CASE_FRAMES = 3
+export const CASE_FRAMES = FIELD_DEFAULTS.comparison.frames
 
 export const useCompareStore = defineStore('compare', () => {
   const jobs = useJobsStore()
@@ -86,7 +87,7 @@ export const useCompareStore = defineStore('compare', () => {
       caseFields.value = await Promise.all(
         res.variants.map(async (v) => ({
           label: v.label,
-          view: await api.getField({ dataset: dataset.value || res.dataset, model: v.model, index, grid: 24, frames: CASE_FRAMES })
+          view: await api.getField({ dataset: dataset.value || res.dataset, model: v.model, index, grid: FIELD_DEFAULTS.comparison.grid, frames: CASE_FRAMES })
         }))
       )
     } catch (err) {

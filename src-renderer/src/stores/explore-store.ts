@@ -3,6 +3,7 @@
  * What was asked for is kept across reloads, and the field is fetched again from the engine on start.
  */
 import { defineStore } from 'pinia'
+import { FIELD_DEFAULTS } from '@shared/limits'
 import { ref, shallowRef } from 'vue'
 import type { FieldView } from '@shared/views'
 import { api } from '@renderer/bridge'
@@ -20,7 +21,7 @@ export interface FieldRequest {
 export const useExploreStore = defineStore('explore', () => {
   const field = shallowRef<FieldView | null>(null)
   /** The form: test case, grid and frame counts. */
-  const request = persisted('explore.request', { index: 0, grid: 32, frames: 20 })
+  const request = persisted('explore.request', { index: 0, ...FIELD_DEFAULTS.explore })
   const loaded = persisted<FieldRequest | null>('explore.loaded', null)
   const frame = persisted('explore.frame', 0)
   const loading = ref(false)

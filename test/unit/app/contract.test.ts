@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { createApi, parseRequest, RequestError, type EngineTransport } from '../../../src-main/shared/contract'
+import { AssimilationOptions } from '../../../src-main/shared/deployment'
+import { FieldName } from '../../../src-main/shared/exports'
+import { FIELD_DEFAULTS, FIELD_LIMITS, MAX_IMPORT_BASE64, MAX_IMPORT_BYTES, MAX_REQUEST_BYTES, MAX_SEED, Seed } from '../../../src-main/shared/limits'
+import { TwinBenchmarkOptions } from '../../../src-main/shared/twin'
 
 describe('parseRequest', () => {
   test('fills defaults from the schema', () => {
@@ -58,5 +62,41 @@ describe('createApi', () => {
 
   test('a failed request rejects with the engine code and message', async () => {
     await expect(api.cancelJob({ jobId: 'job-9' })).rejects.toMatchObject({ code: 'not-found', message: 'no job job-9' })
+  })
+})
+
+describe('one definition of each limit and default across the faces', () => {
+  test('a seed is the same on every face: 0 and 2^32 − 1 are seeds, 2^32 is refused with the same message', () => {
+    const faces: [string, (seed: number) => unknown][] = [
+      ['simulate', (seed) => parseRequest('startSimulation', { name: 'd', config: { seed } }).config.seed],
+      ['train', (seed) => parseRequest('startTraining', { name: 'm', dataset: 'datasets/d.nc', config: { seed } }).config.seed],
+      ['compare', (seed) => parseRequest('startComparison', { name: 'c', dataset: 'datasets/d.nc', variants: [{ seed }] }).variants[0]!.seed],
+      ['assimilate', (seed) => parseRequest('startAssimilation', { name: 'f', tracks: 'tracks/t.nc', options: { seed } }).options.seed],
+      ['twin benchmark', (seed) => parseRequest('startTwinBenchmark', { name: 't', options: { seed } }).options.seed],
+      ['Seed', (seed) => Seed.parse(seed)]
+    ]
+    for (const [, face] of faces) {
+      expect(face(0)).toBe(0)
+      expect(face(MAX_SEED)).toBe(MAX_SEED)
+      expect(() => face(MAX_SEED + 1)).toThrow('Too big: expected number to be <=4294967295')
+      expect(() => face(-1)).toThrow('Too small: expected number to be >=0')
+    }
+  })
+
+  test('request defaults are the schemas\' and FIELD_DEFAULTS\' (no second copy in the contract)', () => {
+    expect(parseRequest('getField', { dataset: 'datasets/d.nc', index: 0 })).toMatchObject(FIELD_DEFAULTS.explore)
+    expect(parseRequest('startAssimilation', { name: 'f', tracks: 'tracks/t.nc' }).options).toEqual(AssimilationOptions.parse({}))
+    expect(AssimilationOptions.parse({}).grid).toBe(FIELD_DEFAULTS.deployment.grid)
+    expect(parseRequest('getDeploymentField', { file: 'exports/f.nc' }).frames).toBe(FIELD_DEFAULTS.deploymentMap.frames)
+    expect(parseRequest('startTwinBenchmark', { name: 't' }).options).toEqual(TwinBenchmarkOptions.parse({ quick: true }))
+    expect(parseRequest('startExport', { name: 'e', dataset: 'datasets/d.nc', formats: ['csv'] }).fields).toEqual(FieldName.options)
+    expect(() => parseRequest('getField', { dataset: 'datasets/d.nc', index: 0, grid: FIELD_LIMITS.explore.grid.max + 1 })).toThrow(`getField: grid: Too big: expected number to be <=${FIELD_LIMITS.explore.grid.max}`)
+  })
+
+  test('the largest drifter file the engine reads fits the contract\'s upload and the server\'s body limit', () => {
+    const upload = (bytes: number) => parseRequest('startImport', { fileName: 'big.csv', contentBase64: 'A'.repeat(Math.ceil(bytes / 3) * 4) })
+    expect(upload(MAX_IMPORT_BYTES).contentBase64.length).toBe(MAX_IMPORT_BASE64)
+    expect(() => upload(MAX_IMPORT_BYTES + 3)).toThrow('startImport: contentBase64: Too big')
+    expect(JSON.stringify({ arg: { fileName: 'x'.repeat(255), contentBase64: 'A'.repeat(MAX_IMPORT_BASE64), trim: true } }).length).toBeLessThan(MAX_REQUEST_BYTES)
   })
 })

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AssimilationOptions, AssimilationResult, PriorEstimate, SkillMethod, SkillRow } from '../../../shared/deployment'
+import { FIELD_DEFAULTS } from '../../../shared/limits'
 import { readDrifterFile } from '../../data/drifters/read'
 import { isoTime, parseDateTime } from '../../data/drifters/time'
 import { throwIfCancelled, UserError, type JobContext } from '../../jobs/job'
@@ -24,8 +25,6 @@ import { initBackend } from '../../learn/backend'
 
 /** Random Fourier features per potential (ψ and φ) of the prior's finite basis. */
 export const RANDOM_FEATURES = 24
-/** Most frames written when the user does not choose (one per sample below that). */
-export const DEFAULT_FRAMES = 120
 
 /** Driftclip's leave-one-drifter-out predictor: the learned conditional's mean with the drifter masked out of the set. */
 export function driftclipPredictor(dep: Deployment, sbi: Sbi, ctx?: JobContext): LodoPredictor {
@@ -184,7 +183,7 @@ export async function runAssimilation(req: AssimilationRequest, ctx: JobContext)
     notes: dep.notes
   }
   await timed(timings, 'field', async () => {
-    const field = posteriorField(dep, sbi, grid, frameSamples(dep.nT, o.frames ?? DEFAULT_FRAMES), o.samples, o.seed)
+    const field = posteriorField(dep, sbi, grid, frameSamples(dep.nT, o.frames ?? FIELD_DEFAULTS.deployment.frames), o.samples, o.seed)
     throwIfCancelled(ctx.signal)
     await writeFieldFile(req.outPath, dep, grid, field, summary, req.command ?? `driftclip assimilate ${file} --out ${basename(req.outPath)}`)
     const stem = req.outPath.replace(/\.nc$/i, '')
