@@ -20,8 +20,11 @@ export function workerUrl(name: WorkerName): { url: URL; fromSource: boolean } {
 export function startWorker(name: WorkerName, workerData?: unknown): Worker {
   const { url, fromSource } = workerUrl(name)
   if (!fromSource) return new Worker(url, { workerData })
-  // Node 20 ignores `--import` in a worker's execArgv, so register tsx inside the worker first
+  // Node 20 ignores `--import` in a worker's execArgv, so register tsx inside the worker first; h5wasm (4 MB of
+  // JavaScript) is loaded natively before that, as driftclip.mjs does: transformed by tsx it costs each worker
+  // ~2 CPU-s and ~600 MB of RSS, and the TypeScript modules then share the native instance
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
+  const h5wasm = import.meta.resolve('h5wasm/node')
+  const boot = `import(${JSON.stringify(h5wasm)}).then(() => import(${JSON.stringify(tsxApi)})).then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
   return new Worker(boot, { eval: true, workerData })
 }
