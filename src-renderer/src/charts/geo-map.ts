@@ -338,6 +338,9 @@ export function drifterLayers(tracks: readonly GeoTrack[], o: DrifterLayerOption
     return k >= 0 ? ([t.lon[k], t.lat[k]] as [number, number]) : null
   })
   const labels = headLabels(tracks.map((t) => t.id), heads)
+  // the map is framed on the tracks: a head in the east third of them is labelled on its left, inside the frame
+  const lons = tracks.flatMap((t) => t.lon.filter(Number.isFinite))
+  const eastThird = lons.length ? Math.min(...lons) + (2 / 3) * (Math.max(...lons) - Math.min(...lons)) : Infinity
   tracks.forEach((t, i) => {
     const colour = o.theme.palette[i % o.theme.palette.length]
     const idx = decimate(Array.from(t.time, (_, k) => k), max)
@@ -384,7 +387,7 @@ export function drifterLayers(tracks: readonly GeoTrack[], o: DrifterLayerOption
       itemStyle: { ...style, borderColor: o.theme.background, borderWidth: 1.5 },
       // drifters together share one label (headLabels); ids that still collide on screen (after a zoom out) are hidden
       labelLayout: { hideOverlap: true },
-      label: { show: labels[i] !== null, position: 'right', distance: 6, formatter: labels[i] ?? '', color: o.theme.text, fontSize: 11, textBorderColor: o.theme.background, textBorderWidth: 3 },
+      label: { show: labels[i] !== null, position: (heads[i]?.[0] ?? -Infinity) > eastThird ? 'left' : 'right', distance: 6, formatter: labels[i] ?? '', color: o.theme.text, fontSize: 11, textBorderColor: o.theme.background, textBorderWidth: 3 },
       tooltip: readout,
       data: cut >= 0 ? [fixes[cut]] : []
     })

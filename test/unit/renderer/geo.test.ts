@@ -194,6 +194,8 @@ describe('the drifter map', () => {
     expect(byId('fixes-1').data).toHaveLength(1)
     expect(byId('head-0').data).toEqual([[10.3, 54.52, t0 + 3600, expect.any(Number)]])
     expect(byId('head-1').label?.formatter).toBe('D<299>')
+    // the eastern head's label goes on its left, so the map's frame does not cut it
+    expect([byId('head-0'), byId('head-1')].map((h) => (h as { label?: { position?: string } }).label?.position)).toEqual(['right', 'left'])
     // drifters released together share one label; one far away keeps its own; one not started has none
     const ids = ['A', 'B', 'C', 'D', 'E', 'F']
     const together = [[10.5, 54.44], [10.5001, 54.4401], [10.4999, 54.44], [10.5, 54.4399], [10.2, 54.5], null] as ([number, number] | null)[]
