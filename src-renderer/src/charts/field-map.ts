@@ -114,6 +114,7 @@ export function buildFieldMap(view: FieldView, o: FieldMapOptions): EChartsOptio
     xName: `x (${view.units.length})`,
     yName: `y (${view.units.length})`,
     valueUnit: unit,
+    lengthUnit: view.units.length,
     theme: o.theme
   }, o.size)
 }

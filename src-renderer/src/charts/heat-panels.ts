@@ -47,6 +47,8 @@ export interface HeatLayout {
   theme: ChartTheme
   /** Unit of the values, shown in read-outs. */
   valueUnit: string
+  /** Unit of x and y in read-outs ("km", "domain length"). */
+  lengthUnit?: string
   maxTrackPoints?: number
   /** Panels per row (e.g. one row per frame); default: whatever makes the panels largest. */
   cols?: number
@@ -189,7 +191,7 @@ export function buildHeatPanels(
       data: p.values.map((v, k) => [x[k % nx], y[Math.floor(k / nx)], v, limits ? visualValue(v, limits) : v]),
       tooltip: {
         formatter: (q: { value: number[] }) =>
-          `${p.label}<br/>x ${fmt(q.value[0])}, y ${fmt(q.value[1])}<br/><b>${fmt(q.value[2])} ${layout.valueUnit}</b>`
+          `${p.label}<br/>x ${fmt(q.value[0])}, y ${fmt(q.value[1])}${layout.lengthUnit ? ` ${layout.lengthUnit}` : ''}<br/><b>${fmt(q.value[2])} ${layout.valueUnit}</b>`
       }
     })
     if (p.arrows?.length) {

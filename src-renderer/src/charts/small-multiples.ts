@@ -57,6 +57,7 @@ export function buildSmallMultiples(variants: readonly VariantField[], o: Multip
     xName: `x (${base.units.length})`,
     yName: `y (${base.units.length})`,
     valueUnit: unit,
+    lengthUnit: base.units.length,
     theme: o.theme,
     cols: 1 + withRec.length
   }, o.size)

@@ -66,6 +66,9 @@ describe('field map option', () => {
     // [x, y, value, coloured-by value (clamped into the limits)]
     expect(heat.data).toEqual([[0.25, 0.25, 5, 5], [0.75, 0.25, 5, 5], [0.25, 0.75, 5, 5], [0.75, 0.75, 5, 5]])
     expect(s.find((x) => x.id === 'truth-end')!.data).toEqual([[0.4, 0.5]])
+    // the hover read-out names the units of position and value
+    const tip = (heat as unknown as { tooltip: { formatter: (q: { value: number[] }) => string } }).tooltip.formatter({ value: [0.25, 0.75, 5, 5] })
+    expect(tip).toBe('truth<br/>x 0.25, y 0.75 m<br/><b>5 m/s</b>')
   })
   it('truth and reconstruction share one colour bar; difference and uncertainty have their own', () => {
     const o = buildFieldMap(view, { frame: 0, quantity: 'speed', panels: ['truth', 'reconstruction', 'difference', 'uncertainty'], vectors: 'none', tracks: false, theme: T })
