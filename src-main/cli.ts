@@ -84,7 +84,9 @@ export async function main(argv: string[]): Promise<number> {
         strict: true
       })
     } catch (err) {
-      throw new UserError(`${command.name}: ${(err as Error).message.replace(/\. To specify.*$/s, '')} (see driftclip ${command.name} --help)`)
+      // node's messages span lines; the hint on positionals after "--" does not apply (ours never start with "-")
+      const message = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify a positional argument.*$/s, '')
+      throw new UserError(`${command.name}: ${message} (see driftclip ${command.name} --help)`)
     }
     const controller = new AbortController()
     interrupt = onInterrupt(controller)

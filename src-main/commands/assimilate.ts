@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import { AssimilationOptions, type AssimilationResult, type SkillRow } from '../shared/deployment'
 import { FIELD_DEFAULTS } from '../shared/limits'
 import { UserError } from '../engine/jobs/job'
-import { numberOption } from './options'
+import { numberOption, parseWithSchema } from './options'
 import type { CliCommand } from './types'
 import { oneLine } from '../shared/text'
 
@@ -76,7 +76,7 @@ export const assimilateCommand: CliCommand = {
       window = { start: parts[0], end: parts[1] }
     }
     const num = (name: string, kind: 'int' | 'real') => numberOption(values, name, kind, 'assimilate')
-    const parsed = AssimilationOptions.safeParse({
+    const options = parseWithSchema(AssimilationOptions, {
       window,
       drifters: typeof values.drifters === 'string' ? values.drifters.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       stepHours: num('step', 'real'),
@@ -85,15 +85,11 @@ export const assimilateCommand: CliCommand = {
       epochs: num('epochs', 'int'),
       samples: num('samples', 'int'),
       seed: num('seed', 'int')
-    })
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new UserError(`assimilate: --${String(issue.path[0] ?? 'option')}: ${issue.message}`)
-    }
+    }, 'assimilate', { stepHours: 'step' })
     const { runAssimilation } = await import('../engine/assimilate/deployment/run')
     const given = Object.entries(values).filter(([k, v]) => v !== undefined && k !== 'json').map(([k, v]) => `--${k} ${String(v)}`)
     const command = ['driftclip assimilate', positionals[0], ...given].join(' ')
-    const r = await runAssimilation({ tracksPath: positionals[0], outPath: resolve(out), options: parsed.data, command }, io.context)
+    const r = await runAssimilation({ tracksPath: positionals[0], outPath: resolve(out), options, command }, io.context)
     for (const line of describeAssimilation(r)) io.print(oneLine(line)) // ids come from the drifter file
     return r
   }

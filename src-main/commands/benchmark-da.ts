@@ -1,9 +1,9 @@
 /** `driftclip benchmark-da`: the twin table — prior, ES-MDA, the MCMC information limit, bank and bank-free contrastive. */
 import { resolve } from 'node:path'
 import { FlowKind } from '../shared/simulation'
-import type { TwinBenchmarkResult, TwinRow } from '../shared/twin'
+import { TwinBenchmarkOptions, type TwinBenchmarkResult, type TwinRow } from '../shared/twin'
 import { UserError } from '../engine/jobs/job'
-import { intOption, stringOption } from './options'
+import { numberOption, parseWithSchema, stringOption } from './options'
 import type { CliCommand } from './types'
 
 /** One twin's rows as aligned text. */
@@ -33,17 +33,17 @@ export const benchmarkDaCommand: CliCommand = {
   async run(values, _positionals, io) {
     const flow = FlowKind.safeParse(values.flow ?? 'fourier')
     if (!flow.success) throw new UserError(`benchmark-da: --flow must be fourier or vortex, got "${String(values.flow)}"`)
+    const num = (name: string) => numberOption(values, name, 'int', 'benchmark-da')
+    const options = parseWithSchema(TwinBenchmarkOptions, {
+      flow: flow.data, quick: values.quick === true, learned: values['no-learned'] !== true,
+      queries: num('queries'), mcmcSteps: num('mcmc-steps'), seed: num('seed')
+    }, 'benchmark-da', { mcmcSteps: 'mcmc-steps' })
     const outDir = resolve(stringOption(values, 'out', 'benchmark-da'))
     const { runTwinBenchmark } = await import('../engine/assimilate/twin/benchmark')
     const { learnedMethods } = await import('../engine/assimilate/twin/learned-methods')
     const result: TwinBenchmarkResult = await runTwinBenchmark(
       {
-        options: {
-          flow: flow.data, quick: values.quick === true, learned: values['no-learned'] !== true,
-          ...(values.queries !== undefined ? { queries: intOption(values, 'queries', 3) } : {}),
-          ...(values['mcmc-steps'] !== undefined ? { mcmcSteps: intOption(values, 'mcmc-steps', 20000) } : {}),
-          ...(values.seed !== undefined ? { seed: intOption(values, 'seed', 1) } : {})
-        },
+        options,
         outDir,
         learned: learnedMethods
       },

@@ -1,6 +1,8 @@
 /** `driftclip gp-experiment`: the paper's Gaussian-process experiment (§6.1), conditional-mean error curves to JSON. */
 import { writeFileAtomic } from '../engine/data/atomic'
 import { UserError } from '../engine/jobs/job'
+import { Seed } from '../shared/limits'
+import { numberOption, parseWithSchema } from './options'
 import type { CliCommand } from './types'
 
 export const gpExperimentCommand: CliCommand = {
@@ -19,12 +21,14 @@ export const gpExperimentCommand: CliCommand = {
     const { gpSettings, runGpExperiment } = await import('../engine/learn/gp-experiment')
     const { initBackend } = await import('../engine/learn/index')
     const s = gpSettings(Boolean(values.quick))
-    for (const [opt, key, int] of [['steps', 'steps', true], ['lr', 'learningRate', false], ['seed', 'seed', true]] as const) {
+    for (const [opt, key, int] of [['steps', 'steps', true], ['lr', 'learningRate', false]] as const) {
       if (values[opt] === undefined) continue
       const n = Number(values[opt])
-      if (!Number.isFinite(n) || n <= 0 && opt !== 'seed' || (int && !Number.isInteger(n))) throw new UserError(`gp-experiment: --${opt} must be a ${int ? 'positive integer' : 'positive number'}, got "${String(values[opt])}"`)
+      if (!Number.isFinite(n) || n <= 0 || (int && !Number.isInteger(n))) throw new UserError(`gp-experiment: --${opt} must be a ${int ? 'positive integer' : 'positive number'}, got "${String(values[opt])}"`)
       s[key] = n
     }
+    const seed = numberOption(values, 'seed', 'int', 'gp-experiment')
+    if (seed !== undefined) s.seed = parseWithSchema(Seed, seed, 'gp-experiment', { option: 'seed' })
     const backend = await initBackend()
     io.print(`backend: ${backend.name} — ${backend.reason}`)
     const result = await runGpExperiment(s, io.context)

@@ -1,4 +1,5 @@
 /** Reading typed command-line option values, each failure one UserError naming the option. */
+import type { z } from 'zod'
 import { UserError } from '../engine/jobs/job'
 import type { OptionValues } from './types'
 
@@ -26,4 +27,16 @@ export function stringOption(values: OptionValues, name: string, command: string
   const raw = values[name]
   if (typeof raw !== 'string' || raw === '') throw new UserError(`${command}: --${name} is required (see driftclip ${command} --help)`)
   return raw
+}
+
+/**
+ * Validate options with the schema the contract uses, so the CLI accepts exactly what the GUI does; the first problem
+ * names the option that set it (`optionOf` maps a schema field to its option where the names differ).
+ */
+export function parseWithSchema<S extends z.ZodType>(schema: S, input: z.input<S>, command: string, optionOf: Record<string, string> = {}): z.output<S> {
+  const parsed = schema.safeParse(input)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  const first = String(issue.path[0] ?? 'option')
+  throw new UserError(`${command}: --${optionOf[issue.path.map(String).join('.')] ?? optionOf[first] ?? first}: ${issue.message}`)
 }

@@ -2,7 +2,7 @@
 import { TrainConfig, type TrainConfigInput } from '../shared/training'
 import { UserError } from '../engine/jobs/job'
 import type { BackendName } from '../shared/training'
-import { numberOption } from './options'
+import { numberOption, parseWithSchema } from './options'
 import type { CliCommand, OptionValues } from './types'
 
 const num = (values: OptionValues, name: string, kind: 'int' | 'real') => numberOption(values, name, kind, 'train')
@@ -41,13 +41,7 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
     pooling: values.pooling as TrainConfig['pooling'] | undefined,
     parallel: values['single-thread'] ? 'off' : values.parallel ? 'on' : undefined
   }
-  const parsed = TrainConfig.safeParse(input)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const key = String(issue.path[0])
-    throw new UserError(`train: --${OPTION_OF[key] ?? key}: ${issue.message}`)
-  }
-  return parsed.data
+  return parseWithSchema(TrainConfig, input, 'train', OPTION_OF)
 }
 
 export const trainCommand: CliCommand = {
