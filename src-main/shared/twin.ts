@@ -93,6 +93,29 @@ export interface TwinTable {
   findings: string[]
 }
 
+/** One launch point of the point-vortex launch-location study (same true flow, one drifter). */
+export interface LaunchPoint {
+  launch: [number, number]
+  /** Distance from the vortex pair's centre along its perpendicular bisector. */
+  distance: number
+  /** Why the launch was not run (e.g. too close to a vortex). */
+  skipped?: string
+  enkf?: LaunchScore
+  mcmc?: LaunchScore
+  mcmcRhat?: number
+  mcmcFinalMisfit?: number
+  halfN?: number
+}
+
+export interface LaunchScore {
+  rmse: number
+  rmseNearTracers: number
+  tracerRmse: number
+  coverage90: number
+  spreadSkill: number
+  seconds: number
+}
+
 export interface TwinBenchmarkResult {
   flow: FlowKind
   quick: boolean
@@ -102,4 +125,6 @@ export interface TwinBenchmarkResult {
   /** Files written: JSON, CSV and the HTML report. */
   outputs: { json: string; csv: string; html: string }
   seconds: number
+  /** Point-vortex runs: the launch-location study on the first (2, 1) twin's first test flow. */
+  launchStudy?: { twin: string; pair: number; points: LaunchPoint[] }
 }

@@ -13,35 +13,34 @@ import { writeFileAtomic } from '../../data/atomic'
 import { metricsCsv, type MetricRow } from '../../data/export/metrics'
 import { defaultGrid, type GridSpec } from '../../flows/field'
 import { tracerStarts } from '../../flows/plan'
-import { Rng } from '../../flows/rng'
 import { simulateDataset } from '../../flows/simulate'
 import { throwIfCancelled, type JobContext } from '../../jobs/job'
 import { frameTimes } from '../bank-fields'
 import { pairsOfSplit } from '../setup'
-import { drawGaussian, flowPrior, type FlowPrior } from '../posterior'
+import { flowPrior, simulatorParams, type FlowPrior } from '../posterior'
 import { esmda, type EsmdaOptions } from './esmda'
 import { enkf, type EnkfOptions } from './enkf'
 import { chooseCoarsening, forwardModel, segmentModel, type ForwardModel } from './forward'
-import { mcmcReference } from './reference'
+import { mcmcReference, priorDraws } from './reference'
+
+export { priorDraws }
 import { fieldsOfDraws, nearPathMask, scoreEnsemble, type EnsembleScore, type TwinQuery } from './score'
 import { twinReportHtml } from './report'
 import { fourierTwins, vortexTwins, type TwinSpec } from './twins'
+import { launchStudy } from './launch-study'
 
 /** Posterior draws per method and query. */
 const DRAWS = 200
 
 /** Sizes of a full and a quick run. */
 export const TWIN_RUN = {
-  full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, chains: 4 },
-  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, chains: 4 }
+  full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, chains: 4, vortexLevels: 16 },
+  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, chains: 4, vortexLevels: 8 }
 } as const
 
 /** Augmented-state EnKF settings tried on the validation pair (localisation only where entries have a place: the vortex twin). */
 const ENKF_GRID: Omit<EnkfOptions, 'seed'>[] = [1, 1.02, 1.05].map((inflation) => ({ members: 100, inflation, localisation: Infinity }))
 const ENKF_GRID_VORTEX: Omit<EnkfOptions, 'seed'>[] = [1, 1.02, 1.05].flatMap((inflation) => [Infinity, 0.5].map((localisation) => ({ members: 100, inflation, localisation })))
-
-/** Tempering levels per ladder of the point-vortex MCMC reference. */
-const VORTEX_LEVELS = 16
 
 /** ES-MDA settings tried on the validation pair; the best velocity RMSE is used for the table and reported. */
 const ESMDA_GRID: Omit<EsmdaOptions, 'seed'>[] = [
@@ -95,18 +94,19 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   const tables: TwinTable[] = []
   for (const [k, spec] of specs.entries()) {
     ctx.log(`twin ${k + 1}/${specs.length}: ${spec.name}`)
-    tables.push(await runTwin(spec, o.queries ?? size.queries, o.mcmcSteps ?? size.mcmcSteps, size.chains, o.seed, o.learned ? req.learned : undefined, ctx))
+    tables.push(await runTwin(spec, o.queries ?? size.queries, o.mcmcSteps ?? size.mcmcSteps, size.chains, size.vortexLevels, o.seed, o.learned ? req.learned : undefined, ctx))
   }
   const rows = tables.flatMap((t) => t.rows.map((r) => ({ ...r, twin: t.twin })))
+  const study = o.flow === 'vortex' && !req.twins ? runLaunchStudy(specs[0], tables[0], o.quick, o.seed, ctx) : undefined
   const outputs = { json: join(req.outDir, 'benchmark-da.json'), csv: join(req.outDir, 'benchmark-da.csv'), html: join(req.outDir, 'report.html') }
-  const result: TwinBenchmarkResult = { flow: o.flow, quick: o.quick, tables, rows, outputs, seconds: (performance.now() - started) / 1000 }
+  const result: TwinBenchmarkResult = { flow: o.flow, quick: o.quick, tables, rows, outputs, seconds: (performance.now() - started) / 1000, ...(study ? { launchStudy: study } : {}) }
   await writeFileAtomic(outputs.json, JSON.stringify(result, null, 2) + '\n', { force: true })
   await writeFileAtomic(outputs.csv, metricsCsv(rows.map(csvRow)), { force: true })
   await writeFileAtomic(outputs.html, twinReportHtml(result), { force: true })
   return result
 }
 
-async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chains: number, seed: number, learned: TwinRequest['learned'], ctx: JobContext): Promise<TwinTable> {
+async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chains: number, levels: number, seed: number, learned: TwinRequest['learned'], ctx: JobContext): Promise<TwinTable> {
   const cfg = spec.config
   ctx.progress({ done: 0, total: 1, unit: 'twins', message: `simulating ${cfg.pairs} pairs of ${spec.name}` })
   const ds = simulateDataset(cfg, ctx.signal)
@@ -142,14 +142,14 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
     {
       method: 'mcmc',
       label: cfg.flow === 'vortex'
-        ? `parallel tempering on the exact posterior: ${chains} ladders × ${VORTEX_LEVELS} levels (pCN on each, adapted ladder and steps), ${mcmcSteps} steps, started at the ${chains} best posterior maxima refined by Levenberg–Marquardt from ${500 * chains} prior draws, diagnostics in a canonical vortex labelling, RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
+        ? `parallel tempering on the exact posterior: ${chains} ladders × ${levels} levels (pCN on each, adapted ladder and steps), ${mcmcSteps} steps, started at the ${chains} best posterior maxima refined by Levenberg–Marquardt from ${500 * chains} prior draws, diagnostics in a canonical vortex labelling, RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
         : `pCN MCMC on the exact posterior: ${chains} chains × ${mcmcSteps} steps started from ${chains} ES-MDA members (half burn-in in 3 rounds: plain pCN, then pCN with a Gaussian reference fitted to the round before), RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`,
       run: (q) => {
         const common = { chains, steps: mcmcSteps, seed: seed + q.pair, keep: Math.ceil(DRAWS / chains), signal: ctx.signal }
         // Fourier: start from a cheap approximate posterior (the chains stay exact; split-R̂ says whether they mixed);
         // vortex: tempering from posterior maxima (an ensemble smoother's members sit between the multimodal basins)
         const r = cfg.flow === 'vortex'
-          ? mcmcReference(cfg, q.observed, { ...common, sampler: 'tempering', levels: VORTEX_LEVELS })
+          ? mcmcReference(cfg, q.observed, { ...common, sampler: 'tempering', levels: levels })
           : mcmcReference(cfg, q.observed, { ...common, startAt: esmda(prior, twin.model, q.observed, cfg.noise, { ...smoother.options, seed: seed + q.pair }).slice(0, chains * prior.paramDim) })
         const d = r.diagnostics
         mcmcDiagnostics.push({
@@ -200,17 +200,22 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
   }
 }
 
-/** Prior draws inside the prior's support (vortex separation by rejection, as the simulator). */
-export function priorDraws(prior: FlowPrior, n: number, seed: number): Float64Array {
-  const rng = new Rng(seed, 0, 0x7a11)
-  const out = new Float64Array(n * prior.paramDim)
-  const l = new Float64Array(prior.latent.dim), z = new Float64Array(prior.latent.dim), v = new Float64Array(prior.paramDim)
-  for (let k = 0; k < n; ) {
-    drawGaussian(prior.latent, rng, l, z)
-    prior.toParams(l, v)
-    if (prior.admissible(v)) out.set(v, k++ * prior.paramDim)
-  }
-  return out
+/** Launch-location study sizes: launches along the bisector and the MCMC per launch. */
+const LAUNCH_STUDY = {
+  full: { distances: [0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1, 1.3], mcmc: { chains: 4, steps: 8000, levels: 16, keep: 50 } },
+  quick: { distances: [0, 0.2, 0.45, 0.8, 1.2], mcmc: { chains: 4, steps: 3000, levels: 8, keep: 50 } }
+}
+
+/** The launch study on a (2, 1) twin's first test flow, with that twin's tuned EnKF settings. */
+function runLaunchStudy(spec: TwinSpec, table: TwinTable, quick: boolean, seed: number, ctx: JobContext): TwinBenchmarkResult['launchStudy'] {
+  if (spec.config.flow !== 'vortex' || spec.config.vortex.vortices !== 2 || spec.config.tracers !== 1) return undefined
+  ctx.log(`launch-location study on ${spec.name}, test pair ${table.queries[0]}`)
+  const truth = simulatorParams(spec.config, table.queries[0])
+  const size = quick ? LAUNCH_STUDY.quick : LAUNCH_STUDY.full
+  const loc = table.config.enkfLocalisation
+  const filter = { members: Number(table.config.enkfMembers), inflation: Number(table.config.enkfInflation), localisation: typeof loc === 'number' ? loc : Infinity }
+  const points = launchStudy(spec, truth, { ...size, filter, seed, signal: ctx.signal, log: ctx.log })
+  return { twin: spec.name, pair: table.queries[0], points }
 }
 
 /** The option set with the best velocity RMSE on the validation pair, and every score tried (reported). */

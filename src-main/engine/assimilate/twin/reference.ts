@@ -210,3 +210,16 @@ function replaceImpossibleStarts(target: PcnTarget, starts: Float64Array, chains
     }
   }
 }
+
+/** Prior draws inside the prior's support (vortex separation by rejection, as the simulator). */
+export function priorDraws(prior: FlowPrior, n: number, seed: number): Float64Array {
+  const rng = new Rng(seed, 0, 0x7a11)
+  const out = new Float64Array(n * prior.paramDim)
+  const l = new Float64Array(prior.latent.dim), z = new Float64Array(prior.latent.dim), v = new Float64Array(prior.paramDim)
+  for (let k = 0; k < n; ) {
+    drawGaussian(prior.latent, rng, l, z)
+    prior.toParams(l, v)
+    if (prior.admissible(v)) out.set(v, k++ * prior.paramDim)
+  }
+  return out
+}

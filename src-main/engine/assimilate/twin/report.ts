@@ -18,6 +18,17 @@ ${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'R̂ of misfit',
 <h3>Configuration</h3><pre>${esc(JSON.stringify(t.config, null, 2))}</pre>`
 }
 
+function launchSection(l: NonNullable<TwinBenchmarkResult['launchStudy']>): string {
+  const rows = l.points.map((p) =>
+    p.skipped || !p.enkf || !p.mcmc
+      ? [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.skipped ?? '–']
+      : [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.enkf.tracerRmse, p.mcmc.tracerRmse, p.enkf.rmseNearTracers, p.mcmc.rmseNearTracers, p.enkf.coverage90, p.mcmc.coverage90, p.enkf.spreadSkill, p.mcmc.spreadSkill, p.mcmcRhat, `${fmt(p.mcmcFinalMisfit, 0)} / ${p.halfN}`]
+  )
+  return `<h2>Launch-location sensitivity: ${esc(l.twin)}, the flow of test pair ${l.pair}</h2>
+<p class="muted">One drifter launched along the perpendicular bisector of the two vortices, from the pair's centre (a saddle in the co-rotating frame, on the separatrix) outwards; each launch has its own noisy observations of the same flow.</p>
+${table(['distance', 'launch', 'EnKF tracer RMSE', 'MCMC tracer RMSE', 'EnKF near RMSE', 'MCMC near RMSE', 'EnKF cov 90 %', 'MCMC cov 90 %', 'EnKF spread/skill', 'MCMC spread/skill', 'MCMC max R̂', 'MCMC worst final misfit / N/2'], rows)}`
+}
+
 export function twinReportHtml(r: TwinBenchmarkResult): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Driftclip twin benchmark (${esc(r.flow)})</title>
@@ -31,6 +42,7 @@ pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto}.muted{color:#66
 <h1>Twin benchmark: ${esc(r.flow)}${r.quick ? ' (quick run)' : ''}</h1>
 <p class="muted">Every method is scored from its posterior draws on the same test queries against the simulated truth. The MCMC row samples the exact Bayesian posterior (the information limit). Total ${fmt(r.seconds, 0)} s.</p>
 ${r.tables.map(twinSection).join('\n')}
+${r.launchStudy ? launchSection(r.launchStudy) : ''}
 </body></html>
 `
 }
