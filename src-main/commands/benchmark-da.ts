@@ -22,7 +22,7 @@ export const benchmarkDaCommand: CliCommand = {
   --flow fourier|vortex   the demo's Fourier twin (3×3 modes, 4 tracers, σ = 0.005), or KIJ's point-vortex twins (2, 1) from two launch points and (4, 2)
   --quick                 fewer pairs, queries, epochs and chain steps (a few minutes)
   --queries N             test queries per twin (default 3, quick 2)
-  --mcmc-steps N          MCMC steps per chain, burn-in included (default 20000, quick 6000)
+  --mcmc-steps N          MCMC steps per chain, burn-in included (default 20000, quick 6000; vortex 12000, quick 3000)
   --no-learned            skip training the contrastive variants (prior, EnKF, ES-MDA and MCMC only)
   --seed N                random seed of the samplers (default 1)
   --out DIR               writes benchmark-da.json, benchmark-da.csv and report.html`,

@@ -16,7 +16,7 @@ export const TwinBenchmarkOptions = z.object({
   quick: z.boolean().default(false),
   /** Test queries per twin (default 3, quick 2). */
   queries: z.number().int().min(1).max(100).optional(),
-  /** MCMC steps per chain, burn-in included (default 20,000, quick 6,000). */
+  /** MCMC steps per chain, burn-in included (default 20,000, quick 6,000; point vortices 12,000 and 3,000, each step moving every tempering level). */
   mcmcSteps: z.number().int().min(100).max(1_000_000).optional(),
   /** Train and score the contrastive variants (bank and bank-free); off = the classical and exact methods only. */
   learned: z.boolean().default(true),

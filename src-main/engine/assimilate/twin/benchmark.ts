@@ -34,8 +34,8 @@ const DRAWS = 200
 
 /** Sizes of a full and a quick run. */
 export const TWIN_RUN = {
-  full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, chains: 4, vortexLevels: 16 },
-  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, chains: 4, vortexLevels: 8 }
+  full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, vortexMcmcSteps: 12_000, chains: 4, vortexLevels: 16 },
+  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, vortexMcmcSteps: 3000, chains: 4, vortexLevels: 6 }
 } as const
 
 /** Augmented-state EnKF settings tried on the validation pair (localisation only where entries have a place: the vortex twin). */
@@ -94,7 +94,7 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   const tables: TwinTable[] = []
   for (const [k, spec] of specs.entries()) {
     ctx.log(`twin ${k + 1}/${specs.length}: ${spec.name}`)
-    tables.push(await runTwin(spec, o.queries ?? size.queries, o.mcmcSteps ?? size.mcmcSteps, size.chains, size.vortexLevels, o.seed, o.learned ? req.learned : undefined, ctx))
+    tables.push(await runTwin(spec, o.queries ?? size.queries, o.mcmcSteps ?? (o.flow === 'vortex' ? size.vortexMcmcSteps : size.mcmcSteps), size.chains, size.vortexLevels, o.seed, o.learned ? req.learned : undefined, ctx))
   }
   const rows = tables.flatMap((t) => t.rows.map((r) => ({ ...r, twin: t.twin })))
   const study = o.flow === 'vortex' && !req.twins ? runLaunchStudy(specs[0], tables[0], o.quick, o.seed, ctx) : undefined
@@ -203,7 +203,7 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
 /** Launch-location study sizes: launches along the bisector and the MCMC per launch. */
 const LAUNCH_STUDY = {
   full: { distances: [0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1, 1.3], mcmc: { chains: 4, steps: 8000, levels: 16, keep: 50 } },
-  quick: { distances: [0, 0.2, 0.45, 0.8, 1.2], mcmc: { chains: 4, steps: 3000, levels: 8, keep: 50 } }
+  quick: { distances: [0, 0.3, 0.8], mcmc: { chains: 4, steps: 2000, levels: 6, keep: 50 } }
 }
 
 /** The launch study on a (2, 1) twin's first test flow, with that twin's tuned EnKF settings. */
