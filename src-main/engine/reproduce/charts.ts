@@ -41,8 +41,8 @@ export function conditionalContoursOption(title: string, truth: Conditional1d, l
   return {
     ...base(title, `contours of ${given === 'u' ? 'p(v | u)' : 'p(u | v)'} at ${LEVELS.join(', ')}`),
     legend: { bottom: 0, textStyle: { fontSize: 10 }, data: series.map((s) => s.name as string) },
-    grid: { left: 48, right: 16, top: 58, bottom: 64 },
-    xAxis: { type: 'value', name: 'u', nameLocation: 'middle', nameGap: 22, min: U_RANGE[0], max: U_RANGE[1] },
+    grid: { left: 48, right: 16, top: 58, bottom: 86 },
+    xAxis: { type: 'value', name: 'u', nameLocation: 'middle', nameGap: 24, min: U_RANGE[0], max: U_RANGE[1] },
     yAxis: { type: 'value', name: 'v', nameLocation: 'middle', nameGap: 28, nameRotate: 0, min: V_RANGE[0], max: V_RANGE[1] },
     series
   }
@@ -55,9 +55,9 @@ export function sweepOption(title: string, subtitle: string, xName: string, yNam
   return {
     ...base(title, subtitle),
     legend: { bottom: 0, textStyle: { fontSize: 10 } },
-    grid: { left: 70, right: 24, top: 64, bottom: 62 },
-    xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 26, scale: true },
-    yAxis: { type: opts.logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 52, scale: true },
+    grid: { left: 78, right: 24, top: 64, bottom: 70 },
+    xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28, scale: true },
+    yAxis: { type: opts.logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 60, scale: true },
     series: series.map((s, k) => ({
       name: s.name, type: 'line', symbolSize: 6, data: s.points,
       lineStyle: { type: s.dashed ? 'dashed' : 'solid', color: SERIES[k % SERIES.length] }, itemStyle: { color: SERIES[k % SERIES.length] }
