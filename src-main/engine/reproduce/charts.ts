@@ -48,6 +48,9 @@ export function conditionalContoursOption(title: string, truth: Conditional1d, l
   }
 }
 
+/** Short tick labels (log axes otherwise print 0.000099999999999999). */
+const tick = (v: number): string => (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(0) : String(Number(v.toPrecision(3))))
+
 export interface SweepSeries { name: string; points: [number, number][]; dashed?: boolean }
 
 /** Error against a swept setting, one line per series (log-scaled y optional). */
@@ -55,9 +58,9 @@ export function sweepOption(title: string, subtitle: string, xName: string, yNam
   return {
     ...base(title, subtitle),
     legend: { bottom: 0, textStyle: { fontSize: 10 } },
-    grid: { left: 78, right: 24, top: 64, bottom: 70 },
-    xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28, scale: true },
-    yAxis: { type: opts.logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 60, scale: true },
+    grid: { left: 78, right: 24, top: 64, bottom: series.length > 3 ? 96 : 70 }, // room for a legend of two rows
+    xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { formatter: tick } },
+    yAxis: { type: opts.logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 60, scale: true, axisLabel: { formatter: tick } },
     series: series.map((s, k) => ({
       name: s.name, type: 'line', symbolSize: 6, data: s.points,
       lineStyle: { type: s.dashed ? 'dashed' : 'solid', color: SERIES[k % SERIES.length] }, itemStyle: { color: SERIES[k % SERIES.length] }
