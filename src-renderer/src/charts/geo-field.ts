@@ -8,7 +8,7 @@ import type { EChartsOption } from './common'
 import { legend as legendBlock } from './common'
 import { sampleColormap, type ColormapName } from './colormaps'
 import type { GeoBox } from './geo-projection'
-import { boxOutline, buildGeoBase, drifterLayers, type GeoMapBase, type GeoTrack } from './geo-map'
+import { boxOutline, buildGeoBase, drifterLayers, type FrameRect, type GeoMapBase, type GeoTrack } from './geo-map'
 import { formatUtc } from './geo-readout'
 import { streamlines } from './streamlines'
 
@@ -154,7 +154,7 @@ const QUANTITY: Record<'speed' | 'uncertainty', { label: string; colormap: Color
 }
 
 /** Cells (under the land, coloured by the colour bar) and arrows; `range` is the colour bar's. */
-function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWidth: number, vectors: MapVectors, lineColour: string): { series: Record<string, unknown>[]; range: [number, number] } {
+function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frame: FrameRect, vectors: MapVectors, lineColour: string): { series: Record<string, unknown>[]; range: [number, number] } {
   const values = quantity === 'speed' ? field.u.map((u, k) => Math.hypot(u, field.v[k])) : (field.std ?? field.u.map(() => NaN))
   const range = colourRange(values)
   const q = QUANTITY[quantity]
@@ -172,16 +172,22 @@ function fieldLayers(field: MapField, quantity: 'speed' | 'uncertainty', frameWi
   const arrows = quantity === 'speed' && vectors !== 'streamlines' ? arrowCells(field, stride) : []
   const lines = quantity === 'speed' && vectors !== 'arrows' ? geoStreamlines(field) : []
   const vmax = Math.max(1e-9, ...arrows.map((a) => Math.hypot(a[2], a[3])))
-  const pxPerMs = ((frameWidth / Math.max(field.nx, field.ny)) * stride * 0.9) / vmax
+  const pxPerMs = ((frame.width / Math.max(field.nx, field.ny)) * stride * 0.9) / vmax
   const arrowRender = (p: { dataIndex: number }, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
     const [lon, lat, u, v] = arrows[p.dataIndex]
     const a = api.coord([lon, lat])
     // east is +x on screen, north is −y (the projection keeps north up near the centre)
-    const b = [a[0] + u * pxPerMs, a[1] - v * pxPerMs]
+    let d = [u * pxPerMs, -v * pxPerMs]
+    if (a[0] < frame.x || a[0] > frame.x + frame.width || a[1] < frame.y || a[1] > frame.y + frame.height) return null as unknown as CustomSeriesRenderItemReturn
+    // an arrow that would poke out over the margin is cut at the map's frame, head and all, as a clip would
+    const room = (from: number, delta: number, lo: number, hi: number) => (delta > 0 ? (hi - 3 - from) / delta : delta < 0 ? (lo + 3 - from) / delta : Infinity)
+    const fit = Math.min(1, room(a[0], d[0], frame.x, frame.x + frame.width), room(a[1], d[1], frame.y, frame.y + frame.height))
+    d = [d[0] * Math.max(0, fit), d[1] * Math.max(0, fit)]
+    const b = [a[0] + d[0], a[1] + d[1]]
     const ang = Math.atan2(b[1] - a[1], b[0] - a[0])
     const head = Math.min(6, Math.hypot(b[0] - a[0], b[1] - a[1]) * 0.4)
     const wing = (d: number) => [b[0] - head * Math.cos(ang + d), b[1] - head * Math.sin(ang + d)]
-    const points = [a, b, wing(0.5), b, wing(-0.5)]
+    const points = fit < 1 ? [a, b] : [a, b, wing(0.5), b, wing(-0.5)]
     return {
       type: 'group',
       children: [
@@ -247,7 +253,7 @@ export function buildDeploymentMap(o: DeploymentMapOptions): EChartsOption {
     })
   }
   if (o.field) {
-    const { series: layers, range } = fieldLayers(o.field, quantity, frame.width, o.vectors ?? 'arrows', o.theme.text)
+    const { series: layers, range } = fieldLayers(o.field, quantity, frame, o.vectors ?? 'arrows', o.theme.text)
     const cellsIndex = series.length
     series.push(...layers)
     option.visualMap = {
