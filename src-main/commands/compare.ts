@@ -38,8 +38,8 @@ export const compareCommand: CliCommand = {
   summary: 'train loss/metric variants on the same data and seed; write metrics, curves and an HTML report',
   usage: `options:
   --data FILE.nc       paired data set (from driftclip simulate)
-  --losses LIST        comma-separated: cond, cond-u, cond-v, joint, mmd (default cond,cond-u,joint)
-  --metrics LIST       comma-separated: cosine, dot, l2 (default cosine); every loss × metric is trained
+  --losses LIST        comma-separated: ${LossKind.options.join(', ')} (default cond,cond-u,joint)
+  --metrics LIST       comma-separated: ${MetricKind.options.join(', ')} (default cosine); every loss × metric is trained
   --epochs N           epochs per variant (default as driftclip train)
   --dim N, --batch N, --seed N   training options shared by all variants (defaults as driftclip train)
   --max-test N         test queries for the scores (default 200)

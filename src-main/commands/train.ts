@@ -1,5 +1,5 @@
 /** `driftclip train`: train a contrastive model (trajectory and potential encoders) on a data set file. */
-import { TrainConfig, type TrainConfigInput } from '../shared/training'
+import { LossKind, MetricKind, PotentialEncoderKind, TrainConfig, TrajectoryEncoderKind, type TrainConfigInput } from '../shared/training'
 import { UserError } from '../engine/jobs/job'
 import type { BackendName } from '../shared/training'
 import { numberOption, parseWithSchema } from './options'
@@ -51,20 +51,20 @@ export const trainCommand: CliCommand = {
   --data FILE.nc              paired data set from driftclip simulate (required)
   --out MODEL_DIR             output model folder (required)
   --force                     replace an existing model folder (the old one is kept until the new one is complete)
-  --loss cond|cond-u|cond-v|joint|mmd   two-sided conditional (CLIP, default), one-sided u|v or v|u, joint, MMD
-  --metric cosine|dot|l2      alignment metric (default cosine)
+  --loss ${LossKind.options.join('|')}   two-sided conditional (CLIP, default), one-sided u|v or v|u, joint, MMD
+  --metric ${MetricKind.options.join('|')}      alignment metric (default cosine)
   --dim N                     embedding dimension (default 98 = 2K)
   --epochs E --batch B        (defaults 20, 128)
   --lr X                      peak Adam learning rate (default 1e-3), warm-up then cosine decay
   --warmup F                  warm-up fraction of all steps (default 0.05)
   --temperature T             initial temperature (default 0.07); --fixed-temperature keeps it fixed
-  --encoder mlp|sequence|linear          trajectory encoder (default mlp)
+  --encoder ${TrajectoryEncoderKind.options.join('|')}          trajectory encoder (default mlp)
   --tokens N --blocks M --pooling last|mean --model-width D
                               sequence encoder: at most N patch tokens covering every recorded time (default 25),
                               M transformer blocks (default 1), last-token (default) or mean pooling, width (default 64)
   --features positions|lagrangian   what the trajectory encoder reads: positions (default), or the regularised
                               least-squares flow coefficients of each path (Fourier flow only; engineered input)
-  --potential-encoder mlp|linear|identity potential encoder (identity needs --dim = number of parameters)
+  --potential-encoder ${PotentialEncoderKind.options.join('|')} potential encoder (identity needs --dim = number of parameters)
   --widths 256,256            MLP hidden widths
   --lambda-u X --lambda-v X   loss weights (default per loss)
   --patience P                early-stopping patience in epochs (default 5; 0 = off)

@@ -34,3 +34,17 @@ describe('command-line options are the contract\'s', () => {
     expect(err.trim()).toBe(message)
   })
 })
+
+describe('command help is built from the schemas', () => {
+  it('train and compare --help list every loss, metric and encoder of the schemas', async () => {
+    const { trainCommand } = await import('../../../src-main/commands/train')
+    const { compareCommand } = await import('../../../src-main/commands/compare')
+    const { LossKind, MetricKind, PotentialEncoderKind, TrajectoryEncoderKind } = await import('../../../src-main/shared/training')
+    expect(trainCommand.usage).toContain(`--loss ${LossKind.options.join('|')} `)
+    expect(trainCommand.usage).toContain(`--metric ${MetricKind.options.join('|')} `)
+    expect(trainCommand.usage).toContain(`--encoder ${TrajectoryEncoderKind.options.join('|')} `)
+    expect(trainCommand.usage).toContain(`--potential-encoder ${PotentialEncoderKind.options.join('|')} `)
+    expect(compareCommand.usage).toContain(`comma-separated: ${LossKind.options.join(', ')} (`)
+    expect(compareCommand.usage).toContain(`comma-separated: ${MetricKind.options.join(', ')} (`)
+  })
+})
