@@ -98,7 +98,9 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
     if (v.fit === 'closed-form') {
       if (prior.flow !== 'fourier') continue
       ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `closed-form ${name} on ${bankPairs.length} pairs` })
-      out.push(closedFormMethod(twin, v, name))
+      const method = closedFormMethod(twin, v, name)
+      if (method) out.push(method)
+      else ctx.log(`bankfree:${name} left out: its covariance needs more train pairs (${bankPairs.length}) than inputs`)
       continue
     }
     ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `training ${name} (${v.potentialEncoder} potential encoder) on ${bankPairs.length} pairs` })
@@ -231,14 +233,17 @@ export function closedFormOptimum(loss: 'cond-v' | 'cond' | 'joint', features: F
   return { map: { weight: A, bias: new Float64Array(nf) }, encode: (f) => Float64Array.from(centred(f).getColumn(0)), metric: 'dot' }
 }
 
-function closedFormMethod(twin: TwinContext, v: Variant, name: string): TwinMethod {
+/** The closed-form row, or undefined when the train pairs are too few for the joint covariance to be invertible. */
+function closedFormMethod(twin: TwinContext, v: Variant, name: string): TwinMethod | undefined {
   const { ds } = twin
   if (!((v.loss === 'cond-v' && v.metric === 'l2') || ((v.loss === 'cond' || v.loss === 'joint') && v.metric === 'dot')))
     throw new Error(`closed-form optimum: §5 has none for ${v.loss}/${v.metric}`)
   const spec = v.features === 'lagrangian' ? pathFeatureSpec(ds) : undefined
   const features = trajectoryFeatures(ds.trajectories, ds.nPairs, undefined, spec)
   const nf = features.length / ds.nPairs
-  const cf = closedFormOptimum(v.loss as 'cond-v' | 'cond' | 'joint', features, nf, ds.params, ds.paramDim, pairsOfSplit(ds, 'train'))
+  const train = pairsOfSplit(ds, 'train')
+  if (train.length <= 2 * (nf + ds.paramDim)) return undefined
+  const cf = closedFormOptimum(v.loss as 'cond-v' | 'cond' | 'joint', features, nf, ds.params, ds.paramDim, train)
   const encode = (obs: Float64Array) => cf.encode(trajectoryFeatures(obs, 1, undefined, spec))
   const theorem = v.loss === 'cond-v' ? 'Thm 5.3' : v.loss === 'cond' ? 'Thm 5.1' : 'Thm 5.6'
   return {
