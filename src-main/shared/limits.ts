@@ -32,6 +32,12 @@ export const FIELD_LIMITS = {
   deployment: { grid: { min: 8, max: 200 }, frames: { max: 500 } }
 } as const
 
+/**
+ * Memory an evaluation's sampled fields may take, bytes: every bank member and test query is held on the grid at every
+ * frame (u, v, ψ as doubles), so `--grid` and `--frames` are bounded by their product, not one by one.
+ */
+export const MAX_EVALUATION_FIELD_BYTES = 2 ** 31
+
 /** Largest drifter file accepted, bytes (stated in the error so users know the limit). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
 

@@ -3,7 +3,7 @@
  * (train split), the comparison grid and frame times, and the bank's and truths' fields sampled on it.
  */
 import { SPLIT, type PairedDataset, type SplitName } from '../data/dataset-types'
-import { FIELD_DEFAULTS } from '../../shared/limits'
+import { FIELD_DEFAULTS, MAX_EVALUATION_FIELD_BYTES } from '../../shared/limits'
 import { defaultGrid, type GridSpec } from '../flows/field'
 import { throwIfCancelled, UserError, type JobContext } from '../jobs/job'
 import { frameTimes, samplePairs } from './bank-fields'
@@ -68,6 +68,12 @@ export function planEvaluation(ds: PairedDataset, options: EvaluationOptions): E
   const bankPairs = pairsOfSplit(ds, 'train', options.maxBank)
   if (testPairs.length === 0) throw new UserError('the data set has no test pairs: simulate it with testFraction > 0')
   if (bankPairs.length === 0) throw new UserError('the data set has no train pairs to use as a reference bank')
+  const members = bankPairs.length + testPairs.length
+  const bytes = members * options.frames * options.grid ** 2 * 3 * Float64Array.BYTES_PER_ELEMENT
+  if (bytes > MAX_EVALUATION_FIELD_BYTES)
+    throw new UserError(
+      `a ${options.grid}² grid × ${options.frames} frames for ${members} fields (bank and queries) needs ${(bytes / 2 ** 30).toFixed(1)} GiB, more than the ${MAX_EVALUATION_FIELD_BYTES / 2 ** 30} GiB limit: use a smaller --grid or fewer --frames`
+    )
   return { ds, options, grid: defaultGrid(ds, options.grid), times: frameTimes(ds, options.frames), testPairs, bankPairs }
 }
 

@@ -3,7 +3,7 @@ import { evaluateBaselines } from '../../../src-main/engine/assimilate/baselines
 import { evaluateLearned } from '../../../src-main/engine/assimilate/learned'
 import { BASELINES, type RmseMethod } from '../../../src-main/shared/assimilation'
 import { fieldViewOf } from '../../../src-main/engine/assimilate/field-view'
-import { pairsOfSplit, prepareEvaluation } from '../../../src-main/engine/assimilate/setup'
+import { pairsOfSplit, planEvaluation, prepareEvaluation } from '../../../src-main/engine/assimilate/setup'
 import { samplePairs } from '../../../src-main/engine/assimilate/bank-fields'
 import { weightedMean } from '../../../src-main/engine/assimilate/grid-frames'
 import { defaultGrid } from '../../../src-main/engine/flows/field'
@@ -16,6 +16,13 @@ const baselines = evaluateBaselines(setup, silentContext())
 const row = (rows: typeof baselines, m: RmseMethod) => rows.find((r) => r.kind === m.kind && r.variant === m.variant)!
 
 describe('evaluation with baselines', () => {
+  it('refuses a grid × frames whose sampled fields would not fit in memory, before allocating anything', () => {
+    const members = pairsOfSplit(ds, 'train').length + 12
+    const huge = { grid: 4096, frames: 50, maxTest: 12, maxBank: 4096, samples: 16, seed: 5 }
+    const gib = ((members * 50 * 4096 ** 2 * 24) / 2 ** 30).toFixed(1)
+    expect(() => planEvaluation(ds, huge)).toThrow(`a 4096² grid × 50 frames for ${members} fields (bank and queries) needs ${gib} GiB, more than the 2 GiB limit: use a smaller --grid or fewer --frames`)
+    expect(() => planEvaluation(ds, { ...huge, grid: 8, frames: 3 })).not.toThrow()
+  })
   it('uses the test split as queries and the train split as bank', () => {
     expect(setup.testPairs.length).toBe(12)
     expect(Array.from(setup.testPairs).every((p) => ds.split[p] === 2)).toBe(true)
