@@ -14,6 +14,7 @@
  */
 import { Rng } from '../../flows/rng'
 import type { FlowPrior } from '../posterior'
+import { inflate } from './esmda'
 import type { SegmentModel } from './forward'
 import { permuteVortices, vortexMatcher } from './vortex-labels'
 
@@ -161,15 +162,6 @@ function alignLabels(X: Float64Array, Ne: number, n: number, P: number, nv: numb
       key(e, k)
       for (let i = 0; i < 3 * nv; i++) ref[i] += k[i] / Ne
     }
-  }
-}
-
-function inflate(X: Float64Array, Ne: number, n: number, rho: number): void {
-  if (rho === 1) return
-  for (let i = 0; i < n; i++) {
-    let m = 0
-    for (let e = 0; e < Ne; e++) m += X[e * n + i] / Ne
-    for (let e = 0; e < Ne; e++) X[e * n + i] = m + rho * (X[e * n + i] - m)
   }
 }
 

@@ -64,7 +64,8 @@ function anomalies(X: Float64Array, Ne: number, n: number): Matrix {
   return A
 }
 
-function inflate(X: Float64Array, Ne: number, d: number, rho: number): void {
+/** Multiplicative anomaly inflation of an ensemble (Ne rows of d): each member moved ρ× as far from the ensemble mean. */
+export function inflate(X: Float64Array, Ne: number, d: number, rho: number): void {
   if (rho === 1) return
   for (let k = 0; k < d; k++) {
     let m = 0
