@@ -24,11 +24,15 @@ export interface ForwardModel {
   run(params: Float64Array, count: number, out: Float64Array): void
 }
 
+/** The likelihood's RK4 step and steps per record when it takes `coarsening` simulator steps at once. */
+function coarseSteps(cfg: SimulationConfig, coarsening: number, model: string): { dt: number; perRecord: number } {
+  if (cfg.recordEvery % coarsening !== 0) throw new Error(`${model}: coarsening ${coarsening} does not divide the record interval ${cfg.recordEvery}`)
+  return { dt: cfg.dt * coarsening, perRecord: cfg.recordEvery / coarsening }
+}
+
 export function forwardModel(cfg: SimulationConfig, coarsening = 1): ForwardModel {
   const plan = planSimulation(cfg)
-  if (cfg.recordEvery % coarsening !== 0) throw new Error(`forward model: coarsening ${coarsening} does not divide the record interval ${cfg.recordEvery}`)
-  const dt = cfg.dt * coarsening
-  const perRecord = cfg.recordEvery / coarsening
+  const { dt, perRecord } = coarseSteps(cfg, coarsening, 'forward model')
   const steps = plan.nTimes * perRecord
   const { nTimes, starts, paramDim } = plan
   const nTracers = cfg.tracers
@@ -118,9 +122,7 @@ export interface SegmentModel {
 
 export function segmentModel(cfg: SimulationConfig, coarsening = 1): SegmentModel {
   const plan = planSimulation(cfg)
-  if (cfg.recordEvery % coarsening !== 0) throw new Error(`segment model: coarsening ${coarsening} does not divide the record interval ${cfg.recordEvery}`)
-  const dt = cfg.dt * coarsening
-  const perRecord = cfg.recordEvery / coarsening
+  const { dt, perRecord } = coarseSteps(cfg, coarsening, 'segment model')
   const interval = cfg.dt * cfg.recordEvery
   const { nTimes, starts } = plan
   const nTracers = cfg.tracers
