@@ -6,7 +6,9 @@ import type { EvaluationResult, RmseRow } from '../../shared/assimilation'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { evaluateBaselines } from './baselines'
 import { cachedDataset, cachedModel } from './cache'
-import { evaluateLearned, type LearnedScores } from './learned'
+import { evaluateLearned, learnedInputs, learnedScores, logitsFor, type LearnedScores } from './learned'
+import { retrievalScores } from './retrieval'
+import { RmseTable } from './score-table'
 import { DEFAULT_EVALUATION, planEvaluation, prepareEvaluation, type EvaluationOptions, type EvaluationPlan } from './setup'
 import { evaluationWorkers, evaluateInWorkers } from './evaluate-parallel'
 
@@ -44,13 +46,16 @@ export async function runEvaluation(req: EvaluationRequest, ctx: JobContext): Pr
   const ds = await cachedDataset(req.datasetPath)
   const plan = planEvaluation(ds, options)
   const workers = req.workers ?? evaluationWorkers(plan)
-  if (workers > 1) {
-    ctx.log(`evaluating ${plan.testPairs.length} queries in ${workers} worker threads`)
-    const { learned, baselines } = await evaluateInWorkers({ modelDir: req.modelDir, datasetPath: req.datasetPath, options }, plan.testPairs.length, workers, ctx)
-    return resultOf(req, plan, learned, baselines)
-  }
   const model = await cachedModel(req.modelDir, ds, req.datasetPath)
   throwIfCancelled(ctx.signal)
+  if (workers > 1) {
+    // the model's part here (logits, retrieval), the fields and the per-query scores in the workers
+    ctx.log(`evaluating ${plan.testPairs.length} queries in ${workers} worker threads`)
+    const retrieval = retrievalScores(logitsFor(model, ds, plan.testPairs, plan.testPairs), plan.testPairs.length)
+    const parts = await evaluateInWorkers(plan, learnedInputs(model, plan), workers, ctx)
+    const baselines = new RmseTable().addAll(parts.flatMap((p) => p.baselines)).toRows()
+    return resultOf(req, plan, learnedScores(retrieval, parts.map((p) => p.learned)), baselines)
+  }
   const setup = prepareEvaluation(ds, options, phaseContext(ctx, 'fields'))
   const learned = evaluateLearned(model, setup, 'learned', phaseContext(ctx, 'learned'))
   const baselines = evaluateBaselines(setup, phaseContext(ctx, 'baselines'))

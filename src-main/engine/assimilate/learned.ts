@@ -14,7 +14,7 @@ import { sampleInto } from './bank-fields'
 import { reconstruct, topOneField } from './reconstruction'
 import { retrievalScores } from './retrieval'
 import { queryScore, RmseTable, type QueryRows } from './score-table'
-import { gatherRows, type EvaluationSetup } from './setup'
+import { gatherRows, type EvaluationPlan, type EvaluationSetup } from './setup'
 import { tracerScore } from './tracers'
 
 export interface LearnedScores {
@@ -38,7 +38,35 @@ export interface LearnedPart { queries: QueryRows[]; ess: Float64Array; potentia
 export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup, label: string, ctx: JobContext): LearnedScores {
   const { ds, testPairs } = setup
   const retrieval = retrievalScores(logitsFor(model, ds, testPairs, testPairs), testPairs.length)
-  return learnedScores(retrieval, [evaluateLearnedPart(model, setup, label, 0, testPairs.length, ctx)])
+  return learnedScores(retrieval, [evaluateLearnedPart(setup, learnedInputs(model, setup), label, 0, testPairs.length, ctx)])
+}
+
+/**
+ * What the per-query part needs from the model, for all test queries of a setup: the logits of the queries'
+ * trajectories against the bank's potentials (queries × bank) and of the bank's trajectories against the queries'
+ * potentials (bank × queries), and the bank's and queries' vectors the calibration averages. Computed once (one
+ * thread, the one with the model), so the queries can then be scored anywhere, model-free, with the same bits.
+ */
+export interface LearnedInputs {
+  trajToBank: Float64Array
+  bankToPot: Float64Array
+  bankParams: Float64Array
+  testParams: Float64Array
+  bankTrajectories: Float64Array
+  testTrajectories: Float64Array
+}
+
+export function learnedInputs(model: ContrastiveModel, setup: EvaluationPlan): LearnedInputs {
+  const { ds, testPairs, bankPairs } = setup
+  const trajLength = ds.nTracers * ds.nTimes * 2
+  return {
+    trajToBank: logitsFor(model, ds, testPairs, bankPairs),
+    bankToPot: logitsFor(model, ds, bankPairs, testPairs),
+    bankParams: gatherRows(ds.params, bankPairs, ds.paramDim),
+    testParams: gatherRows(ds.params, testPairs, ds.paramDim),
+    bankTrajectories: gatherRows(ds.trajectories, bankPairs, trajLength),
+    testTrajectories: gatherRows(ds.trajectories, testPairs, trajLength)
+  }
 }
 
 /** The scores from the retrieval and the parts of all queries, in query order (the same bits however they were split). */
@@ -53,10 +81,10 @@ export function learnedScores(retrieval: RetrievalScores, parts: LearnedPart[]):
 }
 
 /** Test queries [from, to) of the setup: the three learned reconstructions scored, their ESS and calibration terms. */
-export function evaluateLearnedPart(model: ContrastiveModel, setup: EvaluationSetup, label: string, from: number, to: number, ctx: JobContext): LearnedPart {
+export function evaluateLearnedPart(setup: EvaluationSetup, inputs: LearnedInputs, label: string, from: number, to: number, ctx: JobContext): LearnedPart {
   const { ds, bankPairs, bank, truths, options } = setup
   const testPairs = setup.testPairs.subarray(from, to)
-  const logits = logitsFor(model, ds, testPairs, bankPairs)
+  const logits = inputs.trajToBank.subarray(from * bankPairs.length, to * bankPairs.length)
   const queries: QueryRows[] = []
   const ess = new Float64Array(testPairs.length)
   // the Fourier fields are linear in the coefficients: the mean field is the field of the mean coefficients
@@ -84,29 +112,26 @@ export function evaluateLearnedPart(model: ContrastiveModel, setup: EvaluationSe
     ])
     ctx.progress({ done: i + 1, total: testPairs.length, unit: 'queries', message: label })
   }
-  return { queries, ess, ...calibrationPart(model, setup, logits, from, to) }
+  return { queries, ess, ...calibrationPart(setup, inputs, from, to) }
 }
 
 /**
  * Calibration terms in both directions for test queries [from, to): v|u (potential coefficients given a test
  * trajectory, over the bank's potentials) and u|v (trajectory given a test potential, over the bank's trajectories).
  */
-function calibrationPart(model: ContrastiveModel, setup: EvaluationSetup, trajToBank: Float64Array, from: number, to: number): { potentialTerms: Float64Array; trajectoryTerms: Float64Array } {
+function calibrationPart(setup: EvaluationPlan, inputs: LearnedInputs, from: number, to: number): { potentialTerms: Float64Array; trajectoryTerms: Float64Array } {
   const { ds, bankPairs } = setup
-  const testPairs = setup.testPairs.subarray(from, to)
-  const nq = testPairs.length
+  const nq = setup.testPairs.length
   const nb = bankPairs.length
-  const trajLength = ds.nTracers * ds.nTimes * 2
   const potentialTerms = calibrationTerms({
-    logits: trajToBank, queries: nq, bankSize: nb, strideQ: nb, strideJ: 1,
-    bank: gatherRows(ds.params, bankPairs, ds.paramDim), truths: gatherRows(ds.params, testPairs, ds.paramDim), dim: ds.paramDim
-  })
+    logits: inputs.trajToBank, queries: nq, bankSize: nb, strideQ: nb, strideJ: 1,
+    bank: inputs.bankParams, truths: inputs.testParams, dim: ds.paramDim
+  }, from, to)
   // bank trajectories (rows) × test potentials (columns): the u|v softmax runs down a column
-  const bankToPot = logitsFor(model, ds, bankPairs, testPairs)
   const trajectoryTerms = calibrationTerms({
-    logits: bankToPot, queries: nq, bankSize: nb, strideQ: 1, strideJ: nq,
-    bank: gatherRows(ds.trajectories, bankPairs, trajLength), truths: gatherRows(ds.trajectories, testPairs, trajLength), dim: trajLength
-  })
+    logits: inputs.bankToPot, queries: nq, bankSize: nb, strideQ: 1, strideJ: nq,
+    bank: inputs.bankTrajectories, truths: inputs.testTrajectories, dim: ds.nTracers * ds.nTimes * 2
+  }, from, to)
   return { potentialTerms, trajectoryTerms }
 }
 
