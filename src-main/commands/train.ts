@@ -10,7 +10,7 @@ const num = (values: OptionValues, name: string, kind: 'int' | 'real') => number
 /** Config field → command-line option, for error messages. */
 const OPTION_OF: Record<string, string> = {
   learningRate: 'lr', learnTemperature: 'fixed-temperature', potentialEncoder: 'potential-encoder',
-  lambdaU: 'lambda-u', lambdaV: 'lambda-v', warmupFraction: 'warmup', modelWidth: 'model-width'
+  lambdaU: 'lambda-u', lambdaV: 'lambda-v', warmupFraction: 'warmup', modelWidth: 'model-width', tokenFeatures: 'token-features'
 }
 
 /** Build and validate the training configuration from command-line options. */
@@ -39,6 +39,7 @@ export function trainConfigFromOptions(values: OptionValues): TrainConfig {
     blocks: num(values, 'blocks', 'int'),
     modelWidth: num(values, 'model-width', 'int'),
     pooling: values.pooling as TrainConfig['pooling'] | undefined,
+    tokenFeatures: values['token-features'] as TrainConfig['tokenFeatures'] | undefined,
     parallel: values['single-thread'] ? 'off' : values.parallel ? 'on' : undefined
   }
   return parseWithSchema(TrainConfig, input, 'train', OPTION_OF)
@@ -62,6 +63,8 @@ export const trainCommand: CliCommand = {
   --tokens N --blocks M --pooling last|mean --model-width D
                               sequence encoder: at most N patch tokens covering every recorded time (default 25),
                               M transformer blocks (default 1), last-token (default) or mean pooling, width (default 64)
+  --token-features positions|basis   what a token holds: its patch's positions (default), or (Fourier flow) the
+                              velocity times the flow's Fourier features, averaged over the patch
   --features positions|lagrangian   what the trajectory encoder reads: positions (default), or the regularised
                               least-squares flow coefficients of each path (Fourier flow only; engineered input)
   --potential-encoder ${PotentialEncoderKind.options.join('|')} potential encoder (identity needs --dim = number of parameters)
@@ -78,7 +81,7 @@ export const trainCommand: CliCommand = {
     epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' }, temperature: { type: 'string' },
     'fixed-temperature': { type: 'boolean' }, encoder: { type: 'string' }, features: { type: 'string' }, 'potential-encoder': { type: 'string' }, widths: { type: 'string' },
     'lambda-u': { type: 'string' }, 'lambda-v': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
-    tokens: { type: 'string' }, blocks: { type: 'string' }, pooling: { type: 'string' }, 'model-width': { type: 'string' },
+    tokens: { type: 'string' }, blocks: { type: 'string' }, pooling: { type: 'string' }, 'model-width': { type: 'string' }, 'token-features': { type: 'string' },
     backend: { type: 'string' }, 'single-thread': { type: 'boolean' }, parallel: { type: 'boolean' }, resume: { type: 'boolean' },
     force: { type: 'boolean' }
   },

@@ -56,6 +56,8 @@ export const TrainConfig = z.object({
   patience: z.number().int().min(0).default(5),
   /** Sequence encoder: at most this many time tokens (patches of consecutive recorded times that together cover every time), model width, blocks and pooling. */
   tokens: z.number().int().min(1).max(1000).default(25),
+  /** What a token holds: its patch's positions, or (Fourier flow) velocity × the flow's Fourier features averaged over the patch (engine/learn/tokens.ts). */
+  tokenFeatures: z.enum(['positions', 'basis']).default('positions'),
   modelWidth: z.number().int().min(8).max(512).default(64),
   blocks: z.number().int().min(1).max(12).default(1),
   pooling: z.enum(['last', 'mean']).default('last'),

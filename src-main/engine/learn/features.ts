@@ -11,7 +11,7 @@ import { arrangeTokens, type TokenLayout } from './tokens'
 export interface Standardizer { mean: number[]; std: number[] }
 
 /** Statistics of rows `idx` of a row-major matrix (n × dim). */
-export function fitStandardizer(x: Float64Array, dim: number, idx: ArrayLike<number>): Standardizer {
+export function fitStandardizer(x: Float64Array | Float32Array, dim: number, idx: ArrayLike<number>): Standardizer {
   const mean = new Array<number>(dim).fill(0)
   const sq = new Array<number>(dim).fill(0)
   for (let r = 0; r < idx.length; r++) for (let k = 0; k < dim; k++) mean[k] += x[idx[r] * dim + k]
@@ -32,7 +32,7 @@ export function fitStandardizer(x: Float64Array, dim: number, idx: ArrayLike<num
  * Apply a standardiser: (x − mean)/std as Float32, in shared memory so that parallel training's
  * workers read the same bytes without another copy (large data sets are hundreds of MB).
  */
-export function standardize(x: Float64Array, dim: number, s: Standardizer): Float32Array {
+export function standardize(x: Float64Array | Float32Array, dim: number, s: Standardizer): Float32Array {
   const out = new Float32Array(new SharedArrayBuffer(x.length * 4))
   for (let i = 0; i < x.length; i++) {
     const k = i % dim
@@ -42,7 +42,7 @@ export function standardize(x: Float64Array, dim: number, s: Standardizer): Floa
 }
 
 /** Trajectory features of `count` items: flattened, token layout for the sequence encoder, or the path regression (path-features.ts). */
-export function trajectoryFeatures(traj: Float64Array, count: number, layout?: TokenLayout, path?: PathFeatureSpec): Float64Array {
+export function trajectoryFeatures(traj: Float64Array, count: number, layout?: TokenLayout, path?: PathFeatureSpec): Float64Array | Float32Array {
   if (path) return pathFeatures(path, traj, count)
   return layout ? arrangeTokens(traj, count, layout) : traj
 }

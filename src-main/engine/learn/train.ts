@@ -25,7 +25,7 @@ import { lossWeights } from './losses'
 import { TrainedModel, type ModelMeta } from './model'
 import { assignWeights, dataShapeOf, modelTarget, namedWeights, readWeights, saveModel, writeWeights } from './model-io'
 import { temperatureOf, temperatureVariable } from './similarity'
-import { defaultTokenLayout, tokenDim, type TokenLayout } from './tokens'
+import { defaultTokenLayout, tokenBasisOf, tokenDim, type TokenLayout } from './tokens'
 
 export interface TrainResult extends ModelSummary { finalLoss: number; steps: number; history: EpochRecord[]; backend: string }
 
@@ -40,7 +40,7 @@ export function prepareTraining(ds: PairedDataset, input: TrainConfigInput, data
   if (config.potentialEncoder === 'identity' && config.dim !== ds.paramDim)
     throw new UserError(`the identity potential encoder needs --dim ${ds.paramDim} (the number of flow parameters), got ${config.dim}`)
   if (config.features === 'lagrangian' && config.encoder === 'sequence') throw new UserError('the lagrangian trajectory features are one vector per trajectory; use --encoder mlp or linear with them, not sequence')
-  const tokens: TokenLayout | undefined = config.encoder === 'sequence' ? defaultTokenLayout(ds.nTracers, ds.nTimes, config.tokens) : undefined
+  const tokens: TokenLayout | undefined = config.encoder === 'sequence' ? defaultTokenLayout(ds.nTracers, ds.nTimes, config.tokens, config.tokenFeatures === 'basis' ? tokenBasisOf(ds) : undefined) : undefined
   const features = config.features === 'lagrangian' ? pathFeatureSpec(ds) : undefined
   const uRaw = trajectoryFeatures(ds.trajectories, ds.nPairs, tokens, features)
   const du = uRaw.length / ds.nPairs

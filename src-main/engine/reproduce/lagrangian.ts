@@ -30,6 +30,8 @@ export interface LagrangianSettings {
   epochs: number; batch: number
   /** Peak Adam rates (5 % warm-up, cosine decay) of the transformer and of the MLP: each the better of 1e-3 and 3e-3 on a 4,096-pair pilot. */
   learningRate: number; mlpLearningRate: number
+  /** Token contents (tokens.ts): the patch's positions, or velocity × the flow's Fourier features averaged over the patch. */
+  tokenFeatures: 'positions' | 'basis'
   tokens: number; blocks: number; modelWidth: number; pooling: 'last' | 'mean'
   /** Train pairs scored each epoch (in batches of `batch`). */
   trainEval: number
@@ -39,14 +41,14 @@ export interface LagrangianSettings {
 }
 
 export function lagrangianSettings(quick: boolean): LagrangianSettings {
-  // tokens: patches of 100 (quick) or 40 (full) consecutive records, all 1000 covered. Fused attention costs B·T²·d, so on
-  // the shared 2-core machine (load ≈ 8, batch 128, one block, width 64) a step takes ~1000 ms at 50 tokens, ~290 ms at 25
-  // (the MLP: ~55 ms); a 4,096-pair pilot learned faster at 3e-3 than 1e-3 and with last-token than mean pooling, and
-  // with position tokens than with per-step increments
-  const common = { batch: PAPER.batch, pooling: 'last' as const, modelWidth: 64, seed: 11, draws: 16, learningRate: 3e-3, mlpLearningRate: 1e-3 }
+  // Pilots on 8,192 of the paper-size pairs, 4 epochs, test R@5 on batches of 128 (traj→pot / pot→traj; CPU ms per step):
+  // position tokens 0.22/0.34 (120); basis tokens (tokens.ts) with last-token pooling 0.63/0.71, with mean pooling
+  // 0.79/0.86 (150 at 25 tokens, 46 at 10); width 128 0.85/0.91 (122 at 10 tokens, 354 at 25); 2 blocks no better
+  // (0.84/0.91 after 3 epochs, 2× the cost); lr 1e-3 0.58/0.65; the MLP (lr 1e-3) 0.60/0.73 (25)
+  const common = { batch: PAPER.batch, tokenFeatures: 'basis' as const, pooling: 'mean' as const, modelWidth: 128, seed: 11, draws: 16, learningRate: 3e-3, mlpLearningRate: 1e-3 }
   return quick
     ? { ...common, train: 3072, validation: 256, test: 1024, dt: 1e-4, steps: 1000, recordEvery: 1, epochs: 8, tokens: 10, blocks: 1, trainEval: 1024, collapseEpochs: 6, collapseQueries: 256 }
-    : { ...common, train: PAPER.pairs, validation: 2048, test: 4096, dt: PAPER.dt, steps: PAPER.steps, recordEvery: PAPER.recordEvery, epochs: PAPER.epochs, tokens: 25, blocks: 1, trainEval: 4096, collapseEpochs: 10, collapseQueries: 1024 }
+    : { ...common, train: PAPER.pairs, validation: 2048, test: 4096, dt: PAPER.dt, steps: PAPER.steps, recordEvery: PAPER.recordEvery, epochs: PAPER.epochs, tokens: 10, blocks: 1, trainEval: 4096, collapseEpochs: 10, collapseQueries: 1024 }
 }
 
 export interface EpochRecall { epoch: number; seconds: number; trainLoss: number; temperature: number; trainBatches: Recall; testBatches: Recall; testWhole: Recall }
@@ -57,7 +59,7 @@ export interface CollapseSide { meanEss: number; medianEss: number; meanDistinct
 /** Generation diagnostics of one model: trajectories given a potential (u|v) and potentials given a trajectory (v|u). */
 export interface CollapseRun { loss: 'cond' | 'cond-v'; trajGivenPot: CollapseSide; potGivenTraj: CollapseSide }
 
-export interface LagrangianResult { settings: LagrangianSettings; dataset: string; simulationSeconds: number; runs: EncoderRun[]; collapse: CollapseRun[]; collapseSeconds: number }
+export interface LagrangianResult { settings: LagrangianSettings; dataset: string; simulationSeconds: number; runs: EncoderRun[]; collapse: CollapseRun[]; collapseSeconds: number; collapseCpuSeconds: number }
 
 /** The simulation config of the paper's pairs (49 modes, one tracer from (0.75, 0.75)). */
 export function lagrangianSimulation(s: LagrangianSettings): SimulationConfig {
@@ -195,11 +197,12 @@ export async function runLagrangian(s: LagrangianSettings, outDir: string, ctx: 
   throwIfCancelled(ctx.signal)
   const base: TrainConfigInput = { loss: 'cond', metric: 'cosine', dim: ds.paramDim, epochs: s.epochs, batch: s.batch, learningRate: s.learningRate, potentialEncoder: 'identity', patience: 0, seed: s.seed, parallel: 'off' }
   const plan: [string, TrainConfigInput, number][] = [
-    [`transformer (${s.blocks} block${s.blocks > 1 ? 's' : ''}, ${s.tokens} tokens × ${Math.ceil(ds.nTimes / s.tokens)} times, ${s.pooling}-token pooling)`, { ...base, encoder: 'sequence', tokens: s.tokens, blocks: s.blocks, modelWidth: s.modelWidth, pooling: s.pooling }, 0.45],
+    [`transformer (${s.blocks} block${s.blocks > 1 ? 's' : ''}, ${s.tokens} tokens × ${Math.ceil(ds.nTimes / s.tokens)} times of ${s.tokenFeatures === 'basis' ? 'velocity × Fourier features' : 'positions'}, width ${s.modelWidth}, ${s.pooling}${s.pooling === 'last' ? '-token' : ''} pooling)`,
+      { ...base, encoder: 'sequence', tokenFeatures: s.tokenFeatures, tokens: s.tokens, blocks: s.blocks, modelWidth: s.modelWidth, pooling: s.pooling }, 0.55],
     ['MLP (flattened trajectory, 256-256)', { ...base, encoder: 'mlp', widths: [256, 256], learningRate: s.mlpLearningRate }, 0.15]
   ]
   const runs: EncoderRun[] = []
-  // shares of the time left (measured: transformer ≈ 3× the MLP and the two collapse models together); none for a given data set's simulation
+  // shares of the time left (pilot CPU per step: transformer ≈ 4–5× the MLP, each collapse model half the MLP's); none for a given data set's simulation
   let at = dataPath ? 0 : 0.15
   const scale = (1 - at) / 0.85
   for (const [label, cfg, share] of plan) {
@@ -213,12 +216,14 @@ export async function runLagrangian(s: LagrangianSettings, outDir: string, ctx: 
   }
   const collapse: CollapseRun[] = []
   const tc = Date.now()
+  const cc = process.cpuUsage()
   for (const loss of ['cond', 'cond-v'] as const) {
     const start = at
-    collapse.push(await collapseRun(ds, loss, s, { ...ctx, progress: (q) => progress(start + scale * 0.125 * (q.done / Math.max(1, q.total)), `mode collapse: training ${loss}`) }))
-    at += scale * 0.125
+    collapse.push(await collapseRun(ds, loss, s, { ...ctx, progress: (q) => progress(start + scale * 0.075 * (q.done / Math.max(1, q.total)), `mode collapse: training ${loss}`) }))
+    at += scale * 0.075
   }
-  return { settings: s, dataset: path, simulationSeconds, runs, collapse, collapseSeconds: (Date.now() - tc) / 1000 }
+  const cpu = process.cpuUsage(cc)
+  return { settings: s, dataset: path, simulationSeconds, runs, collapse, collapseSeconds: (Date.now() - tc) / 1000, collapseCpuSeconds: (cpu.user + cpu.system) / 1e6 }
 }
 
 /** Target of the issue for the paper's “R@5 approaching 100 %”: R@5 ≥ 0.95 both ways on test batches of 128. */

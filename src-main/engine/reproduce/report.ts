@@ -104,15 +104,15 @@ Grey dashed: the true conditional; blue: the learned one. Window as in the paper
 
 /** The whole report as one HTML string. */
 export function renderReproduceReport(r: ReproduceResult, extraSections: string[] = []): string {
-  const summary = r.experiments.map((e) => [e.title, e.paperSection, e.verdict.holds === true ? 'holds' : e.verdict.holds === false ? 'does not hold' : 'in part', e.verdict.text, e.seconds])
+  const summary = r.experiments.map((e) => [e.title, e.paperSection, e.verdict.holds === true ? 'holds' : e.verdict.holds === false ? 'does not hold' : 'in part', e.verdict.text, e.seconds, e.cpuSeconds])
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Driftclip: reproduction of arXiv 2505.24134</title>
 <style>${STYLE}</style></head><body>
 <h1>Reproduction of Baptista, Stuart &amp; Tran, “A Mathematical Perspective On Contrastive Learning” (arXiv 2505.24134v1)</h1>
-<p class="muted">${esc(r.createdAt)} · ${r.quick ? '<b>quick mode</b>' : 'full mode'} · ${fmt(r.seconds, 0)} s · backend ${esc(r.machine.backend)} · ${r.machine.cores} cores, load average ${fmt(r.machine.loadBefore, 1)} before and ${fmt(r.machine.loadAfter, 1)} after</p>
+<p class="muted">${esc(r.createdAt)} · ${r.quick ? '<b>quick mode</b>' : 'full mode'} · ${fmt(r.seconds, 0)} s of wall time${r.cpuSeconds === undefined ? '' : `, ${fmt(r.cpuSeconds, 0)} CPU-s`} · backend ${esc(r.machine.backend)} · ${r.machine.cores} cores, load average ${fmt(r.machine.loadBefore, 1)} before and ${fmt(r.machine.loadAfter, 1)} after</p>
 ${r.quick ? '<p class="banner"><b>Quick mode:</b> smaller samples, sweeps, data sets and fewer epochs than the paper, to show the same trends in minutes. The numbers are not the paper-scale ones; run <code>driftclip reproduce --out DIR</code> (full mode) for those.</p>' : ''}
 <h2>Summary</h2>
-${table(['experiment', 'paper', 'verdict', 'why', 'seconds'], summary)}
+${table(['experiment', 'paper', 'verdict', 'why', 'wall seconds', 'CPU seconds'], summary)}
 ${r.gaussian && r.gaussianSettings ? gaussianIntro(r.gaussianSettings) + gaussianSection(r.gaussian) : ''}
 ${r.gp ? gpSection(r.gp.result, r.gp.verdicts) : ''}
 ${r.lagrangian ? lagrangianSection(r.lagrangian.result, r.lagrangian.verdict, r.quick) + collapseSection(r.lagrangian.result, r.lagrangian.collapseVerdict) : ''}
@@ -154,7 +154,9 @@ export function lagrangianSection(r: LagrangianResult, v: Verdict, quick: boolea
 fixed identity embedding of the 98 potential coefficients, a transformer over per-time tokens with last-token pooling (M = 12 blocks) for the trajectory, two-sided loss with learned cosine similarity,
 Adam lr 10<sup>−4</sup>, batch 128, 20 epochs, N = 32,268 (probably 32,768). Retrieval in both directions improves on train and test data, “approaching 100 % accuracy for R@5”, and is generally higher for recovering trajectories from potentials.</p>
 <p>Here: ${s.train} training, ${s.validation} validation and ${s.test} test pairs, RK4 Δt = ${s.dt} × ${s.steps} steps, recorded every ${s.recordEvery} (${quick ? 'quick mode: the same T = 0.1 and 1000 records with a 10× larger step' : 'the paper’s integration'}), simulated in ${fmt(r.simulationSeconds, 0)} s.
-Transformer: patch embedding of ${s.tokens} tokens that together cover all 1000 recorded times, width ${s.modelWidth}, ${s.blocks} pre-norm block(s) (the paper’s 12 would cost ~6× more per step on this CPU), ${s.pooling}-token pooling, fused attention.
+Transformer: patch embedding of ${s.tokens} tokens of ${1000 / s.tokens} consecutive records each, together covering all 1000 recorded times; ${s.tokenFeatures === 'basis'
+    ? 'each token holds, averaged over its records, the velocity w (central differences of the record) and the position, and w times the flow’s Fourier features cos θ<sub>k</sub>, sin θ<sub>k</sub> with θ<sub>k</sub> = ω<sub>k</sub>t + 2π k·x at its 49 wavenumbers and frequencies (the velocity is linear in the 98 coefficients through exactly these functions, so the linear estimate the identity potential encoder needs is a linear read-out of the tokens; a token of raw positions made that read-out hard: R@5 ≈ 0.2–0.3 after 4 pilot epochs against ≈ 0.8 with these features)'
+    : 'each token holds its records’ positions'}; width ${s.modelWidth}, ${s.blocks} pre-norm block(s) (the paper’s 12 would cost ~${s.blocks > 1 ? '' : '6× '}more per step on this CPU), ${s.pooling}${s.pooling === 'last' ? '-token' : ''} pooling, fused attention.
 Both encoders: identity potential encoder, two-sided conditional loss, cosine metric with learned temperature, batch ${s.batch}, ${s.epochs} epochs, Adam peak lr ${s.learningRate} (transformer) and ${s.mlpLearningRate} (MLP) with 5 % warm-up and cosine decay (the paper’s 10<sup>−4</sup> without a schedule trains the MLP to R@5 ≈ 0.9).
 R@k in batches of ${s.batch} = recall among the 128 pairs of each test batch (the reading of the paper’s Fig. 14 most likely meant), averaged over batches; whole split = among all ${s.test} test pairs.</p>
 <div class="grid">${r.runs.flatMap((run) => [recallChart(run, 'R5'), recallChart(run, 'R1')]).join('')}</div>

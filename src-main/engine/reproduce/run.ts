@@ -50,9 +50,16 @@ export class StagedProgress {
 }
 
 /** Run everything and write the report; returns the result (also in reproduce.json). */
+/** CPU seconds of this process since `from` (process.cpuUsage counts every thread, workers included). */
+const cpuSince = (from: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(from)
+  return (u.user + u.system) / 1e6
+}
+
 export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promise<ReproduceResult & { report: string; json: string }> {
   const backend = await initBackend()
   const started = Date.now()
+  const cpu0 = process.cpuUsage()
   const loadBefore = loadavg()[0]
   await mkdir(o.outDir, { recursive: true })
   const all: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 10 : 15 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 10 : 40 }]
@@ -70,11 +77,12 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
     const i = at('gaussian')
     const gs = gaussianSettings(o.quick)
     const t0 = Date.now()
+    const c0 = process.cpuUsage()
     progress.report(i, 0, 'training the four 2-D cases')
     const gaussian = await runGaussian2d(gs, ctx, (done, total) => progress.report(i, done / total, `case ${done}/${total}`))
     const held = gaussian.filter((c) => c.holds).length
     const gv: Verdict = { holds: held === gaussian.length ? true : held === 0 ? false : 'partly', text: `${held} of ${gaussian.length} statements hold: ${gaussian.map((c) => `${c.id} ${c.holds ? 'holds' : 'does not hold'}`).join('; ')}` }
-    experiments.push({ id: 'gaussian', title: 'Gaussian illustrations', paperSection: '§5.4, Figs. 2–6', verdict: gv, seconds: (Date.now() - t0) / 1000 })
+    experiments.push({ id: 'gaussian', title: 'Gaussian illustrations', paperSection: '§5.4, Figs. 2–6', verdict: gv, seconds: (Date.now() - t0) / 1000, cpuSeconds: cpuSince(c0) })
     Object.assign(result, { gaussianSettings: gs, gaussian })
     result.settings.gaussian = gs
     progress.finish(i)
@@ -85,10 +93,11 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
     const i = at('gp')
     const gpS = gpSettings(o.quick)
     const t1 = Date.now()
+    const c1 = process.cpuUsage()
     progress.report(i, 0, 'embedding-dimension, batch and N sweeps')
     const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => progress.report(i, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps)`))
     const gpV = gpVerdicts(gpResult)
-    experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000 })
+    experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000, cpuSeconds: cpuSince(c1) })
     result.gp = { result: gpResult, verdicts: gpV }
     result.settings.gp = gpS
     progress.finish(i)
@@ -99,17 +108,20 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
     const i = at('lagrangian')
     const ls = lagrangianSettings(o.quick)
     const t2 = Date.now()
+    const c2 = process.cpuUsage()
     const lag = await runLagrangian(ls, o.outDir, ctx, (f, m) => progress.report(i, f, m), o.dataPath)
     const lagV = lagrangianVerdict(lag)
     const colV = collapseVerdict(lag)
     const lagSeconds = (Date.now() - t2) / 1000
-    experiments.push({ id: 'lagrangian', title: 'Lagrangian retrieval', paperSection: '§6.3, Fig. 14', verdict: lagV, seconds: lagSeconds - (lag.collapseSeconds ?? 0) })
-    experiments.push({ id: 'collapse', title: 'One-sided mode collapse (ocean pairs)', paperSection: '§6.2, Fig. 12', verdict: colV, seconds: lag.collapseSeconds ?? 0 })
+    const lagCpu = cpuSince(c2)
+    experiments.push({ id: 'lagrangian', title: 'Lagrangian retrieval', paperSection: '§6.3, Fig. 14', verdict: lagV, seconds: lagSeconds - lag.collapseSeconds, cpuSeconds: lagCpu - lag.collapseCpuSeconds })
+    experiments.push({ id: 'collapse', title: 'One-sided mode collapse (ocean pairs)', paperSection: '§6.2, Fig. 12', verdict: colV, seconds: lag.collapseSeconds, cpuSeconds: lag.collapseCpuSeconds })
     result.lagrangian = { result: lag, verdict: lagV, collapseVerdict: colV }
     result.settings.lagrangian = ls
     progress.finish(i)
   }
   result.seconds = (Date.now() - started) / 1000
+  result.cpuSeconds = cpuSince(cpu0)
   result.machine.loadAfter = loadavg()[0]
   const report = join(o.outDir, 'report.html')
   const json = join(o.outDir, 'reproduce.json')

@@ -7,12 +7,14 @@ import type { LagrangianResult } from './lagrangian'
 /** holds: true = the paper's statement holds here, false = it does not, 'partly' = some of it. */
 export interface Verdict { holds: boolean | 'partly'; text: string }
 
-export interface ExperimentSummary { id: string; title: string; paperSection: string; verdict: Verdict; seconds: number }
+/** seconds: wall time; cpuSeconds: CPU time of this process (all its threads), the measure that does not depend on the machine's load. */
+export interface ExperimentSummary { id: string; title: string; paperSection: string; verdict: Verdict; seconds: number; cpuSeconds?: number }
 
 export interface ReproduceResult {
   createdAt: string
   quick: boolean
   seconds: number
+  cpuSeconds?: number
   machine: { backend: string; cores: number; loadBefore: number; loadAfter: number }
   experiments: ExperimentSummary[]
   /** Absent when the run left the experiment out (--only). */

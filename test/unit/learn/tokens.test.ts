@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
 import { attentionBackward, attentionForward, fusedAttention } from '../../../src-main/engine/learn/attention'
 import { buildEncoder } from '../../../src-main/engine/learn/encoders'
-import { arrangeTokens, coversAllTimes, defaultTokenLayout, tokenDim } from '../../../src-main/engine/learn/tokens'
+import { arrangeTokens, coversAllTimes, defaultTokenLayout, tokenDim, type TokenBasis } from '../../../src-main/engine/learn/tokens'
+import { fourierWavenumbers } from '../../../src-main/engine/flows/fourier'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -45,6 +46,55 @@ describe('time tokens (patch embedding over every recorded time, arXiv §6.3)', 
   })
   it('more tokens allowed than times: one time per token', () => {
     expect(defaultTokenLayout(1, 50, 100)).toEqual({ tracers: 1, times: 50, tokens: 50, patch: 1 })
+  })
+})
+
+describe('basis tokens: velocity × the flow’s Fourier features, averaged per patch', () => {
+  const times = Array.from({ length: 1000 }, (_, j) => (j + 1) * 1e-4)
+  const basis: TokenBasis = { kind: 'fourier-velocity', modesPerSide: 7, omega: Array.from({ length: 49 }, (_, k) => 3 * k - 70), times }
+  /** A straight path x = 0.75 + a t, y = 0.75 + b t: its central differences are exactly (a, b) at every record. */
+  const line = (a: number, b: number) => Float64Array.from(times.flatMap((t) => [0.75 + a * t, 0.75 + b * t]))
+  it("the paper's 1000 records in 10 tokens of 100: w, x and w·cos θ_k, w·sin θ_k (θ_k = ω_k t + 2π k·x) match their closed forms", () => {
+    const l = defaultTokenLayout(1, 1000, 10, basis)
+    expect([l.tokens, l.patch, tokenDim(l)]).toEqual([10, 100, 4 + 4 * 49])
+    const [a, b] = [3, -2]
+    const x = arrangeTokens(line(a, b), 1, l)
+    const { kx, ky } = fourierWavenumbers(7)
+    for (const tok of [0, 4, 9]) {
+      const f = x.subarray(tok * tokenDim(l), (tok + 1) * tokenDim(l))
+      const ts = times.slice(tok * 100, tok * 100 + 100)
+      const mean = (g: (t: number) => number) => ts.reduce((s, t) => s + g(t), 0) / ts.length
+      expect(f[0]).toBeCloseTo(a, 3)
+      expect(f[1]).toBeCloseTo(b, 3)
+      expect(f[2]).toBeCloseTo(mean((t) => 0.75 + a * t), 5)
+      for (const k of [0, 24, 48]) {
+        const theta = (t: number) => basis.omega[k] * t + 2 * Math.PI * (kx[k] * (0.75 + a * t) + ky[k] * (0.75 + b * t))
+        expect(f[4 + 4 * k]).toBeCloseTo(a * mean((t) => Math.cos(theta(t))), 3)
+        expect(f[4 + 4 * k + 1]).toBeCloseTo(a * mean((t) => Math.sin(theta(t))), 3)
+        expect(f[4 + 4 * k + 3]).toBeCloseTo(b * mean((t) => Math.sin(theta(t))), 3)
+      }
+    }
+  })
+  it('every recorded time lands in exactly one token: moving record j moves only token ⌊j / patch⌋ (also with a ragged last patch)', () => {
+    for (const [T, maxTokens] of [[1000, 10], [103, 10]]) {
+      const l = defaultTokenLayout(1, T, maxTokens, { kind: 'fourier-velocity', modesPerSide: 1, omega: [5], times: times.slice(0, T) }) // one mode: fast
+      expect(coversAllTimes(l)).toBe(true)
+      const base = line(1, 1).subarray(0, 2 * T)
+      const x0 = arrangeTokens(base, 1, l)
+      const td = tokenDim(l)
+      const hits = new Array<number>(l.tokens).fill(0)
+      for (let j = 0; j < T; j++) {
+        const moved = base.slice()
+        moved[2 * j] += 0.01 // x of record j only
+        const x1 = arrangeTokens(moved, 1, l)
+        const changed = Array.from({ length: l.tokens }, (_, tok) => Math.abs(x1[tok * td + 2] - x0[tok * td + 2]) > 1e-7)
+        const tok = Math.floor(j / l.patch)
+        expect(changed.map((c, i) => (c ? i : -1)).filter((i) => i >= 0)).toEqual([tok])
+        expect(x1[tok * td + 2] - x0[tok * td + 2]).toBeCloseTo(0.01 / Math.min(l.patch, T - tok * l.patch), 6)
+        hits[tok]++
+      }
+      expect(hits.reduce((s, h) => s + h, 0)).toBe(T)
+    }
   })
 })
 

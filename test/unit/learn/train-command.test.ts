@@ -10,7 +10,8 @@ describe('driftclip train options', () => {
   it('maps the sequence encoder options (tokens, blocks, pooling, width)', () => {
     const c = trainConfigFromOptions({ encoder: 'sequence', tokens: '20', blocks: '3', pooling: 'mean', 'model-width': '32' })
     expect(c).toMatchObject({ encoder: 'sequence', tokens: 20, blocks: 3, pooling: 'mean', modelWidth: 32 })
-    expect(trainConfigFromOptions({})).toMatchObject({ tokens: 25, blocks: 1, pooling: 'last', modelWidth: 64 })
+    expect(trainConfigFromOptions({})).toMatchObject({ tokens: 25, blocks: 1, pooling: 'last', modelWidth: 64, tokenFeatures: 'positions' })
+    expect(trainConfigFromOptions({ 'token-features': 'basis' }).tokenFeatures).toBe('basis')
   })
   it.each([
     [{ loss: 'bogus' }, 'train: --loss: Invalid option: expected one of "cond"|"cond-u"|"cond-v"|"joint"|"mmd"'],
@@ -20,6 +21,7 @@ describe('driftclip train options', () => {
     [{ lr: '-1' }, 'train: --lr: Too small: expected number to be >0'],
     [{ blocks: '13' }, 'train: --blocks: Too big: expected number to be <=12'],
     [{ pooling: 'max' }, 'train: --pooling: Invalid option: expected one of "last"|"mean"'],
+    [{ 'token-features': 'fourier' }, 'train: --token-features: Invalid option: expected one of "positions"|"basis"'],
     [{ widths: '256,a' }, 'train: --widths wants comma-separated positive integers, got "256,a"']
   ])('rejects %o with one clear message', (values, message) => {
     expect(() => trainConfigFromOptions(values)).toThrow(new UserError(message))

@@ -7,6 +7,8 @@ import { CancelledError, UserError, silentContext } from '../../../src-main/engi
 import { initBackend, loadModel, runTraining, trainOnDataset } from '../../../src-main/engine/learn/index'
 import { writeDataset } from '../../../src-main/engine/data/dataset'
 import { syntheticDataset } from './synthetic'
+import { simulateDataset } from '../../../src-main/engine/flows/simulate'
+import { SimulationConfig } from '../../../src-main/shared/simulation'
 
 let dir: string
 beforeAll(async () => {
@@ -54,6 +56,25 @@ describe('trainOnDataset', () => {
     const c = new AbortController()
     c.abort()
     await expect(trainOnDataset(ds, { ...small, epochs: 1 }, silentContext(c.signal))).rejects.toBeInstanceOf(CancelledError)
+  })
+})
+
+describe('basis tokens (velocity × the flow’s Fourier features)', () => {
+  it('train on the Fourier flow, save and load with the same embeddings; other flows get one clear line', async () => {
+    const ds = simulateDataset(SimulationConfig.parse({ flow: 'fourier', pairs: 120, seed: 4, tracers: 1, starts: [[0.75, 0.75]], dt: 2e-3, steps: 50, recordEvery: 1, fourier: { modesPerSide: 3 } }))
+    const cfg = { ...small, dim: 18, potentialEncoder: 'identity' as const, encoder: 'sequence' as const, tokenFeatures: 'basis' as const, tokens: 5, modelWidth: 16, pooling: 'mean' as const, epochs: 1 }
+    const { model } = await trainOnDataset(ds, cfg, silentContext())
+    expect(model.meta.architecture.tokens).toMatchObject({ tokens: 5, patch: 10, basis: { kind: 'fourier-velocity', modesPerSide: 3 } })
+    expect(model.meta.architecture.u.sequence?.tokenDim).toBe(4 + 4 * 9)
+    const out = join(dir, 'basis')
+    await model.save(out, { dataset: 'fourier.nc' })
+    const back = await loadModel(out, ds)
+    expect(back.encodeTrajectories(ds.trajectories, 6)).toEqual(model.encodeTrajectories(ds.trajectories, 6))
+    model.dispose()
+    back.dispose()
+    await expect(trainOnDataset(syntheticDataset({ pairs: 40, flow: 'vortex' }), { ...small, encoder: 'sequence', tokenFeatures: 'basis', epochs: 1 }, silentContext())).rejects.toThrow(
+      new UserError("--token-features basis needs the Fourier flow (its velocity is a sum of Fourier modes); this data set's flow is vortex: use --token-features positions")
+    )
   })
 })
 
