@@ -50,8 +50,8 @@ try {
   const streamed = run('stream', file, join(dir, 'a.nc'))
   const whole = run('bytes', file, join(dir, 'b.nc'))
   printLine({
-    bench: 'import',
-    machine: machine(),
+    benchmark: 'import',
+    ...machine(),
     fixes: DRIFTERS * FIXES,
     fileMB: round(statSync(file).size / 1048576, 1),
     restingRssMB: round(resting.peakRssMB, 0),

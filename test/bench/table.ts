@@ -10,60 +10,92 @@ export const END = '<!-- bench-table:end -->'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the table reads the benchmarks' free-form JSON lines */
 type Line = Record<string, any>
-interface Results { started: Line; finished: Line; mode: string; results: Line[] }
+interface Results { started: Line; finished: Line; mode: string; paper?: boolean; results: Line[] }
 
 const num = (x: unknown, digits = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—')
 const span = (r: unknown, digits = 2) => (Array.isArray(r) ? `${num(r[0], digits)}–${num(r[1], digits)}` : '—')
 const mega = (x: unknown) => (typeof x === 'number' ? `${(x / 1e6).toFixed(2)} M` : '—')
 
+/** The verdict cell: met, or missed with what would close it. */
+const verdict = (met: boolean | undefined, note = ''): string => (met === undefined ? '—' : met ? 'met' : `**missed**${note ? ` (${note})` : ''}`)
+const busy = (b: Line) => (typeof b.loadAverage1min === 'number' && typeof b.cores === 'number' && b.loadAverage1min > b.cores ? `load ${num(b.loadAverage1min, 1)} on ${b.cores} cores` : '')
+
 function trainRows(b: Line): string[] {
   const peer = b.peer?.msPerStep !== undefined ? `${num(b.peer.msPerStep)} ms (${span(b.peer.msPerStepRange)}; CPU ${num(b.peer.cpuMsPerStep)} ms)` : `unavailable: ${b.peer?.reason}`
   const rows = (b.results as Line[]).map((r) =>
     r.available
-      ? `| training step, ${r.mode} | ${num(r.msPerStep)} ms (${span(r.msPerStepRange)}); CPU ${num(r.cpuMsPerStep)} ms/step | PyTorch 1 thread ${peer} | **${num(r.ratioToPeer)}×** (${span(r.ratioToPeerRange)}); CPU ${num(r.cpuRatioToPeer)}× | ≤ 2× |`
-      : `| training step, ${r.mode} | not available: ${r.reason} | | | preferred when it loads |`
+      ? `| training step, ${r.mode} | ${num(r.msPerStep)} ms (${span(r.msPerStepRange)}); CPU ${num(r.cpuMsPerStep)} ms/step | PyTorch 1 thread ${peer} | **${num(r.ratioToPeer)}×** (${span(r.ratioToPeerRange)}); CPU ${num(r.cpuRatioToPeer)}× | ≤ 2× | ${verdict(typeof r.ratioToPeer === 'number' ? r.ratioToPeer <= 2 : undefined)} |`
+      : `| training step, ${r.mode} | not available: ${r.reason} | | | preferred when it loads | — |`
   )
-  rows.push(`| training, 1 → 2 threads (encoder-parallel) | speed-up ${num(b.speedupOneToTwoThreads)}× | | | ≥ 1.7× |`)
+  rows.push(`| training, 1 → 2 threads (encoder-parallel) | speed-up ${num(b.speedupOneToTwoThreads)}× | | | ≥ 1.7× | ${verdict(typeof b.speedupOneToTwoThreads === 'number' ? b.speedupOneToTwoThreads >= 1.7 : undefined, busy(b))} |`)
   return rows
 }
 
 function simRows(b: Line): string[] {
   const d = b.dataset ?? {}
   const p = b.paperScale ?? {}
+  const m = p.measured
+  const speedup = d.speedupOneToTwoWorkers
   return [
-    `| RK4 tracer-steps per CPU-second, one core, 49-mode Fourier flow | ${mega(b.tracerStepsPerCpuSecond)} (${mega(b.tracerStepsPerCpuSecondRange?.[0])}–${mega(b.tracerStepsPerCpuSecondRange?.[1])}) | C −O2 ${mega(b.peer?.tracerStepsPerCpuSecond)} | **${num(b.ratioToPeerPerCore, 3)}×** (${span(b.ratioToPeerRange, 3)}) | ≥ 0.9× |`,
-    `| data set of ${d.pairs} pairs × 10,000 steps + NetCDF-4 write, 1 → 2 workers | speed-up ${num(d.speedupOneToTwoWorkers)}× (steady rate), CPU efficiency ${num(d.cpuEfficiencyOneToTwoWorkers)}; ${num(d.cpuSecondsPerThousandPairs)} CPU-s per 1,000 pairs | | | ≥ 1.7× |`,
-    `| paper-scale data set (32,768 pairs), 2 workers, write included (${p.extrapolated}) | ${num(p.secondsTwoWorkers, 0)} s at this load; ${num(p.secondsOnIdleCores, 0)} s on 2 free cores (write ${num(p.writeSeconds, 0)} s) | | | ≤ 150 s |`,
-    ...(p.measured
-      ? [`| paper-scale data set (32,768 pairs), 2 workers, write included, measured (\`bench:sim -- --paper\`) | ${num(p.measured.seconds, 0)} s wall at load ${num(p.measured.loadAverage1min, 1)} (write ${num(p.measured.writeSeconds, 0)} s); ${num(p.measured.cpuSeconds, 0)} CPU-s (write ${num(p.measured.writeCpuSeconds, 0)}), i.e. ≈ ${num(p.measured.secondsOnTwoFreeCores, 0)} s on 2 free cores | | | ≤ 150 s |`]
+    `| RK4 tracer-steps per CPU-second, one core, 49-mode Fourier flow | ${mega(b.tracerStepsPerCpuSecond)} (${mega(b.tracerStepsPerCpuSecondRange?.[0])}–${mega(b.tracerStepsPerCpuSecondRange?.[1])}) | C −O2 ${mega(b.peer?.tracerStepsPerCpuSecond)} | **${num(b.ratioToPeerPerCore, 3)}×** (${span(b.ratioToPeerRange, 3)}) | ≥ 0.9× | ${verdict(typeof b.ratioToPeerPerCore === 'number' ? b.ratioToPeerPerCore >= 0.9 : undefined)} |`,
+    `| data set of ${d.pairs} pairs × 10,000 steps + NetCDF-4 write, 1 → 2 workers${d.rounds ? ` (${d.rounds} alternating rounds)` : ''} | steady rate ${num(d.oneWorker?.pairsPerSecond, 0)} → ${num(d.twoWorkers?.pairsPerSecond, 0)} pairs/s; CPU efficiency ${num(d.cpuEfficiencyOneToTwoWorkers)}; ${num(d.cpuSecondsPerThousandPairs)} CPU-s per 1,000 pairs | 1 worker (same rounds) | **${num(speedup)}×**${d.speedupOneToTwoWorkersRange ? ` (${span(d.speedupOneToTwoWorkersRange)})` : ''}; whole runs ${num(d.speedupOneToTwoWorkersWallTotal)}× | ≥ 1.7× | ${verdict(typeof speedup === 'number' ? speedup >= 1.7 : undefined, busy(b))} |`,
+    `| paper-scale data set (32,768 pairs), 2 workers, write included (${p.extrapolated}) | ${num(p.secondsTwoWorkers, 0)} s at this load; ${num(p.secondsOnIdleCores, 0)} s on 2 free cores (write ${num(p.writeSeconds, 0)} s) | | | ≤ 150 s | ${m ? '—' : verdict(typeof p.secondsTwoWorkers === 'number' ? p.secondsTwoWorkers <= 150 : undefined, busy(b))} |`,
+    ...(m
+      ? [`| paper-scale data set (32,768 pairs), 2 workers, write included, measured (\`bench:sim -- --paper\`) | ${num(m.seconds, 0)} s wall at load ${num(m.loadAverage1min, 1)} (write ${num(m.writeSeconds, 0)} s); ${num(m.cpuSeconds, 0)} CPU-s (write ${num(m.writeCpuSeconds, 0)}), i.e. ≈ ${num(m.secondsOnTwoFreeCores, 0)} s on 2 free cores | | | ≤ 150 s | ${m.seconds <= 150 ? 'met' : m.secondsOnTwoFreeCores <= 150 ? `**missed** by wall at load ${num(m.loadAverage1min, 1)}; met by CPU-s (estimate)` : verdict(false)} |`]
       : [])
   ]
 }
 
 function evalRows(b: Line): string[] {
   const l = b.likelihood ?? {}
+  const o = b.oneThread ?? {}
+  const w = b.workers ?? {}
+  const ph = o.phases ?? {}
+  const cpu = (x: Line | undefined) => num(x?.cpuSeconds, 1)
   return [
-    `| evaluation, ${b.queries} queries × bank ${b.bank}, one thread${b.projected ? ' (projected to 200 queries)' : ''} | ${num(b.cpuSeconds200, 1)} CPU-s for 200 queries (bank fields ${num(b.setup?.cpuSeconds)} s + ${num(b.cpuSecondsPerQuery, 3)} s per query); ${num(b.wallSeconds200, 1)} s wall at this load | | | ≤ 20 s |`,
-    `| evaluation, 1 → ${b.twoWorkers?.workers} worker threads (${b.queries} queries) | speed-up ${num(b.speedupOneToTwoWorkers)}×, CPU efficiency ${num(b.cpuEfficiencyOneToTwoWorkers)} (${num(b.twoWorkers?.cpuSeconds)} CPU-s, ${num(b.twoWorkers?.wallSeconds)} s wall) | | | ≥ 1.7× |`,
-    `| MCMC reference likelihood (forward RK4, ${l.stepsPerLikelihood} steps) per CPU-second | ${num(l.mcmcReferencePerCpuSecond, 1)} (${span(l.mcmcReferenceRange, 1)}) | C RK4 loop: ${num(l.cRk4LikelihoodsPerCpuSecond, 1)} | **${num(l.ratioToC, 3)}×** | |`,
-    `| bank-free sampler: learned potential Φ(v) per CPU-second (batches of 256) | ${num(l.learnedPotentialPerCpuSecond, 0)} (${num(l.learnedPotentialOverMcmc, 0)}× the MCMC likelihood) | | | |`
+    `| evaluation, ${b.queries} queries × bank ${b.bank}, one thread (measured) | ${num(o.wallSeconds, 1)} s wall, ${num(o.cpuSeconds, 1)} CPU-s (${num(o.cpuSecondsPerQuery, 3)} per query): fields ${cpu(ph.fields)}, model ${cpu(ph.modelLogits)}, learned ${cpu(ph.learned)}, baselines ${cpu(ph.baselines)} CPU-s | | | ≤ 20 s | ${verdict(typeof o.wallSeconds === 'number' ? o.wallSeconds <= 20 : undefined, busy(b))} |`,
+    `| evaluation, ${b.queries} queries × bank ${b.bank}, 1 → ${w.workers} worker threads | ${num(w.wallSeconds, 1)} s wall, ${num(w.cpuSeconds, 1)} CPU-s; CPU efficiency ${num(b.cpuEfficiencyOneToTwoWorkers)}; ≈ ${num(b.secondsOnFreeCores, 1)} s on ${w.workers} free cores (estimate); ${w.identicalToOneThread ? 'same bits as one thread' : '**results differ from one thread**'} | one thread (row above) | **${num(b.speedupOneToTwoWorkers)}×** | ≥ 1.7×, ≤ 20 s | ${verdict(typeof b.speedupOneToTwoWorkers === 'number' ? b.speedupOneToTwoWorkers >= 1.7 && w.wallSeconds <= 20 : undefined, busy(b))} |`,
+    `| MCMC reference likelihood (forward RK4, ${l.stepsPerLikelihood} steps) per CPU-second | ${num(l.mcmcReferencePerCpuSecond, 1)} (${span(l.mcmcReferenceRange, 1)}) | C RK4 loop: ${num(l.cRk4LikelihoodsPerCpuSecond, 1)} | **${num(l.ratioToC, 3)}×** | reported | — |`,
+    `| bank-free sampler: learned potential Φ(v) per CPU-second (batches of 256) | ${num(l.learnedPotentialPerCpuSecond, 0)} (${num(l.learnedPotentialOverMcmc, 0)}× the MCMC likelihood) | C RK4 loop: ${num(l.cRk4LikelihoodsPerCpuSecond, 1)} likelihoods | **${num(l.learnedPotentialRatioToC, 1)}×** | reported | — |`
   ]
 }
+
+function importRows(b: Line): string[] {
+  const s = b.streamed ?? {}
+  const w = b.wholeFileInMemory ?? {}
+  return [`| CSV import of ${typeof b.fixes === 'number' ? b.fixes.toLocaleString('en') : '—'} fixes (${num(b.fileMB, 1)} MB), streamed: peak RSS | ${num(s.peakRssMB, 0)} MB (resting ${num(b.restingRssMB, 0)} MB), ${num(s.seconds, 1)} s | whole file in memory: ${num(w.peakRssMB, 0)} MB, ${num(w.seconds, 1)} s | ${typeof s.peakRssMB === 'number' && typeof w.peakRssMB === 'number' ? `${num(s.peakRssMB / w.peakRssMB)}×` : '—'} | ≤ ${b.limitMB} MB | ${verdict(b.withinLimit)} |`]
+}
+
+function assimilateRows(b: Line): string[] {
+  const skill = (b.skill ?? []) as Line[]
+  const ours = skill.find((r) => r.method === 'driftclip')
+  const others = skill.filter((r) => r.method !== 'driftclip' && r.method !== 'zero').sort((a, c) => a.rmse - c.rmse)
+  const best = others[0]
+  return [`| \`assimilate\` on ${b.drifters} Kiel Bight drifters${b.quick ? ' (one day, quick)' : ''}, whole chain | ${num(b.totalSeconds, 1)} s wall, ${num(b.cpuSeconds, 1)} CPU-s (training ${num(b.phasesSeconds?.training, 1)} s); driftclip velocity RMSE ${num(ours?.rmse, 4)} | best other method (${best?.method ?? '—'}): ${num(best?.rmse, 4)} | **${ours && best ? num(ours.rmse / best.rmse) : '—'}×** RMSE | reported | — |`]
+}
+
+const ROWS: Record<string, (b: Line) => string[]> = { train: trainRows, sim: simRows, eval: evalRows, import: importRows, assimilate: assimilateRows }
 
 /** Markdown for the results file. */
 export function tableOf(res: Results): string {
   const s = res.started
+  const minutes = res.finished?.date && s.date ? ` in ${num((Date.parse(res.finished.date) - Date.parse(s.date)) / 60000, 1)} min` : ''
   const lines = [
-    `Generated by \`npm run bench\` (${res.mode} runs) on ${String(s.date).slice(0, 16).replace('T', ' ')} UTC: ${s.cores} cores, Node ${s.node}, load average (1 min) ${num(s.loadAverage1min)} at the start and ${num(res.finished.loadAverage1min)} at the end. Each peer ran in the same rounds as the code it is compared with; ratios are per round (ours / peer for times, ours / C for rates), ranges over rounds.`,
+    `Generated by \`npm run bench\` (${res.mode} runs${res.paper ? ', paper-scale data set included' : ''}) on ${String(s.date).slice(0, 16).replace('T', ' ')} UTC${minutes}: ${s.cores} cores, Node ${s.node}, load average (1 min) ${num(s.loadAverage1min)} at the start and ${num(res.finished.loadAverage1min)} at the end. Each peer ran in the same rounds as the code it is compared with; ratios are per round (ours / peer for times, ours / C for rates), ranges over rounds. "Missed" rows name the load when the machine was busier than its cores.`,
     '',
-    '| benchmark | ours | peer (same run) | ratio | target |',
-    '|---|---|---|---|---|'
+    '| benchmark | ours | peer (same run) | ratio | target | met? |',
+    '|---|---|---|---|---|---|'
   ]
   for (const b of res.results) {
-    if (b.failed) lines.push(`| ${b.benchmark} | failed: ${b.failed} | | | |`)
-    else if (b.benchmark === 'train') lines.push(...trainRows(b))
-    else if (b.benchmark === 'sim') lines.push(...simRows(b))
-    else lines.push(...evalRows(b))
+    const rows = ROWS[String(b.benchmark)]
+    if (b.failed || !rows) lines.push(`| ${b.benchmark} | failed: ${b.failed ?? 'unknown benchmark'} | | | | — |`)
+    else {
+      try {
+        lines.push(...rows(b))
+      } catch (err) {
+        lines.push(`| ${b.benchmark} | its JSON line could not be tabulated: ${err instanceof Error ? err.message : String(err)} | | | | — |`)
+      }
+    }
   }
   return lines.join('\n')
 }

@@ -6,6 +6,13 @@ import type { FlowField } from './field'
  * result tracers × times × 2 (record 0 = starts). Each interval is split into equal RK4 steps no longer than `dt`.
  */
 export function advectInField(field: FlowField, starts: Float64Array, times: Float64Array, dt: number): Float64Array {
+  const fast = field.advect?.(starts, times, dt)
+  if (fast) return fast
+  return advectGeneric(field, starts, times, dt)
+}
+
+/** `advectInField` through `field.velocity` only (what a field's faster route must agree with). */
+export function advectGeneric(field: FlowField, starts: Float64Array, times: Float64Array, dt: number): Float64Array {
   const nTr = starts.length / 2, nT = times.length
   const out = new Float64Array(nTr * nT * 2)
   const v = new Float64Array(2)
