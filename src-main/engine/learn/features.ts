@@ -41,7 +41,9 @@ export function standardize(x: Float64Array | Float32Array, dim: number, s: Stan
   return out
 }
 
-/** Trajectory features of `count` items: flattened, token layout for the sequence encoder, or the path regression (path-features.ts). */
+/** Trajectory features of `count` items: flattened, token layout for the sequence encoder (Float32), or the path regression (path-features.ts). */
+export function trajectoryFeatures(traj: Float64Array, count: number, layout: undefined, path?: PathFeatureSpec): Float64Array
+export function trajectoryFeatures(traj: Float64Array, count: number, layout?: TokenLayout, path?: PathFeatureSpec): Float64Array | Float32Array
 export function trajectoryFeatures(traj: Float64Array, count: number, layout?: TokenLayout, path?: PathFeatureSpec): Float64Array | Float32Array {
   if (path) return pathFeatures(path, traj, count)
   return layout ? arrangeTokens(traj, count, layout) : traj
