@@ -44,40 +44,23 @@ export function calibrationTerms(input: CalibrationInput, from = 0, to = input.q
   // Σ_j w_j |b_j − μ|² − |m − μ|² (Σ_j w_j = 1), one pass over the weights instead of a second one over the bank
   const far = new Float64Array(bankSize)
   for (let j = 0; j < bankSize; j++) for (let d = 0; d < dim; d++) far[j]! += (bank[j * dim + d]! - bankMean[d]!) ** 2
-  // queries in blocks of four: one pass over the bank serves four conditional means (the bank is read a quarter as
-  // often; each mean still sums its terms in bank order, so the same bits as one query at a time)
+  // the conditional means are a product (queries × bank)·(bank × dim): with the bank transposed (dim × bank), four
+  // queries and two dimensions are summed in eight registers along the bank, in bank order as one query at a time
+  // would (the same bits), instead of a load and a store of the mean per multiply-add (~5× faster at dim 2,000)
+  const byDim = transpose(bank, bankSize, dim)
   const BLOCK = 4
   const row = new Float64Array(bankSize)
-  const weights: Float64Array[] = []
+  const weights = Array.from({ length: BLOCK }, () => new Float64Array(bankSize))
   const means = Array.from({ length: BLOCK }, () => new Float64Array(dim))
   for (let q0 = 0; q0 < queries; q0 += BLOCK) {
     const n = Math.min(BLOCK, queries - q0)
-    for (let b = 0; b < n; b++) {
-      for (let j = 0; j < bankSize; j++) row[j] = input.logits[(from + q0 + b) * input.strideQ + j * input.strideJ]!
-      weights[b] = softmaxWeights(row)
-      means[b]!.fill(0)
+    for (let b = 0; b < BLOCK; b++) {
+      if (b < n) {
+        for (let j = 0; j < bankSize; j++) row[j] = input.logits[(from + q0 + b) * input.strideQ + j * input.strideJ]!
+        weights[b]!.set(softmaxWeights(row))
+      } else weights[b]!.fill(0) // a short last block: zero weights
     }
-    for (let b = n; b < BLOCK; b++) weights[b] = new Float64Array(bankSize) // a short last block: zero weights
-    const [w0, w1, w2, w3] = weights as [Float64Array, Float64Array, Float64Array, Float64Array]
-    const [m0, m1, m2, m3] = means as [Float64Array, Float64Array, Float64Array, Float64Array]
-    for (let j = 0; j < bankSize; j++) {
-      const a0 = w0[j]!, a1 = w1[j]!, a2 = w2[j]!, a3 = w3[j]!
-      const base = j * dim
-      if (a0 > 0 && a1 > 0 && a2 > 0 && a3 > 0)
-        for (let d = 0; d < dim; d++) {
-          const x = bank[base + d]!
-          m0[d]! += a0 * x
-          m1[d]! += a1 * x
-          m2[d]! += a2 * x
-          m3[d]! += a3 * x
-        }
-      else
-        for (let b = 0; b < BLOCK; b++) {
-          const a = weights[b]![j]!
-          const m = means[b]!
-          if (a > 0) for (let d = 0; d < dim; d++) m[d]! += a * bank[base + d]!
-        }
-    }
+    conditionalMeans(weights as Quad, byDim, bankSize, dim, means as Quad)
     for (let b = 0; b < n; b++) {
       const q = from + q0 + b
       const w = weights[b]!
@@ -96,6 +79,66 @@ export function calibrationTerms(input: CalibrationInput, from = 0, to = input.q
     }
   }
   return terms
+}
+
+type Quad = [Float64Array, Float64Array, Float64Array, Float64Array]
+
+/** `bank` (rows × dim, row-major) as dim × rows, in 32 × 32 tiles (each tile's reads and writes stay in cache). */
+function transpose(bank: ArrayLike<number>, rows: number, dim: number): Float64Array {
+  const out = new Float64Array(rows * dim)
+  const T = 32
+  for (let j0 = 0; j0 < rows; j0 += T)
+    for (let d0 = 0; d0 < dim; d0 += T) {
+      const j1 = Math.min(rows, j0 + T), d1 = Math.min(dim, d0 + T)
+      for (let j = j0; j < j1; j++) for (let d = d0; d < d1; d++) out[d * rows + j] = bank[j * dim + d]!
+    }
+  return out
+}
+
+/** means[b][d] = Σ_j w[b][j]·byDim[d·n + j] for four weight vectors, summed in j order (n bank members). */
+function conditionalMeans(w: Quad, byDim: Float64Array, n: number, dim: number, means: Quad): void {
+  const [w0, w1, w2, w3] = w
+  const [m0, m1, m2, m3] = means
+  let d = 0
+  for (; d + 1 < dim; d += 2) {
+    const r0 = d * n, r1 = r0 + n
+    let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0
+    for (let j = 0; j < n; j++) {
+      const x0 = byDim[r0 + j]!, x1 = byDim[r1 + j]!
+      const a0 = w0[j]!, a1 = w1[j]!, a2 = w2[j]!, a3 = w3[j]!
+      s00 += a0 * x0
+      s01 += a0 * x1
+      s10 += a1 * x0
+      s11 += a1 * x1
+      s20 += a2 * x0
+      s21 += a2 * x1
+      s30 += a3 * x0
+      s31 += a3 * x1
+    }
+    m0[d] = s00
+    m0[d + 1] = s01
+    m1[d] = s10
+    m1[d + 1] = s11
+    m2[d] = s20
+    m2[d + 1] = s21
+    m3[d] = s30
+    m3[d + 1] = s31
+  }
+  if (d < dim) {
+    const r0 = d * n
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+    for (let j = 0; j < n; j++) {
+      const x = byDim[r0 + j]!
+      s0 += w0[j]! * x
+      s1 += w1[j]! * x
+      s2 += w2[j]! * x
+      s3 += w3[j]! * x
+    }
+    m0[d] = s0
+    m1[d] = s1
+    m2[d] = s2
+    m3[d] = s3
+  }
 }
 
 /** The calibration of one direction from the per-query terms of all its queries (in query order). */
