@@ -20,6 +20,8 @@ export const benchmarkDaCommand: CliCommand = {
   summary: 'twin experiments: contrastive (bank, bank-free) vs the exact MCMC posterior vs the EnKF and ES-MDA, one table per twin',
   usage: `options:
   --flow fourier|vortex   the demo's Fourier twin (3×3 modes, 4 tracers, σ = 0.005), or KIJ's point-vortex twins (2, 1) from two launch points and (4, 2)
+  --config demo|paper     Fourier twin: the demo's (default) or the paper's Lagrangian experiment (7×7 modes, one tracer from
+                          (0.75, 0.75), RK4 dt 1e-5 to T 0.1, 1000 records; σ = 0.005, 2,048 pairs, 10 queries, 40,000 MCMC steps)
   --quick                 fewer pairs, queries, epochs and chain steps (a few minutes)
   --queries N             test queries per twin (default 3, quick 2)
   --mcmc-steps N          MCMC steps per chain, burn-in included (default 20000, quick 6000; vortex 12000, quick 3000)
@@ -27,25 +29,27 @@ export const benchmarkDaCommand: CliCommand = {
   --seed N                random seed of the samplers (default 1)
   --out DIR               writes benchmark-da.json, benchmark-da.csv and report.html`,
   options: {
-    flow: { type: 'string' }, quick: { type: 'boolean' }, queries: { type: 'string' }, 'mcmc-steps': { type: 'string' },
+    flow: { type: 'string' }, config: { type: 'string' }, quick: { type: 'boolean' }, queries: { type: 'string' }, 'mcmc-steps': { type: 'string' },
     'no-learned': { type: 'boolean' }, seed: { type: 'string' }, out: { type: 'string' }
   },
   async run(values, _positionals, io) {
     const flow = FlowKind.safeParse(values.flow ?? 'fourier')
     if (!flow.success) throw new UserError(`benchmark-da: --flow must be fourier or vortex, got "${String(values.flow)}"`)
     const num = (name: string) => numberOption(values, name, 'int', 'benchmark-da')
+    const config = values.config ?? 'demo'
+    if (config !== 'demo' && config !== 'paper') throw new UserError(`benchmark-da: --config must be demo or paper, got "${String(config)}"`)
     const options = parseWithSchema(TwinBenchmarkOptions, {
-      flow: flow.data, quick: values.quick === true, learned: values['no-learned'] !== true,
+      flow: flow.data, config, quick: values.quick === true, learned: values['no-learned'] !== true,
       queries: num('queries'), mcmcSteps: num('mcmc-steps'), seed: num('seed')
     }, 'benchmark-da', { mcmcSteps: 'mcmc-steps' })
     const outDir = resolve(stringOption(values, 'out', 'benchmark-da'))
     const { runTwinBenchmark } = await import('../engine/assimilate/twin/benchmark')
-    const { learnedMethods } = await import('../engine/assimilate/twin/learned-methods')
+    const { learnedMethods, PAPER_TWIN_VARIANTS } = await import('../engine/assimilate/twin/learned-methods')
     const result: TwinBenchmarkResult = await runTwinBenchmark(
       {
         options,
         outDir,
-        learned: learnedMethods
+        learned: options.config === 'paper' ? (twin, ctx) => learnedMethods(twin, ctx, PAPER_TWIN_VARIANTS) : learnedMethods
       },
       io.context
     )

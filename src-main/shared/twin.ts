@@ -14,6 +14,11 @@ export const TwinBenchmarkOptions = z.object({
   flow: FlowKind.default('fourier'),
   /** A smaller run (fewer pairs, queries, epochs and chain steps) that finishes in minutes. */
   quick: z.boolean().default(false),
+  /**
+   * Fourier twin configuration: the demo's (3×3 modes, 4 tracers, 500 steps) or the paper's Lagrangian experiment
+   * (arXiv 2505.24134 §6.3: 7×7 modes, one tracer from (0.75, 0.75), RK4 dt 1e-5 to T 0.1, 1000 records), both with σ = 0.005.
+   */
+  config: z.enum(['demo', 'paper']).default('demo'),
   /** Test queries per twin (default 3, quick 2). */
   queries: z.number().int().min(1).max(100).optional(),
   /** MCMC steps per chain, burn-in included (default 20,000, quick 6,000; point vortices 12,000 and 3,000, each step moving every tempering level). */

@@ -1,7 +1,7 @@
 import { Matrix, inverse } from 'ml-matrix'
 import { describe, expect, it } from 'vitest'
-import { denseGaussian, diagonalGaussian, drawGaussian, gaussianConditional } from '../../../src-main/engine/assimilate/posterior'
-import { closedFormOptimum, fitTemperature } from '../../../src-main/engine/assimilate/twin/learned-methods'
+import { denseGaussian, diagonalGaussian, drawGaussian, gaussianConditional, quadraticConditional } from '../../../src-main/engine/assimilate/posterior'
+import { closedFormOptimum, fitGramHead, fitTemperature } from '../../../src-main/engine/assimilate/twin/learned-methods'
 import { Rng } from '../../../src-main/engine/flows/rng'
 
 /** n pairs of v ~ N(0, diag(1, 4, 0.25)) and f = M v + noise (4 features), row-major. */
@@ -51,6 +51,37 @@ describe('bank-free conditional at the closed-form optimum of the one-sided L2 l
   })
 })
 
+describe('bank-free conditional with a per-query precision (dot metric, quadratic potential encoder)', () => {
+  it('with η = Aᵀ(y − x₀)/σ² and Λ = AᵀA/σ² it is the exact posterior of the linear-Gaussian model y = A v + x₀ + N(0, σ²)', () => {
+    const prior = diagonalGaussian([0.2, -0.5, 0], [1, 0.5, 2])
+    const A = new Matrix([[1, 0.5, -0.3], [0.2, -1, 0.4]]), sigma = 0.3, x0 = [0.1, -0.2], y = [1, 0.4]
+    const eta = A.transpose().mmul(Matrix.columnVector(y.map((v, i) => v - x0[i]))).div(sigma * sigma).getColumn(0)
+    const q = quadraticConditional(prior, eta, A.transpose().mmul(A).div(sigma * sigma))
+    const exact = gaussianConditional(prior, { weight: A.clone().div(sigma), bias: Float64Array.from(x0, (v) => v / sigma) }, y.map((v) => v / sigma), 1, 'l2')
+    for (let i = 0; i < 3; i++) {
+      expect(q.mean[i]).toBeCloseTo(exact.mean[i], 10)
+      for (let j = 0; j < 3; j++) expect(q.covariance().get(i, j)).toBeCloseTo(exact.covariance().get(i, j), 10)
+    }
+  })
+
+  it('the fitted head (a, α) recovers the generating conditional (a = 1, α = ½) from pairs whose Gram matrices differ', () => {
+    // b = G v + N(0, G) is the linearised likelihood of a linear model with Gram matrix G: v | b ~ N((C⁻¹ + G)⁻¹ b, (C⁻¹ + G)⁻¹);
+    // with the pairs' Gram matrices reported twice too large, the true conditional is a = 1, α = ½ of the reported ones
+    const prior = diagonalGaussian([0, 0, 0], [1, 2, 0.5])
+    const rng = new Rng(9, 0, 3)
+    const pairs = Array.from({ length: 600 }, () => {
+      const R = new Matrix(Array.from({ length: 4 }, () => Array.from({ length: 3 }, () => 2 * rng.normal())))
+      const G = R.transpose().mmul(R)
+      const truth = drawGaussian(prior, rng)
+      const b = G.mmul(Matrix.columnVector(Array.from(truth))).add(R.transpose().mmul(Matrix.columnVector(Array.from({ length: 4 }, () => rng.normal())))).getColumn(0)
+      return { G: Float64Array.from(G.to1DArray(), (x) => 2 * x), b: Float64Array.from(b), truth }
+    })
+    const { a, alpha } = fitGramHead(prior, pairs)
+    expect(a).toBeCloseTo(1, 1)
+    expect(alpha).toBeCloseTo(0.5, 1)
+  })
+})
+
 describe('temperature refitted on validation pairs', () => {
   for (const metric of ['l2', 'dot'] as const)
     it(`${metric}: recovers the τ that generated the truths from the exact conditional`, () => {
@@ -75,7 +106,7 @@ describe('bank-free rows on a small Fourier twin', () => {
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
     const { runTwinBenchmark } = await import('../../../src-main/engine/assimilate/twin/benchmark')
-    const { learnedMethods } = await import('../../../src-main/engine/assimilate/twin/learned-methods')
+    const { learnedMethods, GRAM_VARIANT } = await import('../../../src-main/engine/assimilate/twin/learned-methods')
     const { fourierTwins } = await import('../../../src-main/engine/assimilate/twin/twins')
     const { SimulationConfig } = await import('../../../src-main/shared/simulation')
     const { silentContext } = await import('../../../src-main/engine/jobs/job')
@@ -84,13 +115,14 @@ describe('bank-free rows on a small Fourier twin', () => {
       const [demo] = fourierTwins(400)
       const twin = { ...demo, grid: 8, frames: 3, config: SimulationConfig.parse({ ...demo.config, steps: 200, fourier: { modesPerSide: 2 } }) }
       const variant = { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' } as const
-      const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 4, mcmcSteps: 3000 }, outDir: dir, twins: [twin], learned: (t, ctx) => learnedMethods(t, ctx, [variant]) }, silentContext())
+      const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 4, mcmcSteps: 3000 }, outDir: dir, twins: [twin], learned: (t, ctx) => learnedMethods(t, ctx, [variant, GRAM_VARIANT]) }, silentContext())
       const row = (m: string) => r.rows.find((x) => x.method === m)!
-      const bf = row('bankfree:cond-v/l2+lagrangian@optimum')
-      expect(bf.rmse).toBeLessThan(0.3 * row('prior').rmse)
-      expect(bf.rmse).toBeLessThan(1.5 * row('mcmc').rmse)
-      expect(bf.coverage90).toBeGreaterThan(0.7)
-      expect(bf.coverage90).toBeLessThan(0.99)
+      for (const bf of [row('bankfree:cond-v/l2+lagrangian@optimum'), row('bankfree:cond-v/dot+gram@optimum')]) {
+        expect(bf.rmse).toBeLessThan(0.3 * row('prior').rmse)
+        expect(bf.rmse).toBeLessThan(1.5 * row('mcmc').rmse)
+        expect(bf.coverage90).toBeGreaterThan(0.7)
+        expect(bf.coverage90).toBeLessThan(0.99)
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -9,6 +9,9 @@
  * - l2, s = −½|z − W v − b|²: the tilt adds WᵀW/τ to the precision:
  *   ν = N(Σ (C⁻¹m + Wᵀ(z − b)/τ), Σ)  with  Σ = (C⁻¹ + WᵀW/τ)⁻¹  (eq. 48).
  * - cosine: not Gaussian; `tiltPotential` gives Φ(v) = −s/τ for the pCN sampler, any encoder.
+ * - dot with the fixed quadratic potential encoder g_v(v) = (v, −½ v⊗v) and an embedding z = (η, vec Λ), Λ ⪰ 0:
+ *   s = ηᵀv − ½ vᵀΛv, so ν = N(Σ(C⁻¹m + η), Σ) with Σ = (C⁻¹ + Λ)⁻¹ (`quadraticConditional`): a query-dependent
+ *   precision, which no linear potential encoder can give.
  */
 import { Matrix, inverse } from 'ml-matrix'
 import type { MetricKind } from '../../../shared/training'
@@ -39,6 +42,16 @@ export function gaussianConditional(prior: GaussianPrior, encoder: AffineMap, z:
   const cov = inverse(precision)
   const shift = zc.clone().sub(Matrix.columnVector(Array.from(encoder.bias)))
   const mean = cov.mmul(Ci.mmul(m).add(W.transpose().mmul(shift).div(tau)))
+  return denseGaussian(mean.getColumn(0), cov)
+}
+
+/** The exact ν(v | u) ∝ exp(ηᵀv − ½ vᵀΛv) μ_v (dot metric, quadratic potential encoder; τ absorbed in η, Λ). */
+export function quadraticConditional(prior: GaussianPrior, eta: ArrayLike<number>, Lambda: Matrix): GaussianPrior {
+  const d = prior.dim
+  if (eta.length !== d || Lambda.rows !== d || Lambda.columns !== d) throw new Error(`quadraticConditional: η has ${eta.length} entries and Λ is ${Lambda.rows}×${Lambda.columns} for a prior of dimension ${d}`)
+  const Ci = inverse(prior.covariance())
+  const cov = inverse(Ci.clone().add(Lambda))
+  const mean = cov.mmul(Ci.mmul(Matrix.columnVector(Array.from(prior.mean))).add(Matrix.columnVector(Array.from(eta))))
   return denseGaussian(mean.getColumn(0), cov)
 }
 

@@ -2,7 +2,7 @@
 export { flowPrior, simulatorParams, type FlowPrior } from './flow-prior'
 export { denseGaussian, diagonalGaussian, drawGaussian, drawGaussianRows, fitGaussian, logDensityOf, type GaussianPrior } from './gaussian'
 export { adaptivePcn, withReference, type AdaptivePcnOptions, type AdaptivePcnResult } from './adaptive'
-export { affineEncoder, gaussianConditional, score, tiltPotential, type AffineMap } from './conditional'
+export { affineEncoder, gaussianConditional, quadraticConditional, score, tiltPotential, type AffineMap } from './conditional'
 export { diagnose, pcn, sampleMoments, type PcnDiagnostics, type PcnOptions, type PcnResult, type PcnTarget } from './pcn'
 export { effectiveSampleSizeOf, splitRhat } from './diagnostics'
 export { normalCdf, normalQuantile } from './normal'

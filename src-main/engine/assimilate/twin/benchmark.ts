@@ -14,7 +14,7 @@ import { metricsCsv, type MetricRow } from '../../data/export/metrics'
 import { defaultGrid, type GridSpec } from '../../flows/field'
 import { tracerStarts } from '../../flows/plan'
 import { simulateDataset } from '../../flows/simulate'
-import { throwIfCancelled, type JobContext } from '../../jobs/job'
+import { throwIfCancelled, UserError, type JobContext } from '../../jobs/job'
 import { frameTimes } from '../bank-fields'
 import { pairsOfSplit } from '../setup'
 import { flowPrior, simulatorParams, type FlowPrior } from '../posterior'
@@ -26,7 +26,7 @@ import { mcmcReference, priorDraws } from './reference'
 export { priorDraws }
 import { fieldsOfDraws, nearPathMask, scoreEnsemble, type EnsembleScore, type TwinQuery } from './score'
 import { twinReportHtml } from './report'
-import { fourierTwins, vortexTwins, type TwinSpec } from './twins'
+import { fourierTwins, paperFourierTwin, vortexTwins, type TwinSpec } from './twins'
 import { launchStudy } from './launch-study'
 
 /** Posterior draws per method and query. */
@@ -35,7 +35,9 @@ const DRAWS = 200
 /** Sizes of a full and a quick run. */
 export const TWIN_RUN = {
   full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, vortexMcmcSteps: 12_000, chains: 4, vortexLevels: 16 },
-  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, vortexMcmcSteps: 3000, chains: 4, vortexLevels: 6 }
+  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, vortexMcmcSteps: 3000, chains: 4, vortexLevels: 6 },
+  /** The paper's Fourier twin (`--config paper`): 98 parameters, 2000 observed numbers per query. */
+  paper: { fourierPairs: 2048, vortexPairs: 0, queries: 10, mcmcSteps: 40_000, vortexMcmcSteps: 0, chains: 4, vortexLevels: 0 }
 } as const
 
 /** Augmented-state EnKF settings tried on the validation pair (localisation only where entries have a place: the vortex twin). */
@@ -87,10 +89,12 @@ export interface TwinRequest {
 
 export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promise<TwinBenchmarkResult> {
   const o = TwinBenchmarkOptions.parse(req.options)
-  const size = o.quick ? TWIN_RUN.quick : TWIN_RUN.full
+  if (o.config === 'paper' && o.flow !== 'fourier') throw new UserError('benchmark-da: --config paper is the Fourier twin of the paper; use it with --flow fourier')
+  const paper = o.config === 'paper' && o.flow === 'fourier'
+  const size = o.quick ? TWIN_RUN.quick : paper ? TWIN_RUN.paper : TWIN_RUN.full
   const started = performance.now()
   await mkdir(req.outDir, { recursive: true })
-  const specs = req.twins ?? (o.flow === 'fourier' ? fourierTwins(size.fourierPairs) : vortexTwins(size.vortexPairs))
+  const specs = req.twins ?? (o.flow === 'vortex' ? vortexTwins(size.vortexPairs) : paper ? paperFourierTwin(size.fourierPairs) : fourierTwins(size.fourierPairs))
   const tables: TwinTable[] = []
   for (const [k, spec] of specs.entries()) {
     ctx.log(`twin ${k + 1}/${specs.length}: ${spec.name}`)
@@ -143,7 +147,7 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
       method: 'mcmc',
       label: cfg.flow === 'vortex'
         ? `parallel tempering on the exact posterior: ${chains} ladders × ${levels} levels (pCN on each, adapted ladder and steps), ${mcmcSteps} steps, started at the ${chains} best posterior maxima refined by Levenberg–Marquardt from ${500 * chains} prior draws, diagnostics in a canonical vortex labelling, RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
-        : `pCN MCMC on the exact posterior: ${chains} chains × ${mcmcSteps} steps started from ${chains} ES-MDA members (half burn-in in 3 rounds: plain pCN, then pCN with a Gaussian reference fitted to the round before), RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`,
+        : `generalised pCN on the exact posterior: ${chains} chains × ${mcmcSteps} steps (half burn-in, step adapted), the pCN reference the Laplace approximation at the posterior maximum (Levenberg–Marquardt from ${chains} ES-MDA members, Gauss–Newton Hessian), chains started from draws of it; RK4 likelihood with a ${coarsening}× coarser step${coarsening > cfg.recordEvery ? ' (records between step ends by cubic Hermite interpolation)' : ''} (measured trajectory error ${maxError.toExponential(1)} < σ/10)`,
       run: (q) => {
         const common = { chains, steps: mcmcSteps, seed: seed + q.pair, keep: Math.ceil(DRAWS / chains), signal: ctx.signal }
         // Fourier: start from a cheap approximate posterior (the chains stay exact; split-R̂ says whether they mixed);

@@ -12,6 +12,7 @@ import { planSimulation } from '../../flows/plan'
 import { Rng } from '../../flows/rng'
 import { vortexDerivative } from '../../flows/vortex'
 import { Rk4Work, rk4Step } from '../../integrate/rk4'
+import { UserError } from '../../jobs/job'
 import { drawGaussian, type FlowPrior } from '../posterior'
 
 export interface ForwardModel {
@@ -30,13 +31,26 @@ function coarseSteps(cfg: SimulationConfig, coarsening: number, model: string): 
   return { dt: cfg.dt * coarsening, perRecord: cfg.recordEvery / coarsening }
 }
 
+/**
+ * The coarsenings a flow's model can take: divisors of the record interval (a step ends on every record), and for
+ * the Fourier flow also multiples of it that divide the run (steps spanning several records, the records between
+ * step ends by cubic Hermite interpolation from the positions and velocities there — fourth order like RK4).
+ */
+export function coarseningCandidates(cfg: SimulationConfig): number[] {
+  const out: number[] = []
+  for (let f = 1; f <= cfg.recordEvery; f++) if (cfg.recordEvery % f === 0) out.push(f)
+  if (cfg.flow === 'fourier') for (let f = 2 * cfg.recordEvery; f <= cfg.steps; f += cfg.recordEvery) if (cfg.steps % f === 0) out.push(f)
+  return out
+}
+
 export function forwardModel(cfg: SimulationConfig, coarsening = 1): ForwardModel {
   const plan = planSimulation(cfg)
-  const { dt, perRecord } = coarseSteps(cfg, coarsening, 'forward model')
-  const steps = plan.nTimes * perRecord
   const { nTimes, starts, paramDim } = plan
   const nTracers = cfg.tracers
   const len = nTracers * nTimes * 2
+  if (cfg.flow === 'fourier' && coarsening > cfg.recordEvery) return hermiteFourierModel(cfg, coarsening)
+  const { dt, perRecord } = coarseSteps(cfg, coarsening, 'forward model')
+  const steps = plan.nTimes * perRecord
   if (cfg.flow === 'fourier') {
     const work = new FourierAdvectWork(cfg.fourier.modesPerSide)
     const omega = plan.flowConstants.omega
@@ -78,8 +92,58 @@ export function forwardModel(cfg: SimulationConfig, coarsening = 1): ForwardMode
   }
 }
 
-/** The largest coarsening whose worst tracer-position error over `draws` prior draws stays below `tolerance`. */
-export function chooseCoarsening(cfg: SimulationConfig, prior: FlowPrior, tolerance: number, draws = 8, seed = 1): { coarsening: number; maxError: number } {
+/**
+ * Fourier tracks with RK4 steps of `coarsening` simulator steps (a multiple of the record interval dividing the run):
+ * the positions at step ends from RK4, the records between them by cubic Hermite interpolation through the step
+ * ends' positions and velocities.
+ */
+function hermiteFourierModel(cfg: SimulationConfig, coarsening: number): ForwardModel {
+  const plan = planSimulation(cfg)
+  const { nTimes, starts, paramDim } = plan
+  if (coarsening % cfg.recordEvery !== 0 || cfg.steps % coarsening !== 0) throw new Error(`forward model: coarsening ${coarsening} is not a multiple of the record interval ${cfg.recordEvery} dividing the ${cfg.steps} steps`)
+  const nTracers = cfg.tracers, len = nTracers * nTimes * 2
+  const h = cfg.dt * coarsening, coarse = cfg.steps / coarsening, per = coarsening / cfg.recordEvery
+  const work = new FourierAdvectWork(cfg.fourier.modesPerSide)
+  const omega = plan.flowConstants.omega, K = omega.length
+  const pos = new Float64Array(starts.length), ends = new Float64Array(nTracers * coarse * 2)
+  const cr = new Float64Array(K), ci = new Float64Array(K), vel = new Float64Array(2)
+  /** Velocities at the step ends, (coarse + 1) × tracers × 2, index 0 = the starts at t = 0. */
+  const w = new Float64Array((coarse + 1) * nTracers * 2)
+  // Hermite weights of each record inside a step (records r = 1 … per at θ = r/per)
+  const wts = Array.from({ length: per }, (_, r) => {
+    const t = (r + 1) / per, t2 = t * t, t3 = t2 * t
+    return [2 * t3 - 3 * t2 + 1, (t3 - 2 * t2 + t) * h, -2 * t3 + 3 * t2, (t3 - t2) * h]
+  })
+  return {
+    nTracers, nTimes, paramDim, coarsening,
+    run(params, count, out) {
+      for (let c = 0; c < count; c++) {
+        const v = params.subarray(c * paramDim, (c + 1) * paramDim)
+        pos.set(starts)
+        advectFourierRk4(v, omega, pos, h, coarse, 1, ends, 0, work)
+        const at = (s: number, p: number, xy: 0 | 1) => (s === 0 ? starts[2 * p + xy] : ends[(p * coarse + s - 1) * 2 + xy])
+        for (let s = 0; s <= coarse; s++) {
+          rotateCoefficients(v, omega, s * h, cr, ci)
+          for (let p = 0; p < nTracers; p++) {
+            work.kernel.velocity(at(s, p, 0), at(s, p, 1), cr, ci, vel)
+            w[(s * nTracers + p) * 2] = vel[0]
+            w[(s * nTracers + p) * 2 + 1] = vel[1]
+          }
+        }
+        for (let p = 0; p < nTracers; p++)
+          for (let s = 0; s < coarse; s++)
+            for (let r = 0; r < per; r++) {
+              const [a, b, e, f] = wts[r]
+              const o = c * len + (p * nTimes + s * per + r) * 2
+              for (const xy of [0, 1] as const) out[o + xy] = a * at(s, p, xy) + b * w[(s * nTracers + p) * 2 + xy] + e * at(s + 1, p, xy) + f * w[((s + 1) * nTracers + p) * 2 + xy]
+            }
+      }
+    }
+  }
+}
+
+/** The worst tracer-position error of each coarsening against the fine step, over `draws` prior draws. */
+function coarseningErrors(cfg: SimulationConfig, prior: FlowPrior, draws: number, seed: number) {
   const fine = forwardModel(cfg, 1)
   const len = fine.nTracers * fine.nTimes * 2
   const params = new Float64Array(draws * fine.paramDim)
@@ -91,17 +155,36 @@ export function chooseCoarsening(cfg: SimulationConfig, prior: FlowPrior, tolera
   }
   const reference = new Float64Array(draws * len)
   fine.run(params, draws, reference)
-  let best = { coarsening: 1, maxError: 0 }
   const trial = new Float64Array(draws * len)
-  for (let f = 2; f <= cfg.recordEvery; f++) {
-    if (cfg.recordEvery % f !== 0) continue
+  return (f: number): number => {
     forwardModel(cfg, f).run(params, draws, trial)
     let worst = 0
     for (let i = 0; i < trial.length; i += 2) worst = Math.max(worst, Math.hypot(trial[i] - reference[i], trial[i + 1] - reference[i + 1]))
+    return Number.isFinite(worst) ? worst : Infinity
+  }
+}
+
+/** The largest coarsening whose worst tracer-position error over `draws` prior draws stays below `tolerance`. */
+export function chooseCoarsening(cfg: SimulationConfig, prior: FlowPrior, tolerance: number, draws = 8, seed = 1): { coarsening: number; maxError: number } {
+  const errorOf = coarseningErrors(cfg, prior, draws, seed)
+  let best = { coarsening: 1, maxError: 0 }
+  for (const f of coarseningCandidates(cfg)) {
+    if (f === 1) continue
+    const worst = errorOf(f)
     if (!(worst < tolerance)) break
     best = { coarsening: f, maxError: worst }
   }
   return best
+}
+
+/** A requested coarsening, measured like `chooseCoarsening` does; refused (one line) when it is not a candidate or its error reaches `tolerance`. */
+export function checkCoarsening(cfg: SimulationConfig, prior: FlowPrior, coarsening: number, tolerance: number, draws = 8, seed = 1): { coarsening: number; maxError: number } {
+  if (!coarseningCandidates(cfg).includes(coarsening))
+    throw new UserError(`coarsening ${coarsening}: the likelihood's step must divide the record interval ${cfg.recordEvery}${cfg.flow === 'fourier' ? ` or be a multiple of it dividing the ${cfg.steps} steps` : ''}`)
+  const maxError = coarsening === 1 ? 0 : coarseningErrors(cfg, prior, draws, seed)(coarsening)
+  if (!(maxError < tolerance))
+    throw new UserError(`coarsening ${coarsening}: its measured trajectory error ${maxError.toExponential(2)} is not below the tolerance ${tolerance.toExponential(2)} (σ/10); use a smaller coarsening, or none to choose it from the measurement`)
+  return { coarsening, maxError }
 }
 
 /**
@@ -122,7 +205,8 @@ export interface SegmentModel {
 
 export function segmentModel(cfg: SimulationConfig, coarsening = 1): SegmentModel {
   const plan = planSimulation(cfg)
-  const { dt, perRecord } = coarseSteps(cfg, coarsening, 'segment model')
+  // a segment is one record interval: a coarsening spanning several records (Hermite-interpolated) takes one step per interval
+  const { dt, perRecord } = coarseSteps(cfg, Math.min(coarsening, cfg.recordEvery), 'segment model')
   const interval = cfg.dt * cfg.recordEvery
   const { nTimes, starts } = plan
   const nTracers = cfg.tracers

@@ -16,6 +16,10 @@ export interface MapStartOptions {
   candidates: number
   iterations: number
   seed: number
+  /** Refine these latent states (rows, count × latent dim) instead of the best of `draws` prior draws. */
+  from?: Float64Array
+  /** Also return the Gauss–Newton Hessian JᵀJ of the best state (the Laplace approximation's precision). */
+  hessian?: boolean
 }
 
 export interface MapStarts {
@@ -25,6 +29,8 @@ export interface MapStarts {
   /** Φ (the misfit alone) of each. */
   misfit: Float64Array
   evaluations: number
+  /** With `hessian`: JᵀJ at the best state (latent dim²), J the Jacobian of the whitened residuals (data and prior). */
+  hessian?: Matrix
 }
 
 export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float64Array, sigma: number, o: MapStartOptions): MapStarts {
@@ -60,27 +66,33 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
   }
 
   const rng = new Rng(o.seed, 0, 0x3a9f)
-  const X = new Float64Array(o.draws * d), z = new Float64Array(d)
-  for (let k = 0; k < o.draws; k++) drawGaussian(prior.latent, rng, X.subarray(k * d, (k + 1) * d), z)
-  const R0 = residuals(X, o.draws)
-  const order = Array.from({ length: o.draws }, (_, k) => k).sort((a, b) => half(R0.subarray(a * (N + d), (a + 1) * (N + d))) - half(R0.subarray(b * (N + d), (b + 1) * (N + d))))
-  const C = Math.min(o.candidates, o.draws)
+  const draws = o.from ? o.from.length / d : o.draws
+  const X = o.from ? Float64Array.from(o.from) : new Float64Array(o.draws * d), z = new Float64Array(d)
+  if (!o.from) for (let k = 0; k < o.draws; k++) drawGaussian(prior.latent, rng, X.subarray(k * d, (k + 1) * d), z)
+  const R0 = residuals(X, draws)
+  const order = Array.from({ length: draws }, (_, k) => k).sort((a, b) => half(R0.subarray(a * (N + d), (a + 1) * (N + d))) - half(R0.subarray(b * (N + d), (b + 1) * (N + d))))
+  const C = Math.min(o.candidates, draws)
   const states = new Float64Array(C * d), objective = new Float64Array(C), misfit = new Float64Array(C)
   const probe = new Float64Array((d + 1) * d)
+  /** Forward-difference Jacobian of the residuals at x (residual r): d probes in one batch. */
+  const jacobian = (x: Float64Array, r: Float64Array): Matrix => {
+    const h = Float64Array.from(x, (v) => 1e-6 * (1 + Math.abs(v)))
+    for (let i = 0; i < d; i++) {
+      probe.set(x, i * d)
+      probe[i * d + i] += h[i]
+    }
+    const Rp = residuals(probe, d)
+    const J = new Matrix(N + d, d)
+    for (let i = 0; i < d; i++) for (let q = 0; q < N + d; q++) J.set(q, i, (Rp[i * (N + d) + q] - r[q]) / h[i])
+    return J
+  }
+  const finalResidual: Float64Array[] = []
   for (let j = 0; j < C; j++) {
     const x = X.slice(order[j] * d, (order[j] + 1) * d)
     let r: Float64Array = R0.slice(order[j] * (N + d), (order[j] + 1) * (N + d))
     let f = half(r), lambda = 1e-2
     for (let it = 0; it < o.iterations && f < Infinity; it++) {
-      // forward-difference Jacobian: d probes in one batch
-      const h = Float64Array.from(x, (v) => 1e-6 * (1 + Math.abs(v)))
-      for (let i = 0; i < d; i++) {
-        probe.set(x, i * d)
-        probe[i * d + i] += h[i]
-      }
-      const Rp = residuals(probe, d)
-      const J = new Matrix(N + d, d)
-      for (let i = 0; i < d; i++) for (let q = 0; q < N + d; q++) J.set(q, i, (Rp[i * (N + d) + q] - r[q]) / h[i])
+      const J = jacobian(x, r)
       if (!J.to1DArray().every(Number.isFinite)) break
       const JtJ = J.transpose().mmul(J)
       const g = J.transpose().mmul(Matrix.columnVector(Array.from(r)))
@@ -106,9 +118,12 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
     states.set(x, j * d)
     objective[j] = f
     misfit[j] = half(r, 0, N)
+    finalResidual.push(r)
   }
   const best = Array.from({ length: C }, (_, j) => j).sort((a, b) => objective[a] - objective[b])
+  const J = o.hessian ? jacobian(states.slice(best[0] * d, (best[0] + 1) * d), finalResidual[best[0]]) : undefined
   return {
+    ...(J ? { hessian: J.transpose().mmul(J) } : {}),
     states: Float64Array.from(best.flatMap((j) => Array.from(states.subarray(j * d, (j + 1) * d)))),
     objective: Float64Array.from(best, (j) => objective[j]),
     misfit: Float64Array.from(best, (j) => misfit[j]),

@@ -8,9 +8,10 @@
 import type { SimulationConfig } from '../../../shared/simulation'
 import { UserError } from '../../jobs/job'
 import { Rng } from '../../flows/rng'
-import { adaptivePcn, diagnose, drawGaussian, flowPrior, pcn, type FlowPrior, type PcnDiagnostics, type PcnResult, type PcnTarget } from '../posterior'
+import { inverse } from 'ml-matrix'
+import { adaptivePcn, denseGaussian, diagnose, drawGaussian, drawGaussianRows, flowPrior, pcn, withReference, type FlowPrior, type PcnDiagnostics, type PcnResult, type PcnTarget } from '../posterior'
 import { parallelTempering, type TargetSymmetry } from '../posterior/tempering'
-import { chooseCoarsening, forwardModel, type ForwardModel } from './forward'
+import { checkCoarsening, chooseCoarsening, forwardModel, type ForwardModel } from './forward'
 import { mapStarts } from './map-starts'
 import { permuteVortices, vortexMatcher } from './vortex-labels'
 
@@ -26,15 +27,19 @@ export interface McmcOptions {
   /** Start the chains here: one parameter vector for all (e.g. the truth, for a check) or one per chain (e.g. ensemble members); default prior draws. */
   startAt?: Float64Array
   /**
-   * 'adaptive' (the Fourier default): pCN on the prior for the burn-in, then pCN with a Gaussian reference fitted to
-   * it; 'pcn': plain pCN throughout; 'tempering' (the vortex default): parallel tempering with pCN moves on every level.
+   * 'laplace' (the Fourier default): generalised pCN (Rudolf & Sprungk 2018) whose reference is the Laplace
+   * approximation at the posterior maximum (Gauss–Newton Hessian), the target rewritten exactly on it; 'adaptive':
+   * pCN on the prior for the burn-in, then with Gaussians fitted to the chains; 'pcn': plain pCN throughout;
+   * 'tempering' (the vortex default): parallel tempering with pCN moves on every level.
    */
-  sampler?: 'adaptive' | 'pcn' | 'tempering'
+  sampler?: 'laplace' | 'adaptive' | 'pcn' | 'tempering'
   /** Tempering: levels per ladder (default 12) and the hottest inverse temperature (default 1 / the median prior misfit). */
   levels?: number
   bMin?: number
   /** Largest trajectory error allowed for a coarser RK4 step inside the likelihood, as a fraction of σ (default 0.1). */
   coarseTolerance?: number
+  /** Simulator steps per likelihood step; default the largest whose measured error is under the tolerance, and a given one is measured and refused above it. */
+  coarsening?: number
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -58,7 +63,7 @@ export interface McmcReference {
   diagnostics: PcnDiagnostics
   /** Tempering only: the frozen ladder, swap acceptance between neighbours and cold→hot→cold round trips. */
   tempering?: { ladder: number[]; swapAcceptance: number[]; roundTrips: number }
-  /** Tempering without given starts: Φ of the local posterior maxima found (best first; the first `chains` start the chains) and the forward runs spent. */
+  /** Tempering without given starts: Φ of the local posterior maxima found (best first; the first `chains` start the chains) and the forward runs spent. Laplace: the maxima refined from each start. */
   mapStarts?: { misfit: number[]; evaluations: number }
   seconds: number
 }
@@ -95,7 +100,8 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   if (!(sigma > 0)) throw new UserError('MCMC reference: the data set has no observation noise (noise = 0), so the likelihood is singular; simulate with --noise σ (e.g. 0.005)')
   const started = performance.now()
   const prior = flowPrior(cfg)
-  const { coarsening, maxError } = chooseCoarsening(cfg, prior, (o.coarseTolerance ?? 0.1) * sigma)
+  const tolerance = (o.coarseTolerance ?? 0.1) * sigma
+  const { coarsening, maxError } = o.coarsening === undefined ? chooseCoarsening(cfg, prior, tolerance) : checkCoarsening(cfg, prior, o.coarsening, tolerance)
   const model = forwardModel(cfg, coarsening)
   if (observed.length !== model.nTracers * model.nTimes * 2) throw new Error(`MCMC reference: ${observed.length} observed numbers, the model records ${model.nTracers * model.nTimes * 2}`)
   const d = prior.latent.dim
@@ -113,7 +119,7 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   const thin = Math.max(1, Math.floor(kept / keep))
   const target = { prior: prior.latent, potential: misfitPotential(prior, model, observed, sigma) }
   if (starts) replaceImpossibleStarts(target, starts, o.chains, o.seed)
-  const sampler = o.sampler ?? (cfg.flow === 'vortex' ? 'tempering' : 'adaptive')
+  const sampler = o.sampler ?? (cfg.flow === 'vortex' ? 'tempering' : 'laplace')
   let maps: McmcReference['mapStarts']
   if (!starts && sampler === 'tempering') {
     // no starts given: the best local posterior maxima of many prior draws, one per chain
@@ -131,7 +137,15 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
     tempering = { ladder: Array.from(t.ladder), swapAcceptance: Array.from(t.swapAcceptance), roundTrips: t.roundTrips }
   } else {
     const common = { chains: o.chains, steps: thin * keep, thin, seed: o.seed, starts, signal: o.signal, onProgress: o.onProgress }
-    run = sampler === 'pcn' ? pcn(target, { ...common, burnIn: o.steps - thin * keep }) : adaptivePcn(target, { ...common, exploreSteps: o.steps - thin * keep })
+    if (sampler === 'laplace') {
+      // chains start from the Laplace Gaussian itself (dispersed like the posterior, so split-R̂ can see a failure to mix)
+      const l = laplaceApproximation(prior, model, observed, sigma, starts ?? drawGaussianRows(prior.latent, o.chains, o.seed))
+      maps = { misfit: l.misfit, evaluations: l.evaluations }
+      const g = pcn(withReference(target, l.reference), { ...common, starts: drawGaussianRows(l.reference, o.chains, o.seed), burnIn: o.steps - thin * keep, beta: 0.3 })
+      const phi = new Float64Array(g.samples.length / d)
+      target.potential(g.samples, phi.length, phi) // report Φ itself, not the rewritten Φ̃
+      run = { ...g, potentials: phi, diagnostics: diagnose(g.samples, phi, o.chains, g.kept, d, g.acceptance) }
+    } else run = sampler === 'pcn' ? pcn(target, { ...common, burnIn: o.steps - thin * keep }) : adaptivePcn(target, { ...common, exploreSteps: o.steps - thin * keep })
   }
   const p = prior.paramDim
   const params = new Float64Array(o.chains * run.kept * p)
@@ -146,6 +160,17 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
     diagnostics: diagnose(canonical, run.potentials, o.chains, run.kept, p, run.acceptance), tempering, mapStarts: maps,
     seconds: (performance.now() - started) / 1000
   }
+}
+
+/**
+ * The Laplace approximation of a Fourier posterior: Levenberg–Marquardt from each start (latent rows) to a posterior
+ * maximum, and N(x*, (JᵀJ)⁻¹) at the best, J the Jacobian of the whitened residuals (data and
+ * prior): the Gauss–Newton Hessian, exact for a linear model. A reference for generalised pCN (the chains stay exact).
+ */
+export function laplaceApproximation(prior: FlowPrior, model: ForwardModel, observed: Float64Array, sigma: number, starts: Float64Array) {
+  const d = prior.latent.dim
+  const m = mapStarts(prior, model, observed, sigma, { draws: 0, candidates: starts.length / d, iterations: 20, seed: 0, from: starts, hessian: true })
+  return { reference: denseGaussian(m.states.subarray(0, d), inverse(m.hessian!)), misfit: Array.from(m.misfit), evaluations: m.evaluations }
 }
 
 /** The median misfit of prior draws: the scale a hottest level 1/Φ̃ flattens to nearly the prior. */

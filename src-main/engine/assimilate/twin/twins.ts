@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { SimulationConfig, type SimulationConfigInput } from '../../../shared/simulation'
+import { PAPER } from '../../../shared/constants'
 import { DEMO_CONFIG_PATH } from '../demo'
 
 export interface TwinSpec {
@@ -23,6 +24,17 @@ export function fourierTwins(pairs: number): TwinSpec[] {
   const config = SimulationConfig.parse({ ...demo.simulation, pairs, noise: 0.005 })
   const m = config.fourier.modesPerSide
   return [{ name: `fourier ${m}×${m} modes, ${config.tracers} tracers, σ = ${config.noise}`, config, nearRadius: 0.1, grid: 16, frames: 6 }]
+}
+
+/**
+ * The paper's Lagrangian twin (arXiv 2505.24134 §6.3; the simulator's Fourier defaults are the paper's): 7×7 modes,
+ * one tracer from (0.75, 0.75), RK4 dt 1e-5 to T 0.1 recorded every 10 steps (1000 records), plus position noise
+ * σ = 0.005 (the paper states none; a posterior needs some) and the demo's seed.
+ */
+export function paperFourierTwin(pairs: number): TwinSpec[] {
+  const config = SimulationConfig.parse({ flow: 'fourier', pairs, seed: 7, tracers: 1, starts: [[PAPER.start[0], PAPER.start[1]]], noise: 0.005 })
+  const m = config.fourier.modesPerSide
+  return [{ name: `fourier ${m}×${m} modes, 1 tracer, ${config.steps / config.recordEvery} records, σ = ${config.noise} (the paper's)`, config, nearRadius: 0.1, grid: 16, frames: 6 }]
 }
 
 /**
