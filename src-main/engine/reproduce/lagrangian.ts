@@ -76,12 +76,15 @@ function splitRange(ds: PairedDataset, code: number): Int32Array {
   return Int32Array.from(out)
 }
 
-function evaluate(p: Prepared, idx: Int32Array, batch: number, whole: boolean): Recall {
+/** R@k of pairs `idx` on batches of `batch` and, when `whole`, over all of them (one embedding for both). */
+function evaluate(p: Prepared, idx: Int32Array, batch: number): { batches: Recall; whole: Recall } {
   const zu = embedRows(p.net.encU, p.data.u, p.data.du, idx, 256)
   const zv = embedRows(p.net.encV, p.data.v, p.data.dv, idx, 256)
   const dim = zu.length / idx.length
-  return recallAt(zu, zv, idx.length, dim, p.settings.metric, whole ? idx.length : batch)
+  return { batches: recallAt(zu, zv, idx.length, dim, p.settings.metric, batch), whole: recallAt(zu, zv, idx.length, dim, p.settings.metric, idx.length) }
 }
+
+const recallLine = (r: Recall) => `R@1 ${r.trajToPotR1.toFixed(3)}/${r.potToTrajR1.toFixed(3)}, R@5 ${r.trajToPotR5.toFixed(3)}/${r.potToTrajR5.toFixed(3)}`
 
 /** Train one trajectory encoder with the paper's loss and score retrieval after every epoch. */
 async function trainAndScore(ds: PairedDataset, label: string, config: TrainConfigInput, s: LagrangianSettings, ctx: JobContext, onEpoch: (e: EpochRecall) => void, onStep: (fraction: number) => void): Promise<EncoderRun> {
@@ -99,11 +102,14 @@ async function trainAndScore(ds: PairedDataset, label: string, config: TrainConf
         steps++
       },
       onEpochEnd: async (epoch, h) => {
+        const onTest = evaluate(p, test, s.batch)
         const e: EpochRecall = {
           epoch: epoch + 1, seconds: (Date.now() - started) / 1000, trainLoss: h[h.length - 1].trainLoss, temperature: temperatureOf(p.net.logScale),
-          trainBatches: evaluate(p, trainIdx, s.batch, false), testBatches: evaluate(p, test, s.batch, false), testWhole: evaluate(p, test, s.batch, true)
+          trainBatches: evaluate(p, trainIdx, s.batch).batches, testBatches: onTest.batches, testWhole: onTest.whole
         }
         history.push(e)
+        // the whole record in the log too, so a run stopped before its report still leaves every epoch's numbers
+        ctx.log(`${label.split(' (')[0]} epoch ${e.epoch}/${s.epochs} (${e.seconds.toFixed(0)} s, traj→pot/pot→traj): train batches ${recallLine(e.trainBatches)}; test batches ${recallLine(e.testBatches)}; whole test ${recallLine(e.testWhole)}; τ ${e.temperature.toFixed(4)}`)
         onEpoch(e)
       }
     })

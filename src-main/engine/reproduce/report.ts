@@ -110,7 +110,7 @@ export function renderReproduceReport(r: ReproduceResult, extraSections: string[
 <style>${STYLE}</style></head><body>
 <h1>Reproduction of Baptista, Stuart &amp; Tran, “A Mathematical Perspective On Contrastive Learning” (arXiv 2505.24134v1)</h1>
 <p class="muted">${esc(r.createdAt)} · ${r.quick ? '<b>quick mode</b>' : 'full mode'} · ${fmt(r.seconds, 0)} s of wall time${r.cpuSeconds === undefined ? '' : `, ${fmt(r.cpuSeconds, 0)} CPU-s`} · backend ${esc(r.machine.backend)} · ${r.machine.cores} cores, load average ${fmt(r.machine.loadBefore, 1)} before and ${fmt(r.machine.loadAfter, 1)} after</p>
-${r.quick ? '<p class="banner"><b>Quick mode:</b> smaller samples, sweeps, data sets and fewer epochs than the paper, to show the same trends in minutes. The numbers are not the paper-scale ones; run <code>driftclip reproduce --out DIR</code> (full mode) for those.</p>' : ''}
+${r.quick ? '<p class="banner"><b>Quick mode:</b> smaller samples, sweeps, data sets and fewer epochs than the paper, to show the same trends in minutes. Read its verdicts as <b>trends</b> (which way each curve goes, which loss or encoder wins), not as the paper-scale numbers; run <code>driftclip reproduce --out DIR</code> (full mode) for those.</p>' : ''}
 <h2>Summary</h2>
 ${table(['experiment', 'paper', 'verdict', 'why', 'wall seconds', 'CPU seconds'], summary)}
 ${r.gaussian && r.gaussianSettings ? gaussianIntro(r.gaussianSettings) + gaussianSection(r.gaussian) : ''}
