@@ -28,6 +28,9 @@ export const METRIC_LABELS: Record<MetricKind, string> = { cosine: 'cosine', dot
 export const TRAJECTORY_ENCODER_LABELS: Record<TrajectoryEncoderKind, string> = { mlp: 'MLP', sequence: 'sequence (patch tokens)', linear: 'linear' }
 export const POTENTIAL_ENCODER_LABELS: Record<PotentialEncoderKind, string> = { mlp: 'MLP', linear: 'linear', identity: 'identity' }
 
+/** Data-parallel training gives each worker at least this many rows of a batch (below it fixed per-step costs dominate). */
+export const MIN_SHARD_ROWS = 16
+
 export const TrainConfig = z.object({
   loss: LossKind.default('cond'),
   metric: MetricKind.default('cosine'),
@@ -61,7 +64,10 @@ export const TrainConfig = z.object({
   modelWidth: z.number().int().min(8).max(512).default(64),
   blocks: z.number().int().min(1).max(12).default(1),
   pooling: z.enum(['last', 'mean']).default('last'),
-  /** Train each encoder in its own worker thread (both cores): auto = when the run has ≥ 200 steps (worker start-up costs seconds) and the machine is not saturated (load average < cores + 1). */
+  /**
+   * Train in worker threads: one per encoder on two cores, else one data-parallel worker per core (each ≥ MIN_SHARD_ROWS rows
+   * of a batch); auto = when the run has ≥ 200 steps (worker start-up costs seconds) and the machine is not saturated (load average < cores + 1).
+   */
   parallel: z.enum(['auto', 'on', 'off']).default('auto')
 })
 export type TrainConfig = z.infer<typeof TrainConfig>

@@ -27,7 +27,8 @@ function trainRows(b: Line): string[] {
       ? `| training step, ${r.mode} | ${num(r.msPerStep)} ms (${span(r.msPerStepRange)}); CPU ${num(r.cpuMsPerStep)} ms/step | PyTorch 1 thread ${peer} | **${num(r.ratioToPeer)}×** (${span(r.ratioToPeerRange)}); CPU ${num(r.cpuRatioToPeer)}× | ≤ 2× | ${verdict(typeof r.ratioToPeer === 'number' ? r.ratioToPeer <= 2 : undefined)} |`
       : `| training step, ${r.mode} | not available: ${r.reason} | | | preferred when it loads | — |`
   )
-  rows.push(`| training, 1 → 2 threads (encoder-parallel) | speed-up ${num(b.speedupOneToTwoThreads)}× | | | ≥ 1.7× | ${verdict(typeof b.speedupOneToTwoThreads === 'number' ? b.speedupOneToTwoThreads >= 1.7 : undefined, busy(b))} |`)
+  const two = (label: string, w: Line | undefined) => `| training, one thread → ${label} | speed-up ${num(w?.speedup)}× at this load; CPU efficiency ${num(w?.cpuEfficiency)}, i.e. ≈ ${num(w?.freeCoreSpeedupEstimate)}× on 2 free cores | | | ≥ 1.7× | ${verdict(typeof w?.speedup === 'number' ? w.speedup >= 1.7 : undefined, busy(b))} |`
+  rows.push(two('2 data-parallel workers', b.oneToTwoWorkers?.dataParallel), two('2 encoder-parallel workers', b.oneToTwoWorkers?.encoderParallel))
   return rows
 }
 

@@ -1,7 +1,8 @@
-/** Worker thread for one encoder of parallel contrastive training (see engine/learn/encoder-worker.ts). */
+/** Worker thread of parallel contrastive training: one encoder (engine/learn/encoder-worker.ts) or one data shard (shard-worker.ts). */
 import { parentPort, workerData } from 'node:worker_threads'
 import { runEncoderSide } from '../learn/encoder-worker'
-import type { EncoderWorkerInit, OrchestratorMessage, WorkerMessage } from '../learn/parallel-protocol'
+import { runShard } from '../learn/shard-worker'
+import type { EncoderWorkerInit, OrchestratorMessage, ShardWorkerInit, WorkerMessage } from '../learn/parallel-protocol'
 
 const port = parentPort
 if (!port) throw new Error('learn-encoder.worker must run as a worker thread')
@@ -15,6 +16,8 @@ port.on('message', (m: OrchestratorMessage) => {
   } else inbox.push(m)
 })
 const next = () => new Promise<OrchestratorMessage>((resolve) => (inbox.length ? resolve(inbox.shift()!) : (waiting = resolve)))
-runEncoderSide(workerData as EncoderWorkerInit, (m: WorkerMessage) => port.postMessage(m), next)
+const post = (m: WorkerMessage) => port.postMessage(m)
+const init = workerData as EncoderWorkerInit | ShardWorkerInit
+;(init.kind === 'shard' ? runShard(init, post, next) : runEncoderSide(init, post, next))
   .catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerMessage))
   .finally(() => port.close())

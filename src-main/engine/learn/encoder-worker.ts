@@ -5,27 +5,20 @@
  */
 import { tf, initBackend } from './backend'
 import { buildEncoder } from './encoders'
-import { embedRows, gatherRows, optimizerState, restoreAdam } from './fit'
+import { embedRows, flatAdam, gatherRows, gradientsInto } from './fit'
+import { readInto } from './adam'
 import { condHalf, condOp, contrastiveLoss, gaussianKernel, type CondHalf, type CondHalves } from './losses'
 import type { EncoderWorkerInit, OrchestratorMessage, WorkerMessage } from './parallel-protocol'
 import { HALF_U, HALF_V, SEQ_U, SEQ_V, STOP } from './parallel-protocol'
 import { shuffled } from './random'
 import { learningRateAt } from './schedule'
-import { clampTemperature, logitMatrix, temperatureOf } from './similarity'
+import { logitMatrix, temperatureOf } from './similarity'
 
-class Stopped extends Error {}
-
-interface WasmHeap { wasm?: { HEAPF32: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset: number } | undefined } }
-/** Copy a tensor's values into `out` straight from wasm memory (dataSync would allocate a new array every step). */
-function readInto(t: tf.Tensor, out: Float32Array): void {
-  const b = tf.backend() as unknown as WasmHeap
-  const at = b.wasm && b.dataIdMap?.get(t.dataId)?.memoryOffset
-  if (b.wasm && at !== undefined) out.set(b.wasm.HEAPF32.subarray(at / 4, at / 4 + t.size))
-  else out.set(t.dataSync() as Float32Array)
-}
+/** Thrown out of a wait when the orchestrator sets control[STOP]. */
+export class Stopped extends Error {}
 
 /** Spin-free wait until control[at] ≥ target (or stop). */
-function waitFor(c: Int32Array, at: number, target: number): void {
+export function waitFor(c: Int32Array, at: number, target: number): void {
   for (let seen = Atomics.load(c, at); seen < target; seen = Atomics.load(c, at)) {
     if (Atomics.load(c, STOP)) throw new Stopped()
     Atomics.wait(c, at, seen, 50)
@@ -41,7 +34,8 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
   if (init.weights) enc.variables.forEach((v, i) => v.assign(tf.tensor(init.weights![i], v.shape)))
   const logScale = tf.variable(tf.scalar(init.logScale), s.learnTemperature)
   const trainable = [...enc.variables, ...(s.learnTemperature ? [logScale] : [])]
-  const optimizer = init.optimizer ? await restoreAdam(s.learningRate, init.optimizer) : tf.train.adam(s.learningRate)
+  const adam = flatAdam(trainable, s, init.optimizer)
+  const grads = new Float32Array(adam.size)
   const n = init.train.length
   const B = Math.min(s.batch, n)
   const perEpoch = Math.floor(n / B)
@@ -97,28 +91,27 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
       for (let b = 0; b < perEpoch; b++, step++) {
         if (Atomics.load(c, STOP)) throw new Stopped()
         const t0 = performance.now()
-        ;(optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, total, s.learningRate, warmup)
+        adam.learningRate = learningRateAt(step, total, s.learningRate, warmup)
         const x = tf.tensor2d(gatherRows(own.x, own.d, order, b * B, B, batch), [B, own.d])
         const kernels = s.loss === 'mmd'
           ? ([gaussianKernel(tf.tensor2d(gatherRows(init.u, init.du, order, b * B, B), [B, init.du])), gaussianKernel(tf.tensor2d(gatherRows(init.v, init.dv, order, b * B, B), [B, init.dv]))] as [tf.Tensor2D, tf.Tensor2D])
           : undefined
-        const loss = optimizer.minimize(() => {
+        const value = gradientsInto(adam, () => {
           const z = enc.apply(x)
           const zo = tf.tensor2d(swap(z.dataSync() as Float32Array, step), [B, ell])
           const S = init.side === 'u' ? logitMatrix(z, zo, s.metric, logScale) : logitMatrix(zo, z, s.metric, logScale)
           return split ? split(S) : contrastiveLoss(S, s.loss, s.weights, kernels)
-        }, true, trainable) as tf.Scalar
+        }, grads)
         tf.dispose([x, ...(kernels ?? [])])
-        if (s.learnTemperature) clampTemperature(logScale)
-        const value = loss.dataSync()[0]
-        loss.dispose()
+        adam.step(grads)
+        adam.store()
         sum += value
         if (init.side === 'u') post({ type: 'step', step: step + 1, loss: value, temperature: temperatureOf(logScale), ms: performance.now() - t0, waitMs: waited })
       }
-      const state = await optimizerState(optimizer)
+      const state = adam.state()
       post({
-        type: 'epoch', epoch, trainLoss: sum / perEpoch, embeddings: embedRows(enc, own.x, own.d, init.validation),
-        weights: enc.variables.map((v) => v.dataSync().slice() as Float32Array), logScale: logScale.dataSync()[0], optimizer: state
+        type: 'epoch', epoch, trainLoss: sum / perEpoch, embeddings: { [init.side]: embedRows(enc, own.x, own.d, init.validation) },
+        weights: { [init.side]: enc.variables.map((v) => v.dataSync().slice() as Float32Array) }, logScale: logScale.dataSync()[0], optimizer: { [init.side]: state }
       })
       if ((await next()).type === 'stop') break
     }

@@ -12,7 +12,8 @@ import { recallAt1 } from './metrics'
 import { shuffled } from './random'
 import { learningRateAt } from './schedule'
 import type { OptimizerState } from './parallel-protocol'
-import { clampTemperature, logitMatrix, logitsJs, temperatureOf } from './similarity'
+import { clampLog, logitMatrix, logitsJs, temperatureOf } from './similarity'
+import { FlatAdam, type FlatBuffers } from './adam'
 
 /** Inputs of both modalities (row-major, already normalised) and the train/validation indices. */
 export interface PairData { u: Float32Array; du: number; v: Float32Array; dv: number; train: Int32Array; validation: Int32Array }
@@ -38,11 +39,9 @@ export interface FitSettings {
 export interface EpochRecord { epoch: number; trainLoss: number; validationLoss: number; r1TrajToPot: number; r1PotToTraj: number; temperature: number }
 
 export interface FitHooks {
-  /** Resume: first epoch to run (0-based), the history so far and the restored optimiser. */
+  /** Resume: first epoch to run (0-based), the history so far, and the Adam state: "all" (one thread, data-parallel) or "u"/"v" (encoder-parallel). */
   startEpoch?: number
   history?: EpochRecord[]
-  optimizer?: tf.AdamOptimizer
-  /** Resume for the parallel path: Adam state per worker side. */
   optimizerStates?: Record<string, OptimizerState>
   /** After each epoch (checkpoints): optimiser state keyed "all" (one thread) or "u"/"v" (parallel). */
   onEpochEnd?(epoch: number, history: EpochRecord[], optimizer: Record<string, OptimizerState>): Promise<void>
@@ -50,17 +49,21 @@ export interface FitHooks {
   onStep?(ms: number, waitMs?: number): void
 }
 
-/** Adam state as plain arrays (tfjs getWeights order). */
-export async function optimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
-  const w = await optimizer.getWeights()
-  return { names: w.map((x) => x.name), values: w.map((x) => x.tensor.dataSync().slice() as Float32Array), shapes: w.map((x) => x.tensor.shape) }
+/**
+ * The trainer of `variables` (flat Adam, adam.ts), restored from `state` if given; the temperature, when
+ * trained, is the last variable and is clamped after every step.
+ */
+export function flatAdam(variables: tf.Variable[], s: Pick<FitSettings, 'learningRate' | 'learnTemperature'>, state?: OptimizerState, buffers?: FlatBuffers): FlatAdam {
+  return new FlatAdam(variables, s.learningRate, state, buffers, s.learnTemperature ? clampLog : undefined)
 }
 
-/** An Adam optimiser restored from a saved state. */
-export async function restoreAdam(learningRate: number, state: OptimizerState): Promise<tf.AdamOptimizer> {
-  const optimizer = tf.train.adam(learningRate)
-  await optimizer.setWeights(state.names.map((name, i) => ({ name, tensor: tf.tensor(state.values[i], state.shapes[i]) })))
-  return optimizer
+/** Gradients of `loss` (a scalar) for every variable of `adam`, into `out` in its order; returns the loss value. */
+export function gradientsInto(adam: FlatAdam, loss: () => tf.Scalar, out: Float32Array): number {
+  const { value, grads } = tf.variableGrads(loss, adam.variables)
+  adam.readGradients(grads, out)
+  const v = value.dataSync()[0]
+  tf.dispose([value, ...Object.values(grads)])
+  return v
 }
 
 /** Copy rows idx[from .. from+count) of a row-major matrix (into `out` if given, e.g. a reused batch buffer). */
@@ -139,9 +142,9 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
   const perEpoch = Math.floor(n / B) // drop the ragged last batch: every step sees B pairs
   const total = perEpoch * s.epochs
   const warmup = Math.round(s.warmupFraction * total)
-  const optimizer = hooks.optimizer ?? tf.train.adam(s.learningRate)
-  const setRate = (lr: number) => ((optimizer as unknown as { learningRate: number }).learningRate = lr)
   const trainable = [...net.encU.variables, ...net.encV.variables, ...(s.learnTemperature ? [net.logScale] : [])]
+  const adam = flatAdam(trainable, s, hooks.optimizerStates?.all)
+  const grads = new Float32Array(adam.size)
   const history = [...(hooks.history ?? [])]
   let best = history.reduce((m, h) => Math.min(m, Number.isFinite(h.validationLoss) ? h.validationLoss : Infinity), Infinity)
   let bestWeights: Float32Array[] | undefined
@@ -157,14 +160,13 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
     for (let b = 0; b < perEpoch; b++, step++) {
       throwIfCancelled(ctx.signal)
       const t0 = performance.now()
-      setRate(learningRateAt(step, total, s.learningRate, warmup))
+      adam.learningRate = learningRateAt(step, total, s.learningRate, warmup)
       const xu = tf.tensor2d(gatherRows(data.u, data.du, order, b * B, B), [B, data.du])
       const xv = tf.tensor2d(gatherRows(data.v, data.dv, order, b * B, B), [B, data.dv])
-      const loss = optimizer.minimize(() => batchLoss(net, xu, xv, s), true, trainable) as tf.Scalar
+      lastLoss = gradientsInto(adam, () => batchLoss(net, xu, xv, s), grads)
       tf.dispose([xu, xv])
-      if (s.learnTemperature) clampTemperature(net.logScale)
-      lastLoss = (await loss.data())[0]
-      loss.dispose()
+      adam.step(grads)
+      adam.store()
       sum += lastLoss
       hooks.onStep?.(performance.now() - t0)
       if ((step + 1) % every === 0 || step + 1 === total) {
@@ -188,7 +190,7 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
       bestWeights = snapshot(trainable)
       sinceBest = 0
     } else sinceBest++
-    if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, { all: await optimizerState(optimizer) })
+    if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, { all: adam.state() })
     if (s.patience > 0 && sinceBest >= s.patience) {
       ctx.log(`early stop after epoch ${epoch + 1}: no better validation loss for ${s.patience} epochs`)
       break

@@ -12,11 +12,14 @@ export const SEQ_V = 1
 export const STOP = 2
 export const HALF_U = 3
 export const HALF_V = 4
+/** Data-parallel training's control: control[ARRIVED] counts barrier arrivals (W per barrier), control[STOP] as above. */
+export const ARRIVED = 0
 
 /** Adam state of one worker: values in tfjs getWeights order (iterations, first moments, second moments). */
 export interface OptimizerState { names: string[]; values: Float32Array[]; shapes: number[][] }
 
 export interface EncoderWorkerInit {
+  kind: 'encoder'
   side: 'u' | 'v'
   backend: BackendName
   spec: EncoderSpec
@@ -44,9 +47,55 @@ export interface EncoderWorkerInit {
   optimizer?: OptimizerState
 }
 
+/**
+ * One worker of data-parallel training (shard-worker.ts): both encoders, rows [⌊rB/W⌋, ⌊(r+1)B/W⌋) of every batch.
+ * Shared memory: `embeddings` = [z_u | z_v] of the whole batch (B × ℓ each; each worker writes its rows),
+ * `gradients` = W × P partial gradients (P = the trained parameters in the one-thread loop's order: u's, v's, then
+ * the temperature if learned), `state` = the P parameters, then Adam's first and second moments (adam.ts).
+ */
+export interface ShardWorkerInit {
+  kind: 'shard'
+  rank: number
+  workers: number
+  backend: BackendName
+  specU: EncoderSpec
+  specV: EncoderSpec
+  weightsU: Float32Array[]
+  weightsV: Float32Array[]
+  u: Float32Array
+  du: number
+  v: Float32Array
+  dv: number
+  train: Int32Array
+  validation: Int32Array
+  settings: FitSettings
+  logScale: number
+  control: Int32Array
+  embeddings: Float32Array
+  gradients: Float32Array
+  state: Float32Array
+  startEpoch: number
+  /** Resume: Adam state in the one-thread loop's layout (u's variables, v's, then the temperature). */
+  optimizer?: OptimizerState
+}
+
+/**
+ * After each epoch every worker reports; the orchestrator merges the reports (an encoder side sends its own
+ * encoder under its side, data-parallel rank 0 sends both and its Adam state under "all", other ranks nothing).
+ */
+export interface EpochReport {
+  type: 'epoch'
+  epoch: number
+  trainLoss: number
+  embeddings: Partial<Record<'u' | 'v', Float32Array>>
+  weights: Partial<Record<'u' | 'v', Float32Array[]>>
+  logScale: number
+  optimizer: Record<string, OptimizerState>
+}
+
 export type WorkerMessage =
   | { type: 'step'; step: number; loss: number; temperature: number; ms: number; waitMs: number }
-  | { type: 'epoch'; epoch: number; trainLoss: number; embeddings: Float32Array; weights: Float32Array[]; logScale: number; optimizer: OptimizerState }
+  | EpochReport
   | { type: 'cancelled' }
   | { type: 'done' }
   | { type: 'error'; message: string }

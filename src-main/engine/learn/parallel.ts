@@ -1,14 +1,17 @@
 /**
- * Encoder-parallel training on both cores: one worker thread per encoder (u and v). Each step the
- * workers swap their B×ℓ embeddings through shared memory, both compute the cheap loss, and each
- * back-propagates into its own encoder only — no parameter gradients are exchanged. This thread
- * validates after every epoch, reports progress, checkpoints, stops early and cancels.
+ * Training in worker threads, two ways. Data-parallel (any number of cores): W workers each forward 1/W of every
+ * batch through both encoders, all-gather the embeddings, and all-reduce the gradients (shard-worker.ts).
+ * Encoder-parallel (two cores): one worker per encoder; they swap their B×ℓ embeddings through shared memory,
+ * both compute the cheap loss, and each back-propagates into its own encoder only (encoder-worker.ts). In both,
+ * this thread validates after every epoch, reports progress, checkpoints, stops early and cancels.
  */
 import { CancelledError, etaSeconds, type JobContext } from '../jobs/job'
 import { startWorker } from '../jobs/workers'
 import { currentBackend, tf } from './backend'
 import { validateEmbeddings, type EpochRecord, type FitHooks } from './fit'
-import type { EncoderWorkerInit, WorkerMessage } from './parallel-protocol'
+import type { Worker } from 'node:worker_threads'
+import type { Encoder } from './encoders'
+import type { EncoderWorkerInit, EpochReport, ShardWorkerInit, WorkerMessage } from './parallel-protocol'
 import { STOP } from './parallel-protocol'
 import { temperatureOf } from './similarity'
 import type { Prepared } from './train-types'
@@ -20,16 +23,10 @@ function shared(src: Float32Array): Float32Array {
   return out
 }
 
-type EpochMsg = Extract<WorkerMessage, { type: 'epoch' }>
-
-/** Like `fit`, with one worker per encoder; leaves the (best) weights in `p.net`. */
-export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}): Promise<{ history: EpochRecord[]; steps: number; finalLoss: number }> {
+/** Like `fit`, with one worker per encoder (bit-identical to the one-thread loop; two threads at most). */
+export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}): Promise<FitOutcome> {
   const { data, settings: s, net } = p
-  const n = data.train.length
-  const B = Math.min(s.batch, n)
-  const perEpoch = Math.floor(n / B)
-  const total = perEpoch * s.epochs
-  const startEpoch = hooks.startEpoch ?? 0
+  const B = Math.min(s.batch, data.train.length)
   const ell = net.encU.spec.outputDim
   const control = new Int32Array(new SharedArrayBuffer(5 * 4))
   const exchange = new Float32Array(new SharedArrayBuffer(4 * B * ell * 4))
@@ -41,18 +38,55 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
   const v = shared(data.v)
   const backend = currentBackend()?.name ?? 'wasm'
   const seed = p.meta.config.seed
-  const base = { backend, u, du: data.du, v, dv: data.dv, train: data.train, validation: data.validation, settings: s, logScale: net.logScale.dataSync()[0], control, exchange, halves, startEpoch }
-  const resuming = startEpoch > 0
+  const startEpoch = hooks.startEpoch ?? 0
+  const base = { kind: 'encoder' as const, backend, u, du: data.du, v, dv: data.dv, train: data.train, validation: data.validation, settings: s, logScale: net.logScale.dataSync()[0], control, exchange, halves, startEpoch }
   const init = (side: 'u' | 'v'): EncoderWorkerInit => {
     const enc = side === 'u' ? net.encU : net.encV
     return {
       ...base, side, spec: enc.spec, seed: seed * 2 + (side === 'u' ? 1 : 2),
       // always ship the weights: the workers start from exactly this thread's initialisation or checkpoint
-      weights: enc.variables.map((x) => x.dataSync().slice() as Float32Array),
-      ...(resuming && hooks.optimizerStates?.[side] ? { optimizer: hooks.optimizerStates[side] } : {})
+      weights: weightsOf(enc),
+      ...(startEpoch > 0 && hooks.optimizerStates?.[side] ? { optimizer: hooks.optimizerStates[side] } : {})
     }
   }
-  const workers = { u: startWorker('learn-encoder', init('u')), v: startWorker('learn-encoder', init('v')) }
+  return orchestrate(p, ctx, hooks, [startWorker('learn-encoder', init('u')), startWorker('learn-encoder', init('v'))], control)
+}
+
+/**
+ * Like `fit`, with `workers` data-parallel workers (shard-worker.ts): each forwards 1/W of every batch through both
+ * encoders; the loss sees the whole batch and the gradients are summed, so it is the one-thread loop's
+ * optimisation up to float rounding (bit-identical with one worker). Uses as many cores as it is given.
+ */
+export async function fitDataParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}, workers = 2): Promise<FitOutcome> {
+  const { data, settings: s, net } = p
+  const B = Math.min(s.batch, data.train.length)
+  const W = Math.max(1, Math.min(workers, Math.floor(B / 2)))
+  const P = [...net.encU.variables, ...net.encV.variables].reduce((a, x) => a + x.size, s.learnTemperature ? 1 : 0)
+  const control = new Int32Array(new SharedArrayBuffer(3 * 4))
+  const base = {
+    kind: 'shard' as const, workers: W, backend: currentBackend()?.name ?? 'wasm', specU: net.encU.spec, specV: net.encV.spec,
+    weightsU: weightsOf(net.encU), weightsV: weightsOf(net.encV), u: shared(data.u), du: data.du, v: shared(data.v), dv: data.dv,
+    train: data.train, validation: data.validation, settings: s, logScale: net.logScale.dataSync()[0], control,
+    embeddings: new Float32Array(new SharedArrayBuffer(2 * B * net.encU.spec.outputDim * 4)),
+    gradients: new Float32Array(new SharedArrayBuffer(W * P * 4)),
+    state: new Float32Array(new SharedArrayBuffer(3 * P * 4)),
+    startEpoch: hooks.startEpoch ?? 0,
+    ...(hooks.startEpoch && hooks.optimizerStates?.all ? { optimizer: hooks.optimizerStates.all } : {})
+  }
+  return orchestrate(p, ctx, hooks, Array.from({ length: W }, (_, rank) => startWorker('learn-encoder', { ...base, rank } satisfies ShardWorkerInit)), control)
+}
+
+type FitOutcome = { history: EpochRecord[]; steps: number; finalLoss: number }
+const weightsOf = (enc: Encoder) => enc.variables.map((x) => x.dataSync().slice() as Float32Array)
+
+/** Drive started workers to the end: progress, validation after every epoch (from their merged reports), checkpoints, early stop, cancel. */
+async function orchestrate(p: Prepared, ctx: JobContext, hooks: FitHooks, list: Worker[], control: Int32Array): Promise<FitOutcome> {
+  const { data, settings: s, net } = p
+  const n = data.train.length
+  const B = Math.min(s.batch, n)
+  const perEpoch = Math.floor(n / B)
+  const total = perEpoch * s.epochs
+  const startEpoch = hooks.startEpoch ?? 0
   const history = [...(hooks.history ?? [])]
   let best = history.reduce((m, h) => Math.min(m, Number.isFinite(h.validationLoss) ? h.validationLoss : Infinity), Infinity)
   let bestWeights: { u: Float32Array[]; v: Float32Array[]; logScale: number } | undefined
@@ -70,8 +104,8 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
 
   try {
     await new Promise<void>((resolve, reject) => {
-      const pending: Partial<Record<'u' | 'v', EpochMsg>> = {}
-      const finished = new Set<string>()
+      const pending = new Map<number, EpochReport>()
+      const finished = new Set<number>()
       let failed = false
       const fail = (err: Error) => {
         if (failed) return
@@ -79,37 +113,36 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
         stopAll()
         reject(err)
       }
-      const finish = (side: string, cancelled: boolean) => {
-        finished.add(side)
+      const finish = (rank: number, cancelled: boolean) => {
+        finished.add(rank)
         if (cancelled && !failed) fail(new CancelledError())
-        else if (finished.size === 2 && !failed) resolve()
+        else if (finished.size === list.length && !failed) resolve()
       }
       const onEpoch = async () => {
-        const mu = pending.u!
-        const mv = pending.v!
-        delete pending.u
-        delete pending.v
-        net.encU.variables.forEach((x, i) => x.assign(tf.tensor(mu.weights[i], x.shape)))
-        net.encV.variables.forEach((x, i) => x.assign(tf.tensor(mv.weights[i], x.shape)))
-        net.logScale.assign(tf.scalar(mu.logScale))
-        const val = validateEmbeddings(mu.embeddings, mv.embeddings, data, s, net.logScale)
-        const epoch = mu.epoch
-        history.push({ epoch: epoch + 1, trainLoss: mu.trainLoss, validationLoss: val.loss, r1TrajToPot: val.r1TrajToPot, r1PotToTraj: val.r1PotToTraj, temperature: temperatureOf(net.logScale) })
-        ctx.log(`epoch ${epoch + 1}/${s.epochs}: loss ${mu.trainLoss.toFixed(4)}, validation ${val.loss.toFixed(4)}, R@1 ${val.r1TrajToPot.toFixed(3)}/${val.r1PotToTraj.toFixed(3)}`)
+        const reports = [...pending.values()]
+        pending.clear()
+        const merged = <K extends 'embeddings' | 'weights' | 'optimizer'>(key: K) => Object.assign({}, ...reports.map((r) => r[key])) as EpochReport[K]
+        const m = { ...reports[0]!, embeddings: merged('embeddings'), weights: merged('weights'), optimizer: merged('optimizer') }
+        const weights = { u: m.weights.u!, v: m.weights.v! }
+        net.encU.variables.forEach((x, i) => x.assign(tf.tensor(weights.u[i], x.shape)))
+        net.encV.variables.forEach((x, i) => x.assign(tf.tensor(weights.v[i], x.shape)))
+        net.logScale.assign(tf.scalar(m.logScale))
+        const val = validateEmbeddings(m.embeddings.u!, m.embeddings.v!, data, s, net.logScale)
+        const epoch = m.epoch
+        history.push({ epoch: epoch + 1, trainLoss: m.trainLoss, validationLoss: val.loss, r1TrajToPot: val.r1TrajToPot, r1PotToTraj: val.r1PotToTraj, temperature: temperatureOf(net.logScale) })
+        ctx.log(`epoch ${epoch + 1}/${s.epochs}: loss ${m.trainLoss.toFixed(4)}, validation ${val.loss.toFixed(4)}, R@1 ${val.r1TrajToPot.toFixed(3)}/${val.r1PotToTraj.toFixed(3)}`)
         if (Number.isFinite(val.loss) && val.loss < best) {
           best = val.loss
-          bestWeights = { u: mu.weights, v: mv.weights, logScale: mu.logScale }
+          bestWeights = { ...weights, logScale: m.logScale }
           sinceBest = 0
         } else sinceBest++
-        if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, { u: mu.optimizer, v: mv.optimizer })
+        if (hooks.onEpochEnd) await hooks.onEpochEnd(epoch, history, m.optimizer)
         const stop = (s.patience > 0 && sinceBest >= s.patience) || ctx.signal.aborted
         if (stop && !ctx.signal.aborted) ctx.log(`early stop after epoch ${epoch + 1}: no better validation loss for ${s.patience} epochs`)
         if (ctx.signal.aborted) return fail(new CancelledError())
-        workers.u.postMessage({ type: stop ? 'stop' : 'continue' })
-        workers.v.postMessage({ type: stop ? 'stop' : 'continue' })
+        for (const w of list) w.postMessage({ type: stop ? 'stop' : 'continue' })
       }
-      for (const side of ['u', 'v'] as const) {
-        const w = workers[side]
+      list.forEach((w, side) => {
         w.on('message', (m: WorkerMessage) => {
           if (m.type === 'step') {
             step = m.step
@@ -127,22 +160,22 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
               })
             }
           } else if (m.type === 'epoch') {
-            pending[side] = m
-            if (pending.u && pending.v) onEpoch().catch((err: unknown) => fail(err as Error))
+            pending.set(side, m)
+            if (pending.size === list.length) onEpoch().catch((err: unknown) => fail(err as Error))
           } else if (m.type === 'done') finish(side, false)
           else if (m.type === 'cancelled') finish(side, true)
-          else if (m.type === 'error') fail(new Error(`${side} encoder worker failed: ${m.message}`))
+          else if (m.type === 'error') fail(new Error(`training worker ${side} failed: ${m.message}`))
         })
         w.on('error', (err) => fail(err))
         w.on('exit', (code) => {
-          if (!finished.has(side) && !failed) fail(new Error(`${side} encoder worker exited with code ${code}`))
+          if (!finished.has(side) && !failed) fail(new Error(`training worker ${side} exited with code ${code}`))
         })
-      }
+      })
     })
   } finally {
     ctx.signal.removeEventListener('abort', onAbort)
     stopAll()
-    await Promise.all([workers.u.terminate(), workers.v.terminate()])
+    await Promise.all(list.map((w) => w.terminate()))
   }
   if (bestWeights) {
     const bw = bestWeights

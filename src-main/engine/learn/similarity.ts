@@ -37,14 +37,8 @@ export function temperatureVariable(tau: number, trainable: boolean): tf.Variabl
   return tf.variable(tf.scalar(clampLog(Math.log(1 / tau))), trainable)
 }
 
-/** Clamp the log scale in place after an optimiser step (open_clip does the same). */
-export function clampTemperature(logScale: tf.Variable): void {
-  const v = logScale.dataSync()[0]
-  const c = clampLog(v)
-  if (c !== v) logScale.assign(tf.scalar(c))
-}
-
-function clampLog(v: number): number {
+/** The log scale clamped to [0, ln 100], as after every optimiser step (open_clip does the same). */
+export function clampLog(v: number): number {
   return Math.min(MAX_LOG_SCALE, Math.max(0, v))
 }
 

@@ -14,7 +14,7 @@ describe('README performance table', () => {
     finished: { loadAverage1min: 4 },
     mode: 'quick',
     results: [
-      { benchmark: 'train', peer: { msPerStep: 5.2, msPerStepRange: [5, 6], cpuMsPerStep: 5.1 }, results: [{ mode: 'wasm one thread', available: true, msPerStep: 21.3, msPerStepRange: [20, 22], cpuMsPerStep: 21, ratioToPeer: 4.1, ratioToPeerRange: [3.9, 4.3], cpuRatioToPeer: 4.12 }, { mode: 'tensorflow (tfjs-node) one thread', available: false, reason: 'tfjs-node is not installed' }], speedupOneToTwoThreads: 1.3 },
+      { benchmark: 'train', peer: { msPerStep: 5.2, msPerStepRange: [5, 6], cpuMsPerStep: 5.1 }, results: [{ mode: 'wasm one thread', available: true, msPerStep: 21.3, msPerStepRange: [20, 22], cpuMsPerStep: 21, ratioToPeer: 4.1, ratioToPeerRange: [3.9, 4.3], cpuRatioToPeer: 4.12 }, { mode: 'tensorflow (tfjs-node) one thread', available: false, reason: 'tfjs-node is not installed' }], oneToTwoWorkers: { dataParallel: { speedup: 1.3, cpuEfficiency: 0.8, freeCoreSpeedupEstimate: 1.6 } } },
       { benchmark: 'sim', failed: 'exit 1: no JSON line' }
     ]
   }
@@ -29,6 +29,8 @@ describe('README performance table', () => {
     expect(text).not.toContain('old table')
     expect(text).toContain('| training step, wasm one thread | 21.30 ms (20.00–22.00); CPU 21.00 ms/step | PyTorch 1 thread 5.20 ms (5.00–6.00; CPU 5.10 ms) | **4.10×** (3.90–4.30); CPU 4.12× | ≤ 2× | **missed** |')
     expect(text).toContain('| training step, tensorflow (tfjs-node) one thread | not available: tfjs-node is not installed | | | preferred when it loads | — |')
+    expect(text).toContain('| training, one thread → 2 data-parallel workers | speed-up 1.30× at this load; CPU efficiency 0.80, i.e. ≈ 1.60× on 2 free cores | | | ≥ 1.7× | **missed** |')
+    expect(text).toContain('| training, one thread → 2 encoder-parallel workers | speed-up —× at this load; CPU efficiency —, i.e. ≈ —× on 2 free cores | | | ≥ 1.7× | — |')
     expect(text).toContain('| sim | failed: exit 1: no JSON line | | | | — |')
     expect(text.endsWith(`${END}\nafter\n`)).toBe(true)
   })

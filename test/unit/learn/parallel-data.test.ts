@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { silentContext } from '../../../src-main/engine/jobs/job'
+import { initBackend } from '../../../src-main/engine/learn/backend'
+import { fit } from '../../../src-main/engine/learn/fit'
+import { fitDataParallel } from '../../../src-main/engine/learn/parallel'
+import { shardRows } from '../../../src-main/engine/learn/shard-worker'
+import { prepareTraining, trainingPlan } from '../../../src-main/engine/learn/train'
+import type { TrainConfigInput } from '../../../src-main/shared/training'
+import { syntheticDataset } from './synthetic'
+
+beforeAll(async () => {
+  await initBackend('wasm')
+})
+
+// learned temperature: its gradient is the one quantity every worker already has whole (not summed)
+const config: TrainConfigInput = { dim: 8, widths: [32], batch: 32, learningRate: 3e-3, warmupFraction: 0.1, epochs: 2, patience: 0, learnTemperature: true }
+const ds = syntheticDataset({ pairs: 300 })
+
+async function weightsAfter(train: (p: ReturnType<typeof prepareTraining>) => Promise<{ history: { trainLoss: number; validationLoss: number; temperature: number }[] }>) {
+  const p = prepareTraining(ds, config)
+  const r = await train(p)
+  return { history: r.history, weights: [...p.net.encU.variables, ...p.net.encV.variables].map((v) => Array.from(v.dataSync())) }
+}
+
+describe('trainingPlan', () => {
+  it('uses one worker per encoder on two cores, one data-parallel worker per core (≥ 16 rows each) beyond, one thread when busy or short', () => {
+    const kind = (...a: Parameters<typeof trainingPlan>) => { const p = trainingPlan(...a); return p.kind === 'data' ? `data ${p.workers}` : p.kind }
+    expect(kind('auto', 500, 2, 0.5, 128, true)).toBe('encoders')
+    expect(kind('auto', 500, 16, 2, 128, true)).toBe('data 8') // 128 / 16 rows
+    expect(kind('auto', 500, 16, 2, 256, true)).toBe('data 16')
+    expect(kind('auto', 500, 8, 2, 256, false)).toBe('data 8') // identity potential encoder: data-parallel still splits the batch
+    expect(kind('on', 10, 2, 0, 256, false)).toBe('data 2')
+    expect(kind('auto', 150, 16, 0, 256, true)).toBe('one')
+    expect(kind('auto', 500, 2, 3.5, 256, true)).toBe('one')
+    expect(kind('on', 500, 2, 9, 16, false)).toBe('one')
+    expect(kind('off', 5000, 16, 0, 256, true)).toBe('one')
+  })
+})
+
+describe('data-parallel training (each worker a shard of the batch)', () => {
+  it('splits a batch into contiguous shards that cover it once', () => {
+    expect([0, 1, 2].map((r) => shardRows(32, 3, r))).toEqual([[0, 10], [10, 21], [21, 32]])
+  })
+  it('with one worker is the one-thread loop bit for bit; with three it follows it within float rounding', async () => {
+    const one = await weightsAfter((p) => fit(p.net, p.data, p.settings, silentContext()))
+    const w1 = await weightsAfter((p) => fitDataParallel(p, silentContext(), {}, 1))
+    expect(w1.history).toEqual(one.history)
+    expect(w1.weights).toEqual(one.weights)
+    const w3 = await weightsAfter((p) => fitDataParallel(p, silentContext(), {}, 3))
+    w3.history.forEach((h, i) => {
+      expect(h.trainLoss).toBeCloseTo(one.history[i]!.trainLoss, 4)
+      expect(h.validationLoss).toBeCloseTo(one.history[i]!.validationLoss, 4)
+      expect(h.temperature).toBeCloseTo(one.history[i]!.temperature, 5)
+    })
+    const maxDiff = Math.max(...w3.weights.flatMap((w, i) => w.map((x, k) => Math.abs(x - one.weights[i]![k]!))))
+    expect(maxDiff).toBeLessThan(1e-4)
+    // and it did train: the weights moved by much more than that
+    const p0 = prepareTraining(ds, config)
+    const moved = Math.max(...[...p0.net.encU.variables, ...p0.net.encV.variables].flatMap((v, i) => Array.from(v.dataSync()).map((x, k) => Math.abs(x - one.weights[i]![k]!))))
+    expect(moved).toBeGreaterThan(1e-2)
+  }, 120_000)
+})
