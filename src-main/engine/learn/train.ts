@@ -75,7 +75,11 @@ export async function trainOnDataset(ds: PairedDataset, config: TrainConfigInput
   const p = prepareTraining(ds, config, hooks.datasetName)
   const resumed = hooks.restore ? await hooks.restore(p) : {}
   const steps = Math.floor(p.data.train.length / Math.min(p.settings.batch, p.data.train.length)) * p.settings.epochs
-  const plan = trainingPlan(p.meta.config.parallel, steps, availableParallelism(), loadavg()[0], p.settings.batch, p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0)
+  let plan = trainingPlan(p.meta.config.parallel, steps, availableParallelism(), loadavg()[0], p.settings.batch, p.net.encU.variables.length > 0 && p.net.encV.variables.length > 0)
+  // a checkpoint's Adam state is per encoder (encoder-parallel) or whole (the others): resume in a mode that reads it
+  const saved = resumed.optimizerStates ?? {}
+  if (saved.u && plan.kind !== 'encoders') plan = { kind: 'encoders', why: 'resuming the encoder-parallel run in its two workers (one per encoder)' }
+  else if (saved.all && plan.kind === 'encoders') plan = { kind: 'data', workers: 2, why: 'resuming in two data-parallel workers (the checkpoint holds one Adam state for both encoders)' }
   ctx.log(plan.why)
   const run = { ...hooks, ...resumed }
   const result = plan.kind === 'encoders' ? await fitParallel(p, ctx, run) : plan.kind === 'data' ? await fitDataParallel(p, ctx, run, plan.workers) : await fit(p.net, p.data, p.settings, ctx, run)
