@@ -95,7 +95,10 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
     const t1 = Date.now()
     const c1 = process.cpuUsage()
     progress.report(i, 0, 'embedding-dimension, batch and N sweeps')
-    const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => progress.report(i, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps)`))
+    const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => {
+      ctx.log(`GP point ${done}/${total}: ℓ ${run.dim}, batch ${run.batch}, N ${run.n}: u|v ${run.uGivenV.toPrecision(3)}, v|u ${run.vGivenU.toPrecision(3)} (optimum ${run.optimum.uGivenV.toPrecision(3)}, ${run.optimum.vGivenU.toPrecision(3)}), convergence gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps`)
+      progress.report(i, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps)`)
+    })
     const gpV = gpVerdicts(gpResult)
     experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000, cpuSeconds: cpuSince(c1) })
     result.gp = { result: gpResult, verdicts: gpV }
