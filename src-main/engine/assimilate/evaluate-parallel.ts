@@ -1,9 +1,9 @@
 /**
- * Evaluation on every core. The thread with the model computes everything that needs it (`learnedInputs`: logits,
- * gathered rows) and starts the worker threads (`jobs/evaluate.worker.ts`) once per job, sharing the data set, those
- * inputs and the field stacks through shared memory (nothing is re-read, re-loaded or copied per worker). The workers
- * first sample the bank's and the truths' fields into the shared stacks (members split between them), then each
- * scores a contiguous range of queries (learned reconstructions, calibration terms, baselines) and sends every
+ * Evaluation on every core. The worker threads (`jobs/evaluate.worker.ts`) are started once per job and share the
+ * data set and the field stacks through shared memory (nothing is re-read, re-loaded or copied per worker). They
+ * first sample the bank's and the truths' fields into the shared stacks (members split between them) while this
+ * thread, the one with the model, computes everything that needs it (`learnedInputs`: logits, gathered rows); then
+ * each scores a contiguous range of queries (learned reconstructions, calibration terms, baselines) and sends every
  * query's contribution back; pooled in query order, the result has the same bits as one thread. This module loads
  * no model, no tfjs and no NetCDF reader, so neither do the workers.
  */
@@ -32,14 +32,13 @@ export function evaluationWorkers(plan: EvaluationPlan, cores = availableParalle
 export interface EvaluationShare {
   plan: Omit<EvaluationPlan, 'ds'>
   ds: PairedDataset
-  inputs: LearnedInputs
   bank: FieldStack
   truths: FieldStack
 }
 export interface PartResult { learned: LearnedPart; baselines: QueryRows[] }
 export type ToWorker =
   | { type: 'sample'; bank: [number, number]; truths: [number, number] }
-  | { type: 'score'; from: number; to: number; bankMean: GridFrames }
+  | { type: 'score'; from: number; to: number; bankMean: GridFrames; inputs: LearnedInputs }
 export type FromWorker = { type: 'sampled' } | { type: 'progress'; done: number } | { type: 'part'; part: PartResult } | { type: 'error'; message: string; user: boolean }
 
 function sharedCopy(a: Float64Array): Float64Array {
@@ -65,13 +64,16 @@ export function sampleMembers(share: EvaluationShare, m: Extract<ToWorker, { typ
 /** Worker side: the learned and baseline scores of queries [from, to). */
 export function scorePart(share: EvaluationShare, m: Extract<ToWorker, { type: 'score' }>, ctx: JobContext): PartResult {
   const setup = { ...share.plan, ds: share.ds, bank: share.bank, truths: share.truths, bankMean: m.bankMean }
-  return { learned: evaluateLearnedPart(setup, share.inputs, 'learned', m.from, m.to, ctx), baselines: baselineQueries(setup, m.from, m.to, ctx) }
+  return { learned: evaluateLearnedPart(setup, m.inputs, 'learned', m.from, m.to, ctx), baselines: baselineQueries(setup, m.from, m.to, ctx) }
 }
 
 const split = (n: number, parts: number, k: number): [number, number] => [Math.round((k * n) / parts), Math.round(((k + 1) * n) / parts)]
 
-/** Score every query of `plan` in `workers` threads; the parts come back in query order. */
-export async function evaluateInWorkers(plan: EvaluationPlan, inputs: LearnedInputs, workers: number, ctx: JobContext): Promise<PartResult[]> {
+/**
+ * Score every query of `plan` in `workers` threads; the parts come back in query order. `modelPart` runs here while
+ * the workers sample the fields, and gives the model's inputs to the scoring.
+ */
+export async function evaluateInWorkers(plan: EvaluationPlan, workers: number, ctx: JobContext, modelPart: () => LearnedInputs): Promise<PartResult[]> {
   const { ds, ...rest } = plan
   const queries = plan.testPairs.length
   const n = Math.max(1, Math.min(workers, queries))
@@ -81,7 +83,6 @@ export async function evaluateInWorkers(plan: EvaluationPlan, inputs: LearnedInp
   const share: EvaluationShare = {
     plan: rest,
     ds: { ...ds, trajectories: sharedCopy(ds.trajectories), params: sharedCopy(ds.params), ...(ds.vortexTracks ? { vortexTracks: sharedCopy(ds.vortexTracks) } : {}) },
-    inputs: Object.fromEntries(Object.entries(inputs).map(([k, a]) => [k, sharedCopy(a)])) as unknown as LearnedInputs,
     bank: sharedStack(plan.bankPairs.length, plan.times.length, cells),
     truths: sharedStack(queries, plan.times.length, cells)
   }
@@ -96,19 +97,22 @@ export async function evaluateInWorkers(plan: EvaluationPlan, inputs: LearnedInp
       const results = new Array<PartResult | undefined>(n)
       let sampled = 0
       let finished = 0
+      let inputs: LearnedInputs | undefined
+      const score = (): void => {
+        // every field is in place and the model's part is done: the climatology, then the queries
+        const bankMean = weightedMean(share.bank, new Float64Array(share.bank.count).fill(1 / share.bank.count))
+        threads.forEach((t, j) => {
+          const [from, to] = split(queries, n, j)
+          t.postMessage({ type: 'score', from, to, bankMean, inputs: inputs! } satisfies ToWorker)
+        })
+      }
       ctx.progress({ done: 0, total: 2 * queries, unit: 'query scores', message: `sampling ${plan.bankPairs.length} bank fields in ${n} workers` })
       for (let k = 0; k < n; k++) {
         const w = startWorker('evaluate', share)
         threads.push(w)
         w.on('message', (m: FromWorker) => {
           if (m.type === 'sampled') {
-            if (++sampled < n) return
-            // every field is in place: the climatology, then the queries
-            const bankMean = weightedMean(share.bank, new Float64Array(share.bank.count).fill(1 / share.bank.count))
-            threads.forEach((t, j) => {
-              const [from, to] = split(queries, n, j)
-              t.postMessage({ type: 'score', from, to, bankMean } satisfies ToWorker)
-            })
+            if (++sampled === n && inputs) score()
           } else if (m.type === 'progress') {
             done[k] = m.done
             ctx.progress({ done: done.reduce((a, b) => a + b, 0), total: 2 * queries, unit: 'query scores', message: `${n} workers` })
@@ -124,6 +128,13 @@ export async function evaluateInWorkers(plan: EvaluationPlan, inputs: LearnedInp
         })
         w.postMessage({ type: 'sample', bank: split(plan.bankPairs.length, n, k), truths: split(queries, n, k) } satisfies ToWorker)
       }
+      // the model's part while the workers sample (they start and sample on their own threads)
+      try {
+        inputs = Object.fromEntries(Object.entries(modelPart()).map(([k, a]) => [k, sharedCopy(a as Float64Array)])) as unknown as LearnedInputs
+      } catch (err) {
+        return reject(err)
+      }
+      if (sampled === n) score()
     })
   } finally {
     ctx.signal.removeEventListener('abort', onAbort)

@@ -2,7 +2,7 @@
  * The evaluation job: a trained model against its data set's test split — retrieval both directions and the
  * RMSE table of the learned reconstructions next to the baselines, with ESS and calibration.
  */
-import type { EvaluationResult, RmseRow } from '../../shared/assimilation'
+import type { EvaluationResult, RetrievalScores, RmseRow } from '../../shared/assimilation'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { evaluateBaselines } from './baselines'
 import { cachedDataset, cachedModel } from './cache'
@@ -51,10 +51,13 @@ export async function runEvaluation(req: EvaluationRequest, ctx: JobContext): Pr
   if (workers > 1) {
     // the model's part here (logits, retrieval), the fields and the per-query scores in the workers
     ctx.log(`evaluating ${plan.testPairs.length} queries in ${workers} worker threads`)
-    const retrieval = retrievalScores(logitsFor(model, ds, plan.testPairs, plan.testPairs), plan.testPairs.length)
-    const parts = await evaluateInWorkers(plan, learnedInputs(model, plan), workers, ctx)
+    let retrieval: RetrievalScores | undefined
+    const parts = await evaluateInWorkers(plan, workers, ctx, () => {
+      retrieval = retrievalScores(logitsFor(model, ds, plan.testPairs, plan.testPairs), plan.testPairs.length)
+      return learnedInputs(model, plan)
+    })
     const baselines = new RmseTable().addAll(parts.flatMap((p) => p.baselines)).toRows()
-    return resultOf(req, plan, learnedScores(retrieval, parts.map((p) => p.learned)), baselines)
+    return resultOf(req, plan, learnedScores(retrieval!, parts.map((p) => p.learned)), baselines)
   }
   const setup = prepareEvaluation(ds, options, phaseContext(ctx, 'fields'))
   const learned = evaluateLearned(model, setup, 'learned', phaseContext(ctx, 'learned'))

@@ -4,6 +4,7 @@
  * source (CLI, serve, tests, benchmarks) the compute workers are bundled once into one JavaScript file each
  * (cached until a source file changes), and the others load their TypeScript through tsx.
  */
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
@@ -50,7 +51,8 @@ export function bundledWorkerFile(name: WorkerName): string | undefined {
   const source = fileURLToPath(new URL(`./${name}.worker.ts`, import.meta.url))
   const root = resolve(dirname(source), '../../..')
   const dir = join(root, 'node_modules/.cache/driftclip-workers')
-  const out = join(dir, `${name}.worker.mjs`)
+  // named by the checkout too: trees that share one node_modules (hoisted, linked) keep their own bundles
+  const out = join(dir, `${name}.worker.${createHash('sha256').update(root).digest('hex').slice(0, 8)}.mjs`)
   const stampFile = `${out}.json`
   try {
     const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as BundleStamp

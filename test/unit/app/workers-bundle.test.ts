@@ -8,7 +8,7 @@ const stampOf = (file: string) => JSON.parse(readFileSync(`${file}.json`, 'utf8'
 describe('compute workers started from source', () => {
   it('are bundled once into node_modules/.cache, stamped with every input, and reused while the inputs are unchanged', () => {
     const file = bundledWorkerFile('simulate')!
-    expect(file).toMatch(/node_modules\/\.cache\/driftclip-workers\/simulate\.worker\.mjs$/)
+    expect(file).toMatch(/node_modules\/\.cache\/driftclip-workers\/simulate\.worker\.[0-9a-f]{8}\.mjs$/)
     const stamp = stampOf(file)
     expect(Object.keys(stamp.inputs)).toEqual(expect.arrayContaining(['src-main/engine/jobs/simulate.worker.ts', 'src-main/engine/flows/chunk.ts']))
     // the bundle leaves packages to Node: zod is imported, not inlined
