@@ -1,7 +1,7 @@
 import { Matrix, inverse } from 'ml-matrix'
 import { describe, expect, it } from 'vitest'
 import { denseGaussian, diagonalGaussian, drawGaussian, gaussianConditional, quadraticConditional } from '../../../src-main/engine/assimilate/posterior'
-import { closedFormOptimum, fitGramHead, fitTemperature } from '../../../src-main/engine/assimilate/twin/learned-methods'
+import { closedFormOptimum, fitGramHead, fitTemperature, gramConditional } from '../../../src-main/engine/assimilate/twin/learned-methods'
 import { Rng } from '../../../src-main/engine/flows/rng'
 
 /** n pairs of v ~ N(0, diag(1, 4, 0.25)) and f = M v + noise (4 features), row-major. */
@@ -64,9 +64,9 @@ describe('bank-free conditional with a per-query precision (dot metric, quadrati
     }
   })
 
-  it('the fitted head (a, α) recovers the generating conditional (a = 1, α = ½) from pairs whose Gram matrices differ', () => {
+  it('the fitted head (a, α, γ) recovers the generating conditional (a = 1, α = ½, γ = 0) from pairs whose Gram matrices differ', () => {
     // b = G v + N(0, G) is the linearised likelihood of a linear model with Gram matrix G: v | b ~ N((C⁻¹ + G)⁻¹ b, (C⁻¹ + G)⁻¹);
-    // with the pairs' Gram matrices reported twice too large, the true conditional is a = 1, α = ½ of the reported ones
+    // with the pairs' likelihoods reported twice too confident (G and b doubled), the true conditional is a = 1, α = ½ of the reported ones
     const prior = diagonalGaussian([0, 0, 0], [1, 2, 0.5])
     const rng = new Rng(9, 0, 3)
     const pairs = Array.from({ length: 600 }, () => {
@@ -74,11 +74,20 @@ describe('bank-free conditional with a per-query precision (dot metric, quadrati
       const G = R.transpose().mmul(R)
       const truth = drawGaussian(prior, rng)
       const b = G.mmul(Matrix.columnVector(Array.from(truth))).add(R.transpose().mmul(Matrix.columnVector(Array.from({ length: 4 }, () => rng.normal())))).getColumn(0)
-      return { G: Float64Array.from(G.to1DArray(), (x) => 2 * x), b: Float64Array.from(b), truth }
+      return { G: Float64Array.from(G.to1DArray(), (x) => 2 * x), b: Float64Array.from(b, (x) => 2 * x), truth }
     })
-    const { a, alpha } = fitGramHead(prior, pairs)
+    const { a, alpha, gamma } = fitGramHead(prior, pairs)
     expect(a).toBeCloseTo(1, 1)
     expect(alpha).toBeCloseTo(0.5, 1)
+    expect(gamma).toBeLessThan(1e-3)
+    // and its conditional at the generating head is the exact one of each pair: N((C⁻¹ + G/2)⁻¹ b/2, (C⁻¹ + G/2)⁻¹)
+    const { G, b } = pairs[0]
+    const g = gramConditional(prior, { a: 1, alpha: 0.5, gamma: 0 }, G, b)
+    const q = quadraticConditional(prior, Array.from(b, (x) => x / 2), new Matrix(3, 3).add(new Matrix([0, 1, 2].map((i) => [0, 1, 2].map((j) => G[i * 3 + j] / 2)))))
+    for (let i = 0; i < 3; i++) {
+      expect(g.mean[i]).toBeCloseTo(q.mean[i], 8)
+      for (let j = 0; j < 3; j++) expect(g.covariance().get(i, j)).toBeCloseTo(q.covariance().get(i, j), 8)
+    }
   })
 })
 

@@ -276,54 +276,116 @@ function closedFormMethod(twin: TwinContext, v: Variant, name: string): TwinMeth
   }
 }
 
-/** Train pairs the Gram head is fitted on (it has two numbers; the eigendecompositions cost paramDim³ each). */
+/** Train pairs the Gram head is fitted on (it has three numbers; the eigendecompositions cost paramDim³ each). */
 const GRAM_FIT_PAIRS = 400
+
+/** The head's three numbers: ν(v | u) from the path's (G_u, b_u) as below. */
+export interface GramHead {
+  a: number
+  alpha: number
+  gamma: number
+}
+
+/** One path's linearised likelihood in its prior-whitened eigenbasis: G̃ = S G S = U diag λ Uᵀ (S = C^{1/2}), β = Uᵀ S b. */
+function whitenedSpectrum(prior: GaussianPrior, G: Float64Array, b: Float64Array) {
+  const d = prior.dim
+  const sd = Float64Array.from(prior.variance, Math.sqrt)
+  const Gw = new Matrix(d, d)
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Gw.set(i, j, G[i * d + j] * sd[i] * sd[j])
+  const e = new EigenvalueDecomposition(Gw.add(Gw.transpose()).div(2))
+  const U = e.eigenvectorMatrix
+  const lambda = e.realEigenvalues.map((l) => Math.max(0, l))
+  const beta = lambda.map((_, k) => {
+    let q = 0
+    for (let i = 0; i < d; i++) q += U.get(i, k) * sd[i] * b[i]
+    return q
+  })
+  return { sd, U, lambda, beta }
+}
+
+/**
+ * The head's natural parameters in the whitened eigenbasis: the precision added to the prior's, αλ/(1 + γλ)
+ * (the Gram matrix's, scaled, with an error floor 1/γ where the linearisation along the noisy path is less exact than
+ * the Gram matrix claims), and the linear term aαβ/(1 + γλ).
+ */
+const headPrecision = (h: GramHead, l: number) => (h.alpha * l) / (1 + h.gamma * l)
+const headLinear = (h: GramHead, l: number, beta: number) => (h.a * h.alpha * beta) / (1 + h.gamma * l)
 
 /**
  * The learned conditional with a per-query precision (arXiv 2505.24134's ν(v | u) ∝ exp(s(g_u(u), g_v(v))/τ) μ_v
  * with the dot metric): the potential encoder is fixed, g_v(v) = (v, −½ v⊗v); the trajectory encoder reads the
- * path's linearised likelihood (G_u, b_u) (learn/path-features.ts, engineered) through a learned linear head
- * g_u(u) = (a b_u, α G_u), so ν(v | u) = N((C⁻¹ + αG_u)⁻¹ a b_u, (C⁻¹ + αG_u)⁻¹) exactly (quadraticConditional).
- * (a, α) minimise the one-sided population loss on the v | u side with the exact normaliser, i.e. the train pairs'
- * conditional negative log-likelihood (the loss's large-batch limit, whose minimiser over a family containing the
- * true conditional is that conditional). a = α = 1 would be the linearised posterior itself (v̂ and its Laplace
- * covariance). In each pair's prior-whitened eigenbasis of G̃ = S G_u S (S = C^{1/2}, prior mean 0) the loss is a
- * sum over eigenvalues λ of ½(1 + αλ)(w − aβ/(1 + αλ))² − ½ log(1 + αλ) (w, β the truth and S b_u there), so a is
- * closed-form for each α and α is a one-dimensional search.
+ * path's linearised likelihood (G_u, b_u) (learn/path-features.ts, engineered) through a learned spectral head
+ * g_u(u) = (η, Λ) with, in the prior-whitened eigenbasis of G̃_u = S G_u S (S = C^{1/2}),
+ *   Λ̃ = αG̃(I + γG̃)⁻¹,  η̃ = aα(I + γG̃)⁻¹ S b_u,
+ * so ν(v | u) is exactly the Gaussian `quadraticConditional` gives. a = α = 1, γ = 0 is the linearised posterior
+ * itself (v̂ and its Laplace covariance); α < 1 widens it, γ > 0 caps the precision of the sharpest directions.
+ * (a, α, γ) minimise the one-sided population loss on the v | u side with the exact normaliser, i.e. the train
+ * pairs' conditional negative log-likelihood (the loss's large-batch limit, whose minimiser over a family containing
+ * the true conditional is that conditional). With p = 1 + αλ/(1 + γλ) per eigenvalue and w the truth's whitened
+ * coordinate, the loss is Σ ½p(w − m)² − ½ log p, m = aαβ/((1 + γλ)p): a is closed-form for each (α, γ), α a
+ * golden-section search, γ a grid (prior mean 0, as the Fourier prior's).
  */
-export function fitGramHead(prior: GaussianPrior, pairs: { G: Float64Array; b: Float64Array; truth: Float64Array }[]): { a: number; alpha: number } {
+export function fitGramHead(prior: GaussianPrior, pairs: { G: Float64Array; b: Float64Array; truth: Float64Array }[]): GramHead {
   const d = prior.dim
   if (prior.mean.some((m) => m !== 0)) throw new Error('fitGramHead: the prior mean must be zero (the Fourier prior)')
-  const sd = Float64Array.from(prior.variance, Math.sqrt)
-  const eig = pairs.map(({ G, b, truth }) => {
-    const Gw = new Matrix(d, d)
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Gw.set(i, j, G[i * d + j] * sd[i] * sd[j])
-    const e = new EigenvalueDecomposition(Gw)
-    const U = e.eigenvectorMatrix
-    const lambda = e.realEigenvalues.map((l) => Math.max(0, l))
-    const beta = lambda.map((_, k) => { let q = 0; for (let i = 0; i < d; i++) q += U.get(i, k) * sd[i] * b[i]; return q })
-    const w = lambda.map((_, k) => { let q = 0; for (let i = 0; i < d; i++) q += (U.get(i, k) * truth[i]) / sd[i]; return q })
+  const spectra = pairs.map(({ G, b, truth }) => {
+    const { sd, U, lambda, beta } = whitenedSpectrum(prior, G, b)
+    const w = lambda.map((_, k) => {
+      let q = 0
+      for (let i = 0; i < d; i++) q += (U.get(i, k) * truth[i]) / sd[i]
+      return q
+    })
     return { lambda, beta, w }
   })
-  const bestA = (alpha: number) => {
+  // m = a·c with c = αβ/((1 + γλ)p): the a minimising Σ ½p(w − a c)² is Σ p w c / Σ p c²
+  const bestA = (alpha: number, gamma: number) => {
     let num = 0, den = 0
-    for (const { lambda, beta, w } of eig) for (let k = 0; k < d; k++) {
-      num += w[k] * beta[k]
-      den += (beta[k] * beta[k]) / (1 + alpha * lambda[k])
-    }
+    for (const { lambda, beta, w } of spectra)
+      for (let k = 0; k < d; k++) {
+        const h = { a: 1, alpha, gamma }
+        const p = 1 + headPrecision(h, lambda[k]), c = headLinear(h, lambda[k], beta[k]) / p
+        num += p * w[k] * c
+        den += p * c * c
+      }
     return den > 0 ? num / den : 1
   }
-  const nll = (logAlpha: number) => {
-    const alpha = Math.exp(logAlpha), a = bestA(alpha)
+  const nll = (h: GramHead) => {
     let s = 0
-    for (const { lambda, beta, w } of eig) for (let k = 0; k < d; k++) {
-      const p = 1 + alpha * lambda[k]
-      s += 0.5 * p * (w[k] - (a * beta[k]) / p) ** 2 - 0.5 * Math.log(p)
-    }
+    for (const { lambda, beta, w } of spectra)
+      for (let k = 0; k < d; k++) {
+        const p = 1 + headPrecision(h, lambda[k])
+        s += 0.5 * p * (w[k] - headLinear(h, lambda[k], beta[k]) / p) ** 2 - 0.5 * Math.log(p)
+      }
     return s
   }
-  const logAlpha = goldenSection(nll, Math.log(1e-3), Math.log(1e3))
-  return { a: bestA(Math.exp(logAlpha)), alpha: Math.exp(logAlpha) }
+  let best: GramHead = { a: 1, alpha: 1, gamma: 0 }, bestNll = nll(best)
+  for (const gamma of [0, ...Array.from({ length: 17 }, (_, i) => 10 ** (-8 + i / 2))]) {
+    const alpha = Math.exp(goldenSection((x) => nll({ a: bestA(Math.exp(x), gamma), alpha: Math.exp(x), gamma }), Math.log(1e-3), Math.log(1e3)))
+    const h = { a: bestA(alpha, gamma), alpha, gamma }
+    const v = nll(h)
+    if (v < bestNll) {
+      best = h
+      bestNll = v
+    }
+  }
+  return best
+}
+
+/** The exact ν(v | u) of the head for one path's (G, b): the dot metric's Gaussian with η and Λ back in v's coordinates. */
+export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Array, b: Float64Array): GaussianPrior {
+  const d = prior.dim
+  const { sd, U, lambda, beta } = whitenedSpectrum(prior, G, b)
+  // η = S⁻¹ U η̃ and Λ = S⁻¹ U Λ̃ Uᵀ S⁻¹
+  const eta = Float64Array.from({ length: d }, (_, i) => lambda.reduce((q, l, k) => q + U.get(i, k) * headLinear(h, l, beta[k]), 0) / sd[i])
+  const Lambda = new Matrix(d, d)
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j <= i; j++) {
+      let q = 0
+      for (let k = 0; k < d; k++) q += U.get(i, k) * headPrecision(h, lambda[k]) * U.get(j, k)
+      Lambda.set(i, j, q / (sd[i] * sd[j]))
+      Lambda.set(j, i, q / (sd[i] * sd[j]))
+    }
+  return quadraticConditional(prior, eta, Lambda)
 }
 
 /** The minimiser of a unimodal f on [lo, hi] by golden-section search (40 iterations). */
@@ -346,14 +408,13 @@ function gramMethod(twin: TwinContext, name: string): TwinMethod {
   const spec = pathFeatureSpec(ds)
   const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim
   const fit = Array.from(pairsOfSplit(ds, 'train', GRAM_FIT_PAIRS), (i) => ({ ...pathNormalEquations(spec, ds.trajectories, i * len), truth: ds.params.slice(i * P, (i + 1) * P) }))
-  const { a, alpha } = fitGramHead(prior.latent, fit)
+  const head = fitGramHead(prior.latent, fit)
   return {
     method: `bankfree:${name}`,
-    label: `exact Gaussian ν(v|u) ∝ exp(⟨g_u(u), g_v(v)⟩) μ_v with the fixed quadratic potential encoder g_v(v) = (v, −½v⊗v) and g_u(u) = (a·b_u, α·G_u) on the path's linearised likelihood (Gram matrix G_u, b_u; engineered); the learned head a = ${a.toFixed(3)}, α = ${alpha.toFixed(3)} at the optimum of the population cond-v loss (exact normaliser) on ${fit.length} train pairs; ${DRAWS} draws`,
+    label: `exact Gaussian ν(v|u) ∝ exp(⟨g_u(u), g_v(v)⟩) μ_v: fixed quadratic potential encoder g_v(v) = (v, −½v⊗v); g_u(u) = (η, Λ) from the path's linearised likelihood (Gram matrix G_u and b_u along the observed path; engineered) by a learned spectral head (whitened Λ = αG(I + γG)⁻¹, η = aα(I + γG)⁻¹b) with a = ${head.a.toFixed(3)}, α = ${head.alpha.toFixed(3)}, γ = ${head.gamma.toExponential(1)} at the optimum of the population cond-v loss (exact normaliser) on ${fit.length} train pairs; ${DRAWS} draws`,
     run: (q) => {
       const { G, b } = pathNormalEquations(spec, q.observed)
-      const post = quadraticConditional(prior.latent, Array.from(b, (x) => a * x), new Matrix(Array.from({ length: P }, (_, i) => Array.from(G.subarray(i * P, (i + 1) * P), (x) => alpha * x))))
-      return drawsOf(post, q.pair)
+      return drawsOf(gramConditional(prior.latent, head, G, b), q.pair)
     }
   }
 }
