@@ -75,7 +75,7 @@ export const trainCommand: CliCommand = {
   --backend tensorflow|wasm|cpu   force a backend (default: best available)
   --parallel / --single-thread   force worker threads / one thread (default: parallel for runs of ≥ 200 steps
                               when a core is free: one worker per encoder on 2 cores, else one data-parallel
-                              worker per core, each with ≥ 16 rows of a batch)
+                              worker per core, each with ≥ 32 rows of a batch)
   --resume                    continue from MODEL_DIR.checkpoint`,
   options: {
     data: { type: 'string' }, out: { type: 'string' }, loss: { type: 'string' }, metric: { type: 'string' }, dim: { type: 'string' },

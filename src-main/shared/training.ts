@@ -28,8 +28,8 @@ export const METRIC_LABELS: Record<MetricKind, string> = { cosine: 'cosine', dot
 export const TRAJECTORY_ENCODER_LABELS: Record<TrajectoryEncoderKind, string> = { mlp: 'MLP', sequence: 'sequence (patch tokens)', linear: 'linear' }
 export const POTENTIAL_ENCODER_LABELS: Record<PotentialEncoderKind, string> = { mlp: 'MLP', linear: 'linear', identity: 'identity' }
 
-/** Data-parallel training gives each worker at least this many rows of a batch (below it fixed per-step costs dominate). */
-export const MIN_SHARD_ROWS = 16
+/** Data-parallel training gives each worker at least this many rows of a batch: a worker costs the same CPU time with 16 rows as with 32 (its fixed per-step costs and the repeated B×B loss dominate; learn/README.md). */
+export const MIN_SHARD_ROWS = 32
 
 export const TrainConfig = z.object({
   loss: LossKind.default('cond'),

@@ -8,7 +8,8 @@ import { buildEncoder } from './encoders'
 import { embedRows, flatAdam, gatherRows, gradientsInto } from './fit'
 import { readInto } from './adam'
 import { condHalf, condOp, contrastiveLoss, gaussianKernel, type CondHalf, type CondHalves } from './losses'
-import type { EncoderWorkerInit, OrchestratorMessage, WorkerMessage } from './parallel-protocol'
+import type { EncoderWorkerInit, EpochReport, OrchestratorMessage, WorkerInitBase, WorkerMessage } from './parallel-protocol'
+import type { FlatAdam } from './adam'
 import { HALF_U, HALF_V, SEQ_U, SEQ_V, STOP } from './parallel-protocol'
 import { shuffled } from './random'
 import { learningRateAt } from './schedule'
@@ -16,6 +17,12 @@ import { logitMatrix, temperatureOf } from './similarity'
 
 /** Thrown out of a wait when the orchestrator sets control[STOP]. */
 export class Stopped extends Error {}
+
+/** The mmd loss's Gaussian kernels of the whole batch (rows order[from .. from+B) of both inputs); undefined for other losses. */
+export function batchKernels(init: WorkerInitBase, order: Int32Array, from: number, B: number): [tf.Tensor2D, tf.Tensor2D] | undefined {
+  if (init.settings.loss !== 'mmd') return undefined
+  return [gaussianKernel(tf.tensor2d(gatherRows(init.u, init.du, order, from, B), [B, init.du])), gaussianKernel(tf.tensor2d(gatherRows(init.v, init.dv, order, from, B), [B, init.dv]))]
+}
 
 /** Spin-free wait until control[at] ≥ target (or stop). */
 export function waitFor(c: Int32Array, at: number, target: number): void {
@@ -36,11 +43,7 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
   const trainable = [...enc.variables, ...(s.learnTemperature ? [logScale] : [])]
   const adam = flatAdam(trainable, s, init.optimizer)
   const grads = new Float32Array(adam.size)
-  const n = init.train.length
-  const B = Math.min(s.batch, n)
-  const perEpoch = Math.floor(n / B)
-  const total = perEpoch * s.epochs
-  const warmup = Math.round(s.warmupFraction * total)
+  const B = Math.min(s.batch, init.train.length)
   const ell = init.spec.outputDim
   const me = init.side === 'u' ? SEQ_U : SEQ_V
   const other = init.side === 'u' ? SEQ_V : SEQ_U
@@ -83,36 +86,64 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
   const split = init.halves.length > 0 ? condOp(s.weights[0], s.weights[1], splitHalves) : undefined
 
   const batch = new Float32Array(B * own.d) // reused every step: less garbage, fewer GC pauses at the barrier
+  let step = 0
+  await runEpochs(init, adam, logScale, {
+    reportsSteps: init.side === 'u',
+    waited: () => waited,
+    step: (order, from, k) => {
+      step = k
+      const x = tf.tensor2d(gatherRows(own.x, own.d, order, from, B, batch), [B, own.d])
+      const kernels = batchKernels(init, order, from, B)
+      const value = gradientsInto(adam, () => {
+        const z = enc.apply(x)
+        const zo = tf.tensor2d(swap(z.dataSync() as Float32Array, step), [B, ell])
+        const S = init.side === 'u' ? logitMatrix(z, zo, s.metric, logScale) : logitMatrix(zo, z, s.metric, logScale)
+        return split ? split(S) : contrastiveLoss(S, s.loss, s.weights, kernels)
+      }, grads)
+      tf.dispose([x, ...(kernels ?? [])])
+      adam.step(grads)
+      adam.store()
+      return value
+    },
+    report: (epoch, trainLoss) => ({
+      type: 'epoch', epoch, trainLoss, embeddings: { [init.side]: embedRows(enc, own.x, own.d, init.validation) },
+      weights: { [init.side]: enc.variables.map((v) => v.dataSync().slice() as Float32Array) }, logScale: logScale.dataSync()[0], optimizer: { [init.side]: adam.state() }
+    })
+  }, post, next)
+}
+
+/** What a worker does each step and after each epoch (runEpochs drives it). */
+export interface WorkerSteps {
+  /** One optimiser step on the batch order[from .. from + B) as global step `step`; returns its loss. */
+  step(order: Int32Array, from: number, step: number): number
+  report(epoch: number, trainLoss: number): EpochReport
+  /** Whether this worker posts the per-step progress (one worker does), and its last barrier wait in ms. */
+  reportsSteps: boolean
+  waited(): number
+}
+
+/** The workers' epoch loop: shuffled batches, stop checks, the learning-rate schedule, progress, the epoch reports, done or cancelled. */
+export async function runEpochs(init: WorkerInitBase, adam: FlatAdam, logScale: tf.Variable, w: WorkerSteps, post: (m: WorkerMessage) => void, next: () => Promise<OrchestratorMessage>): Promise<void> {
+  const s = init.settings
+  const n = init.train.length
+  const B = Math.min(s.batch, n)
+  const perEpoch = Math.floor(n / B)
+  const total = perEpoch * s.epochs
+  const warmup = Math.round(s.warmupFraction * total)
   let step = init.startEpoch * perEpoch
   try {
     for (let epoch = init.startEpoch; epoch < s.epochs; epoch++) {
       const order = shuffled(init.train, s.seed * 1000003 + epoch)
       let sum = 0
       for (let b = 0; b < perEpoch; b++, step++) {
-        if (Atomics.load(c, STOP)) throw new Stopped()
+        if (Atomics.load(init.control, STOP)) throw new Stopped()
         const t0 = performance.now()
         adam.learningRate = learningRateAt(step, total, s.learningRate, warmup)
-        const x = tf.tensor2d(gatherRows(own.x, own.d, order, b * B, B, batch), [B, own.d])
-        const kernels = s.loss === 'mmd'
-          ? ([gaussianKernel(tf.tensor2d(gatherRows(init.u, init.du, order, b * B, B), [B, init.du])), gaussianKernel(tf.tensor2d(gatherRows(init.v, init.dv, order, b * B, B), [B, init.dv]))] as [tf.Tensor2D, tf.Tensor2D])
-          : undefined
-        const value = gradientsInto(adam, () => {
-          const z = enc.apply(x)
-          const zo = tf.tensor2d(swap(z.dataSync() as Float32Array, step), [B, ell])
-          const S = init.side === 'u' ? logitMatrix(z, zo, s.metric, logScale) : logitMatrix(zo, z, s.metric, logScale)
-          return split ? split(S) : contrastiveLoss(S, s.loss, s.weights, kernels)
-        }, grads)
-        tf.dispose([x, ...(kernels ?? [])])
-        adam.step(grads)
-        adam.store()
-        sum += value
-        if (init.side === 'u') post({ type: 'step', step: step + 1, loss: value, temperature: temperatureOf(logScale), ms: performance.now() - t0, waitMs: waited })
+        const loss = w.step(order, b * B, step)
+        sum += loss
+        if (w.reportsSteps) post({ type: 'step', step: step + 1, loss, temperature: temperatureOf(logScale), ms: performance.now() - t0, waitMs: w.waited() })
       }
-      const state = adam.state()
-      post({
-        type: 'epoch', epoch, trainLoss: sum / perEpoch, embeddings: { [init.side]: embedRows(enc, own.x, own.d, init.validation) },
-        weights: { [init.side]: enc.variables.map((v) => v.dataSync().slice() as Float32Array) }, logScale: logScale.dataSync()[0], optimizer: { [init.side]: state }
-      })
+      post(w.report(epoch, sum / perEpoch))
       if ((await next()).type === 'stop') break
     }
     post({ type: 'done' })

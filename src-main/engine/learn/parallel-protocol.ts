@@ -18,12 +18,9 @@ export const ARRIVED = 0
 /** Adam state of one worker: values in tfjs getWeights order (iterations, first moments, second moments). */
 export interface OptimizerState { names: string[]; values: Float32Array[]; shapes: number[][] }
 
-export interface EncoderWorkerInit {
-  kind: 'encoder'
-  side: 'u' | 'v'
+/** What every training worker gets. */
+export interface WorkerInitBase {
   backend: BackendName
-  spec: EncoderSpec
-  seed: number
   /** Normalised inputs of both sides (SharedArrayBuffer-backed; both are needed for the mmd kernels). */
   u: Float32Array
   du: number
@@ -34,6 +31,14 @@ export interface EncoderWorkerInit {
   settings: FitSettings
   logScale: number
   control: Int32Array
+  startEpoch: number
+}
+
+export interface EncoderWorkerInit extends WorkerInitBase {
+  kind: 'encoder'
+  side: 'u' | 'v'
+  spec: EncoderSpec
+  seed: number
   /** [side u parity 0, side u parity 1, side v parity 0, side v parity 1] × B × ℓ floats. */
   exchange: Float32Array
   /**
@@ -41,7 +46,6 @@ export interface EncoderWorkerInit {
    * softmax, of each side's half of the conditional loss; empty when the loss is not split.
    */
   halves: Float32Array
-  startEpoch: number
   /** Resume: initial weights in the encoder's variable order, and the Adam state. */
   weights?: Float32Array[]
   optimizer?: OptimizerState
@@ -53,28 +57,17 @@ export interface EncoderWorkerInit {
  * `gradients` = W × P partial gradients (P = the trained parameters in the one-thread loop's order: u's, v's, then
  * the temperature if learned), `state` = the P parameters, then Adam's first and second moments (adam.ts).
  */
-export interface ShardWorkerInit {
+export interface ShardWorkerInit extends WorkerInitBase {
   kind: 'shard'
   rank: number
   workers: number
-  backend: BackendName
   specU: EncoderSpec
   specV: EncoderSpec
   weightsU: Float32Array[]
   weightsV: Float32Array[]
-  u: Float32Array
-  du: number
-  v: Float32Array
-  dv: number
-  train: Int32Array
-  validation: Int32Array
-  settings: FitSettings
-  logScale: number
-  control: Int32Array
   embeddings: Float32Array
   gradients: Float32Array
   state: Float32Array
-  startEpoch: number
   /** Resume: Adam state in the one-thread loop's layout (u's variables, v's, then the temperature). */
   optimizer?: OptimizerState
 }

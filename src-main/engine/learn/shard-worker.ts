@@ -13,13 +13,11 @@ import { tf, initBackend } from './backend'
 import { buildEncoder, type Encoder } from './encoders'
 import { readInto } from './adam'
 import { embedRows, flatAdam, gatherRows, gradientsInto } from './fit'
-import { Stopped, waitFor } from './encoder-worker'
-import { contrastiveLoss, gaussianKernel } from './losses'
-import type { OrchestratorMessage, ShardWorkerInit, WorkerMessage } from './parallel-protocol'
-import { ARRIVED, STOP } from './parallel-protocol'
-import { shuffled } from './random'
-import { learningRateAt } from './schedule'
-import { logitMatrix, temperatureOf } from './similarity'
+import { batchKernels, runEpochs, waitFor } from './encoder-worker'
+import { contrastiveLoss } from './losses'
+import type { EpochReport, OrchestratorMessage, ShardWorkerInit, WorkerMessage } from './parallel-protocol'
+import { ARRIVED } from './parallel-protocol'
+import { logitMatrix } from './similarity'
 
 /** Rows [from, to) of a batch of B that worker `rank` of W forwards. */
 export function shardRows(B: number, workers: number, rank: number): [number, number] {
@@ -44,11 +42,7 @@ export async function runShard(init: ShardWorkerInit, post: (m: WorkerMessage) =
   const shared = { params: init.state.subarray(0, P), m: init.state.subarray(P, 2 * P), v: init.state.subarray(2 * P) }
   const adam = flatAdam(trainable, s, init.optimizer, shared) // every rank writes the same initial values
   if (adam.size !== P) throw new Error(`data-parallel worker: ${adam.size} parameters, shared buffers for ${P}`)
-  const n = init.train.length
-  const B = Math.min(s.batch, n)
-  const perEpoch = Math.floor(n / B)
-  const total = perEpoch * s.epochs
-  const warmup = Math.round(s.warmupFraction * total)
+  const B = Math.min(s.batch, init.train.length)
   const ell = encU.spec.outputDim
   const [lo, hi] = shardRows(B, W, init.rank)
   const c = init.control
@@ -72,57 +66,45 @@ export async function runShard(init: ShardWorkerInit, post: (m: WorkerMessage) =
 
   const bu = new Float32Array((hi - lo) * init.du)
   const bv = new Float32Array((hi - lo) * init.dv)
-  let step = init.startEpoch * perEpoch
-  try {
-    for (let epoch = init.startEpoch; epoch < s.epochs; epoch++) {
-      const order = shuffled(init.train, s.seed * 1000003 + epoch)
-      let sum = 0
-      for (let b = 0; b < perEpoch; b++, step++) {
-        if (Atomics.load(c, STOP)) throw new Stopped()
-        const t0 = performance.now()
-        waited = 0
-        adam.learningRate = learningRateAt(step, total, s.learningRate, warmup)
-        const xu = tf.tensor2d(gatherRows(init.u, init.du, order, b * B + lo, hi - lo, bu), [hi - lo, init.du])
-        const xv = tf.tensor2d(gatherRows(init.v, init.dv, order, b * B + lo, hi - lo, bv), [hi - lo, init.dv])
-        const kernels = s.loss === 'mmd'
-          ? ([gaussianKernel(tf.tensor2d(gatherRows(init.u, init.du, order, b * B, B), [B, init.du])), gaussianKernel(tf.tensor2d(gatherRows(init.v, init.dv, order, b * B, B), [B, init.dv]))] as [tf.Tensor2D, tf.Tensor2D])
-          : undefined
-        const loss = gradientsInto(adam, () => {
-          const zu = encU.apply(xu)
-          const zv = encV.apply(xv)
-          readInto(zu, init.embeddings.subarray(lo * ell, hi * ell))
-          readInto(zv, init.embeddings.subarray((B + lo) * ell, (B + hi) * ell))
-          barrier() // all-gather: every rank's rows are in place
-          return contrastiveLoss(logitMatrix(gathered(zu, 0), gathered(zv, B * ell), s.metric, logScale), s.loss, s.weights, kernels)
-        }, mine)
-        tf.dispose([xu, xv, ...(kernels ?? [])])
-        if (s.learnTemperature && init.rank > 0) mine[P - 1] = 0 // the temperature's gradient is whole in every rank: count it once
-        barrier() // every partial gradient is in place (and every rank has read the embeddings)
-        // reduce-scatter into rank 0's slot (index k is only ever touched by its owner), in rank order, then Adam on the slice
-        const g = init.gradients
-        for (let k = c0; k < c1; k++) {
-          let t = g[k]!
-          for (let r = 1; r < W; r++) t += g[r * P + k]!
-          g[k] = t
-        }
-        adam.step(g, c0, c1)
-        barrier() // every slice is updated
-        adam.store()
-        sum += loss
-        if (init.rank === 0) post({ type: 'step', step: step + 1, loss, temperature: temperatureOf(logScale), ms: performance.now() - t0, waitMs: waited })
+  await runEpochs(init, adam, logScale, {
+    reportsSteps: init.rank === 0,
+    waited: () => waited,
+    step: (order, from) => {
+      waited = 0
+      const xu = tf.tensor2d(gatherRows(init.u, init.du, order, from + lo, hi - lo, bu), [hi - lo, init.du])
+      const xv = tf.tensor2d(gatherRows(init.v, init.dv, order, from + lo, hi - lo, bv), [hi - lo, init.dv])
+      const kernels = batchKernels(init, order, from, B)
+      const loss = gradientsInto(adam, () => {
+        const zu = encU.apply(xu)
+        const zv = encV.apply(xv)
+        readInto(zu, init.embeddings.subarray(lo * ell, hi * ell))
+        readInto(zv, init.embeddings.subarray((B + lo) * ell, (B + hi) * ell))
+        barrier() // all-gather: every rank's rows are in place
+        return contrastiveLoss(logitMatrix(gathered(zu, 0), gathered(zv, B * ell), s.metric, logScale), s.loss, s.weights, kernels)
+      }, mine)
+      tf.dispose([xu, xv, ...(kernels ?? [])])
+      if (s.learnTemperature && init.rank > 0) mine[P - 1] = 0 // the temperature's gradient is whole in every rank: count it once
+      barrier() // every partial gradient is in place (and every rank has read the embeddings)
+      // reduce-scatter into rank 0's slot (index k is only ever touched by its owner), in rank order, then Adam on the slice
+      const g = init.gradients
+      for (let k = c0; k < c1; k++) {
+        let t = g[k]!
+        for (let r = 1; r < W; r++) t += g[r * P + k]!
+        g[k] = t
       }
+      adam.step(g, c0, c1)
+      barrier() // every slice is updated
+      adam.store()
+      return loss
+    },
+    report: (epoch, trainLoss): EpochReport => {
       const lead = init.rank === 0
-      post({
-        type: 'epoch', epoch, trainLoss: sum / perEpoch,
+      return {
+        type: 'epoch', epoch, trainLoss,
         embeddings: lead ? { u: embedRows(encU, init.u, init.du, init.validation), v: embedRows(encV, init.v, init.dv, init.validation) } : {},
         weights: lead ? { u: encU.variables.map((v) => v.dataSync().slice() as Float32Array), v: encV.variables.map((v) => v.dataSync().slice() as Float32Array) } : {},
         logScale: logScale.dataSync()[0], optimizer: lead ? { all: adam.state() } : {}
-      })
-      if ((await next()).type === 'stop') break
+      }
     }
-    post({ type: 'done' })
-  } catch (err) {
-    if (err instanceof Stopped) post({ type: 'cancelled' })
-    else throw err
-  }
+  }, post, next)
 }

@@ -23,16 +23,17 @@ async function weightsAfter(train: (p: ReturnType<typeof prepareTraining>) => Pr
 }
 
 describe('trainingPlan', () => {
-  it('uses one worker per encoder on two cores, one data-parallel worker per core (≥ 16 rows each) beyond, one thread when busy or short', () => {
+  it('uses one worker per encoder on two cores, one data-parallel worker per core (≥ 32 rows each) beyond, one thread when busy or short', () => {
     const kind = (...a: Parameters<typeof trainingPlan>) => { const p = trainingPlan(...a); return p.kind === 'data' ? `data ${p.workers}` : p.kind }
     expect(kind('auto', 500, 2, 0.5, 128, true)).toBe('encoders')
-    expect(kind('auto', 500, 16, 2, 128, true)).toBe('data 8') // 128 / 16 rows
-    expect(kind('auto', 500, 16, 2, 256, true)).toBe('data 16')
+    expect(kind('auto', 500, 16, 2, 128, true)).toBe('data 4') // 128 / 32 rows
+    expect(kind('auto', 500, 16, 2, 256, true)).toBe('data 8')
+    expect(kind('auto', 500, 4, 2, 256, true)).toBe('data 4')
     expect(kind('auto', 500, 8, 2, 256, false)).toBe('data 8') // identity potential encoder: data-parallel still splits the batch
     expect(kind('on', 10, 2, 0, 256, false)).toBe('data 2')
     expect(kind('auto', 150, 16, 0, 256, true)).toBe('one')
     expect(kind('auto', 500, 2, 3.5, 256, true)).toBe('one')
-    expect(kind('on', 500, 2, 9, 16, false)).toBe('one')
+    expect(kind('on', 500, 2, 9, 32, false)).toBe('one')
     expect(kind('off', 5000, 16, 0, 256, true)).toBe('one')
   })
 })
