@@ -83,7 +83,25 @@ describe('bank-free conditional with a per-query precision (dot metric, quadrati
     // and its conditional at the generating head is the exact one of each pair: N((C⁻¹ + G/2)⁻¹ b/2, (C⁻¹ + G/2)⁻¹)
     const { G, b } = pairs[0]
     const g = gramConditional(prior, { a: 1, alpha: 0.5, gamma: 0 }, G, b)
-    const q = quadraticConditional(prior, Array.from(b, (x) => x / 2), new Matrix(3, 3).add(new Matrix([0, 1, 2].map((i) => [0, 1, 2].map((j) => G[i * 3 + j] / 2)))))
+    const q = quadraticConditional(prior, Array.from(b, (x) => x / 2), new Matrix([0, 1, 2].map((i) => [0, 1, 2].map((j) => G[i * 3 + j] / 2))))
+    for (let i = 0; i < 3; i++) {
+      expect(g.mean[i]).toBeCloseTo(q.mean[i], 8)
+      for (let j = 0; j < 3; j++) expect(g.covariance().get(i, j)).toBeCloseTo(q.covariance().get(i, j), 8)
+    }
+  })
+
+  it('with an error floor γ its closed form equals the dot-metric Gaussian of η = S⁻¹aα(I + γG̃)⁻¹Sb, Λ = S⁻¹αG̃(I + γG̃)⁻¹S⁻¹', () => {
+    const prior = diagonalGaussian([0, 0, 0], [1, 2, 0.5])
+    const R = new Matrix([[1, 0.5, -0.3], [0.2, -1, 0.4], [2, 0, 1]])
+    const G = R.transpose().mmul(R).mul(40), b = [3, -1, 2]
+    const h = { a: 0.9, alpha: 0.7, gamma: 0.05 }
+    const S = Matrix.diag([1, 2, 0.5]), Si = Matrix.diag([1, 0.5, 2])
+    const Gw = S.mmul(G).mmul(S)
+    const floor = inverse(Matrix.eye(3).add(Gw.clone().mul(h.gamma)))
+    const eta = Si.mmul(floor).mmul(S).mmul(Matrix.columnVector(b)).mul(h.a * h.alpha).getColumn(0)
+    const Lambda = Si.mmul(Gw.mmul(floor).mul(h.alpha)).mmul(Si)
+    const q = quadraticConditional(prior, eta, Lambda.add(Lambda.transpose()).div(2))
+    const g = gramConditional(prior, h, Float64Array.from(G.to1DArray()), Float64Array.from(b))
     for (let i = 0; i < 3; i++) {
       expect(g.mean[i]).toBeCloseTo(q.mean[i], 8)
       for (let j = 0; j < 3; j++) expect(g.covariance().get(i, j)).toBeCloseTo(q.covariance().get(i, j), 8)

@@ -22,7 +22,7 @@ import { condOptimum, jointOptimum, l2OneSidedOptimum, symPow } from '../../lear
 import type { TrainedModel } from '../../learn/model'
 import { pathFeatureSpec, pathNormalEquations } from '../../learn/path-features'
 import { trainOnDataset } from '../../learn/train'
-import { adaptivePcn, drawGaussian, gaussianConditional, quadraticConditional, tiltPotential, type AffineMap, type GaussianPrior } from '../posterior'
+import { adaptivePcn, denseGaussian, drawGaussian, gaussianConditional, tiltPotential, type AffineMap, type GaussianPrior } from '../posterior'
 import { pairsOfSplit, gatherRows } from '../setup'
 import { resampleIndices, softmaxWeights } from '../weights'
 import type { TwinContext, TwinMethod } from './benchmark'
@@ -371,21 +371,30 @@ export function fitGramHead(prior: GaussianPrior, pairs: { G: Float64Array; b: F
   return best
 }
 
-/** The exact ν(v | u) of the head for one path's (G, b): the dot metric's Gaussian with η and Λ back in v's coordinates. */
+/**
+ * The exact ν(v | u) of the head for one path's (G, b), without an eigendecomposition: in whitened coordinates the
+ * precision I + αG̃(I + γG̃)⁻¹ has the inverse (I + (α + γ)G̃)⁻¹(I + γG̃) (the two factors commute), so
+ *   mean = aα S (I + (α + γ)G̃)⁻¹ S b,   covariance = S (I + (α + γ)G̃)⁻¹ (I + γG̃) S.
+ * The same Gaussian as `quadraticConditional` with the head's η and Λ (tested), at two solves per query.
+ */
 export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Array, b: Float64Array): GaussianPrior {
   const d = prior.dim
-  const { sd, U, lambda, beta } = whitenedSpectrum(prior, G, b)
-  // η = S⁻¹ U η̃ and Λ = S⁻¹ U Λ̃ Uᵀ S⁻¹
-  const eta = Float64Array.from({ length: d }, (_, i) => lambda.reduce((q, l, k) => q + U.get(i, k) * headLinear(h, l, beta[k]), 0) / sd[i])
-  const Lambda = new Matrix(d, d)
+  if (prior.mean.some((m) => m !== 0)) throw new Error('gramConditional: the prior mean must be zero (the Fourier prior)')
+  const sd = Float64Array.from(prior.variance, Math.sqrt)
+  const A = new Matrix(d, d), B = new Matrix(d, d)
   for (let i = 0; i < d; i++)
     for (let j = 0; j <= i; j++) {
-      let q = 0
-      for (let k = 0; k < d; k++) q += U.get(i, k) * headPrecision(h, lambda[k]) * U.get(j, k)
-      Lambda.set(i, j, q / (sd[i] * sd[j]))
-      Lambda.set(j, i, q / (sd[i] * sd[j]))
+      const g = 0.5 * (G[i * d + j] + G[j * d + i]) * sd[i] * sd[j]
+      for (const [M, c] of [[A, h.alpha + h.gamma], [B, h.gamma]] as const) {
+        M.set(i, j, (i === j ? 1 : 0) + c * g)
+        M.set(j, i, (i === j ? 1 : 0) + c * g)
+      }
     }
-  return quadraticConditional(prior, eta, Lambda)
+  const chol = new CholeskyDecomposition(A)
+  const mean = chol.solve(Matrix.columnVector(Array.from(b, (x, i) => h.a * h.alpha * sd[i] * x))).getColumn(0).map((x, i) => x * sd[i])
+  const cov = chol.solve(B)
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov.set(i, j, cov.get(i, j) * sd[i] * sd[j])
+  return denseGaussian(mean, cov)
 }
 
 /** The minimiser of a unimodal f on [lo, hi] by golden-section search (40 iterations). */
