@@ -21,7 +21,7 @@ export const TwinBenchmarkOptions = z.object({
   config: z.enum(['demo', 'paper']).default('demo'),
   /** Test queries per twin (default 3, quick 2). */
   queries: z.number().int().min(1).max(100).optional(),
-  /** MCMC steps per chain, burn-in included (default 20,000, quick 6,000; point vortices 12,000 and 3,000, each step moving every tempering level). */
+  /** MCMC steps per chain, burn-in included (default 20,000, quick 6,000; point vortices 8,000 and 4,000 ridge-sampler steps). */
   mcmcSteps: z.number().int().min(100).max(1_000_000).optional(),
   /** Train and score the contrastive variants (bank and bank-free); off = the classical and exact methods only. */
   learned: z.boolean().default(true),
@@ -74,7 +74,13 @@ export interface McmcDiagnostics {
   seconds: number
   /** Split-R̂ of the misfit Φ itself (label-free). */
   rhatMisfit?: number
-  /** Parallel tempering (point-vortex twins): levels, the lowest neighbour swap rate and cold→hot→cold round trips summed over chains. */
+  /** CPU seconds of the query's MCMC (process CPU time; the sampler is single-threaded). */
+  cpuSeconds?: number
+  /** The ridge sampler (point-vortex twins): directions walked, distinct posterior maxima used, mode-jump acceptance. */
+  weakDirections?: number
+  maxima?: number
+  jumpAcceptance?: number
+  /** Parallel tempering: levels, the lowest neighbour swap rate and cold→hot→cold round trips summed over chains. */
   levels?: number
   minSwapAcceptance?: number
   roundTrips?: number
@@ -107,7 +113,10 @@ export interface LaunchPoint {
   skipped?: string
   enkf?: LaunchScore
   mcmc?: LaunchScore
+  /** ES-MDA with the twin's tuned settings. */
+  esmda?: LaunchScore
   mcmcRhat?: number
+  mcmcEss?: number
   mcmcFinalMisfit?: number
   halfN?: number
 }

@@ -4,7 +4,8 @@ import {
   vortexDerivative, vortexHamiltonian, vortexImpulses, vortexParams, vortexStreamFunction, vortexVelocity
 } from '../../../src-main/engine/flows/vortex'
 import { Rng } from '../../../src-main/engine/flows/rng'
-import { rk4Integrate } from '../../../src-main/engine/integrate/rk4'
+import { Rk4Work, rk4Integrate, rk4Step } from '../../../src-main/engine/integrate/rk4'
+import { VortexRk4 } from '../../../src-main/engine/flows/vortex-rk4'
 import { simulateDataset } from '../../../src-main/engine/flows/simulate'
 import { fieldOfPair } from '../../../src-main/engine/flows/field'
 
@@ -99,5 +100,28 @@ describe('point vortices', () => {
     vortexVelocity(0.1, 0.2, pos, noisy.params.subarray(6 + 4, 6 + 6), ref)
     expect(out[0]).toBeCloseTo(ref[0], 12)
     expect(out[1]).toBeCloseTo(ref[1], 12)
+  })
+})
+
+describe('VortexRk4 (the likelihood’s inlined RK4)', () => {
+  it('gives bitwise the tracks of rk4Step(vortexDerivative(Γ)), and stops early when asked', () => {
+    const v = Float64Array.from([0.3, -0.1, -0.4, 0.2, 0.1, 0.5, 6.1, 4.2, 7.3])
+    const starts = Float64Array.from([0.8, 0.7, -0.2, -0.9])
+    const dt = 0.01, steps = 60, perRecord = 5, n = 3, tracers = 2
+    const expected = new Float64Array(tracers * (steps / perRecord) * 2)
+    const y = Float64Array.from([...v.subarray(0, 2 * n), ...starts])
+    const f = vortexDerivative(v.slice(2 * n)), w = new Rk4Work(y.length)
+    for (let s = 1; s <= steps; s++) {
+      rk4Step(f, (s - 1) * dt, y, dt, w)
+      if (s % perRecord === 0) for (let p = 0; p < tracers; p++) expected.set(y.subarray(2 * n + 2 * p, 2 * n + 2 * p + 2), (p * (steps / perRecord) + s / perRecord - 1) * 2)
+    }
+    const out = new Float64Array(expected.length)
+    new VortexRk4(n, tracers).run(v, starts, dt, steps, perRecord, out, 0)
+    expect(Array.from(out)).toEqual(Array.from(expected))
+    const early = new Float64Array(expected.length).fill(-7)
+    new VortexRk4(n, tracers).run(v, starts, dt, steps, perRecord, early, 0, 3)
+    for (let p = 0; p < tracers; p++)
+      for (let r = 0; r < steps / perRecord; r++)
+        for (let k = 0; k < 2; k++) expect(early[(p * (steps / perRecord) + r) * 2 + k]).toBe(r < 3 ? expected[(p * (steps / perRecord) + r) * 2 + k] : -7)
   })
 })

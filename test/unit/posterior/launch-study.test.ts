@@ -17,14 +17,14 @@ describe('launch-location study (KIJ (2, 1))', () => {
     const small = { ...spec, grid: 6, frames: 2, config: SimulationConfig.parse({ ...spec.config, steps: 100, dt: 2e-2, recordEvery: 5 }) }
     const truth = Float64Array.from([-0.4, 0, 0.4, 0, 6, 6])
     // 0.3 from the centre along the bisector is 0.5 from each vortex; 0.4 along the line through them would be a vortex
-    const points = launchStudy(small, truth, { distances: [0, 0.3], filter: { members: 30, inflation: 1, localisation: Infinity }, mcmc: { chains: 2, steps: 300, levels: 3, keep: 20 }, seed: 1 })
+    const points = launchStudy(small, truth, { distances: [0, 0.3], filter: { members: 30, inflation: 1, localisation: Infinity }, mcmc: { chains: 2, steps: 300, keep: 20 }, seed: 1 })
     expect(points).toHaveLength(2)
     for (const p of points) {
       expect(p.skipped).toBeUndefined()
       for (const s of [p.enkf!, p.mcmc!]) for (const v of [s.rmse, s.tracerRmse, s.coverage90]) expect(Number.isFinite(v)).toBe(true)
       expect(p.halfN).toBe(20)
     }
-    const tooClose = launchStudy(small, Float64Array.from([-0.1, 0, 0.1, 0, 6, 6]), { distances: [0], filter: { members: 10, inflation: 1, localisation: Infinity }, mcmc: { chains: 1, steps: 100, levels: 2, keep: 10 }, seed: 1 })
+    const tooClose = launchStudy(small, Float64Array.from([-0.1, 0, 0.1, 0, 6, 6]), { distances: [0], filter: { members: 10, inflation: 1, localisation: Infinity }, mcmc: { chains: 1, steps: 100, keep: 10 }, seed: 1 })
     expect(tooClose[0].skipped).toBe('within the separation rule of a vortex')
   })
 })

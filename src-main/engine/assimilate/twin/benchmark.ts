@@ -34,10 +34,10 @@ const DRAWS = 200
 
 /** Sizes of a full and a quick run. */
 export const TWIN_RUN = {
-  full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, vortexMcmcSteps: 12_000, chains: 4, vortexLevels: 16 },
-  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, vortexMcmcSteps: 3000, chains: 4, vortexLevels: 6 },
+  full: { fourierPairs: 2048, vortexPairs: 2048, queries: 3, mcmcSteps: 20_000, vortexMcmcSteps: 8000, chains: 4 },
+  quick: { fourierPairs: 512, vortexPairs: 512, queries: 2, mcmcSteps: 6000, vortexMcmcSteps: 4000, chains: 4 },
   /** The paper's Fourier twin (`--config paper`): 98 parameters, 2000 observed numbers per query. */
-  paper: { fourierPairs: 2048, vortexPairs: 0, queries: 10, mcmcSteps: 40_000, vortexMcmcSteps: 0, chains: 4, vortexLevels: 0 }
+  paper: { fourierPairs: 2048, vortexPairs: 0, queries: 10, mcmcSteps: 40_000, vortexMcmcSteps: 0, chains: 4 }
 } as const
 
 /** Augmented-state EnKF settings tried on the validation pair (localisation only where entries have a place: the vortex twin). */
@@ -98,7 +98,7 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   const tables: TwinTable[] = []
   for (const [k, spec] of specs.entries()) {
     ctx.log(`twin ${k + 1}/${specs.length}: ${spec.name}`)
-    tables.push(await runTwin(spec, o.queries ?? size.queries, o.mcmcSteps ?? (o.flow === 'vortex' ? size.vortexMcmcSteps : size.mcmcSteps), size.chains, size.vortexLevels, o.seed, o.learned ? req.learned : undefined, ctx))
+    tables.push(await runTwin(spec, o.queries ?? size.queries, o.mcmcSteps ?? (o.flow === 'vortex' ? size.vortexMcmcSteps : size.mcmcSteps), size.chains, o.seed, o.learned ? req.learned : undefined, ctx))
   }
   const rows = tables.flatMap((t) => t.rows.map((r) => ({ ...r, twin: t.twin })))
   const study = o.flow === 'vortex' && !req.twins ? runLaunchStudy(specs[0], tables[0], o.quick, o.seed, ctx) : undefined
@@ -110,7 +110,7 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   return result
 }
 
-async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chains: number, levels: number, seed: number, learned: TwinRequest['learned'], ctx: JobContext): Promise<TwinTable> {
+async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chains: number, seed: number, learned: TwinRequest['learned'], ctx: JobContext): Promise<TwinTable> {
   const cfg = spec.config
   ctx.progress({ done: 0, total: 1, unit: 'twins', message: `simulating ${cfg.pairs} pairs of ${spec.name}` })
   const ds = simulateDataset(cfg, ctx.signal)
@@ -146,19 +146,20 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
     {
       method: 'mcmc',
       label: cfg.flow === 'vortex'
-        ? `parallel tempering on the exact posterior: ${chains} ladders × ${levels} levels (pCN on each, adapted ladder and steps), ${mcmcSteps} steps, started at the ${chains} best posterior maxima refined by Levenberg–Marquardt from ${500 * chains} prior draws, diagnostics in a canonical vortex labelling, RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
+        ? `ridge-following Metropolis–Hastings on the exact posterior (posterior/ridge.ts): ${chains} chains × ${mcmcSteps} steps (half burn-in), started from the posterior maxima that Levenberg–Marquardt finds from ${2000 * chains} prior draws (two thirds by window continuation); a random walk on the weak or curved directions of the Gauss–Newton Hessian at the best maximum, the stiff directions placed by 2 Gauss–Newton iterations and drawn from their conditional Laplace approximation, plus mode jumps between the maxima; diagnostics in a canonical vortex labelling; RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
         : `generalised pCN on the exact posterior: ${chains} chains × ${mcmcSteps} steps (half burn-in, step adapted), the pCN reference the Laplace approximation at the posterior maximum (Levenberg–Marquardt from ${chains} ES-MDA members, Gauss–Newton Hessian), chains started from draws of it; RK4 likelihood with a ${coarsening}× coarser step${coarsening > cfg.recordEvery ? ' (records between step ends by cubic Hermite interpolation)' : ''} (measured trajectory error ${maxError.toExponential(1)} < σ/10)`,
       run: (q) => {
         const common = { chains, steps: mcmcSteps, seed: seed + q.pair, keep: Math.ceil(DRAWS / chains), signal: ctx.signal }
         // Fourier: start from a cheap approximate posterior (the chains stay exact; split-R̂ says whether they mixed);
-        // vortex: tempering from posterior maxima (an ensemble smoother's members sit between the multimodal basins)
+        // vortex: the ridge sampler from posterior maxima (an ensemble smoother's members sit between the multimodal basins)
         const r = cfg.flow === 'vortex'
-          ? mcmcReference(cfg, q.observed, { ...common, sampler: 'tempering', levels: levels })
+          ? mcmcReference(cfg, q.observed, { ...common, sampler: 'ridge' })
           : mcmcReference(cfg, q.observed, { ...common, startAt: esmda(prior, twin.model, q.observed, cfg.noise, { ...smoother.options, seed: seed + q.pair }).slice(0, chains * prior.paramDim) })
         const d = r.diagnostics
         mcmcDiagnostics.push({
           pair: q.pair, acceptance: d.acceptance, minEss: d.minEss, maxRhat: Math.max(d.maxRhat, d.rhatPotential), finalMisfit: Array.from(r.finalMisfit), halfN: r.halfN, seconds: r.seconds,
-          rhatMisfit: d.rhatPotential,
+          rhatMisfit: d.rhatPotential, cpuSeconds: r.cpuSeconds,
+          ...(r.ridge ? { weakDirections: r.ridge.weakDirections, maxima: r.ridge.modes, jumpAcceptance: r.ridge.jumpAcceptance } : {}),
           ...(r.tempering ? { levels: r.tempering.ladder.length, minSwapAcceptance: Math.min(...r.tempering.swapAcceptance), roundTrips: r.tempering.roundTrips } : {})
         })
         return r.params
@@ -206,8 +207,8 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
 
 /** Launch-location study sizes: launches along the bisector and the MCMC per launch. */
 const LAUNCH_STUDY = {
-  full: { distances: [0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1, 1.3], mcmc: { chains: 4, steps: 8000, levels: 16, keep: 50 } },
-  quick: { distances: [0, 0.3, 0.8], mcmc: { chains: 4, steps: 2000, levels: 6, keep: 50 } }
+  full: { distances: [0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1, 1.3], mcmc: { chains: 4, steps: 8000, keep: 50 } },
+  quick: { distances: [0, 0.3, 0.8], mcmc: { chains: 4, steps: 4000, keep: 50 } }
 }
 
 /** The launch study on a (2, 1) twin's first test flow, with that twin's tuned EnKF settings. */
@@ -218,7 +219,8 @@ function runLaunchStudy(spec: TwinSpec, table: TwinTable, quick: boolean, seed: 
   const size = quick ? LAUNCH_STUDY.quick : LAUNCH_STUDY.full
   const loc = table.config.enkfLocalisation
   const filter = { members: Number(table.config.enkfMembers), inflation: Number(table.config.enkfInflation), localisation: typeof loc === 'number' ? loc : Infinity }
-  const points = launchStudy(spec, truth, { ...size, filter, seed, signal: ctx.signal, log: ctx.log })
+  const smoother = { members: Number(table.config.esmdaMembers), iterations: Number(table.config.esmdaIterations), inflation: Number(table.config.esmdaInflation) }
+  const points = launchStudy(spec, truth, { ...size, filter, smoother, seed, signal: ctx.signal, log: ctx.log })
   return { twin: spec.name, pair: table.queries[0], points }
 }
 

@@ -3,7 +3,7 @@
  * points on a line that starts at the vortex pair's centre — a saddle of the flow in the frame co-rotating with the
  * pair, so on the separatrix — and runs outwards along the pair's perpendicular bisector, through the region of orbits
  * around both vortices and beyond. Each launch gets its own noisy observations (σ of the twin) of the same flow and is
- * scored for the augmented-state EnKF and the MCMC reference like a table row: velocity RMSE over the domain and near
+ * scored for the augmented-state EnKF, ES-MDA (when given) and the MCMC reference like a table row: velocity RMSE over the domain and near
  * the path, re-advected tracer RMSE, 90 % coverage. A launch closer than the separation rule to a vortex is skipped.
  */
 import type { LaunchPoint } from '../../../shared/twin'
@@ -15,6 +15,7 @@ import { throwIfCancelled } from '../../jobs/job'
 import { frameTimes } from '../bank-fields'
 import { flowPrior } from '../posterior'
 import { enkf, type EnkfOptions } from './enkf'
+import { esmda, type EsmdaOptions } from './esmda'
 import { chooseCoarsening, forwardModel, segmentModel } from './forward'
 import { mcmcReference, priorDraws } from './reference'
 import { fieldsOfDraws, nearPathMask, scoreEnsemble } from './score'
@@ -24,7 +25,9 @@ export interface LaunchStudyOptions {
   /** Distances from the pair's centre along the bisector (domain lengths). */
   distances: number[]
   filter: Omit<EnkfOptions, 'seed'>
-  mcmc: { chains: number; steps: number; levels: number; keep: number }
+  /** ES-MDA settings (the twin's tuned ones); omitted → no ES-MDA per launch. */
+  smoother?: Omit<EsmdaOptions, 'seed'>
+  mcmc: { chains: number; steps: number; keep: number }
   seed: number
   signal?: AbortSignal
   log?: (line: string) => void
@@ -64,14 +67,19 @@ export function launchStudy(spec: TwinSpec, truth: Float64Array, o: LaunchStudyO
     const filtered = enkf(prior, segmentModel(cfg, coarsening), members, observed, cfg.noise, { ...o.filter, seed: o.seed + k })
     const enkfSeconds = (performance.now() - t0) / 1000
     t0 = performance.now()
-    const r = mcmcReference(cfg, observed, { ...o.mcmc, sampler: 'tempering', seed: o.seed + k, signal: o.signal })
+    const r = mcmcReference(cfg, observed, { ...o.mcmc, sampler: 'ridge', seed: o.seed + k, signal: o.signal })
     const mcmcSeconds = (performance.now() - t0) / 1000
+    t0 = performance.now()
+    const smoothed = o.smoother ? esmda(prior, forwardModel(cfg, coarsening), observed, cfg.noise, { ...o.smoother, seed: o.seed + k }) : undefined
+    const esmdaSeconds = (performance.now() - t0) / 1000
     const pick = (s: ReturnType<typeof scoreEnsemble>) => ({ rmse: s.rmse, rmseNearTracers: s.rmseNearTracers, tracerRmse: s.tracerRmse, coverage90: s.coverage90, spreadSkill: s.spreadSkill })
     out.push({
       ...base,
       enkf: { ...pick(scoreEnsemble(ds, q, filtered, grid, times, fine)), seconds: enkfSeconds },
       mcmc: { ...pick(scoreEnsemble(ds, q, r.params, grid, times, fine)), seconds: mcmcSeconds },
+      ...(smoothed ? { esmda: { ...pick(scoreEnsemble(ds, q, smoothed, grid, times, fine)), seconds: esmdaSeconds } } : {}),
       mcmcRhat: Math.max(r.diagnostics.maxRhat, r.diagnostics.rhatPotential),
+      mcmcEss: r.diagnostics.minEss,
       mcmcFinalMisfit: Math.max(...r.finalMisfit),
       halfN: r.halfN
     })

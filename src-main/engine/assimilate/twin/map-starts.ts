@@ -14,8 +14,17 @@ import type { ForwardModel } from './forward'
 export interface MapStartOptions {
   draws: number
   candidates: number
+  /** Levenberg–Marquardt iterations per stage. */
   iterations: number
   seed: number
+  /**
+   * Observation windows of the continuation, as fractions of the record (default [1]: the whole record at once).
+   * Each candidate is fitted to the first window, then refined on each longer one (quasi-static variational
+   * assimilation, Pires, Vautard & Talagrand 1996): a short window's misfit is nearly quadratic in the flow
+   * parameters, so its basin is wide, and each longer window starts inside its own basin; the candidates are the
+   * best prior draws on the first window.
+   */
+  windows?: number[]
   /** Refine these latent states (rows, count × latent dim) instead of the best of `draws` prior draws. */
   from?: Float64Array
   /** Also return the Gauss–Newton Hessian JᵀJ of the best state (the Laplace approximation's precision). */
@@ -34,27 +43,20 @@ export interface MapStarts {
 }
 
 export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float64Array, sigma: number, o: MapStartOptions): MapStarts {
-  const d = prior.latent.dim, p = prior.paramDim, N = observed.length
+  const d = prior.latent.dim, N = observed.length
   const m = prior.latent.mean, s = Float64Array.from(prior.latent.variance, Math.sqrt)
   let evaluations = 0
-  let params = new Float64Array(0), tracks = new Float64Array(0)
-  /** Residual vectors (count × (N + d)) of latent rows; NaN rows for inadmissible states. */
-  const residuals = (xs: Float64Array, count: number): Float64Array => {
-    if (params.length < count * p) {
-      params = new Float64Array(count * p)
-      tracks = new Float64Array(count * N)
-    }
-    for (let c = 0; c < count; c++) prior.toParams(xs.subarray(c * d, (c + 1) * d), params.subarray(c * p, (c + 1) * p))
-    model.run(params, count, tracks)
+  const misfitOf = misfitResiduals(prior, model, observed, sigma)
+  let block = new Float64Array(0)
+  /** Residual vectors (count × (N + d)) of latent rows over the first `records` records (zero after); NaN rows for inadmissible states. */
+  const residuals = (xs: Float64Array, count: number, records = model.nTimes): Float64Array => {
+    if (block.length < count * N) block = new Float64Array(count * N)
+    misfitOf(xs, count, block, records)
     evaluations += count
     const out = new Float64Array(count * (N + d))
     for (let c = 0; c < count; c++) {
       const r = out.subarray(c * (N + d), (c + 1) * (N + d))
-      if (!prior.admissible(params.subarray(c * p, (c + 1) * p))) {
-        r.fill(NaN)
-        continue
-      }
-      for (let i = 0; i < N; i++) r[i] = (observed[i] - tracks[c * N + i]) / sigma
+      r.set(block.subarray(c * N, (c + 1) * N))
       for (let i = 0; i < d; i++) r[N + i] = (xs[c * d + i] - m[i]) / s[i]
     }
     return out
@@ -65,23 +67,26 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
     return Number.isFinite(q) ? q / 2 : Infinity
   }
 
+  const windows = (o.windows ?? [1]).map((f) => Math.max(1, Math.min(model.nTimes, Math.round(f * model.nTimes))))
+  if (windows[windows.length - 1] !== model.nTimes) windows.push(model.nTimes)
+
   const rng = new Rng(o.seed, 0, 0x3a9f)
   const draws = o.from ? o.from.length / d : o.draws
   const X = o.from ? Float64Array.from(o.from) : new Float64Array(o.draws * d), z = new Float64Array(d)
   if (!o.from) for (let k = 0; k < o.draws; k++) drawGaussian(prior.latent, rng, X.subarray(k * d, (k + 1) * d), z)
-  const R0 = residuals(X, draws)
+  const R0 = residuals(X, draws, windows[0])
   const order = Array.from({ length: draws }, (_, k) => k).sort((a, b) => half(R0.subarray(a * (N + d), (a + 1) * (N + d))) - half(R0.subarray(b * (N + d), (b + 1) * (N + d))))
   const C = Math.min(o.candidates, draws)
   const states = new Float64Array(C * d), objective = new Float64Array(C), misfit = new Float64Array(C)
   const probe = new Float64Array((d + 1) * d)
   /** Forward-difference Jacobian of the residuals at x (residual r): d probes in one batch. */
-  const jacobian = (x: Float64Array, r: Float64Array): Matrix => {
+  const jacobian = (x: Float64Array, r: Float64Array, records = model.nTimes): Matrix => {
     const h = Float64Array.from(x, (v) => 1e-6 * (1 + Math.abs(v)))
     for (let i = 0; i < d; i++) {
       probe.set(x, i * d)
       probe[i * d + i] += h[i]
     }
-    const Rp = residuals(probe, d)
+    const Rp = residuals(probe, d, records)
     const J = new Matrix(N + d, d)
     for (let i = 0; i < d; i++) for (let q = 0; q < N + d; q++) J.set(q, i, (Rp[i * (N + d) + q] - r[q]) / h[i])
     return J
@@ -90,30 +95,37 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
   for (let j = 0; j < C; j++) {
     const x = X.slice(order[j] * d, (order[j] + 1) * d)
     let r: Float64Array = R0.slice(order[j] * (N + d), (order[j] + 1) * (N + d))
-    let f = half(r), lambda = 1e-2
-    for (let it = 0; it < o.iterations && f < Infinity; it++) {
-      const J = jacobian(x, r)
-      if (!J.to1DArray().every(Number.isFinite)) break
-      const JtJ = J.transpose().mmul(J)
-      const g = J.transpose().mmul(Matrix.columnVector(Array.from(r)))
-      let improved = false
-      for (let tries = 0; tries < 8 && !improved; tries++) {
-        const A = JtJ.clone()
-        for (let i = 0; i < d; i++) A.set(i, i, A.get(i, i) * (1 + lambda) + 1e-12)
-        const step = solve(A, g.clone().mul(-1)).to1DArray()
-        const trial = Float64Array.from(x, (v, i) => v + step[i])
-        const rt = residuals(trial, 1)
-        const ft = half(rt)
-        if (ft < f) {
-          x.set(trial)
-          r = rt
-          improved = f - ft > 1e-9 * f
-          f = ft
-          lambda = Math.max(1e-9, lambda / 3)
-          if (!improved) tries = 8
-        } else lambda *= 4
+    let f = half(r)
+    for (const [w, records] of windows.entries()) {
+      if (w > 0) {
+        r = residuals(x, 1, records)
+        f = half(r)
       }
-      if (!improved) break
+      let lambda = 1e-2
+      for (let it = 0; it < o.iterations && f < Infinity; it++) {
+        const J = jacobian(x, r, records)
+        if (!J.to1DArray().every(Number.isFinite)) break
+        const JtJ = J.transpose().mmul(J)
+        const g = J.transpose().mmul(Matrix.columnVector(Array.from(r)))
+        let improved = false
+        for (let tries = 0; tries < 8 && !improved; tries++) {
+          const A = JtJ.clone()
+          for (let i = 0; i < d; i++) A.set(i, i, A.get(i, i) * (1 + lambda) + 1e-12)
+          const step = solve(A, g.clone().mul(-1)).to1DArray()
+          const trial = Float64Array.from(x, (v, i) => v + step[i])
+          const rt = residuals(trial, 1, records)
+          const ft = half(rt)
+          if (ft < f) {
+            x.set(trial)
+            r = rt
+            improved = f - ft > 1e-9 * f
+            f = ft
+            lambda = Math.max(1e-9, lambda / 3)
+            if (!improved) tries = 8
+          } else lambda *= 4
+        }
+        if (!improved) break
+      }
     }
     states.set(x, j * d)
     objective[j] = f
@@ -128,5 +140,27 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
     objective: Float64Array.from(best, (j) => objective[j]),
     misfit: Float64Array.from(best, (j) => misfit[j]),
     evaluations
+  }
+}
+
+/**
+ * The whitened misfit residuals (y − G(T(ξ)))/σ of latent rows ξ (count × N); a row of NaN where T(ξ) is
+ * inadmissible. `records` < all: only the first records count (the rest are 0), and the vortex model stops there.
+ */
+export function misfitResiduals(prior: FlowPrior, model: ForwardModel, observed: Float64Array, sigma: number) {
+  const d = prior.latent.dim, p = prior.paramDim, N = observed.length, T = model.nTimes
+  let params = new Float64Array(0), tracks = new Float64Array(0)
+  return (xs: Float64Array, count: number, out: Float64Array, records = T): void => {
+    if (params.length < count * p) {
+      params = new Float64Array(count * p)
+      tracks = new Float64Array(count * N)
+    }
+    for (let c = 0; c < count; c++) prior.toParams(xs.subarray(c * d, (c + 1) * d), params.subarray(c * p, (c + 1) * p))
+    model.run(params, count, tracks, records)
+    for (let c = 0; c < count; c++) {
+      const r = out.subarray(c * N, (c + 1) * N)
+      if (!prior.admissible(params.subarray(c * p, (c + 1) * p))) r.fill(NaN)
+      else for (let i = 0; i < N; i++) r[i] = Math.floor(i / 2) % T < records ? (observed[i] - tracks[c * N + i]) / sigma : 0
+    }
   }
 }

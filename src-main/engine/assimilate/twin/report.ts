@@ -1,7 +1,14 @@
 /** The benchmark's self-contained HTML report: per twin, the method table, a relative-RMSE bar chart, MCMC diagnostics and the configuration. */
-import type { TwinBenchmarkResult, TwinTable } from '../../../shared/twin'
+import type { LaunchPoint, McmcDiagnostics, TwinBenchmarkResult, TwinTable } from '../../../shared/twin'
 import { esc, fmt, renderSvg, table } from '../report'
 import { rmseBarsOption } from '../report-charts'
+
+/** The sampler-specific diagnostics of one query in a few words. */
+function samplerNote(d: McmcDiagnostics): string {
+  if (d.weakDirections !== undefined) return `ridge: ${d.weakDirections} walked directions, ${d.maxima} maxima, jump acceptance ${fmt(d.jumpAcceptance, 3)}`
+  if (d.levels !== undefined) return `tempering: ${d.levels} levels, min swap ${fmt(d.minSwapAcceptance ?? NaN, 2)}, ${d.roundTrips} round trips`
+  return 'pCN'
+}
 
 function twinSection(t: TwinTable): string {
   const rows = t.rows.map((r) => [r.method, r.rmse, r.rmseNearTracers, r.relativeRmse, r.psiRmse, r.tracerRmse, r.crps, r.coverage50, r.coverage90, r.spreadSkill, r.rmseVsMcmc, r.secondsPerQuery])
@@ -13,20 +20,39 @@ ${table(['method', 'velocity RMSE', 'near tracers', 'relative', 'ψ RMSE', 'trac
 <div class="grid"><figure>${renderSvg(bars, 760, 60 + 26 * t.rows.length + 80)}</figure></div>
 <h3>Methods</h3><ul>${t.rows.map((r) => `<li><b>${esc(r.method)}</b>: ${esc(r.label)}</li>`).join('')}</ul>
 <h3>MCMC convergence</h3>
-${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'R̂ of misfit', 'final misfit per chain', 'N/2', 'tempering levels', 'min swap rate', 'round trips', 'seconds'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.rhatMisfit ?? '–', d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), d.levels ?? '–', d.minSwapAcceptance ?? '–', d.roundTrips ?? '–', d.seconds]))}
+${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'R̂ of misfit', 'final misfit per chain', 'N/2', 'sampler', 'seconds', 'CPU s'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.rhatMisfit ?? '–', d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), samplerNote(d), d.seconds, d.cpuSeconds ?? '–']))}
 <h3>Findings</h3><ul>${t.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
 <h3>Configuration</h3><pre>${esc(JSON.stringify(t.config, null, 2))}</pre>`
+}
+
+/** Tracer RMSE (log scale) against launch distance, one line per method: the launch study's figure. */
+function launchChart(points: LaunchPoint[]): string {
+  const run = points.filter((p) => !p.skipped && p.enkf && p.mcmc)
+  const line = (name: string, pick: (p: LaunchPoint) => number | undefined) => ({ name, type: 'line', symbolSize: 7, data: run.map((p) => [p.distance, pick(p)]).filter(([, v]) => v !== undefined && v > 0) })
+  const option = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif' },
+    title: { text: 'Re-advected drifter error by launch point', subtext: 'distance from the vortex pair’s centre (the saddle) along its bisector', left: 'center', textStyle: { fontSize: 15 } },
+    legend: { bottom: 0 },
+    grid: { left: 80, right: 30, top: 80, bottom: 70 },
+    xAxis: { type: 'value', name: 'launch distance from the pair’s centre (domain lengths)', nameLocation: 'middle', nameGap: 28 },
+    yAxis: { type: 'log', name: 'tracer RMSE (domain lengths)', nameLocation: 'middle', nameGap: 55 },
+    series: [line('EnKF', (p) => p.enkf?.tracerRmse), line('ES-MDA', (p) => p.esmda?.tracerRmse), line('MCMC (exact posterior)', (p) => p.mcmc?.tracerRmse)]
+  }
+  return renderSvg(option, 760, 420)
 }
 
 function launchSection(l: NonNullable<TwinBenchmarkResult['launchStudy']>): string {
   const rows = l.points.map((p) =>
     p.skipped || !p.enkf || !p.mcmc
       ? [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.skipped ?? '–']
-      : [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.enkf.tracerRmse, p.mcmc.tracerRmse, p.enkf.rmseNearTracers, p.mcmc.rmseNearTracers, p.enkf.coverage90, p.mcmc.coverage90, p.enkf.spreadSkill, p.mcmc.spreadSkill, p.mcmcRhat, `${fmt(p.mcmcFinalMisfit, 0)} / ${p.halfN}`]
+      : [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.enkf.tracerRmse, p.esmda?.tracerRmse, p.mcmc.tracerRmse, p.enkf.rmseNearTracers, p.esmda?.rmseNearTracers, p.mcmc.rmseNearTracers, p.enkf.coverage90, p.esmda?.coverage90, p.mcmc.coverage90, p.mcmcRhat, p.mcmcEss, `${fmt(p.mcmcFinalMisfit, 0)} / ${p.halfN}`]
   )
   return `<h2>Launch-location sensitivity: ${esc(l.twin)}, the flow of test pair ${l.pair}</h2>
 <p class="muted">One drifter launched along the perpendicular bisector of the two vortices, from the pair's centre (a saddle in the co-rotating frame, on the separatrix) outwards; each launch has its own noisy observations of the same flow.</p>
-${table(['distance', 'launch', 'EnKF tracer RMSE', 'MCMC tracer RMSE', 'EnKF near RMSE', 'MCMC near RMSE', 'EnKF cov 90 %', 'MCMC cov 90 %', 'EnKF spread/skill', 'MCMC spread/skill', 'MCMC max R̂', 'MCMC worst final misfit / N/2'], rows)}`
+${table(['distance', 'launch', 'EnKF tracer RMSE', 'ES-MDA tracer RMSE', 'MCMC tracer RMSE', 'EnKF near RMSE', 'ES-MDA near RMSE', 'MCMC near RMSE', 'EnKF cov 90 %', 'ES-MDA cov 90 %', 'MCMC cov 90 %', 'MCMC max R̂', 'MCMC min ESS', 'MCMC worst final misfit / N/2'], rows)}
+<div class="grid"><figure>${launchChart(l.points)}</figure></div>`
 }
 
 export function twinReportHtml(r: TwinBenchmarkResult): string {
