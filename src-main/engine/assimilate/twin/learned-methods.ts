@@ -189,17 +189,7 @@ export function fitTemperature(prior: GaussianPrior, map: AffineMap, zs: ArrayLi
     }
     return s
   }
-  let a = Math.log(trained) - 4 * Math.LN10, b = Math.log(trained) + 4 * Math.LN10
-  const phi = (Math.sqrt(5) - 1) / 2
-  let c = b - phi * (b - a), d = a + phi * (b - a), fc = nll(c), fd = nll(d)
-  for (let it = 0; it < 40; it++) {
-    if (fc < fd) {
-      b = d; d = c; fd = fc; c = b - phi * (b - a); fc = nll(c)
-    } else {
-      a = c; c = d; fc = fd; d = a + phi * (b - a); fd = nll(d)
-    }
-  }
-  return Math.exp((a + b) / 2)
+  return Math.exp(goldenSection(nll, Math.log(trained) - 4 * Math.LN10, Math.log(trained) + 4 * Math.LN10))
 }
 
 /** The empirical joint covariance of (v, f) over rows `train` (f centred by its mean f̄; v's mean is the prior's, zero). */
