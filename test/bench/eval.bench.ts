@@ -11,7 +11,7 @@
  * The data set and a briefly trained model are made once and kept in the temporary folder (first run: about a
  * minute on two free cores). `--quick` runs fewer likelihood rounds. Prints one JSON line.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { isDeepStrictEqual } from 'node:util'
 import { join } from 'node:path'
@@ -44,6 +44,21 @@ async function ensureInputs(): Promise<void> {
   if (!existsSync(join(modelDir, 'model.json'))) await runTraining({ datasetPath: dataPath, outDir: modelDir, config: { epochs: 2, parallel: 'off' } }, silentContext())
 }
 
+/** The kept data set and model, made again when they no longer load (e.g. written by an older format). */
+async function loadInputs(): Promise<{ ds: Awaited<ReturnType<typeof cachedDataset>>; model: Awaited<ReturnType<typeof cachedModel>> }> {
+  await ensureInputs()
+  try {
+    const ds = await cachedDataset(dataPath)
+    return { ds, model: await cachedModel(modelDir, ds, dataPath) }
+  } catch (err) {
+    console.error(`bench:eval: the kept inputs in ${dir} do not load (${err instanceof Error ? err.message : String(err)}); making them again`)
+    rmSync(dir, { recursive: true, force: true })
+    await ensureInputs()
+    const ds = await cachedDataset(dataPath)
+    return { ds, model: await cachedModel(modelDir, ds, dataPath) }
+  }
+}
+
 /** CPU- and wall-seconds of `f`. */
 function timed<T>(f: () => T): { value: T; cpu: number; wall: number } {
   const c0 = process.cpuUsage(), t0 = performance.now()
@@ -57,10 +72,8 @@ async function timedAsync<T>(f: () => Promise<T>): Promise<{ value: T; cpu: numb
 }
 const phase = (t: { cpu: number; wall: number }) => ({ cpuSeconds: round(t.cpu), wallSeconds: round(t.wall) })
 
-await ensureInputs()
+const { ds, model } = await loadInputs()
 bundledWorkerFile('evaluate') // built (if a source changed) before anything is timed
-const ds = await cachedDataset(dataPath)
-const model = await cachedModel(modelDir, ds, dataPath)
 const options = { ...DEFAULT_EVALUATION, maxTest: QUERIES, maxBank: BANK }
 // one thread, phase by phase: exactly what runEvaluation does with workers: 1
 const fields = timed(() => prepareEvaluation(ds, options, silentContext()))
