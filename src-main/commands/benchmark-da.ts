@@ -24,7 +24,7 @@ export const benchmarkDaCommand: CliCommand = {
                           (0.75, 0.75), RK4 dt 1e-5 to T 0.1, 1000 records; σ = 0.005, 2,048 pairs, 10 queries, 40,000 MCMC steps)
   --quick                 fewer pairs, queries, epochs and chain steps (a few minutes)
   --queries N             test queries per twin (default 3, quick 2)
-  --mcmc-steps N          MCMC steps per chain, burn-in included (default 20000, quick 6000; vortex 12000, quick 3000)
+  --mcmc-steps N          MCMC steps per chain, burn-in included (default 20000, quick 6000; vortex 8000, quick 4000)
   --no-learned            skip training the contrastive variants (prior, EnKF, ES-MDA and MCMC only)
   --seed N                random seed of the samplers (default 1)
   --out DIR               writes benchmark-da.json, benchmark-da.csv and report.html`,
