@@ -9,8 +9,10 @@
  *
  * The move (a marginal-then-conditional proposal in the spirit of the stochastic Newton sampler of Martin, Wilcox,
  * Burstedde & Ghattas 2012, applied to the stiff block only): rotate u into H's eigenbasis at the best maximum,
- * u = U_w w + U_s s, w the k weak coordinates (eigenvalue < `weakEigenvalue`), s the stiff ones. Propose
- * w' = w + ε D^{−½} z (a random walk, D the weak eigenvalues, ε adapted in burn-in), then find the sheet at w' by
+ * u = U_w w + U_s s, w the k weak coordinates (eigenvalue < `weakEigenvalue`, or curved: −log π two standard
+ * deviations out along the direction is off its quadratic model by more than `curvedTolerance`), s the stiff ones.
+ * Propose w' = w + ε R z (a random walk; R = D^{−½} from the eigenvalues at first, the Cholesky factor of the walked
+ * coordinates' own covariance from half burn-in on — adaptive Metropolis; ε adapted in burn-in), then find the sheet at w' by
  * `gnIterations` Gauss–Newton iterations in s from a start that depends on w' alone (the maximum's s), which gives
  * a centre ŝ(w') and a Hessian H_s(w'), and draw s' ~ N(ŝ(w'), H_s(w')⁻¹). Because ŝ and H_s are functions of w'
  * only, the proposal density is known in both directions and MH with
