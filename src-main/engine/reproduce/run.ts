@@ -25,7 +25,7 @@ export interface ReproduceOptions {
   /** Run only these experiments (default: all). */ only?: ExperimentId[]
 }
 
-/** Relative cost of each experiment (for the time left): quick weights from a measured run (57, 563, 572 s), full ones estimated. */
+/** Relative cost of each experiment (for the time left), in CPU-seconds: quick from a measured run (9, 24, 75), full estimated (≈ 40, 700–1400, 1240). */
 interface Stage { id: string; title: string; weight: number }
 
 /** Progress across stages: each stage reports its own fraction; the ETA extrapolates over the weighted whole. */
@@ -62,7 +62,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const cpu0 = process.cpuUsage()
   const loadBefore = loadavg()[0]
   await mkdir(o.outDir, { recursive: true })
-  const all: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 10 : 15 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 10 : 40 }]
+  const all: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 3 : 25 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 8 : 30 }]
   const stages = all.filter((s) => !o.only || o.only.includes(s.id as ExperimentId))
   const at = (id: ExperimentId) => stages.findIndex((s) => s.id === id)
   const progress = new StagedProgress(stages, ctx)
