@@ -19,8 +19,8 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
   return JSON.parse(line) as Record<string, unknown>
 }
 
-function run(cmd: string, args: string[], key: string): PeerResult {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 })
+function run(cmd: string, args: string[], key: string, env?: NodeJS.ProcessEnv): PeerResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } })
   if (r.error) return { available: false, reason: `${cmd}: ${r.error.message}` }
   if (r.status !== 0) return { available: false, reason: `${cmd} ${args.join(' ')} exited with ${r.status}: ${(r.stderr || '').trim().split('\n').pop()}` }
   try {
@@ -56,8 +56,14 @@ print(json.dumps(line))
 export function torchPeer(): PeerResult {
   const script = join(BENCH_DIR, 'torch_ref.py')
   if (!existsSync(script)) return { available: false, reason: `${script} not found` }
-  return run(PYTHON, ['-c', TORCH_WRAPPER, script], 'msPerStep')
+  return run(PYTHON, ['-c', TORCH_WRAPPER, script], 'msPerStep', ONE_BLAS_THREAD)
 }
+
+/**
+ * torch.set_num_threads(1) does not reach OpenBLAS's own pthread pool (Debian's libopenblas0-pthread): without these
+ * the "one-thread" peer used 2 cores (CPU-ms per step 2× its wall ms, measured 2026-12-02), so it is pinned here.
+ */
+const ONE_BLAS_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
 
 let rk4Binary: string | undefined
 /** The C RK4 loop (cc -O2), `trajectories` × 10,000 steps: tracer-steps per CPU-second of one core. */
