@@ -1,11 +1,11 @@
 /**
  * The point-vortex + tracer ODE (flows/vortex.ts) under classical RK4, written out for the likelihood's inner loop:
- * no derivative closure, no per-stage allocation, the interaction loop over vortices only. It performs the same
- * floating-point operations in the same order as `rk4Step(vortexDerivative(Γ), …)`, so its tracks are bitwise the
+ * no derivative closure and no per-stage allocation, each stage calling the simulator's own `vortexVelocities`. It
+ * performs the same floating-point operations in the same order as `rk4Step(vortexDerivative(Γ), …)`, so its tracks are bitwise the
  * simulator's (tested); it only runs faster (measured ~2–3×, README "Twin benchmark").
  */
 
-const TWO_PI = 2 * Math.PI
+import { vortexVelocities } from './vortex'
 
 export class VortexRk4 {
   private readonly y: Float64Array
@@ -44,13 +44,13 @@ export class VortexRk4 {
     const h2 = dt / 2, h6 = dt / 6
     const last = Math.min(steps, records * perRecord)
     for (let s = 1; s <= last; s++) {
-      derivative(y, gamma, n, k1)
+      vortexVelocities(y, gamma, n, k1)
       for (let i = 0; i < size; i++) tmp[i] = y[i] + h2 * k1[i]
-      derivative(tmp, gamma, n, k2)
+      vortexVelocities(tmp, gamma, n, k2)
       for (let i = 0; i < size; i++) tmp[i] = y[i] + h2 * k2[i]
-      derivative(tmp, gamma, n, k3)
+      vortexVelocities(tmp, gamma, n, k3)
       for (let i = 0; i < size; i++) tmp[i] = y[i] + dt * k3[i]
-      derivative(tmp, gamma, n, k4)
+      vortexVelocities(tmp, gamma, n, k4)
       for (let i = 0; i < size; i++) y[i] += h6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i])
       if (s % perRecord === 0) {
         const r = s / perRecord - 1
@@ -61,23 +61,5 @@ export class VortexRk4 {
         }
       }
     }
-  }
-}
-
-/** vortexDerivative's arithmetic, inlined: every point (vortex or tracer) moved by every other vortex. */
-function derivative(s: Float64Array, gamma: Float64Array, n: number, ds: Float64Array): void {
-  const total = s.length / 2
-  for (let p = 0; p < total; p++) {
-    const x = s[2 * p], y = s[2 * p + 1]
-    let u = 0, v = 0
-    for (let j = 0; j < n; j++) {
-      if (j === p) continue
-      const dx = x - s[2 * j], dy = y - s[2 * j + 1]
-      const g = gamma[j] / (TWO_PI * (dx * dx + dy * dy))
-      u -= g * dy
-      v += g * dx
-    }
-    ds[2 * p] = u
-    ds[2 * p + 1] = v
   }
 }

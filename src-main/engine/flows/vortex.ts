@@ -52,21 +52,24 @@ function farFrom(x: number, y: number, v: Float64Array, placed: number, starts: 
 /** The vortex + tracer ODE for circulations `gamma` (the first 2·gamma.length state entries are vortices). */
 export function vortexDerivative(gamma: Float64Array): Derivative {
   const n = gamma.length
-  return (_t, s, ds) => {
-    const total = s.length / 2
-    for (let p = 0; p < total; p++) {
-      const x = s[2 * p], y = s[2 * p + 1]
-      let u = 0, v = 0
-      for (let j = 0; j < n; j++) {
-        if (j === p) continue
-        const dx = x - s[2 * j], dy = y - s[2 * j + 1]
-        const g = gamma[j] / (TWO_PI * (dx * dx + dy * dy))
-        u -= g * dy
-        v += g * dx
-      }
-      ds[2 * p] = u
-      ds[2 * p + 1] = v
+  return (_t, s, ds) => vortexVelocities(s, gamma, n, ds)
+}
+
+/** Every point of `s` (vortex or tracer) moved by every one of the first `n` vortices other than itself. */
+export function vortexVelocities(s: Float64Array, gamma: Float64Array, n: number, ds: Float64Array): void {
+  const total = s.length / 2
+  for (let p = 0; p < total; p++) {
+    const x = s[2 * p], y = s[2 * p + 1]
+    let u = 0, v = 0
+    for (let j = 0; j < n; j++) {
+      if (j === p) continue
+      const dx = x - s[2 * j], dy = y - s[2 * j + 1]
+      const g = gamma[j] / (TWO_PI * (dx * dx + dy * dy))
+      u -= g * dy
+      v += g * dx
     }
+    ds[2 * p] = u
+    ds[2 * p + 1] = v
   }
 }
 
