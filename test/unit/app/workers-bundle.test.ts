@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { bundledWorkerFile } from '../../../src-main/engine/jobs/workers'
+import { bundledWorkerFile, startWorker } from '../../../src-main/engine/jobs/workers'
 
 type Stamp = { version: number; inputs: Record<string, [number, number]> }
 const stampOf = (file: string) => JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Stamp
@@ -26,4 +26,19 @@ describe('compute workers started from source', () => {
     expect(bundledWorkerFile('evaluate')).toBe(file)
     expect(stampOf(file).inputs[source]).toEqual(truth)
   })
+})
+
+describe('the training worker started from source', () => {
+  it('is bundled too, with tfjs left to Node, and loads: tfjs initialises and a bad init comes back as its error message', async () => {
+    const file = bundledWorkerFile('learn-encoder')!
+    expect(file).toMatch(/learn-encoder\.worker\.[0-9a-f]{8}\.mjs$/)
+    expect(Object.keys(stampOf(file).inputs)).toEqual(expect.arrayContaining(['src-main/engine/learn/shard-worker.ts', 'src-main/engine/learn/encoder-worker.ts']))
+    expect(readFileSync(file, 'utf8')).toMatch(/from "@tensorflow\/tfjs-backend-wasm"/)
+    // no encoder specs: the shard reaches them only after its backend is up
+    const w = startWorker('learn-encoder', { kind: 'shard', backend: 'wasm' })
+    const reply = await new Promise<{ type: string; message: string }>((resolve) => w.once('message', resolve))
+    await w.terminate()
+    expect(reply.type).toBe('error')
+    expect(reply.message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'kind'\)\n {4}at buildEncoder/)
+  }, 30_000)
 })
