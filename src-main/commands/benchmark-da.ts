@@ -10,8 +10,8 @@ import type { CliCommand } from './types'
 export function twinTableLines(rows: TwinRow[]): string[] {
   const f = (x: number | undefined, w: number, d = 3) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d)).padStart(w)
   return [
-    `${'method'.padEnd(26)} ${'RMSE'.padStart(7)} ${'near'.padStart(7)} ${'rel.'.padStart(6)} ${'ψ'.padStart(6)} ${'tracer'.padStart(7)} ${'CRPS'.padStart(6)} ${'cov50'.padStart(5)} ${'cov90'.padStart(5)} ${'spr/sk'.padStart(6)} ${'×MCMC'.padStart(6)} ${'s/query'.padStart(8)}`,
-    ...rows.map((r) => `${r.method.padEnd(26)} ${f(r.rmse, 7)} ${f(r.rmseNearTracers, 7)} ${f(r.relativeRmse, 6)} ${f(r.psiRmse, 6)} ${f(r.tracerRmse, 7, 4)} ${f(r.crps, 6)} ${f(r.coverage50, 5, 2)} ${f(r.coverage90, 5, 2)} ${f(r.spreadSkill, 6, 2)} ${f(r.rmseVsMcmc, 6, 2)} ${f(r.secondsPerQuery, 8, 3)}`)
+    `${'method'.padEnd(26)} ${'RMSE'.padStart(7)} ${'near'.padStart(7)} ${'rel.'.padStart(6)} ${'ψ'.padStart(6)} ${'tracer'.padStart(7)} ${'CRPS'.padStart(6)} ${'cov50'.padStart(5)} ${'cov90'.padStart(5)} ${'spr/sk'.padStart(6)} ${'×MCMC'.padStart(6)} ${'s/query'.padStart(8)} ${'CPU-s/q'.padStart(8)}`,
+    ...rows.map((r) => `${r.method.padEnd(26)} ${f(r.rmse, 7)} ${f(r.rmseNearTracers, 7)} ${f(r.relativeRmse, 6)} ${f(r.psiRmse, 6)} ${f(r.tracerRmse, 7, 4)} ${f(r.crps, 6)} ${f(r.coverage50, 5, 2)} ${f(r.coverage90, 5, 2)} ${f(r.spreadSkill, 6, 2)} ${f(r.rmseVsMcmc, 6, 2)} ${f(r.secondsPerQuery, 8, 3)} ${f(r.cpuSecondsPerQuery, 8, 3)}`)
   ]
 }
 

@@ -57,7 +57,10 @@ export interface TwinRow extends EnsembleScore {
   method: string
   /** Plain-words description (sampler, ensemble size, encoder, exact or pCN). */
   label: string
+  /** Wall time of the method's sampler per query (scoring excluded, as for every method). */
   secondsPerQuery: number
+  /** CPU seconds of this process per query, measured around the same call (the measure that a shared machine's load disturbs least). */
+  cpuSecondsPerQuery?: number
   /** rmse / the MCMC row's rmse (1 = the information limit). */
   rmseVsMcmc?: number
 }

@@ -90,40 +90,175 @@ const TWO_PI = 2 * Math.PI
  * The linearised likelihood of one path (tracers × times × 2 at `trajectories[offset…]`): its Gram matrix
  * G = Σ_j R_jᵀR_j/σ² (P × P, row-major, full) and b = Σ_j R_jᵀ(y_j − x₀)/σ², so that the path's log-likelihood is
  * −½ vᵀG v + bᵀv + const to the accuracy of the trapezoid rule along the observed path.
+ *
+ * Computed through the basis' structure rather than row by row: both velocity components of parameter p share one
+ * trapezoid integral F_j[p] of sin θ or cos θ, scaled by U_p = −2πk_y or V_p = 2πk_x, so
+ *   G_pq = (U_pU_q + V_pV_q) Σ_j F_j[p]F_j[q]/σ²,   b_p = (U_p Σ_j F_j[p]Δx_j + V_p Σ_j F_j[p]Δy_j)/σ²,
+ * one symmetric rank-n product (`gramOfColumns`) instead of n rank-2 updates; and e^{iθ} = e^{iωt} e^{2πi(k_x x + k_y y)}
+ * with the time factors tabulated once per spec (the record times are every query's) and the space factors as
+ * products of powers of e^{2πix}, e^{2πiy} (integer wavenumbers): two trig pairs per record instead of 2K.
  */
 export function pathNormalEquations(spec: PathFeatureSpec, trajectories: Float64Array, offset = 0): { G: Float64Array; b: Float64Array } {
-  const basis = fourierBasis(spec)
-  const P = basis.paramDim
+  const { K, kx, ky, kMin, span, U, V, timePhase } = prepared(spec)
+  const P = 2 * K
   const nTr = spec.starts.length / 2, T = spec.times.length
   if (trajectories.length < offset + nTr * T * 2) throw new Error(`pathFeatures: ${trajectories.length - offset} numbers are fewer than one trajectory of ${nTr} tracers × ${T} times`)
   const w = 1 / (spec.noise * spec.noise)
-  const rows = new Set(Array.from({ length: spec.rowsPerTracer }, (_, r) => Math.round(((r + 1) * T) / spec.rowsPerTracer) - 1))
-  const a0 = new Float64Array(2 * P), a1 = new Float64Array(2 * P), R = new Float64Array(2 * P)
-  const G = new Float64Array(P * P), b = new Float64Array(P)
+  const isRow = new Uint8Array(T)
+  for (let r = 0; r < spec.rowsPerTracer; r++) isRow[Math.round(((r + 1) * T) / spec.rowsPerTracer) - 1] = 1
+  let n = 0
+  for (const x of isRow) n += x
+  const stride = n * nTr
+  const cols = new Float64Array(P * stride) // F_j[p] at column p, row (tracer, j): column-major for `gramOfColumns`
+  const px = new Float64Array(2 * span), py = new Float64Array(2 * span)
+  // out[2k] = sin θ_k, out[2k + 1] = cos θ_k at (x, y) and time row `tj` of the table (0: t = 0)
+  const phases = (x: number, y: number, tj: number, out: Float64Array) => {
+    powersOf(x, kMin, span, px)
+    powersOf(y, kMin, span, py)
+    const to = tj * P
+    for (let k = 0; k < K; k++) {
+      const ix = 2 * (kx[k] - kMin), iy = 2 * (ky[k] - kMin)
+      const xc = px[ix], xs = px[ix + 1], yc = py[iy], ys = py[iy + 1]
+      const sc = xc * yc - xs * ys, ss = xs * yc + xc * ys // e^{2πi(k_x x + k_y y)}
+      const ts = timePhase[to + 2 * k], tc = timePhase[to + 2 * k + 1]
+      out[2 * k] = ss * tc + sc * ts
+      out[2 * k + 1] = sc * tc - ss * ts
+    }
+  }
+  const a0 = new Float64Array(P), a1 = new Float64Array(P), F = new Float64Array(P)
+  const sx = new Float64Array(P), sy = new Float64Array(P)
+  let row = 0
   for (let tr = 0; tr < nTr; tr++) {
     const x0 = spec.starts[2 * tr], y0 = spec.starts[2 * tr + 1]
     let t0 = 0
-    basis.at(x0, y0, t0, a0)
-    R.fill(0)
+    phases(x0, y0, 0, a0)
+    F.fill(0)
     for (let j = 0; j < T; j++) {
       const o = offset + (tr * T + j) * 2
       const x = trajectories[o], y = trajectories[o + 1], t = spec.times[j]
-      basis.at(x, y, t, a1)
+      phases(x, y, j + 1, a1)
       const h = 0.5 * (t - t0)
-      for (let i = 0; i < 2 * P; i++) R[i] += h * (a0[i] + a1[i])
+      for (let p = 0; p < P; p++) F[p] += h * (a0[p] + a1[p])
       a0.set(a1)
       t0 = t
-      if (!rows.has(j)) continue
+      if (!isRow[j]) continue
       const dx = x - x0, dy = y - y0
       for (let p = 0; p < P; p++) {
-        const rp = R[p], sp = R[P + p]
-        b[p] += w * (rp * dx + sp * dy)
-        for (let q = 0; q <= p; q++) G[p * P + q] += w * (rp * R[q] + sp * R[P + q])
+        const f = F[p]
+        sx[p] += f * dx
+        sy[p] += f * dy
+        cols[p * stride + row] = f
       }
+      row++
     }
   }
-  for (let p = 0; p < P; p++) for (let q = 0; q < p; q++) G[q * P + p] = G[p * P + q]
+  const G = gramOfColumns(cols, P, stride)
+  const b = new Float64Array(P)
+  for (let p = 0; p < P; p++) {
+    b[p] = w * (U[p] * sx[p] + V[p] * sy[p])
+    for (let q = 0; q < P; q++) G[p * P + q] *= w * (U[p] * U[q] + V[p] * V[q])
+  }
   return { G, b }
+}
+
+/** What `pathNormalEquations` needs of a spec, computed once per spec: wavenumbers, velocity factors, e^{iω_k t} per record. */
+const preparedSpecs = new WeakMap<PathFeatureSpec, ReturnType<typeof prepare>>()
+const prepared = (spec: PathFeatureSpec) => {
+  let p = preparedSpecs.get(spec)
+  if (!p) preparedSpecs.set(spec, (p = prepare(spec)))
+  return p
+}
+function prepare(spec: PathFeatureSpec) {
+  const { kx, ky } = fourierWavenumbers(spec.modesPerSide)
+  const K = kx.length, P = 2 * K
+  let kMin = 0, kMax = 0
+  for (let k = 0; k < K; k++) {
+    kMin = Math.min(kMin, kx[k], ky[k])
+    kMax = Math.max(kMax, kx[k], ky[k])
+  }
+  const U = new Float64Array(P), V = new Float64Array(P)
+  for (let k = 0; k < K; k++) {
+    U[2 * k] = U[2 * k + 1] = -TWO_PI * ky[k]
+    V[2 * k] = V[2 * k + 1] = TWO_PI * kx[k]
+  }
+  const T = spec.times.length
+  const timePhase = new Float64Array((T + 1) * P) // row 0: t = 0; row j + 1: times[j]; (sin, cos) of ω_k t
+  for (let j = 0; j <= T; j++) {
+    const t = j === 0 ? 0 : spec.times[j - 1]
+    for (let k = 0; k < K; k++) {
+      timePhase[j * P + 2 * k] = Math.sin(spec.omega[k] * t)
+      timePhase[j * P + 2 * k + 1] = Math.cos(spec.omega[k] * t)
+    }
+  }
+  return { K, kx, ky, kMin, span: kMax - kMin + 1, U, V, timePhase }
+}
+
+/** out[2(m − kMin)] = cos 2πmz, out[2(m − kMin) + 1] = sin 2πmz for m in [kMin, kMin + span): one trig pair, then products. */
+function powersOf(z: number, kMin: number, span: number, out: Float64Array): void {
+  const c = Math.cos(TWO_PI * z), s = Math.sin(TWO_PI * z)
+  const zero = -kMin
+  out[2 * zero] = 1
+  out[2 * zero + 1] = 0
+  for (let m = zero + 1; m < span; m++) {
+    const pc = out[2 * (m - 1)], ps = out[2 * (m - 1) + 1]
+    out[2 * m] = pc * c - ps * s
+    out[2 * m + 1] = pc * s + ps * c
+  }
+  for (let m = zero - 1; m >= 0; m--) {
+    const pc = out[2 * (m + 1)], ps = out[2 * (m + 1) + 1]
+    out[2 * m] = pc * c + ps * s
+    out[2 * m + 1] = ps * c - pc * s
+  }
+}
+
+/**
+ * M = XᵀX (P × P, row-major, full) of the columns X_p = cols[p·n … (p + 1)·n): dot products of contiguous columns
+ * in 2 × 4 blocks (eight sums from six loads a step), the lower triangle, then mirrored.
+ */
+export function gramOfColumns(cols: Float64Array, P: number, n: number): Float64Array {
+  const M = new Float64Array(P * P)
+  const dot = (a: number, b: number) => {
+    let s = 0
+    for (let j = 0; j < n; j++) s += cols[a + j] * cols[b + j]
+    return s
+  }
+  let p = 0
+  for (; p + 1 < P; p += 2) {
+    const op = p * n, op1 = op + n
+    let q = 0
+    for (; q + 3 <= p; q += 4) {
+      const o0 = q * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0
+      for (let j = 0; j < n; j++) {
+        const x = cols[op + j], y = cols[op1 + j]
+        const m0 = cols[o0 + j], m1 = cols[o1 + j], m2 = cols[o2 + j], m3 = cols[o3 + j]
+        a0 += x * m0
+        a1 += x * m1
+        a2 += x * m2
+        a3 += x * m3
+        b0 += y * m0
+        b1 += y * m1
+        b2 += y * m2
+        b3 += y * m3
+      }
+      const r = p * P + q, r1 = r + P
+      M[r] = a0
+      M[r + 1] = a1
+      M[r + 2] = a2
+      M[r + 3] = a3
+      M[r1] = b0
+      M[r1 + 1] = b1
+      M[r1 + 2] = b2
+      M[r1 + 3] = b3
+    }
+    for (; q <= p + 1; q++) {
+      if (q <= p) M[p * P + q] = dot(op, q * n)
+      M[(p + 1) * P + q] = dot(op1, q * n)
+    }
+  }
+  for (; p < P; p++) for (let q = 0; q <= p; q++) M[p * P + q] = dot(p * n, q * n)
+  for (let i = 0; i < P; i++) for (let q = 0; q < i; q++) M[q * P + i] = M[i * P + q]
+  return M
 }
 
 /** v̂ of `count` trajectories (tracers × times × 2 each, unwrapped positions) → count × paramDim. */

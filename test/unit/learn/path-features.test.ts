@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pathFeatures, pathFeatureSpec } from '../../../src-main/engine/learn/path-features'
+import { fourierBasis, gramOfColumns, pathFeatures, pathFeatureSpec, pathNormalEquations, type PathFeatureSpec } from '../../../src-main/engine/learn/path-features'
 import { simulateDataset } from '../../../src-main/engine/flows/simulate'
 import { trainOnDataset } from '../../../src-main/engine/learn/train'
 import { silentContext, UserError } from '../../../src-main/engine/jobs/job'
@@ -19,7 +19,57 @@ function relativeError(noise: number): number {
   return Math.sqrt(e / n)
 }
 
+/** The normal equations written out from their definition: R_j row by row from `fourierBasis`, G += R_jᵀR_j/σ². */
+function naiveNormalEquations(spec: PathFeatureSpec, traj: Float64Array) {
+  const basis = fourierBasis(spec)
+  const P = basis.paramDim, nTr = spec.starts.length / 2, T = spec.times.length, w = 1 / spec.noise ** 2
+  const G = new Float64Array(P * P), b = new Float64Array(P)
+  const a0 = new Float64Array(2 * P), a1 = new Float64Array(2 * P)
+  for (let tr = 0; tr < nTr; tr++) {
+    const x0 = spec.starts[2 * tr], y0 = spec.starts[2 * tr + 1]
+    const R = new Float64Array(2 * P)
+    let t0 = 0
+    basis.at(x0, y0, 0, a0)
+    for (let j = 0; j < T; j++) {
+      const x = traj[(tr * T + j) * 2], y = traj[(tr * T + j) * 2 + 1]
+      basis.at(x, y, spec.times[j], a1)
+      for (let i = 0; i < 2 * P; i++) R[i] += 0.5 * (spec.times[j] - t0) * (a0[i] + a1[i])
+      a0.set(a1)
+      t0 = spec.times[j]
+      for (let p = 0; p < P; p++) {
+        b[p] += w * (R[p] * (x - x0) + R[P + p] * (y - y0))
+        for (let q = 0; q < P; q++) G[p * P + q] += w * (R[p] * R[q] + R[P + p] * R[P + q])
+      }
+    }
+  }
+  return { G, b }
+}
+
 describe('lagrangian path-regression features', () => {
+  it('the structured normal equations (shared trig integrals, phase products, blocked Gram) equal the row-by-row definition', () => {
+    const ds = simulateDataset(SimulationConfig.parse({ ...base, pairs: 2, noise: 0.005, fourier: { modesPerSide: 3 } }))
+    const spec = pathFeatureSpec(ds)
+    const len = ds.nTracers * ds.nTimes * 2
+    const traj = ds.trajectories.slice(len, 2 * len)
+    const fast = pathNormalEquations(spec, traj), slow = naiveNormalEquations(spec, traj)
+    const scale = Math.max(...slow.G.map(Math.abs)), bScale = Math.max(...slow.b.map(Math.abs))
+    for (let i = 0; i < slow.G.length; i++) expect(Math.abs(fast.G[i] - slow.G[i])).toBeLessThan(1e-11 * scale)
+    for (let i = 0; i < slow.b.length; i++) expect(Math.abs(fast.b[i] - slow.b[i])).toBeLessThan(1e-11 * bScale)
+  })
+
+  it('gramOfColumns is XᵀX for any size (its 2 × 4 blocks and every remainder)', () => {
+    for (const [P, n] of [[7, 5], [8, 3], [1, 4]]) {
+    const cols = Float64Array.from({ length: P * n }, (_, i) => Math.sin(1.7 * i + 0.3))
+    const M = gramOfColumns(cols, P, n)
+    for (let p = 0; p < P; p++)
+      for (let q = 0; q < P; q++) {
+        let s = 0
+        for (let j = 0; j < n; j++) s += cols[p * n + j] * cols[q * n + j]
+        expect(M[p * P + q]).toBeCloseTo(s, 12)
+      }
+    }
+  })
+
   it('recover the coefficients of noise-free paths within a few per cent (trapezoid rule, ridge at σ = 1e-3) and degrade gracefully with noise', () => {
     const clean = relativeError(0)
     expect(clean).toBeLessThan(0.06)

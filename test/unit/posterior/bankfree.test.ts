@@ -104,7 +104,23 @@ describe('bank-free conditional with a per-query precision (dot metric, quadrati
     const g = gramConditional(prior, h, Float64Array.from(G.to1DArray()), Float64Array.from(b))
     for (let i = 0; i < 3; i++) {
       expect(g.mean[i]).toBeCloseTo(q.mean[i], 8)
+      expect(g.variance[i]).toBeCloseTo(q.variance[i], 8)
       for (let j = 0; j < 3; j++) expect(g.covariance().get(i, j)).toBeCloseTo(q.covariance().get(i, j), 8)
+    }
+    // its own sampler (one triangular solve plus the γ floor's independent part) draws that Gaussian: moments of 40,000 draws
+    const n = 40_000, rng = new Rng(4, 0, 1), x = new Float64Array(3)
+    const m = [0, 0, 0], c = [0, 1, 2].map(() => [0, 0, 0])
+    for (let s = 0; s < n; s++) {
+      g.draw(rng, x)
+      for (let i = 0; i < 3; i++) {
+        m[i] += x[i] / n
+        for (let j = 0; j < 3; j++) c[i][j] += ((x[i] - q.mean[i]) * (x[j] - q.mean[j])) / n
+      }
+    }
+    for (let i = 0; i < 3; i++) {
+      const sdi = Math.sqrt(q.covariance().get(i, i))
+      expect(Math.abs(m[i] - q.mean[i])).toBeLessThan(4 * sdi / Math.sqrt(n))
+      for (let j = 0; j < 3; j++) expect(Math.abs(c[i][j] - q.covariance().get(i, j))).toBeLessThan(0.03 * sdi * Math.sqrt(q.covariance().get(j, j)))
     }
   })
 })

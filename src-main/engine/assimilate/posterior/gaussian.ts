@@ -118,3 +118,43 @@ export function fitGaussian(rows: Float64Array, d: number, inflation = 1, jitter
   for (let i = 0; i < d; i++) C.set(i, i, C.get(i, i) + jitter * Math.max(scale, 1e-300))
   return denseGaussian(mean, C)
 }
+
+/**
+ * Lower Cholesky factor L (L Lᵀ = A) of a symmetric positive-definite d × d matrix (row-major; only the lower
+ * triangle is read), as a new array. Throws when A is not positive definite.
+ */
+export function choleskyLower(A: Float64Array, d: number): Float64Array {
+  const L = new Float64Array(d * d)
+  for (let i = 0; i < d; i++) {
+    const ri = i * d
+    for (let j = 0; j <= i; j++) {
+      const rj = j * d
+      let s = A[ri + j]
+      for (let k = 0; k < j; k++) s -= L[ri + k] * L[rj + k]
+      if (i === j) {
+        if (!(s > 0)) throw new Error(`choleskyLower: the matrix is not positive definite (pivot ${i}: ${s})`)
+        L[ri + i] = Math.sqrt(s)
+      } else L[ri + j] = s / L[rj + j]
+    }
+  }
+  return L
+}
+
+/** x = L⁻¹ x in place (forward substitution; L lower, row-major d × d). */
+export function solveLower(L: Float64Array, d: number, x: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    const ri = i * d
+    let s = x[i]
+    for (let k = 0; k < i; k++) s -= L[ri + k] * x[k]
+    x[i] = s / L[ri + i]
+  }
+}
+
+/** x = L⁻ᵀ x in place (back substitution by rows of L: once x_i is final its share leaves every earlier unknown). */
+export function solveLowerTranspose(L: Float64Array, d: number, x: Float64Array): void {
+  for (let i = d - 1; i >= 0; i--) {
+    const ri = i * d
+    const xi = (x[i] /= L[ri + i])
+    for (let k = 0; k < i; k++) x[k] -= L[ri + k] * xi
+  }
+}

@@ -22,7 +22,7 @@ import { condOptimum, jointOptimum, l2OneSidedOptimum, symPow } from '../../lear
 import type { TrainedModel } from '../../learn/model'
 import { pathFeatureSpec, pathNormalEquations } from '../../learn/path-features'
 import { trainOnDataset } from '../../learn/train'
-import { adaptivePcn, denseGaussian, drawGaussian, gaussianConditional, tiltPotential, type AffineMap, type GaussianPrior } from '../posterior'
+import { adaptivePcn, choleskyLower, denseGaussian, drawGaussian, solveLower, solveLowerTranspose, gaussianConditional, tiltPotential, type AffineMap, type GaussianPrior } from '../posterior'
 import { pairsOfSplit, gatherRows } from '../setup'
 import { resampleIndices, softmaxWeights } from '../weights'
 import type { TwinContext, TwinMethod } from './benchmark'
@@ -372,30 +372,62 @@ export function fitGramHead(prior: GaussianPrior, pairs: { G: Float64Array; b: F
   return best
 }
 
+/** A Gaussian that also draws itself faster than through a dense square root. */
+export type SampledGaussian = GaussianPrior & { draw(rng: Rng, out: Float64Array): void }
+
 /**
- * The exact ν(v | u) of the head for one path's (G, b), without an eigendecomposition: in whitened coordinates the
- * precision I + αG̃(I + γG̃)⁻¹ has the inverse (I + (α + γ)G̃)⁻¹(I + γG̃) (the two factors commute), so
- *   mean = aα S (I + (α + γ)G̃)⁻¹ S b,   covariance = S (I + (α + γ)G̃)⁻¹ (I + γG̃) S.
- * The same Gaussian as `quadraticConditional` with the head's η and Λ (tested), at two solves per query.
+ * The exact ν(v | u) of the head for one path's (G, b), from one Cholesky factorisation and no eigendecomposition.
+ * In whitened coordinates (v = S w) the precision I + αG̃(I + γG̃)⁻¹ has the inverse A⁻¹(I + γG̃) with
+ * A = I + κG̃, κ = α + γ (the factors commute), and since γG̃ = (γ/κ)(A − I) that is
+ *   covariance_w = (α/κ) A⁻¹ + (γ/κ) I,   mean_w = aα A⁻¹ S b,
+ * so with A = L Lᵀ a draw is mean_w + √(α/κ) L⁻ᵀz₁ + √(γ/κ) z₂ (z₁, z₂ ~ N(0, I); z₂ only when γ > 0): two
+ * triangular solves for the mean, one per draw. The same Gaussian as `quadraticConditional` with the head's η and Λ
+ * (tested); its dense covariance and square root are built only when asked for.
  */
-export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Array, b: Float64Array): GaussianPrior {
+export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Array, b: Float64Array): SampledGaussian {
   const d = prior.dim
   if (prior.mean.some((m) => m !== 0)) throw new Error('gramConditional: the prior mean must be zero (the Fourier prior)')
   const sd = Float64Array.from(prior.variance, Math.sqrt)
-  const A = new Matrix(d, d), B = new Matrix(d, d)
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j <= i; j++) {
-      const g = 0.5 * (G[i * d + j] + G[j * d + i]) * sd[i] * sd[j]
-      for (const [M, c] of [[A, h.alpha + h.gamma], [B, h.gamma]] as const) {
-        M.set(i, j, (i === j ? 1 : 0) + c * g)
-        M.set(j, i, (i === j ? 1 : 0) + c * g)
-      }
+  const kappa = h.alpha + h.gamma
+  const A = new Float64Array(d * d)
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) A[i * d + j] = 0.5 * kappa * (G[i * d + j] + G[j * d + i]) * sd[i] * sd[j]
+    A[i * d + i] = 1 + kappa * G[i * d + i] * sd[i] * sd[i]
+  }
+  const L = choleskyLower(A, d)
+  const mean = Float64Array.from(b, (x, i) => h.a * h.alpha * sd[i] * x)
+  solveLower(L, d, mean)
+  solveLowerTranspose(L, d, mean)
+  for (let i = 0; i < d; i++) mean[i] *= sd[i]
+  const c1 = Math.sqrt(h.alpha / kappa), c2 = Math.sqrt(h.gamma / kappa)
+  let dense: GaussianPrior | undefined
+  const covariance = () => {
+    const C = new Matrix(d, d)
+    const e = new Float64Array(d)
+    for (let k = 0; k < d; k++) {
+      e.fill(0)
+      e[k] = 1
+      solveLower(L, d, e)
+      solveLowerTranspose(L, d, e) // column k of A⁻¹
+      for (let i = 0; i < d; i++) C.set(i, k, (c1 * c1 * e[i] + (i === k ? c2 * c2 : 0)) * sd[i] * sd[k])
     }
-  const chol = new CholeskyDecomposition(A)
-  const mean = chol.solve(Matrix.columnVector(Array.from(b, (x, i) => h.a * h.alpha * sd[i] * x))).getColumn(0).map((x, i) => x * sd[i])
-  const cov = chol.solve(B)
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov.set(i, j, cov.get(i, j) * sd[i] * sd[j])
-  return denseGaussian(mean, cov)
+    return C
+  }
+  const denseForm = () => (dense ??= denseGaussian(mean, covariance()))
+  return {
+    dim: d,
+    mean,
+    get variance() {
+      return denseForm().variance
+    },
+    applySqrt: (z, out) => denseForm().applySqrt(z, out),
+    covariance,
+    draw(rng, out) {
+      for (let i = 0; i < d; i++) out[i] = rng.normal()
+      solveLowerTranspose(L, d, out)
+      for (let i = 0; i < d; i++) out[i] = mean[i] + sd[i] * (c1 * out[i] + (c2 > 0 ? c2 * rng.normal() : 0))
+    }
+  }
 }
 
 /** The minimiser of a unimodal f on [lo, hi] by golden-section search (40 iterations). */
@@ -454,11 +486,15 @@ function exactSampler(twin: TwinContext, map: AffineMap, encode: (obs: Float64Ar
   return (q) => drawsOf(gaussianConditional(twin.prior.latent, map, encode(q.observed), tau, metric), q.pair)
 }
 
-/** DRAWS seeded draws of an exact conditional (rows). */
-function drawsOf(post: GaussianPrior, pair: number): Float64Array {
+/** DRAWS seeded draws of an exact conditional (rows), by its own sampler where it has one. */
+function drawsOf(post: GaussianPrior | SampledGaussian, pair: number): Float64Array {
   const rng = new Rng(pair, 0, 0xbf1e)
   const out = new Float64Array(DRAWS * post.dim), z = new Float64Array(post.dim)
-  for (let s = 0; s < DRAWS; s++) drawGaussian(post, rng, out.subarray(s * post.dim, (s + 1) * post.dim), z)
+  for (let s = 0; s < DRAWS; s++) {
+    const row = out.subarray(s * post.dim, (s + 1) * post.dim)
+    if ('draw' in post) post.draw(rng, row)
+    else drawGaussian(post, rng, row, z)
+  }
   return out
 }
 
