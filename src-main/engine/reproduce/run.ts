@@ -2,7 +2,7 @@
  * `driftclip reproduce`: every experiment of arXiv 2505.24134 in turn, with progress per experiment and an
  * estimated time left, then reproduce.json and one self-contained report.html in the output folder.
  */
-import { availableParallelism, loadavg } from 'node:os'
+import { availableParallelism, getPriority, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { writeFileAtomic } from '../data/atomic'
@@ -61,6 +61,10 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const started = Date.now()
   const cpu0 = process.cpuUsage()
   const loadBefore = loadavg()[0]
+  // the machine is shared: sample its load through the run, so the wall time can be read against it
+  const loads = [loadBefore]
+  const sampler = setInterval(() => loads.push(loadavg()[0]), 30_000)
+  sampler.unref()
   await mkdir(o.outDir, { recursive: true })
   const all: Stage[] = [{ id: 'gaussian', title: 'Gaussian illustrations', weight: 1 }, { id: 'gp', title: 'GP sweeps', weight: o.quick ? 3 : 25 }, { id: 'lagrangian', title: 'Lagrangian retrieval and mode collapse', weight: o.quick ? 8 : 30 }]
   const stages = all.filter((s) => !o.only || o.only.includes(s.id as ExperimentId))
@@ -69,7 +73,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const experiments: ExperimentSummary[] = []
   const result: ReproduceResult = {
     createdAt: new Date().toISOString(), quick: o.quick, seconds: 0,
-    machine: { backend: backend.name, cores: availableParallelism(), loadBefore, loadAfter: loadBefore },
+    machine: { backend: backend.name, cores: availableParallelism(), loadBefore, loadAfter: loadBefore, nice: getPriority() },
     experiments, settings: {}
   }
 
@@ -125,7 +129,11 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   }
   result.seconds = (Date.now() - started) / 1000
   result.cpuSeconds = cpuSince(cpu0)
+  clearInterval(sampler)
   result.machine.loadAfter = loadavg()[0]
+  loads.push(result.machine.loadAfter)
+  result.machine.loadMean = loads.reduce((a, b) => a + b, 0) / loads.length
+  result.machine.loadMax = Math.max(...loads)
   const report = join(o.outDir, 'report.html')
   const json = join(o.outDir, 'reproduce.json')
   await writeFileAtomic(json, JSON.stringify(result, null, 1))

@@ -15,7 +15,8 @@ export interface ReproduceResult {
   quick: boolean
   seconds: number
   cpuSeconds?: number
-  machine: { backend: string; cores: number; loadBefore: number; loadAfter: number }
+  /** loadMean/loadMax: the 1-minute load average sampled every 30 s during the run; nice: the process's priority (os.getPriority). */
+  machine: { backend: string; cores: number; loadBefore: number; loadAfter: number; loadMean?: number; loadMax?: number; nice?: number }
   experiments: ExperimentSummary[]
   /** Absent when the run left the experiment out (--only). */
   gaussianSettings?: GaussianSettings

@@ -31,6 +31,11 @@ describe('reproduction report', () => {
     expect(html).toContain('x &lt;b&gt; y')
     expect(html).toContain('<td>NO</td>')
   })
+  it('gives the load sampled during the run and the priority it ran at', () => {
+    expect(html).not.toContain('during the run')
+    const loaded = renderReproduceReport({ ...result, machine: { ...result.machine, loadMean: 9.25, loadMax: 12, nice: -10 } })
+    expect(loaded).toContain('(mean 9.3, max 12.0 during the run) · run at nice -10')
+  })
   it('the command wants --out', async () => {
     await expect(reproduceCommand.run({}, [], { context: silentContext(), print: () => {}, json: false })).rejects.toThrow('reproduce: --out DIR is required')
   })
