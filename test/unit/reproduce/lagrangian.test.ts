@@ -42,6 +42,10 @@ describe('the Lagrangian experiment at a tiny size', () => {
     expect([c.pairs, c.dt, c.steps, c.recordEvery, c.fourier.modesPerSide]).toEqual([32768 + 2048 + 4096, 1e-5, 10000, 10, 7])
     expect(c.starts).toEqual([[0.75, 0.75]])
   })
+  it('pools the transformer to at least the 98 coefficients of the identity potential encoder (no rank bottleneck)', () => {
+    const c = lagrangianSimulation(lagrangianSettings(false))
+    for (const quick of [false, true]) expect(lagrangianSettings(quick).modelWidth).toBeGreaterThanOrEqual(2 * c.fourier.modesPerSide ** 2)
+  })
   it('trains the transformer and the MLP, scores every epoch and measures both conditionals', async () => {
     const s = { ...lagrangianSettings(true), train: 96, validation: 16, test: 32, dt: 2e-3, steps: 50, recordEvery: 1, epochs: 2, batch: 16, tokens: 5, trainEval: 32, collapseEpochs: 1, collapseQueries: 8 }
     const r = await runLagrangian(s, dir, silentContext(), () => {})
