@@ -68,6 +68,10 @@ export interface ShardWorkerInit extends WorkerInitBase {
   embeddings: Float32Array
   gradients: Float32Array
   state: Float32Array
+  /** The split conditional loss (shard-loss.ts): W × B × ℓ partial ∂L/∂z_v, W × 2B column partials, W shares of the loss. */
+  partials: Float32Array
+  columns: Float32Array
+  losses: Float64Array
   /** Resume: Adam state in the one-thread loop's layout (u's variables, v's, then the temperature). */
   optimizer?: OptimizerState
 }

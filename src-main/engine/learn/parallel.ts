@@ -55,9 +55,10 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
 /**
  * Like `fit`, with `workers` data-parallel workers (shard-worker.ts): each forwards 1/W of every batch through both
  * encoders; the loss sees the whole batch and the gradients are summed, so it is the one-thread loop's
- * optimisation up to float rounding (bit-identical with one worker). Uses as many cores as it is given.
+ * optimisation up to float rounding (bit-identical with one worker). Uses as many cores as it is given. `lastGradient`
+ * (tests) receives the last step's summed gradient, in the one-thread loop's parameter order.
  */
-export async function fitDataParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}, workers = 2): Promise<FitOutcome> {
+export async function fitDataParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}, workers = 2, lastGradient?: Float32Array): Promise<FitOutcome> {
   const { data, settings: s, net } = p
   const B = Math.min(s.batch, data.train.length)
   const W = Math.max(1, Math.min(workers, Math.floor(B / 2)))
@@ -70,10 +71,15 @@ export async function fitDataParallel(p: Prepared, ctx: JobContext, hooks: FitHo
     embeddings: new Float32Array(new SharedArrayBuffer(2 * B * net.encU.spec.outputDim * 4)),
     gradients: new Float32Array(new SharedArrayBuffer(W * P * 4)),
     state: new Float32Array(new SharedArrayBuffer(3 * P * 4)),
+    partials: new Float32Array(new SharedArrayBuffer(W * B * net.encU.spec.outputDim * 4)),
+    columns: new Float32Array(new SharedArrayBuffer(W * 2 * B * 4)),
+    losses: new Float64Array(new SharedArrayBuffer(W * 8)),
     startEpoch: hooks.startEpoch ?? 0,
     ...(hooks.startEpoch && hooks.optimizerStates?.all ? { optimizer: hooks.optimizerStates.all } : {})
   }
-  return orchestrate(p, ctx, hooks, Array.from({ length: W }, (_, rank) => startWorker('learn-encoder', { ...base, rank } satisfies ShardWorkerInit)), control)
+  const outcome = await orchestrate(p, ctx, hooks, Array.from({ length: W }, (_, rank) => startWorker('learn-encoder', { ...base, rank } satisfies ShardWorkerInit)), control)
+  lastGradient?.set(base.gradients.subarray(0, P)) // the reduce-scatter leaves the sum in rank 0's slot
+  return outcome
 }
 
 type FitOutcome = { history: EpochRecord[]; steps: number; finalLoss: number }

@@ -5,9 +5,15 @@
  * (reduce-scatter in rank order): each rank sums one slice of the parameters and runs Adam on it in shared memory
  * (adam.ts), then every rank loads the whole updated parameters, so the copies stay identical.
  *
- * Why the gradient is exact: L depends on the batch only through z = [z_1; …; z_W]; worker r computes L with the
- * other shards' rows as constants, so its gradient is ∂L/∂z_r · ∂z_r/∂θ, and Σ_r of these is dL/dθ. The
- * temperature enters L directly, so every worker already has its whole gradient (not summed).
+ * The conditional losses (the paper's, and the default) are split by rows too (shard-loss.ts): each worker computes
+ * its rows of the B×B logits, so the loss's cost per worker falls as 1/W. The other losses (joint, mmd) are computed
+ * whole by every worker, from the all-gathered embeddings (below), as is every loss with one worker (which is then
+ * the one-thread loop bit for bit).
+ *
+ * Why the gradient is exact (whole loss): L depends on the batch only through z = [z_1; …; z_W]; worker r computes L
+ * with the other shards' rows as constants, so its gradient is ∂L/∂z_r · ∂z_r/∂θ, and Σ_r of these is dL/dθ. The
+ * temperature enters L directly, so every worker already has its whole gradient (not summed). With the split loss
+ * each worker's share of the temperature's gradient is partial and they are summed like the others.
  */
 import { tf, initBackend } from './backend'
 import { buildEncoder, type Encoder } from './encoders'
@@ -18,6 +24,7 @@ import { contrastiveLoss } from './losses'
 import type { EpochReport, OrchestratorMessage, ShardWorkerInit, WorkerMessage } from './parallel-protocol'
 import { ARRIVED } from './parallel-protocol'
 import { logitMatrix } from './similarity'
+import { shardedCondLoss } from './shard-loss'
 
 /** Rows [from, to) of a batch of B that worker `rank` of W forwards. */
 export function shardRows(B: number, workers: number, rank: number): [number, number] {
@@ -64,6 +71,10 @@ export async function runShard(init: ShardWorkerInit, post: (m: WorkerMessage) =
     return tf.concat([...(lo > 0 ? [rows(0, lo)] : []), own, ...(hi < B ? [rows(hi, B)] : [])])
   }
 
+  const splitLoss = W > 1 && ['cond', 'cond-u', 'cond-v'].includes(s.loss)
+  const sharded = splitLoss
+    ? shardedCondLoss({ rank: init.rank, workers: W, B, lo, hi, gathered: init.embeddings.subarray(B * ell), partials: init.partials, columns: init.columns, barrier }, s.metric, s.weights, ell)
+    : undefined
   const bu = new Float32Array((hi - lo) * init.du)
   const bv = new Float32Array((hi - lo) * init.dv)
   await runEpochs(init, adam, logScale, {
@@ -77,14 +88,22 @@ export async function runShard(init: ShardWorkerInit, post: (m: WorkerMessage) =
       const loss = gradientsInto(adam, () => {
         const zu = encU.apply(xu)
         const zv = encV.apply(xv)
+        if (sharded) return sharded(zu, zv, logScale)
         readInto(zu, init.embeddings.subarray(lo * ell, hi * ell))
         readInto(zv, init.embeddings.subarray((B + lo) * ell, (B + hi) * ell))
         barrier() // all-gather: every rank's rows are in place
         return contrastiveLoss(logitMatrix(gathered(zu, 0), gathered(zv, B * ell), s.metric, logScale), s.loss, s.weights, kernels)
       }, mine)
       tf.dispose([xu, xv, ...(kernels ?? [])])
-      if (s.learnTemperature && init.rank > 0) mine[P - 1] = 0 // the temperature's gradient is whole in every rank: count it once
+      if (s.learnTemperature && init.rank > 0 && !sharded) mine[P - 1] = 0 // the whole loss's temperature gradient is in every rank: count it once
+      init.losses[init.rank] = loss
       barrier() // every partial gradient is in place (and every rank has read the embeddings)
+      // the split loss's shares sum to the loss (in rank order, the same in every rank)
+      let total = loss
+      if (sharded) {
+        total = 0
+        for (let r = 0; r < W; r++) total += init.losses[r]!
+      }
       // reduce-scatter into rank 0's slot (index k is only ever touched by its owner), in rank order, then Adam on the slice
       const g = init.gradients
       for (let k = c0; k < c1; k++) {
@@ -95,7 +114,7 @@ export async function runShard(init: ShardWorkerInit, post: (m: WorkerMessage) =
       adam.step(g, c0, c1)
       barrier() // every slice is updated
       adam.store()
-      return loss
+      return total
     },
     report: (epoch, trainLoss): EpochReport => {
       const lead = init.rank === 0

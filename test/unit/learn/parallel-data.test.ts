@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { silentContext } from '../../../src-main/engine/jobs/job'
-import { initBackend } from '../../../src-main/engine/learn/backend'
-import { fit } from '../../../src-main/engine/learn/fit'
+import { initBackend, tf } from '../../../src-main/engine/learn/backend'
+import { batchLoss, fit, flatAdam, gatherRows, gradientsInto } from '../../../src-main/engine/learn/fit'
+import { shuffled } from '../../../src-main/engine/learn/random'
 import { fitDataParallel } from '../../../src-main/engine/learn/parallel'
 import { shardRows } from '../../../src-main/engine/learn/shard-worker'
 import { prepareTraining, trainingPlan } from '../../../src-main/engine/learn/train'
@@ -60,4 +61,55 @@ describe('data-parallel training (each worker a shard of the batch)', () => {
     const moved = Math.max(...[...p0.net.encU.variables, ...p0.net.encV.variables].flatMap((v, i) => Array.from(v.dataSync()).map((x, k) => Math.abs(x - one.weights[i]![k]!))))
     expect(moved).toBeGreaterThan(1e-2)
   }, 120_000)
+})
+
+describe('data-parallel gradients (the split conditional loss, and the whole-batch losses)', () => {
+  // 40 training pairs, batch 32: one step, from the same initial weights in every run
+  const small = syntheticDataset({ pairs: 50, seed: 5 })
+  const oneStep = (over: TrainConfigInput) => ({ ...config, epochs: 1, ...over })
+  /** The one-thread loop's gradient of the first batch (fit.ts: the same order, rows and parameter order). */
+  function oneThreadGradient(cfg: TrainConfigInput): Float32Array {
+    const p = prepareTraining(small, cfg)
+    const s = p.settings
+    const order = shuffled(p.data.train, s.seed * 1000003)
+    const B = Math.min(s.batch, p.data.train.length)
+    const adam = flatAdam([...p.net.encU.variables, ...p.net.encV.variables, ...(s.learnTemperature ? [p.net.logScale] : [])], s)
+    const g = new Float32Array(adam.size)
+    const xu = tf.tensor2d(gatherRows(p.data.u, p.data.du, order, 0, B), [B, p.data.du])
+    const xv = tf.tensor2d(gatherRows(p.data.v, p.data.dv, order, 0, B), [B, p.data.dv])
+    gradientsInto(adam, () => batchLoss(p.net, xu, xv, s), g)
+    tf.dispose([xu, xv])
+    return g
+  }
+  async function dataParallelGradient(cfg: TrainConfigInput, workers: number): Promise<{ g: Float32Array; loss: number }> {
+    const p = prepareTraining(small, cfg)
+    const g = new Float32Array(oneThreadGradient(cfg).length)
+    const r = await fitDataParallel(p, silentContext(), {}, workers, g)
+    return { g, loss: r.finalLoss }
+  }
+  const maxAbs = (a: Float32Array) => a.reduce((m, x) => Math.max(m, Math.abs(x)), 0)
+  const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, k) => Math.max(m, Math.abs(x - b[k]!)), 0)
+
+  it.each([
+    ['cond, cosine, learned temperature', { loss: 'cond', metric: 'cosine' }, [1, 2, 3]],
+    ['cond-v, l2 metric', { loss: 'cond-v', metric: 'l2', learnTemperature: false }, [2, 4]],
+    ['cond (0.5, 1.5), dot', { loss: 'cond', metric: 'dot', lambdaU: 0.5, lambdaV: 1.5 }, [3]],
+    ['joint (whole loss in every worker)', { loss: 'joint' }, [2]]
+  ] as [string, TrainConfigInput, number[]][])('%s: equal to the one-thread gradient within float32 rounding', async (_, over, counts) => {
+    const cfg = oneStep(over)
+    const one = oneThreadGradient(cfg)
+    expect(maxAbs(one)).toBeGreaterThan(1e-3)
+    for (const W of counts) {
+      const { g } = await dataParallelGradient(cfg, W)
+      if (W === 1) expect(Array.from(g)).toEqual(Array.from(one))
+      else expect(maxDiff(g, one)).toBeLessThan(2e-6 * maxAbs(one))
+    }
+  }, 60_000)
+
+  it('the split loss\'s shares sum to the whole batch\'s loss', async () => {
+    const cfg = oneStep({ loss: 'cond', metric: 'cosine' })
+    const one = await dataParallelGradient(cfg, 1)
+    const three = await dataParallelGradient(cfg, 3)
+    expect(three.loss).toBeCloseTo(one.loss, 5)
+  }, 60_000)
 })
