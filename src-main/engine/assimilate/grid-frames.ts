@@ -47,22 +47,30 @@ const NEGLIGIBLE = 1e-12
 
 /** Σ_k w_k field_k over the stack (w normalised): the conditional mean field. */
 export function weightedMean(stack: FieldStack, w: ArrayLike<number>): GridFrames {
-  checkWeights(stack, w)
   const out = emptyStack(1, stack.frames, stack.cells, stack.vorticity !== undefined)
+  weightedMeanInto(stack, w, out, 0, stack.frames * stack.cells)
+  return out
+}
+
+/**
+ * Elements [from, to) (of frames × cells) of `weightedMean` into `out` (zeroed): each element is summed over the
+ * members in the same order, so threads that fill disjoint ranges give the same bits as one `weightedMean`.
+ */
+export function weightedMeanInto(stack: FieldStack, w: ArrayLike<number>, out: GridFrames, from: number, to: number): void {
+  checkWeights(stack, w)
   const len = stack.frames * stack.cells
   const cutoff = maxOf(w) * NEGLIGIBLE
   for (let k = 0; k < stack.count; k++) {
     const wk = w[k]!
     if (wk <= cutoff) continue
     const s = k * len
-    for (let i = 0; i < len; i++) {
+    for (let i = from; i < to; i++) {
       out.u[i]! += wk * stack.u[s + i]!
       out.v[i]! += wk * stack.v[s + i]!
       out.psi[i]! += wk * stack.psi[s + i]!
     }
-    if (stack.vorticity && out.vorticity) for (let i = 0; i < len; i++) out.vorticity[i]! += wk * stack.vorticity[s + i]!
+    if (stack.vorticity && out.vorticity) for (let i = from; i < to; i++) out.vorticity[i]! += wk * stack.vorticity[s + i]!
   }
-  return out
 }
 
 /**

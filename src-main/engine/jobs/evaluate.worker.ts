@@ -1,9 +1,10 @@
 /**
- * Worker thread for `evaluateInWorkers`: started once per evaluation with the shared data set and inputs, it samples
- * its share of the fields when asked, then scores its range of test queries and sends the part back.
+ * Worker thread for `evaluateInWorkers`: started once per evaluation with the shared data set, it samples its share
+ * of the fields, fills its share of the bank's mean and scores its queries' baselines (meeting the other workers at
+ * barriers), then scores its queries' learned reconstructions when the model's inputs arrive; each part goes back.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { sampleMembers, scorePart, type EvaluationShare, type FromWorker, type ToWorker } from '../assimilate/evaluate-parallel'
+import { learnedPart, startPart, type EvaluationShare, type FromWorker, type ToWorker } from '../assimilate/evaluate-parallel'
 import { UserError } from './job'
 
 const share = workerData as EvaluationShare
@@ -13,10 +14,8 @@ let done = 0
 const ctx = { signal: new AbortController().signal, log: () => {}, progress: (p: { unit: string; done: number }) => (p.unit === 'queries' ? post({ type: 'progress', done: ++done }) : undefined) }
 parentPort?.on('message', (m: ToWorker) => {
   try {
-    if (m.type === 'sample') {
-      sampleMembers(share, m)
-      post({ type: 'sampled' })
-    } else post({ type: 'part', part: scorePart(share, m, ctx) })
+    if (m.type === 'start') post({ type: 'baselines', rows: startPart(share, m, ctx) })
+    else post({ type: 'learned', part: learnedPart(share, m, ctx) })
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err), user: err instanceof UserError })
   }
