@@ -30,7 +30,7 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix'
 import { Rng } from '../../flows/rng'
 import { throwIfCancelled } from '../../jobs/job'
-import type { GaussianPrior } from './gaussian'
+import { solveLower, type GaussianPrior } from './gaussian'
 import type { TargetSymmetry } from './tempering'
 
 export interface ResidualTarget {
@@ -280,9 +280,9 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
           for (let q = 0; q < N; q++) a += J.get(q, j) * r0[q]
           g[j] = a
         }
-        const step = new Float64Array(ks), tmp = new Float64Array(ks)
-        solveLower(L, g, tmp, ks)
-        solveUpper(L, tmp, step, ks)
+        const step = new Float64Array(ks)
+        solveLower(L, ks, g)
+        solveUpper(L, g, step, ks)
         for (let j = 0; j < ks; j++) s[k][j] -= step[j]
         out[k] = { centre: s[k], L, halfLogDet: sumLogDiag(L, ks) }
       })
@@ -434,15 +434,6 @@ function quadraticOf(L: Float64Array, w: Float64Array, d: number): number {
     q += s * s
   }
   return q
-}
-
-/** Solve L y = b (L lower, row-major). */
-function solveLower(L: Float64Array, b: Float64Array, out: Float64Array, d: number): void {
-  for (let i = 0; i < d; i++) {
-    let s = b[i]
-    for (let k = 0; k < i; k++) s -= L[i * d + k] * out[k]
-    out[i] = s / L[i * d + i]
-  }
 }
 
 /** Solve Lᵀ y = b (L lower, row-major). */
