@@ -20,6 +20,7 @@ import type { PairedDataset } from '../data/dataset-types'
 import { fourierSigmas, fourierWavenumbers } from '../flows/fourier'
 import { tracerStarts } from '../flows/plan'
 import { UserError } from '../jobs/job'
+import { choleskyLower, solveLower, solveLowerTranspose } from '../assimilate/posterior/gaussian'
 
 /** Everything the features need, stored in the model so inference computes exactly the same map. */
 export interface PathFeatureSpec {
@@ -99,7 +100,7 @@ const TWO_PI = 2 * Math.PI
  * products of powers of e^{2πix}, e^{2πiy} (integer wavenumbers): two trig pairs per record instead of 2K.
  */
 export function pathNormalEquations(spec: PathFeatureSpec, trajectories: Float64Array, offset = 0): { G: Float64Array; b: Float64Array } {
-  const { K, kx, ky, kMin, span, U, V, timePhase } = prepared(spec)
+  const { K, U, V } = prepared(spec)
   const P = 2 * K
   const nTr = spec.starts.length / 2, T = spec.times.length
   if (trajectories.length < offset + nTr * T * 2) throw new Error(`pathFeatures: ${trajectories.length - offset} numbers are fewer than one trajectory of ${nTr} tracers × ${T} times`)
@@ -110,21 +111,7 @@ export function pathNormalEquations(spec: PathFeatureSpec, trajectories: Float64
   for (const x of isRow) n += x
   const stride = n * nTr
   const cols = new Float64Array(P * stride) // F_j[p] at column p, row (tracer, j): column-major for `gramOfColumns`
-  const px = new Float64Array(2 * span), py = new Float64Array(2 * span)
-  // out[2k] = sin θ_k, out[2k + 1] = cos θ_k at (x, y) and time row `tj` of the table (0: t = 0)
-  const phases = (x: number, y: number, tj: number, out: Float64Array) => {
-    powersOf(x, kMin, span, px)
-    powersOf(y, kMin, span, py)
-    const to = tj * P
-    for (let k = 0; k < K; k++) {
-      const ix = 2 * (kx[k] - kMin), iy = 2 * (ky[k] - kMin)
-      const xc = px[ix], xs = px[ix + 1], yc = py[iy], ys = py[iy + 1]
-      const sc = xc * yc - xs * ys, ss = xs * yc + xc * ys // e^{2πi(k_x x + k_y y)}
-      const ts = timePhase[to + 2 * k], tc = timePhase[to + 2 * k + 1]
-      out[2 * k] = ss * tc + sc * ts
-      out[2 * k + 1] = sc * tc - ss * ts
-    }
-  }
+  const phases = phaseEvaluator(spec)
   const a0 = new Float64Array(P), a1 = new Float64Array(P), F = new Float64Array(P)
   const sx = new Float64Array(P), sy = new Float64Array(P)
   let row = 0
@@ -159,6 +146,29 @@ export function pathNormalEquations(spec: PathFeatureSpec, trajectories: Float64
     for (let q = 0; q < P; q++) G[p * P + q] *= w * (U[p] * U[q] + V[p] * V[q])
   }
   return { G, b }
+}
+
+/**
+ * (x, y, time row tj) ↦ out[2k] = sin θ_k, out[2k + 1] = cos θ_k (tj = 0: t = 0; tj = j + 1: times[j]), from
+ * e^{iθ} = e^{iωt} e^{2πi(k_x x + k_y y)}: the tabulated time factors and powers of e^{2πix}, e^{2πiy}.
+ */
+function phaseEvaluator(spec: PathFeatureSpec): (x: number, y: number, tj: number, out: Float64Array) => void {
+  const { K, kx, ky, kMin, span, timePhase } = prepared(spec)
+  const P = 2 * K
+  const px = new Float64Array(2 * span), py = new Float64Array(2 * span)
+  return (x, y, tj, out) => {
+    powersOf(x, kMin, span, px)
+    powersOf(y, kMin, span, py)
+    const to = tj * P
+    for (let k = 0; k < K; k++) {
+      const ix = 2 * (kx[k] - kMin), iy = 2 * (ky[k] - kMin)
+      const xc = px[ix], xs = px[ix + 1], yc = py[iy], ys = py[iy + 1]
+      const sc = xc * yc - xs * ys, ss = xs * yc + xc * ys // e^{2πi(k_x x + k_y y)}
+      const ts = timePhase[to + 2 * k], tc = timePhase[to + 2 * k + 1]
+      out[2 * k] = ss * tc + sc * ts
+      out[2 * k + 1] = sc * tc - ss * ts
+    }
+  }
 }
 
 /** What `pathNormalEquations` needs of a spec, computed once per spec: wavenumbers, velocity factors, e^{iω_k t} per record. */
@@ -274,4 +284,131 @@ export function pathFeatures(spec: PathFeatureSpec, trajectories: Float64Array, 
     out.set(new CholeskyDecomposition(M).solve(Matrix.columnVector(Array.from(b))).getColumn(0), c * P)
   }
   return out
+}
+
+/**
+ * ∇w at (x, y, t) for the coefficients v: out = (∂u/∂x, ∂u/∂y, ∂v/∂x, ∂v/∂y). With θ_k = ω_k t + 2π k·x the mode
+ * moves as w = (U_k, V_k)(Re ψ_k sin θ_k + Im ψ_k cos θ_k), so ∂/∂x_i brings 2πk_i (Re ψ_k cos θ_k − Im ψ_k sin θ_k).
+ */
+export function fourierVelocityGradient(spec: Pick<PathFeatureSpec, 'modesPerSide' | 'omega'>, v: ArrayLike<number>, x: number, y: number, t: number, out: Float64Array): void {
+  const { kx, ky } = fourierWavenumbers(spec.modesPerSide)
+  out.fill(0)
+  for (let k = 0; k < kx.length; k++) {
+    const theta = spec.omega[k] * t + TWO_PI * (kx[k] * x + ky[k] * y)
+    addModeGradient(kx[k], ky[k], v[2 * k] * Math.cos(theta) - v[2 * k + 1] * Math.sin(theta), out)
+  }
+}
+
+/** One mode's share of ∇w, g = dθ-derivative of its amplitude (Re ψ cos θ − Im ψ sin θ). */
+function addModeGradient(kx: number, ky: number, g: number, out: Float64Array): void {
+  const U = -TWO_PI * ky, V = TWO_PI * kx
+  const gx = TWO_PI * kx * g, gy = TWO_PI * ky * g
+  out[0] += U * gx
+  out[1] += U * gy
+  out[2] += V * gx
+  out[3] += V * gy
+}
+
+/**
+ * The path's normal equations by generalised least squares with the regression's true error covariance.
+ *
+ * Which covariance. The rows are d_j = y_j − x₀ with x₀ the known launch point (the simulator adds noise to the
+ * records only, flows/pair.ts), so the position noise alone gives d_j iid errors ε_j ~ N(0, σ²I): for these
+ * cumulative rows ordinary least squares already is GLS (the tridiagonal σ²(2, −1) covariance belongs to increments
+ * y_j − y_{j−1}, and GLS on increments with it is the same estimator). What OLS gets wrong is that R_j is integrated
+ * along the *observed* positions, so the noise also enters the regressors: with J_i = ∇w(x_i, t_i) and trapezoid
+ * weights, R_j(y)v = R_j(x)v + Σ_{i≤j} c_ij J_i ε_i (c_jj = h_j/2, c_ij = (h_i + h_{i+1})/2 for i < j), and the
+ * residual is r = d − R(y)v = (I − M)ε, M block lower triangular with blocks c_ij J_i. Its covariance is
+ * σ²(I − M)(I − M)ᵀ, whose square root (I − M) is triangular: whitening z = (I − M)⁻¹ r is one forward recursion,
+ *   z_j = (I − ½h_j J_j)⁻¹ (r_j + Q_j),   Q_{j+1} = Q_j + ½(h_j + h_{j+1}) J_j z_j,
+ * O(records) per column, applied to d and to every column of R. At the truth, (I − M)⁻¹R(x) is exactly the
+ * tangent-linear sensitivity ∂x_j/∂v of the trapezoid path, so G = R̃ᵀR̃/σ² is the Gauss–Newton precision of the
+ * exact likelihood (the Laplace approximation's), where plain RᵀR/σ² drops the flow's straining of perturbations.
+ *
+ * J depends on v: it is evaluated at `at` (default the plain ridge estimate v̂ of `pathNormalEquations`: feasible
+ * GLS in two stages). Every record is a row (the whitening chains through all of them), whatever `rowsPerTracer`.
+ */
+export function whitenedNormalEquations(spec: PathFeatureSpec, trajectories: Float64Array, offset = 0, at?: ArrayLike<number>): { G: Float64Array; b: Float64Array; at: Float64Array } {
+  const { K, kx, ky, U, V } = prepared(spec)
+  const P = 2 * K
+  const nTr = spec.starts.length / 2, T = spec.times.length
+  if (trajectories.length < offset + nTr * T * 2) throw new Error(`whitenedNormalEquations: ${trajectories.length - offset} numbers are fewer than one trajectory of ${nTr} tracers × ${T} times`)
+  const v = at ? Float64Array.from(at) : ridgeEstimate(spec, pathNormalEquations(firstStage(spec), trajectories, offset))
+  if (v.length !== P) throw new Error(`whitenedNormalEquations: linearisation point has ${v.length} coefficients, the flow ${P}`)
+  const w = 1 / (spec.noise * spec.noise)
+  const stride = 2 * T * nTr
+  const cols = new Float64Array(P * stride) // whitened R̃: column p, row (tracer, record, component)
+  const data = new Float64Array(stride) // whitened d̃
+  const a0 = new Float64Array(P), a1 = new Float64Array(P), F = new Float64Array(P), J = new Float64Array(4)
+  const Q = new Float64Array(2 * P + 2) // running Σ c J z per column (and the data's, last)
+  const phasesAt = phaseEvaluator(spec)
+  for (let tr = 0; tr < nTr; tr++) {
+    const x0 = spec.starts[2 * tr], y0 = spec.starts[2 * tr + 1]
+    phasesAt(x0, y0, 0, a0)
+    F.fill(0)
+    Q.fill(0)
+    let t0 = 0
+    for (let j = 0; j < T; j++) {
+      const o = offset + (tr * T + j) * 2
+      const x = trajectories[o], y = trajectories[o + 1], t = spec.times[j]
+      phasesAt(x, y, j + 1, a1)
+      const h = t - t0, hNext = j + 1 < T ? spec.times[j + 1] - t : 0
+      for (let p = 0; p < P; p++) F[p] += 0.5 * h * (a0[p] + a1[p])
+      a0.set(a1)
+      t0 = t
+      // J at the record from the phases already at hand: g_k = Re ψ_k cos θ_k − Im ψ_k sin θ_k
+      J.fill(0)
+      for (let k = 0; k < K; k++) addModeGradient(kx[k], ky[k], v[2 * k] * a1[2 * k + 1] - v[2 * k + 1] * a1[2 * k], J)
+      // B = (I − ½hJ)⁻¹ (2 × 2), and the weight of this record's z in every later row
+      const m00 = 1 - 0.5 * h * J[0], m01 = -0.5 * h * J[1], m10 = -0.5 * h * J[2], m11 = 1 - 0.5 * h * J[3]
+      const det = m00 * m11 - m01 * m10
+      const b00 = m11 / det, b01 = -m01 / det, b10 = -m10 / det, b11 = m00 / det
+      const c = 0.5 * (h + hNext)
+      const row = 2 * (tr * T + j)
+      // z = B (r + Q), then Q += c J z: for every column of R (its two components U_p F, V_p F) and for the data (last)
+      for (let p = 0; p <= P; p++) {
+        const q = 2 * p
+        const ex = (p < P ? U[p] * F[p] : x - x0) + Q[q], ey = (p < P ? V[p] * F[p] : y - y0) + Q[q + 1]
+        const zx = b00 * ex + b01 * ey, zy = b10 * ex + b11 * ey
+        Q[q] += c * (J[0] * zx + J[1] * zy)
+        Q[q + 1] += c * (J[2] * zx + J[3] * zy)
+        const out = p < P ? cols : data, at = p < P ? p * stride + row : row
+        out[at] = zx
+        out[at + 1] = zy
+      }
+    }
+  }
+  const G = gramOfColumns(cols, P, stride)
+  const b = new Float64Array(P)
+  for (let p = 0; p < P; p++) {
+    let s = 0
+    for (let r = 0; r < stride; r++) s += cols[p * stride + r] * data[r]
+    b[p] = w * s
+  }
+  for (let i = 0; i < G.length; i++) G[i] *= w
+  return { G, b, at: v }
+}
+
+/**
+ * Rows per tracer of the first stage (where J is evaluated): v̂ only places the linearisation, so a quarter of the
+ * paper's 1000 records does (its Gram is most of the cost).
+ */
+const FIRST_STAGE_ROWS = 250
+const firstStages = new WeakMap<PathFeatureSpec, PathFeatureSpec>()
+const firstStage = (spec: PathFeatureSpec) => {
+  let s = firstStages.get(spec)
+  if (!s) firstStages.set(spec, (s = { ...spec, rowsPerTracer: Math.min(spec.rowsPerTracer, FIRST_STAGE_ROWS) }))
+  return s
+}
+
+/** v̂ = (G + C⁻¹)⁻¹ b: the ridge estimate of a path's normal equations (the prior's precision as penalty). */
+export function ridgeEstimate(spec: PathFeatureSpec, { G, b }: { G: Float64Array; b: Float64Array }): Float64Array {
+  const P = b.length
+  const A = Float64Array.from(G)
+  for (let p = 0; p < P; p++) A[p * P + p] += 1 / spec.priorVariance[p]
+  const L = choleskyLower(A, P)
+  const x = Float64Array.from(b)
+  solveLower(L, P, x)
+  solveLowerTranspose(L, P, x)
+  return x
 }

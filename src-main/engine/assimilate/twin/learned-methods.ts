@@ -20,7 +20,7 @@ import type { PairedDataset } from '../../data/dataset-types'
 import { trajectoryFeatures } from '../../learn/features'
 import { condOptimum, jointOptimum, l2OneSidedOptimum, symPow } from '../../learn/gaussian'
 import type { TrainedModel } from '../../learn/model'
-import { pathFeatureSpec, pathNormalEquations } from '../../learn/path-features'
+import { pathFeatureSpec, pathNormalEquations, whitenedNormalEquations } from '../../learn/path-features'
 import { trainOnDataset } from '../../learn/train'
 import { adaptivePcn, choleskyLower, denseGaussian, drawGaussian, solveLower, solveLowerTranspose, gaussianConditional, tiltPotential, type AffineMap, type GaussianPrior } from '../posterior'
 import { pairsOfSplit, gatherRows } from '../setup'
@@ -39,10 +39,11 @@ export interface Variant {
   bank?: boolean
   /**
    * What the trajectory encoder reads: positions (default), the path regression v̂ (`lagrangian`), or the path's
-   * linearised likelihood itself (`gram`: its Gram matrix G_u and b_u, from which g_u(u) = (a·b_u, α·G_u)) —
-   * Fourier flow only.
+   * linearised likelihood itself (`gram`: its Gram matrix G_u and b_u, from which g_u(u) = (a·b_u, α·G_u);
+   * `gram-gls`: the same by generalised least squares with the regression's true error covariance,
+   * `whitenedNormalEquations`) — Fourier flow only.
    */
-  features?: 'positions' | 'lagrangian' | 'gram'
+  features?: 'positions' | 'lagrangian' | 'gram' | 'gram-gls'
   /** Trajectory encoder (default mlp). */
   encoder?: 'mlp' | 'linear'
   /** SGD on the mini-batch loss (default) or the closed-form optimum (cond-v/l2 with linear encoders only). */
@@ -51,6 +52,9 @@ export interface Variant {
 
 /** The per-query-precision conditional: dot with the quadratic potential encoder on the path's own Gram matrix. */
 export const GRAM_VARIANT: Variant = { loss: 'cond-v', metric: 'dot', potentialEncoder: 'quadratic', encoder: 'linear', features: 'gram', fit: 'closed-form' }
+
+/** The same with the GLS-whitened normal equations (noise in the regressors accounted for: the Gauss–Newton precision). */
+export const GRAM_GLS_VARIANT: Variant = { ...GRAM_VARIANT, features: 'gram-gls' }
 
 /**
  * The paper's variant and the four whose conditionals Section 5 describes in closed form: two-sided dot (mean
@@ -71,7 +75,8 @@ export const TWIN_VARIANTS: Variant[] = [
   { loss: 'cond', metric: 'dot', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' },
   { loss: 'joint', metric: 'dot', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' },
   { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', fit: 'closed-form' },
-  GRAM_VARIANT
+  GRAM_VARIANT,
+  GRAM_GLS_VARIANT
 ]
 
 /**
@@ -84,7 +89,7 @@ export const PAPER_TWIN_VARIANTS: Variant[] = TWIN_VARIANTS.filter((v) => v.fit 
 
 /** The method name: `bankfree:<loss>/<metric>` plus `+lagrangian` and `@optimum` where they apply. */
 export function variantName(v: Variant): string {
-  const features = v.features === 'lagrangian' || v.features === 'gram' ? `+${v.features}` : ''
+  const features = v.features === 'lagrangian' || v.features === 'gram' || v.features === 'gram-gls' ? `+${v.features}` : ''
   return `${v.loss}/${v.metric}${features}${v.fit === 'closed-form' ? '@optimum' : ''}`
 }
 
@@ -95,7 +100,7 @@ export function variantName(v: Variant): string {
  * loss at 86, this reaches 0.005).
  */
 function trainConfig(v: Variant, paramDim: number, quick: boolean): TrainConfigInput {
-  if (v.potentialEncoder === 'quadratic' || v.features === 'gram') throw new Error(`${variantName(v)}: the quadratic potential encoder has only the closed-form fit`)
+  if (v.potentialEncoder === 'quadratic' || v.features === 'gram' || v.features === 'gram-gls') throw new Error(`${variantName(v)}: the quadratic potential encoder has only the closed-form fit`)
   const linearHead = v.encoder === 'linear' && v.features === 'lagrangian'
   return {
     loss: v.loss, metric: v.metric, potentialEncoder: v.potentialEncoder, encoder: v.encoder ?? 'mlp', features: v.features ?? 'positions',
@@ -113,12 +118,12 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
   for (const [k, v] of variants.entries()) {
     throwIfCancelled(ctx.signal)
     const name = variantName(v)
-    if ((v.features === 'lagrangian' || v.features === 'gram') && ds.config.flow !== 'fourier') continue // no path regression for flows nonlinear in v
+    if ((v.features === 'lagrangian' || v.features === 'gram' || v.features === 'gram-gls') && ds.config.flow !== 'fourier') continue // no path regression for flows nonlinear in v
     if (v.fit === 'closed-form') {
       if (prior.flow !== 'fourier') continue
-      if (v.features === 'gram') {
+      if (v.features === 'gram' || v.features === 'gram-gls') {
         ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name} on ${Math.min(bankPairs.length, GRAM_FIT_PAIRS)} pairs` })
-        out.push(gramMethod(twin, name))
+        out.push(gramMethod(twin, name, v.features === 'gram-gls'))
         continue
       }
       ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `closed-form ${name} on ${bankPairs.length} pairs` })
@@ -445,17 +450,18 @@ function goldenSection(f: (x: number) => number, lo: number, hi: number): number
   return (a + b) / 2
 }
 
-function gramMethod(twin: TwinContext, name: string): TwinMethod {
+function gramMethod(twin: TwinContext, name: string, gls: boolean): TwinMethod {
   const { ds, prior } = twin
   const spec = pathFeatureSpec(ds)
   const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim
-  const fit = Array.from(pairsOfSplit(ds, 'train', GRAM_FIT_PAIRS), (i) => ({ ...pathNormalEquations(spec, ds.trajectories, i * len), truth: ds.params.slice(i * P, (i + 1) * P) }))
+  const normalEquations = gls ? whitenedNormalEquations : pathNormalEquations
+  const fit = Array.from(pairsOfSplit(ds, 'train', GRAM_FIT_PAIRS), (i) => ({ ...normalEquations(spec, ds.trajectories, i * len), truth: ds.params.slice(i * P, (i + 1) * P) }))
   const head = fitGramHead(prior.latent, fit)
   return {
     method: `bankfree:${name}`,
-    label: `exact Gaussian ν(v|u) ∝ exp(⟨g_u(u), g_v(v)⟩) μ_v: fixed quadratic potential encoder g_v(v) = (v, −½v⊗v); g_u(u) = (η, Λ) from the path's linearised likelihood (Gram matrix G_u and b_u along the observed path; engineered) by a learned spectral head (whitened Λ = αG(I + γG)⁻¹, η = aα(I + γG)⁻¹b) with a = ${head.a.toFixed(3)}, α = ${head.alpha.toFixed(3)}, γ = ${head.gamma.toExponential(1)} at the optimum of the population cond-v loss (exact normaliser) on ${fit.length} train pairs; ${DRAWS} draws`,
+    label: `exact Gaussian ν(v|u) ∝ exp(⟨g_u(u), g_v(v)⟩) μ_v: fixed quadratic potential encoder g_v(v) = (v, −½v⊗v); g_u(u) = (η, Λ) from the path's linearised likelihood (Gram matrix G_u and b_u along the observed path${gls ? ' by generalised least squares: the regression rows whitened by their error covariance σ²(I − M)(I − M)ᵀ, noise in the regressors included, ∇w at the two-stage estimate' : ''}; engineered) by a learned spectral head (whitened Λ = αG(I + γG)⁻¹, η = aα(I + γG)⁻¹b) with a = ${head.a.toFixed(3)}, α = ${head.alpha.toFixed(3)}, γ = ${head.gamma.toExponential(1)} at the optimum of the population cond-v loss (exact normaliser) on ${fit.length} train pairs; ${DRAWS} draws`,
     run: (q) => {
-      const { G, b } = pathNormalEquations(spec, q.observed)
+      const { G, b } = normalEquations(spec, q.observed)
       return drawsOf(gramConditional(prior.latent, head, G, b), q.pair)
     }
   }
