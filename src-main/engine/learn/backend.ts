@@ -7,6 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import type { BackendInfo, BackendName } from '../../shared/training'
+import { installWasmKernels, wasmKernelsInstalled } from './wasm/kernels'
 
 export { tf }
 
@@ -43,6 +44,7 @@ async function tryWasm(): Promise<string | undefined> {
     setWasmPaths(join(dirname(pkg), 'dist') + sep)
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise'
     await tf.ready()
+    installWasmKernels(tf)
     return undefined
   } catch (err) {
     return `wasm failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`
@@ -67,7 +69,8 @@ export async function chooseBackend(preferred?: BackendName, loadNative: NativeL
   const wasmFailed = await tryWasm()
   if (!wasmFailed) {
     const simd = Boolean(tf.env().getAsync ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : false)
-    return { name: 'wasm', reason: `${why.join('; ')}; using wasm${simd ? ' with SIMD' : ' without SIMD'}, single-threaded per worker` }
+    const ours = wasmKernelsInstalled() ? ' and our SIMD matrix kernels' : ''
+    return { name: 'wasm', reason: `${why.join('; ')}; using wasm${simd ? ' with SIMD' : ' without SIMD'}${ours}, single-threaded per worker` }
   }
   why.push(wasmFailed)
   await tf.setBackend('cpu')

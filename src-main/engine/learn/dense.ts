@@ -1,17 +1,30 @@
 /**
- * Matrix products whose gradients use explicitly transposed operands: on wasm the transposed forms of
- * matMul (which tfjs's own gradient uses) are ~10× slower than the plain form (feasibility.md §1.3).
+ * Matrix products with fast gradients. tfjs-wasm's own transposed or batched matMul is ~10× slower than its plain
+ * form (feasibility.md §1.3), so without our wasm kernels (wasm/kernels.ts) the gradients transpose explicitly; with
+ * them a transpose is a stride and costs nothing. Both give the same bits (each output summed in k order).
  */
 import { tf } from './backend'
+import { wasmKernelsInstalled } from './wasm/kernels'
 
 type Save = (tensors: tf.Tensor[]) => void
+
+/** The last two axes swapped. */
+function swapLast(t: tf.Tensor): tf.Tensor {
+  const r = t.rank
+  return tf.transpose(t, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2])
+}
+/** op(a)·op(b): transposes folded into the kernel when ours serves it, else materialised. */
+function mm<T extends tf.Tensor>(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): T {
+  if (wasmKernelsInstalled() && tf.getBackend() === 'wasm') return tf.matMul(a, b, ta, tb) as T
+  return tf.matMul(ta ? swapLast(a) : a, tb ? swapLast(b) : b) as T
+}
 interface Grad<T extends tf.Tensor> { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor[] }
 
 const dense2d = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: Save): Grad<tf.Tensor2D> => {
   save([x, w])
   return {
     value: tf.matMul(x, w),
-    gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)]
+    gradFunc: (dy, [xs, ws]) => [mm(dy, ws, false, true), mm(xs, dy, true, false)]
   }
 }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D
 
@@ -20,7 +33,7 @@ const denseIn = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: Save): Gra
   return {
     value: tf.matMul(x, w),
     // x is data, so its gradient is never used: skip that product (≈10 % of a reference step)
-    gradFunc: (dy, [xs]) => [tf.zerosLike(xs), tf.matMul(tf.transpose(xs), dy)]
+    gradFunc: (dy, [xs]) => [tf.zerosLike(xs), mm(xs, dy, true, false)]
   }
 }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D
 
@@ -40,7 +53,7 @@ export function columnSums(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 type Layer = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D
-/** x·w + b (optionally relu) with the fused forward kernel and an explicit-transpose backward pass. */
+/** x·w + b (optionally relu) with the fused forward kernel and a fast backward pass. */
 function makeLayer(relu: boolean, input: boolean): Layer {
   return tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: Save): Grad<tf.Tensor2D> => {
     // tf.fused.matMul refuses to fuse an activation while gradients are recorded, so call the kernel
@@ -54,7 +67,7 @@ function makeLayer(relu: boolean, input: boolean): Layer {
       value: y,
       gradFunc: (dy, [xs, ws, ys]) => {
         const g = relu ? tf.mul(dy, tf.step(ys)) : dy // y > 0 ⇔ pre-activation > 0
-        return [input ? tf.zerosLike(xs) : tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.reshape(columnSums(g as tf.Tensor2D), [-1])]
+        return [input ? tf.zerosLike(xs) : mm(g, ws, false, true), mm(xs, g, true, false), tf.reshape(columnSums(g as tf.Tensor2D), [-1])]
       }
     }
   }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as Layer
@@ -69,12 +82,11 @@ export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu:
   return layers[`${relu ? 'relu' : 'plain'}${input ? 'In' : ''}` as keyof typeof layers](x, w, b)
 }
 
-const swap = (t: tf.Tensor3D) => tf.transpose(t, [0, 2, 1])
 const batched = tf.customGrad(((a: tf.Tensor3D, b: tf.Tensor3D, save: Save): Grad<tf.Tensor3D> => {
   save([a, b])
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy, [as, bs]) => [tf.matMul(dy, swap(bs as tf.Tensor3D)), tf.matMul(swap(as as tf.Tensor3D), dy)]
+    gradFunc: (dy, [as, bs]) => [mm(dy, bs!, false, true), mm(as!, dy, true, false)]
   }
 }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D
 

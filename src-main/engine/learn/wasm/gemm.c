@@ -1,0 +1,139 @@
+/*
+ * Matrix products for tfjs's wasm backend in WebAssembly SIMD128, run on the backend's own heap (this module
+ * imports tfjs's memory and has no data and no stack of its own, so it writes nothing but its outputs and the
+ * scratch buffer it is given).
+ *
+ * C[p] = act(bias + A[p] B[p]) for every batch p, where A's element (i, k) is at A + i*ars + k*acs and B's element
+ * (k, j) at B + k*brs + j*bcs: every transpose is a choice of strides, so none is materialised (tfjs-wasm's own
+ * kernel takes a naive loop for transposed or batched operands, ~10x slower, and re-packs its weights for every new
+ * right-hand operand). Each output is bias + a_0 b_0 + a_1 b_1 + ... summed in k order, one rounding per product
+ * and per sum (no fused multiply-add exists in SIMD128): the order XNNPACK's f32 GEMM uses, so products that tfjs
+ * sent to XNNPACK come out bit for bit the same (tested). B is read in rows of 8 columns; a B whose columns are not
+ * contiguous (transposed) is first copied row-major into `scratch` (K*N floats).
+ * Build: bash src-main/engine/learn/wasm/build.sh (clang + wasm-ld), which regenerates gemm-wasm-bytes.ts.
+ */
+#include <wasm_simd128.h>
+
+typedef v128_t V;
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static inline V ld(const float *p) { return wasm_v128_load(p); }
+static inline void st(float *p, V v) { wasm_v128_store(p, v); }
+static inline V madd(V acc, V a, V b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
+/* relu as XNNPACK clamps (pmax(0, x)); `relu` is 0 or 1 */
+static inline V act(V x, int relu) { return relu ? wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), x) : x; }
+static inline float act1(float x, int relu) { return relu ? (0.0f < x ? x : 0.0f) : x; }
+
+/* Rows i..i+3, columns j..j+7, A row-major-ish (any strides). */
+static void tile4x8(int K, const float *a, int ars, int acs, const float *b, int ldb, const float *bias, float *c,
+                    int ldc, int relu) {
+  V c00, c01, c10, c11, c20, c21, c30, c31;
+  c00 = c01 = wasm_f32x4_splat(0.0f);
+  if (bias) c00 = ld(bias), c01 = ld(bias + 4);
+  c10 = c20 = c30 = c00;
+  c11 = c21 = c31 = c01;
+  const float *a0 = a, *a1 = a + ars, *a2 = a + 2 * ars, *a3 = a + 3 * ars;
+  for (int k = 0; k < K; k++) {
+    const V b0 = ld(b), b1 = ld(b + 4);
+    b += ldb;
+    V x = wasm_v128_load32_splat(a0);
+    c00 = madd(c00, x, b0), c01 = madd(c01, x, b1);
+    x = wasm_v128_load32_splat(a1);
+    c10 = madd(c10, x, b0), c11 = madd(c11, x, b1);
+    x = wasm_v128_load32_splat(a2);
+    c20 = madd(c20, x, b0), c21 = madd(c21, x, b1);
+    x = wasm_v128_load32_splat(a3);
+    c30 = madd(c30, x, b0), c31 = madd(c31, x, b1);
+    a0 += acs, a1 += acs, a2 += acs, a3 += acs;
+  }
+  st(c, act(c00, relu)), st(c + 4, act(c01, relu));
+  c += ldc;
+  st(c, act(c10, relu)), st(c + 4, act(c11, relu));
+  c += ldc;
+  st(c, act(c20, relu)), st(c + 4, act(c21, relu));
+  c += ldc;
+  st(c, act(c30, relu)), st(c + 4, act(c31, relu));
+}
+
+/* The same tile when A is transposed in memory (ars == 1): its four rows at one k are four adjacent floats. */
+static void tile4x8t(int K, const float *a, int acs, const float *b, int ldb, const float *bias, float *c, int ldc,
+                     int relu) {
+  V c00, c01, c10, c11, c20, c21, c30, c31;
+  c00 = c01 = wasm_f32x4_splat(0.0f);
+  if (bias) c00 = ld(bias), c01 = ld(bias + 4);
+  c10 = c20 = c30 = c00;
+  c11 = c21 = c31 = c01;
+  for (int k = 0; k < K; k++) {
+    const V b0 = ld(b), b1 = ld(b + 4);
+    b += ldb;
+    const V av = wasm_v128_load(a);
+    a += acs;
+    V x = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
+    c00 = madd(c00, x, b0), c01 = madd(c01, x, b1);
+    x = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
+    c10 = madd(c10, x, b0), c11 = madd(c11, x, b1);
+    x = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
+    c20 = madd(c20, x, b0), c21 = madd(c21, x, b1);
+    x = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
+    c30 = madd(c30, x, b0), c31 = madd(c31, x, b1);
+  }
+  st(c, act(c00, relu)), st(c + 4, act(c01, relu));
+  c += ldc;
+  st(c, act(c10, relu)), st(c + 4, act(c11, relu));
+  c += ldc;
+  st(c, act(c20, relu)), st(c + 4, act(c21, relu));
+  c += ldc;
+  st(c, act(c30, relu)), st(c + 4, act(c31, relu));
+}
+
+/* One row, columns j..j+7 (the rows left over, and products with one row such as column sums). */
+static void tile1x8(int K, const float *a, int acs, const float *b, int ldb, const float *bias, float *c, int relu) {
+  V c0 = wasm_f32x4_splat(0.0f), c1 = c0;
+  if (bias) c0 = ld(bias), c1 = ld(bias + 4);
+  for (int k = 0; k < K; k++) {
+    const V x = wasm_v128_load32_splat(a);
+    a += acs;
+    c0 = madd(c0, x, ld(b)), c1 = madd(c1, x, ld(b + 4));
+    b += ldb;
+  }
+  st(c, act(c0, relu)), st(c + 4, act(c1, relu));
+}
+
+/* One output, in the same order (the columns left over past the last multiple of 8). */
+static float dot1(int K, const float *a, int acs, const float *b, int brs, float init) {
+  float s = init;
+  for (int k = 0; k < K; k++, a += acs, b += brs) s += *a * *b;
+  return s;
+}
+
+/*
+ * C[p] (M x N, row-major, p < batch) = act(bias + A[p] B[p]); A[p] = A + p*abs, B[p] = B + p*bbs (a stride of 0
+ * broadcasts one operand over the batch). bias: N floats or 0. relu: 0 (linear) or 1.
+ */
+EXPORT("gemm")
+void gemm(int batch, int M, int N, int K, const float *A, int abs, int ars, int acs, const float *B, int bbs,
+          int brs, int bcs, const float *bias, float *C, int relu, float *scratch) {
+  const int N8 = N & ~7, M4 = M & ~3;
+  for (int p = 0; p < batch; p++) {
+    const float *a = A + p * abs, *b = B + p * bbs;
+    float *c = C + p * M * N;
+    int ldb = brs, cs = bcs;
+    if (cs != 1 && N8 > 0) { /* copy B's columns into rows once: the tiles read 8 adjacent columns per k */
+      for (int j = 0; j < N; j++)
+        for (int k = 0; k < K; k++) scratch[k * N + j] = b[k * brs + j * cs];
+      b = scratch, ldb = N, cs = 1;
+    }
+    for (int j = 0; j < N8; j += 8) {
+      const float *bj = b + j, *biasj = bias ? bias + j : 0;
+      int i = 0;
+      if (ars == 1 && acs != 1)
+        for (; i < M4; i += 4) tile4x8t(K, a + i, acs, bj, ldb, biasj, c + i * N + j, N, relu);
+      else
+        for (; i < M4; i += 4) tile4x8(K, a + i * ars, ars, acs, bj, ldb, biasj, c + i * N + j, N, relu);
+      for (; i < M; i++) tile1x8(K, a + i * ars, acs, bj, ldb, biasj, c + i * N + j, relu);
+    }
+    for (int i = 0; i < M; i++)
+      for (int j = N8; j < N; j++)
+        c[i * N + j] = act1(dot1(K, a + i * ars, acs, b + j * cs, ldb, bias ? bias[j] : 0.0f), relu);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Our WebAssembly SIMD kernels (gemm.c, built by build.sh into gemm-wasm-bytes.ts) registered in place of tfjs-wasm's
+ * BatchMatMul and _FusedMatMul. They run on the backend's heap (the module imports its memory), take transposes as
+ * strides, and give XNNPACK's bits where tfjs used XNNPACK (tested against tfjs's own kernels). Cases they do not
+ * cover (other dtypes and activations, general batch broadcasting) go to tfjs's kernel. Training products are ~a
+ * third of a reference step's CPU time (#15). DRIFTCLIP_WASM_KERNELS=0 keeps tfjs's kernels.
+ */
+import type * as TF from '@tensorflow/tfjs'
+import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes'
+
+/** The little of the WebAssembly API used here (the main tsconfig has no DOM lib, which declares it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: unknown }
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
+interface Exports {
+  gemm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number, b: number, bbs: number, brs: number, bcs: number, bias: number, c: number, relu: number, scratch: number): void
+}
+
+type TensorInfo = TF.TensorInfo
+/** The parts of tfjs-wasm's backend object the kernels use. */
+interface WasmBackend {
+  wasm: { asm: { memory: object }; _malloc(bytes: number): number; _free(ptr: number): void }
+  dataIdMap: { get(id: object): { memoryOffset: number } }
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo
+}
+type KernelArgs = { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs?: Record<string, unknown> }
+type KernelFunc = (args: KernelArgs) => TensorInfo
+
+/** One instance per backend memory; a scratch buffer for copying transposed right-hand operands. */
+let bound: { memory: object; ex: Exports; scratch: number; scratchBytes: number } | undefined
+
+function instance(b: WasmBackend): NonNullable<typeof bound> {
+  const memory = b.wasm.asm.memory
+  if (bound?.memory === memory) return bound
+  const bytes = Buffer.from(GEMM_WASM_BASE64, 'base64')
+  const ex = new Instance(new Module(bytes), { env: { memory } }).exports as Exports
+  bound = { memory, ex, scratch: 0, scratchBytes: 0 }
+  return bound
+}
+
+function scratchFor(b: WasmBackend, inst: NonNullable<typeof bound>, bytes: number): number {
+  if (bytes > inst.scratchBytes) {
+    if (inst.scratch) b.wasm._free(inst.scratch)
+    inst.scratchBytes = Math.max(bytes, 2 * inst.scratchBytes)
+    inst.scratch = b.wasm._malloc(inst.scratchBytes) >>> 0
+  }
+  return inst.scratch
+}
+
+const size = (shape: number[]) => shape.reduce((p, n) => p * n, 1)
+const same = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i])
+
+/** C = act(bias + op(A) op(B)) on our kernel, or undefined when it does not cover the case. */
+function matMul(args: KernelArgs, broadcast: (a: number[], b: number[]) => number[]): TensorInfo | undefined {
+  const { a, b, bias, preluActivationWeights } = args.inputs
+  const attrs = args.attrs ?? {}
+  const activation = (attrs.activation as string | undefined) ?? 'linear'
+  if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32' || preluActivationWeights) return undefined
+  if (activation !== 'linear' && activation !== 'relu') return undefined
+  const ta = Boolean(attrs.transposeA), tb = Boolean(attrs.transposeB)
+  const ra = a.shape.length, rb = b.shape.length
+  if (ra < 2 || rb < 2) return undefined
+  const [aRows, aCols] = [a.shape[ra - 2]!, a.shape[ra - 1]!]
+  const [bRows, bCols] = [b.shape[rb - 2]!, b.shape[rb - 1]!]
+  const M = ta ? aCols : aRows, K = ta ? aRows : aCols
+  const N = tb ? bRows : bCols
+  if ((tb ? bCols : bRows) !== K) return undefined // tfjs's kernel throws its own message
+  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== N)) return undefined
+  const aOuter = a.shape.slice(0, -2), bOuter = b.shape.slice(0, -2)
+  const outer = broadcast(aOuter, bOuter)
+  const batchA = size(aOuter), batchB = size(bOuter), batch = size(outer)
+  // one operand's batch is the whole batch, the other's is that or a single matrix broadcast over it
+  if ((batchA !== 1 && !same(aOuter, outer)) || (batchB !== 1 && !same(bOuter, outer))) return undefined
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  const scratch = tb && N >= 8 ? scratchFor(be, inst, K * N * 4) : 0
+  const out = be.makeOutput([...outer, M, N], 'float32')
+  inst.ex.gemm(
+    batch, M, N, K,
+    at(a), batchA > 1 ? M * K : 0, ta ? 1 : K, ta ? M : 1,
+    at(b), batchB > 1 ? K * N : 0, tb ? 1 : N, tb ? K : 1,
+    bias ? at(bias) : 0, at(out), activation === 'relu' ? 1 : 0, scratch
+  )
+  return out
+}
+
+/** tfjs's kernel configs and ours, by kernel name, once installed. */
+const configs = new Map<string, { tfjs: TF.KernelConfig; ours: TF.KernelConfig }>()
+let installed = false
+
+/** Whether our kernels serve matMul on the wasm backend (so transposed operands cost nothing extra). */
+export function wasmKernelsInstalled(): boolean {
+  return installed
+}
+
+function register(tf: typeof TF, use: 'tfjs' | 'ours'): void {
+  for (const [name, c] of configs) {
+    tf.unregisterKernel(name, 'wasm')
+    tf.registerKernel(c[use])
+  }
+  installed = use === 'ours'
+}
+
+/**
+ * Register our kernels for the wasm backend (after it initialised); returns whether they are in use. Idempotent.
+ * Each keeps tfjs's kernel for what it does not cover.
+ */
+export function installWasmKernels(tf: typeof TF): boolean {
+  if (installed) return true
+  if (configs.size === 0) {
+    if (process.env.DRIFTCLIP_WASM_KERNELS === '0') return false
+    const broadcast = (x: number[], y: number[]) => tf.broadcast_util.assertAndGetBroadcastShape(x, y)
+    for (const name of ['BatchMatMul', '_FusedMatMul']) {
+      const original = tf.getKernel(name, 'wasm')
+      if (!original) return false
+      const fallback = original.kernelFunc as unknown as KernelFunc
+      const kernelFunc = (args: KernelArgs) => matMul(args, broadcast) ?? fallback(args)
+      configs.set(name, { tfjs: original, ours: { ...original, kernelFunc: kernelFunc as unknown as TF.KernelFunc } })
+    }
+  }
+  register(tf, 'ours')
+  return true
+}
+
+/** Run `f` on tfjs's own kernels (tests and benchmarks compare the two), then restore ours if they were in use. */
+export function withTfjsKernels<T>(tf: typeof TF, f: () => T): T {
+  const was = installed
+  if (was) register(tf, 'tfjs')
+  try {
+    return f()
+  } finally {
+    if (was) register(tf, 'ours')
+  }
+}

@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { initBackend, tf } from '../../../src-main/engine/learn/backend'
+import { wasmKernelsInstalled, withTfjsKernels } from '../../../src-main/engine/learn/wasm/kernels'
+import { GEMM_WASM_BASE64 } from '../../../src-main/engine/learn/wasm/gemm-wasm-bytes'
+
+beforeAll(async () => {
+  await initBackend('wasm')
+})
+
+let seed = 7
+/** Deterministic values in [-0.5, 0.5) (no tfjs random op, so nothing depends on the kernels under test). */
+function rand(shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1)
+  return tf.tensor(Float32Array.from({ length: n }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape)
+}
+const values = (t: tf.Tensor) => Array.from(t.dataSync())
+/** The last two axes swapped, as a materialised tensor. */
+const swapLast = (t: tf.Tensor) => tf.transpose(t, [...Array.from({ length: t.rank - 2 }, (_, i) => i), t.rank - 1, t.rank - 2])
+
+/** op(a)·op(b) (+ bias, relu) in float64 from the values: the exact product the kernels round. */
+function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean, bias?: tf.Tensor, relu = false): number[] {
+  const A = (ta ? swapLast(a) : a).arraySync() as number[][]
+  const B = (tb ? swapLast(b) : b).arraySync() as number[][]
+  const c = bias ? values(bias) : undefined
+  return A.flatMap((row) => B[0]!.map((_, j) => {
+    const s = row.reduce((acc, x, k) => acc + x * B[k]![j]!, c ? c[j]! : 0)
+    return relu ? Math.max(0, s) : s
+  }))
+}
+
+describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMul and _FusedMatMul', () => {
+  it('are installed on the wasm backend', () => {
+    expect(wasmKernelsInstalled()).toBe(true)
+  })
+
+  // [m, k, n, bias, relu]: the reference model's layers, sizes that are no multiple of 4 or 8, one row, k = 1
+  const plain: [number, number, number, boolean, boolean][] = [
+    [256, 200, 256, true, true], [256, 256, 32, true, false], [7, 13, 19, false, false], [5, 3, 9, true, true],
+    [1, 256, 64, false, false], [13, 1, 8, true, false], [6, 17, 3, true, true], [9, 40, 16, false, true]
+  ]
+  it('give tfjs’s (XNNPACK’s) bits for untransposed products, with bias and relu, at odd sizes', () => {
+    for (const [m, k, n, withBias, relu] of plain) {
+      const a = rand([m, k]), b = rand([k, n]), bias = withBias ? rand([n]) : undefined
+      const run = () => values(withBias || relu ? tf.fused.matMul({ a, b, bias, activation: relu ? 'relu' : 'linear' }) : tf.matMul(a, b))
+      expect(run()).toEqual(withTfjsKernels(tf, run))
+    }
+  })
+
+  it('take transposes as strides: the bits of tfjs’s product of the materialised transposes, at odd sizes', () => {
+    for (const [m, k, n] of [[7, 13, 19], [256, 256, 256], [200, 256, 256], [5, 9, 33], [4, 8, 8]] as const)
+      for (const ta of [false, true])
+        for (const tb of [false, true])
+          for (const withBias of [false, true]) {
+            const a = rand(ta ? [k, m] : [m, k]), b = rand(tb ? [n, k] : [k, n]), bias = withBias ? rand([n]) : undefined
+            const ours = values(tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias }))
+            // tfjs's own transposed path is a slower loop that sums in blocks of 48 (and mis-indexes a bias):
+            // its XNNPACK path on the materialised transposes sums in k order, as ours does
+            const theirs = withTfjsKernels(tf, () => values(tf.fused.matMul({ a: ta ? swapLast(a) : a, b: tb ? swapLast(b) : b, bias })))
+            expect(ours).toEqual(theirs)
+          }
+  })
+
+  it('are within float32 rounding of the float64 product, transposed and relu included', () => {
+    const a = rand([11, 6]), b = rand([9, 11]), bias = rand([6])
+    const ours = values(tf.fused.matMul({ a, b, transposeA: true, transposeB: true, bias: rand([9]), activation: 'relu' }))
+    expect(ours.length).toBe(54)
+    const exact = reference(a, b, true, true)
+    const lin = values(tf.matMul(a, b, true, true))
+    lin.forEach((x, i) => expect(Math.abs(x - exact[i]!)).toBeLessThan(1e-6 * 11))
+    expect(ours.every((x) => x >= 0)).toBe(true)
+    bias.dispose()
+  })
+
+  it('batch: equal batches and one matrix broadcast over the batch, each entry the bits of its own 2-D product', () => {
+    const a3 = rand([3, 5, 9]), b3 = rand([3, 9, 17]), b2 = rand([9, 17]), a1 = rand([1, 5, 9])
+    const entries = (x: tf.Tensor, i: number) => (x.rank === 3 && x.shape[0]! > 1 ? tf.squeeze(tf.slice(x, [i, 0, 0], [1, -1, -1]), [0]) : x.rank === 3 ? tf.squeeze(x, [0]) : x)
+    for (const [a, b, ta, tb] of [[a3, b3, false, false], [a3, b2, false, false], [a1, b3, false, false], [a3, b3, true, true]] as const) {
+      const aa = ta ? swapLast(a) : a, bb = tb ? swapLast(b) : b
+      const ours = tf.matMul(aa, bb, ta, tb)
+      expect(ours.shape).toEqual([3, 5, 17])
+      for (let i = 0; i < 3; i++) {
+        const theirs = withTfjsKernels(tf, () => values(tf.matMul(entries(a, i), entries(b, i))))
+        expect(values(tf.slice(ours, [i, 0, 0], [1, -1, -1]))).toEqual(theirs)
+      }
+    }
+  })
+
+  it('leave what they do not cover to tfjs: other activations, int32, a bad inner size (tfjs’s message)', () => {
+    const a = rand([4, 6]), b = rand([6, 5])
+    const elu = values(tf.fused.matMul({ a, b, activation: 'elu' }))
+    expect(elu).toEqual(withTfjsKernels(tf, () => values(tf.fused.matMul({ a, b, activation: 'elu' }))))
+    expect(() => tf.matMul(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor2d([[3], [4]], [2, 1], 'int32'))).toThrow(/non-float32/)
+    expect(() => tf.matMul(a, a)).toThrow(/inner shapes \(6\) and \(4\)/)
+  })
+
+  it('import the backend’s memory and nothing else, and carry no data segment (they must not write into tfjs’s heap)', () => {
+    const bytes = Buffer.from(GEMM_WASM_BASE64, 'base64')
+    const mod = new WebAssembly.Module(bytes)
+    expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }])
+    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['gemm'])
+    // walk the sections: id 11 is data, 5 a memory of its own
+    const ids: number[] = []
+    for (let at = 8; at < bytes.length;) {
+      ids.push(bytes[at]!)
+      let size = 0, shift = 0, byte: number
+      at++
+      do {
+        byte = bytes[at++]!
+        size |= (byte & 0x7f) << shift
+        shift += 7
+      } while (byte & 0x80)
+      at += size
+    }
+    expect(ids).not.toContain(11)
+    expect(ids).not.toContain(5)
+  })
+
+  const tools = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0)
+  it.skipIf(!tools)('are the build of wasm/gemm.c (rebuilt here when clang and wasm-ld are installed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftclip-wasm-'))
+    try {
+      const out = join(dir, 'gemm.wasm')
+      const r = spawnSync('bash', ['src-main/engine/learn/wasm/build.sh', out], { encoding: 'utf8' })
+      expect(r.stderr).toBe('')
+      expect(readFileSync(out).toString('base64')).toBe(GEMM_WASM_BASE64)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
