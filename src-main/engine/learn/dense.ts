@@ -4,7 +4,7 @@
  * them a transpose is a stride and costs nothing. Both give the same bits (each output summed in k order).
  */
 import { tf } from './backend'
-import { wasmKernelsInstalled } from './wasm/kernels'
+import { DENSE_GRAD, wasmKernelsInstalled } from './wasm/kernels'
 
 type Save = (tensors: tf.Tensor[]) => void
 
@@ -14,8 +14,9 @@ function swapLast(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2])
 }
 /** op(a)·op(b): transposes folded into the kernel when ours serves it, else materialised. */
+const ours = () => wasmKernelsInstalled() && tf.getBackend() === 'wasm'
 function mm<T extends tf.Tensor>(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): T {
-  if (wasmKernelsInstalled() && tf.getBackend() === 'wasm') return tf.matMul(a, b, ta, tb) as T
+  if (ours()) return tf.matMul(a, b, ta, tb) as T
   return tf.matMul(ta ? swapLast(a) : a, tb ? swapLast(b) : b) as T
 }
 interface Grad<T extends tf.Tensor> { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor[] }
@@ -60,14 +61,22 @@ function makeLayer(relu: boolean, input: boolean): Layer {
     // directly (inside a custom gradient's forward nothing is taped anyway)
     const [n, k] = x.shape
     const m = w.shape[1]
-    const fused = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, n, k]), b: tf.reshape(w, [1, k, m]), bias: b }, { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' }) as tf.Tensor
-    const y = tf.reshape(fused, [n, m]) as tf.Tensor2D
+    const attrs = { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' }
+    // our kernel takes 2-D operands; tfjs's wants them 3-D
+    const y = ours()
+      ? (tf.engine().runKernel('_FusedMatMul', { a: x, b: w, bias: b }, attrs) as tf.Tensor2D)
+      : (tf.reshape(tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, n, k]), b: tf.reshape(w, [1, k, m]), bias: b }, attrs) as tf.Tensor, [n, m]) as tf.Tensor2D)
     save([x, w, y])
     return {
       value: y,
       gradFunc: (dy, [xs, ws, ys]) => {
-        const g = relu ? tf.mul(dy, tf.step(ys)) : dy // y > 0 ⇔ pre-activation > 0
-        return [input ? tf.zerosLike(xs) : mm(g, ws, false, true), mm(xs, g, true, false), tf.reshape(columnSums(g as tf.Tensor2D), [-1])]
+        if (ours()) {
+          // the mask, both products and the bias sums in one kernel call, with the same bits as the ops below
+          const g = tf.engine().runKernel(DENSE_GRAD, { dy, x: xs!, w: ws!, y: ys! }, { relu, dx: !input }) as tf.Tensor[]
+          return input ? [tf.zerosLike(xs!), ...g] : g
+        }
+        const g = relu ? tf.mul(dy, tf.step(ys!)) : dy // y > 0 ⇔ pre-activation > 0
+        return [input ? tf.zerosLike(xs!) : mm(g, ws!, false, true), mm(xs!, g, true, false), tf.reshape(columnSums(g as tf.Tensor2D), [-1])]
       }
     }
   }) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as Layer

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
 import { wasmKernelsInstalled, withTfjsKernels } from '../../../src-main/engine/learn/wasm/kernels'
+import { denseLayer } from '../../../src-main/engine/learn/dense'
 import { GEMM_WASM_BASE64 } from '../../../src-main/engine/learn/wasm/gemm-wasm-bytes'
 
 beforeAll(async () => {
@@ -89,6 +90,18 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     }
   })
 
+  it('dense layer backward in one call: the bits of the op-by-op gradient on tfjs’s kernels (relu or not, data input or not, odd sizes)', () => {
+    for (const [n, k, m] of [[256, 200, 256], [7, 13, 19], [5, 3, 9], [12, 8, 32]] as const)
+      for (const relu of [false, true])
+        for (const input of [false, true]) {
+          const x = rand([n, k]), w = rand([k, m]), b = rand([m]), up = rand([n, m])
+          const grads = () => tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(denseLayer(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, relu, input), up)))([x, w, b]).map(values)
+          const ours = grads()
+          expect(ours[1]!.some((g) => g !== 0)).toBe(true)
+          expect(ours).toEqual(withTfjsKernels(tf, grads))
+        }
+  })
+
   it('leave what they do not cover to tfjs: other activations, int32, a bad inner size (tfjs’s message)', () => {
     const a = rand([4, 6]), b = rand([6, 5])
     const elu = values(tf.fused.matMul({ a, b, activation: 'elu' }))
@@ -101,7 +114,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     const bytes = Buffer.from(GEMM_WASM_BASE64, 'base64')
     const mod = new WebAssembly.Module(bytes)
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }])
-    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['gemm'])
+    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['dense_grad', 'gemm'])
     // walk the sections: id 11 is data, 5 a memory of its own
     const ids: number[] = []
     for (let at = 8; at < bytes.length;) {

@@ -106,34 +106,69 @@ static float dot1(int K, const float *a, int acs, const float *b, int brs, float
   return s;
 }
 
+/* One product: C (M x N, row-major) = act(bias + A B) with A's (i, k) at a + i*ars + k*acs, B's (k, j) at b + k*brs + j*bcs. */
+static void product(int M, int N, int K, const float *a, int ars, int acs, const float *b, int brs, int bcs,
+                    const float *bias, float *c, int relu, float *scratch) {
+  const int N8 = N & ~7, M4 = M & ~3;
+  int ldb = brs;
+  if (bcs != 1 && N8 > 0) { /* copy B's columns into rows once: the tiles read 8 adjacent columns per k */
+    for (int j = 0; j < N; j++)
+      for (int k = 0; k < K; k++) scratch[k * N + j] = b[k * brs + j * bcs];
+    b = scratch, ldb = N, bcs = 1;
+  }
+  for (int j = 0; j < N8; j += 8) {
+    const float *bj = b + j, *biasj = bias ? bias + j : 0;
+    int i = 0;
+    if (ars == 1 && acs != 1)
+      for (; i < M4; i += 4) tile4x8t(K, a + i, acs, bj, ldb, biasj, c + i * N + j, N, relu);
+    else
+      for (; i < M4; i += 4) tile4x8(K, a + i * ars, ars, acs, bj, ldb, biasj, c + i * N + j, N, relu);
+    for (; i < M; i++) tile1x8(K, a + i * ars, acs, bj, ldb, biasj, c + i * N + j, relu);
+  }
+  for (int i = 0; i < M; i++)
+    for (int j = N8; j < N; j++)
+      c[i * N + j] = act1(dot1(K, a + i * ars, acs, b + j * bcs, ldb, bias ? bias[j] : 0.0f), relu);
+}
+
 /*
  * C[p] (M x N, row-major, p < batch) = act(bias + A[p] B[p]); A[p] = A + p*abs, B[p] = B + p*bbs (a stride of 0
- * broadcasts one operand over the batch). bias: N floats or 0. relu: 0 (linear) or 1.
+ * broadcasts one operand over the batch). bias: N floats or 0. relu: 0 (linear) or 1. scratch: K*N floats when
+ * bcs != 1.
  */
 EXPORT("gemm")
 void gemm(int batch, int M, int N, int K, const float *A, int abs, int ars, int acs, const float *B, int bbs,
           int brs, int bcs, const float *bias, float *C, int relu, float *scratch) {
-  const int N8 = N & ~7, M4 = M & ~3;
-  for (int p = 0; p < batch; p++) {
-    const float *a = A + p * abs, *b = B + p * bbs;
-    float *c = C + p * M * N;
-    int ldb = brs, cs = bcs;
-    if (cs != 1 && N8 > 0) { /* copy B's columns into rows once: the tiles read 8 adjacent columns per k */
-      for (int j = 0; j < N; j++)
-        for (int k = 0; k < K; k++) scratch[k * N + j] = b[k * brs + j * cs];
-      b = scratch, ldb = N, cs = 1;
-    }
-    for (int j = 0; j < N8; j += 8) {
-      const float *bj = b + j, *biasj = bias ? bias + j : 0;
-      int i = 0;
-      if (ars == 1 && acs != 1)
-        for (; i < M4; i += 4) tile4x8t(K, a + i, acs, bj, ldb, biasj, c + i * N + j, N, relu);
-      else
-        for (; i < M4; i += 4) tile4x8(K, a + i * ars, ars, acs, bj, ldb, biasj, c + i * N + j, N, relu);
-      for (; i < M; i++) tile1x8(K, a + i * ars, acs, bj, ldb, biasj, c + i * N + j, relu);
-    }
-    for (int i = 0; i < M; i++)
-      for (int j = N8; j < N; j++)
-        c[i * N + j] = act1(dot1(K, a + i * ars, acs, b + j * cs, ldb, bias ? bias[j] : 0.0f), relu);
+  for (int p = 0; p < batch; p++)
+    product(M, N, K, A + p * abs, ars, acs, B + p * bbs, brs, bcs, bias, C + p * M * N, relu, scratch);
+}
+
+/*
+ * The backward pass of y = act(x w + b) (x: n x k, w: k x m) in one call, as dense.ts's gradient computes it op by
+ * op: g = relu ? dy * step(y) : dy (y > 0 exactly where the pre-activation is), dx = g w^T (skipped when dx is 0),
+ * dw = x^T g, db = the column sums of g in row order (tfjs's ones-row product, 0 + g_0 + g_1 + ...). The same
+ * operations in the same order, so the same bits. scratch: n*m (relu) + m*k (dx) floats.
+ */
+EXPORT("dense_grad")
+void dense_grad(int n, int k, int m, const float *x, const float *w, const float *y, const float *dy, float *dx,
+                float *dw, float *db, int relu, float *scratch) {
+  const float *g = dy;
+  if (relu) {
+    float *gm = scratch;
+    scratch += n * m;
+    for (int i = 0; i < n * m; i++) gm[i] = dy[i] * (y[i] > 0.0f ? 1.0f : 0.0f);
+    g = gm;
+  }
+  if (dx) product(n, k, m, g, m, 1, w, 1, m, 0, dx, 0, scratch);
+  product(k, m, n, x, 1, k, g, m, 1, 0, dw, 0, scratch);
+  const int m4 = m & ~3;
+  for (int j = 0; j < m4; j += 4) {
+    V s = wasm_f32x4_splat(0.0f);
+    for (int r = 0; r < n; r++) s = wasm_f32x4_add(s, ld(g + r * m + j));
+    st(db + j, s);
+  }
+  for (int j = m4; j < m; j++) {
+    float s = 0.0f;
+    for (int r = 0; r < n; r++) s += g[r * m + j];
+    db[j] = s;
   }
 }

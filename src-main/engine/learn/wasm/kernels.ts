@@ -17,6 +17,7 @@ const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi })
 
 interface Exports {
   gemm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number, b: number, bbs: number, brs: number, bcs: number, bias: number, c: number, relu: number, scratch: number): void
+  dense_grad(n: number, k: number, m: number, x: number, w: number, y: number, dy: number, dx: number, dw: number, db: number, relu: number, scratch: number): void
 }
 
 type TensorInfo = TF.TensorInfo
@@ -92,6 +93,28 @@ function matMul(args: KernelArgs, broadcast: (a: number[], b: number[]) => numbe
 const configs = new Map<string, { tfjs: TF.KernelConfig; ours: TF.KernelConfig }>()
 let installed = false
 
+/** The name of our dense-layer backward kernel (wasm only; see denseGrad). */
+export const DENSE_GRAD = 'DriftclipDenseGrad'
+
+/**
+ * [dx, dw, db] of y = act(x·w + b) for upstream dy, x [n, k], w [k, m], y [n, m] (dx omitted when `dx` is false): one
+ * call in place of dense.ts's mask, two products and column sums, with their bits.
+ */
+function denseGrad(args: KernelArgs): TensorInfo[] {
+  const { dy, x, w, y } = args.inputs as Record<string, TensorInfo>
+  const relu = Boolean(args.attrs?.relu), withDx = Boolean(args.attrs?.dx)
+  const [n, k] = x!.shape as [number, number]
+  const m = w!.shape[1]!
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  const scratch = scratchFor(be, inst, ((relu ? n * m : 0) + (withDx ? m * k : 0) + 1) * 4)
+  const dx = withDx ? be.makeOutput([n, k], 'float32') : undefined
+  const dw = be.makeOutput([k, m], 'float32'), db = be.makeOutput([m], 'float32')
+  inst.ex.dense_grad(n, k, m, at(x!), at(w!), at(y!), at(dy!), dx ? at(dx) : 0, at(dw), at(db), relu ? 1 : 0, scratch)
+  return dx ? [dx, dw, db] : [dw, db]
+}
+
 /** Whether our kernels serve matMul on the wasm backend (so transposed operands cost nothing extra). */
 export function wasmKernelsInstalled(): boolean {
   return installed
@@ -121,6 +144,7 @@ export function installWasmKernels(tf: typeof TF): boolean {
       const kernelFunc = (args: KernelArgs) => matMul(args, broadcast) ?? fallback(args)
       configs.set(name, { tfjs: original, ours: { ...original, kernelFunc: kernelFunc as unknown as TF.KernelFunc } })
     }
+    tf.registerKernel({ kernelName: DENSE_GRAD, backendName: 'wasm', kernelFunc: denseGrad as unknown as TF.KernelFunc })
   }
   register(tf, 'ours')
   return true
