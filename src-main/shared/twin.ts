@@ -77,6 +77,10 @@ export interface McmcDiagnostics {
   seconds: number
   /** Split-R̂ of the misfit Φ itself (label-free). */
   rhatMisfit?: number
+  /** Vortex flows: rank-normalised split-R̂ (worst, and which summary) and ESS on label-free summaries (sorted Γ, impulses, energy, velocity at fixed points, Φ). */
+  invariantRhat?: number
+  invariantMinEss?: number
+  invariantWorst?: string
   /** CPU seconds of the query's MCMC (process CPU time; the sampler is single-threaded). */
   cpuSeconds?: number
   /** The ridge sampler (point-vortex twins): directions walked, distinct posterior maxima used, mode-jump acceptance. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bisectorLaunches, launchStudy } from '../../../src-main/engine/assimilate/twin/launch-study'
+import { bisectorLaunches, launchStudy, studyFlow } from '../../../src-main/engine/assimilate/twin/launch-study'
 import { vortexTwins } from '../../../src-main/engine/assimilate/twin/twins'
 import { SimulationConfig } from '../../../src-main/shared/simulation'
 
@@ -10,6 +10,17 @@ describe('launch-location study (KIJ (2, 1))', () => {
     expect(a).toEqual([0, 0])
     expect(b[0]).toBeCloseTo(0, 12)
     expect(Math.abs(b[1])).toBeCloseTo(0.5, 12)
+  })
+
+  it('studies the first test flow that admits every launch, so the line from the saddle is run whole', () => {
+    const [spec] = vortexTwins(2048)
+    const distances = [0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1, 1.3]
+    // test pair 1843's vortices are too close for the centre launches; 1845's admit all nine
+    const f = studyFlow(spec, [1843, 1844, 1845, 1846], distances)!
+    expect(f.pair).toBe(1845)
+    for (const start of bisectorLaunches(f.truth, distances))
+      for (let j = 0; j < 2; j++) expect(Math.hypot(start[0] - f.truth[2 * j], start[1] - f.truth[2 * j + 1])).toBeGreaterThanOrEqual(spec.config.vortex.minSeparation)
+    expect(studyFlow(spec, [1843], distances)).toBeUndefined()
   })
 
   it('runs EnKF and MCMC from each launch on one true flow, and skips a launch inside the separation rule', () => {

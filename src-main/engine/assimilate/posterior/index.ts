@@ -4,5 +4,5 @@ export { choleskyLower, denseGaussian, diagonalGaussian, drawGaussian, drawGauss
 export { adaptivePcn, withReference, type AdaptivePcnOptions, type AdaptivePcnResult } from './adaptive'
 export { affineEncoder, gaussianConditional, quadraticConditional, score, tiltPotential, type AffineMap } from './conditional'
 export { diagnose, pcn, sampleMoments, type PcnDiagnostics, type PcnOptions, type PcnResult, type PcnTarget } from './pcn'
-export { effectiveSampleSizeOf, splitRhat } from './diagnostics'
+export { effectiveSampleSizeOf, normalScores, rankNormalizedEss, rankNormalizedRhat, splitRhat } from './diagnostics'
 export { normalCdf, normalQuantile } from './normal'

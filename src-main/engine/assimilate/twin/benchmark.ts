@@ -8,11 +8,11 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { McmcDiagnostics, TwinBenchmarkOptionsInput, TwinBenchmarkResult, TwinRow, TwinTable } from '../../../shared/twin'
 import { TwinBenchmarkOptions } from '../../../shared/twin'
-import type { PairedDataset } from '../../data/dataset-types'
+import { SPLIT, type PairedDataset } from '../../data/dataset-types'
 import { writeFileAtomic } from '../../data/atomic'
 import { metricsCsv, type MetricRow } from '../../data/export/metrics'
 import { defaultGrid, type GridSpec } from '../../flows/field'
-import { tracerStarts } from '../../flows/plan'
+import { splitLabels, tracerStarts } from '../../flows/plan'
 import { simulateDataset } from '../../flows/simulate'
 import { throwIfCancelled, UserError, type JobContext } from '../../jobs/job'
 import { frameTimes } from '../bank-fields'
@@ -27,7 +27,7 @@ export { priorDraws }
 import { fieldsOfDraws, nearPathMask, scoreEnsemble, type EnsembleScore, type TwinQuery } from './score'
 import { twinReportHtml } from './report'
 import { fourierTwins, paperFourierTwin, vortexTwins, type TwinSpec } from './twins'
-import { launchStudy } from './launch-study'
+import { launchStudy, studyFlow } from './launch-study'
 
 /** Posterior draws per method and query. */
 const DRAWS = 200
@@ -159,6 +159,7 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
         mcmcDiagnostics.push({
           pair: q.pair, acceptance: d.acceptance, minEss: d.minEss, maxRhat: Math.max(d.maxRhat, d.rhatPotential), finalMisfit: Array.from(r.finalMisfit), halfN: r.halfN, seconds: r.seconds,
           rhatMisfit: d.rhatPotential, cpuSeconds: r.cpuSeconds,
+          ...(r.invariants ? { invariantRhat: r.invariants.maxRhat, invariantMinEss: r.invariants.minEss, invariantWorst: r.invariants.worst } : {}),
           ...(r.ridge ? { weakDirections: r.ridge.weakDirections, maxima: r.ridge.modes, jumpAcceptance: r.ridge.jumpAcceptance } : {}),
           ...(r.tempering ? { levels: r.tempering.ladder.length, minSwapAcceptance: Math.min(...r.tempering.swapAcceptance), roundTrips: r.tempering.roundTrips } : {})
         })
@@ -214,17 +215,18 @@ const LAUNCH_STUDY = {
   quick: { distances: [0, 0.3, 0.8], mcmc: { chains: 4, steps: 4000, keep: 50 } }
 }
 
-/** The launch study on a (2, 1) twin's first test flow, with that twin's tuned EnKF settings. */
+/** The launch study on a (2, 1) twin's first test flow that admits every launch (studyFlow), with that twin's tuned EnKF settings. */
 function runLaunchStudy(spec: TwinSpec, table: TwinTable, quick: boolean, seed: number, ctx: JobContext): TwinBenchmarkResult['launchStudy'] {
   if (spec.config.flow !== 'vortex' || spec.config.vortex.vortices !== 2 || spec.config.tracers !== 1) return undefined
-  ctx.log(`launch-location study on ${spec.name}, test pair ${table.queries[0]}`)
-  const truth = simulatorParams(spec.config, table.queries[0])
   const size = quick ? LAUNCH_STUDY.quick : LAUNCH_STUDY.full
+  const testPairs = Array.from(splitLabels(spec.config).entries()).filter(([, s]) => s === SPLIT.test).map(([i]) => i)
+  const flow = studyFlow(spec, testPairs, size.distances) ?? { pair: table.queries[0], truth: simulatorParams(spec.config, table.queries[0]) }
+  ctx.log(`launch-location study on ${spec.name}, test pair ${flow.pair}`)
   const loc = table.config.enkfLocalisation
   const filter = { members: Number(table.config.enkfMembers), inflation: Number(table.config.enkfInflation), localisation: typeof loc === 'number' ? loc : Infinity }
   const smoother = { members: Number(table.config.esmdaMembers), iterations: Number(table.config.esmdaIterations), inflation: Number(table.config.esmdaInflation) }
-  const points = launchStudy(spec, truth, { ...size, filter, smoother, seed, signal: ctx.signal, log: ctx.log })
-  return { twin: spec.name, pair: table.queries[0], points }
+  const points = launchStudy(spec, flow.truth, { ...size, filter, smoother, seed, signal: ctx.signal, log: ctx.log })
+  return { twin: spec.name, pair: flow.pair, points }
 }
 
 /** The option set with the best velocity RMSE on the validation pair, and every score tried (reported). */

@@ -13,7 +13,7 @@ import { Rng } from '../../flows/rng'
 import { simulateDataset } from '../../flows/simulate'
 import { throwIfCancelled } from '../../jobs/job'
 import { frameTimes } from '../bank-fields'
-import { flowPrior } from '../posterior'
+import { flowPrior, simulatorParams } from '../posterior'
 import { enkf, type EnkfOptions } from './enkf'
 import { esmda, type EsmdaOptions } from './esmda'
 import { chooseCoarsening, forwardModel, segmentModel } from './forward'
@@ -39,6 +39,20 @@ export function bisectorLaunches(truth: Float64Array, distances: number[]): [num
   const dx = truth[2] - truth[0], dy = truth[3] - truth[1]
   const len = Math.hypot(dx, dy) || 1
   return distances.map((d) => [cx - (dy / len) * d, cy + (dx / len) * d])
+}
+
+/**
+ * The study's true flow: the first of `pairs` (the twin's test pairs, in order) whose every launch keeps the
+ * separation rule, so that the whole line from the saddle outwards is run (a vortex pair closer than twice the
+ * separation puts the centre itself inside the rule). Undefined when none does.
+ */
+export function studyFlow(spec: TwinSpec, pairs: Iterable<number>, distances: number[]): { pair: number; truth: Float64Array } | undefined {
+  for (const pair of pairs) {
+    const truth = simulatorParams(spec.config, pair)
+    const ok = bisectorLaunches(truth, distances).every((start) => flowPrior(SimulationConfig.parse({ ...spec.config, pairs: 2, starts: [start] })).admissible(truth))
+    if (ok) return { pair, truth }
+  }
+  return undefined
 }
 
 export function launchStudy(spec: TwinSpec, truth: Float64Array, o: LaunchStudyOptions): LaunchPoint[] {

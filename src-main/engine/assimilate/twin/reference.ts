@@ -14,7 +14,8 @@ import { parallelTempering, type TargetSymmetry } from '../posterior/tempering'
 import { checkCoarsening, chooseCoarsening, forwardModel, type ForwardModel } from './forward'
 import { ridgeSampler } from '../posterior/ridge'
 import { mapStarts, misfitResiduals } from './map-starts'
-import { permuteVortices, vortexMatcher } from './vortex-labels'
+import { permuteVortices, VORTEX_PROBES, vortexInvariantNames, vortexInvariants, vortexMatcher } from './vortex-labels'
+import { rankNormalizedEss, rankNormalizedRhat } from '../posterior/diagnostics'
 
 export interface McmcOptions {
   chains: number
@@ -67,6 +68,11 @@ export interface McmcReference {
   run: PcnResult
   /** Split-R̂ and ESS on the parameters v in a canonical vortex labelling (identical vortices are exchangeable, so raw labels are not comparable across chains). */
   diagnostics: PcnDiagnostics
+  /**
+   * Vortex flows: rank-normalised split-R̂ and ESS on label-free summaries (`vortexInvariants`: sorted Γ, impulses,
+   * energy, the velocity at fixed probe points) and on Φ — chains compared without any labelling; the worst summary named.
+   */
+  invariants?: InvariantDiagnostics
   /** Tempering only: the frozen ladder, swap acceptance between neighbours and cold→hot→cold round trips. */
   tempering?: { ladder: number[]; swapAcceptance: number[]; roundTrips: number }
   /** Ridge sampler: directions walked, the frozen walk scale, distinct maxima and their weights, mode-jump acceptance, forward runs spent. */
@@ -76,6 +82,35 @@ export interface McmcReference {
   seconds: number
   /** Process CPU seconds spent (the sampler is single-threaded, so this is its one-core cost). */
   cpuSeconds: number
+}
+
+export interface InvariantDiagnostics {
+  maxRhat: number
+  minEss: number
+  /** The summary with the largest R̂. */
+  worst: string
+  rhat: number[]
+  names: string[]
+}
+
+/** Rank-normalised R̂ and ESS of the vortex invariants and of Φ over draws laid out chains × keep × 3n. */
+export function invariantDiagnostics(params: Float64Array, potentials: Float64Array, n: number, chains: number, keep: number): InvariantDiagnostics {
+  const names = [...vortexInvariantNames(n, VORTEX_PROBES), 'Φ']
+  const p = 3 * n, S = chains * keep, m = names.length
+  const table = new Float64Array(S * m)
+  for (let k = 0; k < S; k++) {
+    table.set(vortexInvariants(params.subarray(k * p, (k + 1) * p), n, VORTEX_PROBES), k * m)
+    table[k * m + m - 1] = potentials[k]
+  }
+  const column = new Float64Array(S)
+  const rhat: number[] = [], ess: number[] = []
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k < S; k++) column[k] = table[k * m + i]
+    rhat.push(rankNormalizedRhat(column, chains))
+    ess.push(rankNormalizedEss(column, chains))
+  }
+  const w = rhat.reduce((a, r, i) => (r > rhat[a] ? i : a), 0)
+  return { maxRhat: rhat[w], minEss: Math.min(...ess), worst: names[w], rhat, names }
 }
 
 /** Φ(v) = |y − G(v)|²/2σ² for a batch of latent states (inadmissible parameters get +∞). */
@@ -175,6 +210,7 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
     params, paramDim: p, chains: o.chains, keep: run.kept, mean, finalMisfit,
     halfN: model.nTracers * model.nTimes, coarsening, coarseError: maxError, run,
     diagnostics: diagnose(canonical, run.potentials, o.chains, run.kept, p, run.acceptance), tempering, ridge, mapStarts: maps,
+    ...(cfg.flow === 'vortex' ? { invariants: invariantDiagnostics(params, run.potentials, p / 3, o.chains, run.kept) } : {}),
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: cpuSecondsSince(cpu)
   }

@@ -20,7 +20,7 @@ ${table(['method', 'velocity RMSE', 'near tracers', 'relative', 'ψ RMSE', 'trac
 <div class="grid"><figure>${renderSvg(bars, 760, 60 + 26 * t.rows.length + 80)}</figure></div>
 <h3>Methods</h3><ul>${t.rows.map((r) => `<li><b>${esc(r.method)}</b>: ${esc(r.label)}</li>`).join('')}</ul>
 <h3>MCMC convergence</h3>
-${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'R̂ of misfit', 'final misfit per chain', 'N/2', 'sampler', 'seconds', 'CPU s'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.rhatMisfit ?? '–', d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), samplerNote(d), d.seconds, d.cpuSeconds ?? '–']))}
+${table(['test pair', 'acceptance', 'min ESS', 'max split-R̂', 'R̂ of misfit', 'label-free rank R̂ (worst summary)', 'label-free min ESS', 'final misfit per chain', 'N/2', 'sampler', 'seconds', 'CPU s'], t.mcmc.map((d) => [String(d.pair), d.acceptance, d.minEss, d.maxRhat, d.rhatMisfit ?? '–', d.invariantRhat === undefined ? '–' : `${fmt(d.invariantRhat)} (${d.invariantWorst})`, d.invariantMinEss ?? '–', d.finalMisfit.map((m) => fmt(m, 0)).join(', '), String(d.halfN), samplerNote(d), d.seconds, d.cpuSeconds ?? '–']))}
 <h3>Findings</h3><ul>${t.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
 <h3>Configuration</h3><pre>${esc(JSON.stringify(t.config, null, 2))}</pre>`
 }

@@ -1,8 +1,9 @@
 /**
  * Identical point vortices are exchangeable: the prior, the likelihood and every field are unchanged when their
  * labels are permuted. Samplers and filters compare draws only after matching labels (positions, and Γ in units of
- * the mean circulation) to a reference configuration.
+ * the mean circulation) to a reference configuration, or on label-free summaries (`vortexInvariants`).
  */
+import { vortexHamiltonian, vortexImpulses, vortexVelocity } from '../../flows/vortex'
 
 /** best(v, ref)[j] = the vortex of v that plays ref's vortex j (all permutations up to 6 vortices, else greedy). */
 export function vortexMatcher(n: number, circulation: number): (v: Float64Array, ref: Float64Array) => number[] {
@@ -42,3 +43,33 @@ function permutations(n: number): number[][] {
   if (n === 0) return [[]]
   return permutations(n - 1).flatMap((q) => Array.from({ length: n }, (_, i) => [...q.slice(0, i), n - 1, ...q.slice(i)]))
 }
+
+/**
+ * Label-free summaries of a vortex configuration v = [x₁, y₁, …, Γ₁, …]: functions that no relabelling of the
+ * vortices changes, so chains can be compared on them without choosing a labelling (a canonical order can flip
+ * between draws where two vortices are close in the matching cost, which alone inflates a per-label R̂). In order:
+ * the circulations sorted; the flow's invariants of motion — linear impulse Σ Γx, Σ Γy, angular impulse Σ Γ|x|²
+ * and the Kirchhoff–Routh energy −Σ ΓᵢΓⱼ ln rᵢⱼ²/4π; and the initial velocity (u, v) at fixed probe points (what
+ * the drifters sample). Heavy-tailed near a vortex, so compare them with rank-normalised R̂.
+ */
+export function vortexInvariants(v: Float64Array, n: number, probes: readonly (readonly [number, number])[]): Float64Array {
+  const out = new Float64Array(n + 4 + 2 * probes.length)
+  const pos = v.subarray(0, 2 * n), gamma = v.subarray(2 * n, 3 * n)
+  out.set(Float64Array.from(gamma).sort())
+  const { px, py, angular } = vortexImpulses(pos, gamma)
+  out.set([px, py, angular, vortexHamiltonian(pos, gamma)], n)
+  probes.forEach(([x, y], k) => vortexVelocity(x, y, pos, gamma, out.subarray(n + 4 + 2 * k, n + 6 + 2 * k)))
+  return out
+}
+
+export function vortexInvariantNames(n: number, probes: readonly (readonly [number, number])[]): string[] {
+  return [
+    ...Array.from({ length: n }, (_, j) => `Γ(${j + 1})`), 'ΣΓx', 'ΣΓy', 'ΣΓ|x|²', 'energy',
+    ...probes.flatMap(([x, y]) => [`u(${x}, ${y})`, `v(${x}, ${y})`])
+  ]
+}
+
+/** Probe points of the invariant summaries: the disc's centre and 8 points on rings of radius ½ and 1 (the placement disc's edge). */
+export const VORTEX_PROBES: readonly (readonly [number, number])[] = [
+  [0, 0], [0.5, 0], [0, 0.5], [-0.5, 0], [0, -0.5], [0.71, 0.71], [-0.71, 0.71], [-0.71, -0.71], [0.71, -0.71]
+]
