@@ -124,6 +124,8 @@ export interface LaunchPoint {
   esmda?: LaunchScore
   mcmcRhat?: number
   mcmcEss?: number
+  /** Rank-normalised R̂ on the label-free summaries (sorted Γ, impulses, energy, velocity at fixed points, Φ). */
+  mcmcInvariantRhat?: number
   mcmcFinalMisfit?: number
   halfN?: number
 }

@@ -94,6 +94,7 @@ export function launchStudy(spec: TwinSpec, truth: Float64Array, o: LaunchStudyO
       ...(smoothed ? { esmda: { ...pick(scoreEnsemble(ds, q, smoothed, grid, times, fine)), seconds: esmdaSeconds } } : {}),
       mcmcRhat: Math.max(r.diagnostics.maxRhat, r.diagnostics.rhatPotential),
       mcmcEss: r.diagnostics.minEss,
+      ...(r.invariants ? { mcmcInvariantRhat: r.invariants.maxRhat } : {}),
       mcmcFinalMisfit: Math.max(...r.finalMisfit),
       halfN: r.halfN
     })

@@ -47,11 +47,11 @@ function launchSection(l: NonNullable<TwinBenchmarkResult['launchStudy']>): stri
   const rows = l.points.map((p) =>
     p.skipped || !p.enkf || !p.mcmc
       ? [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.skipped ?? '–']
-      : [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.enkf.tracerRmse, p.esmda?.tracerRmse, p.mcmc.tracerRmse, p.enkf.rmseNearTracers, p.esmda?.rmseNearTracers, p.mcmc.rmseNearTracers, p.enkf.coverage90, p.esmda?.coverage90, p.mcmc.coverage90, p.mcmcRhat, p.mcmcEss, `${fmt(p.mcmcFinalMisfit, 0)} / ${p.halfN}`]
+      : [p.distance, `(${fmt(p.launch[0])}, ${fmt(p.launch[1])})`, p.enkf.tracerRmse, p.esmda?.tracerRmse, p.mcmc.tracerRmse, p.enkf.rmseNearTracers, p.esmda?.rmseNearTracers, p.mcmc.rmseNearTracers, p.enkf.coverage90, p.esmda?.coverage90, p.mcmc.coverage90, p.mcmcRhat, p.mcmcInvariantRhat ?? '–', p.mcmcEss, `${fmt(p.mcmcFinalMisfit, 0)} / ${p.halfN}`]
   )
   return `<h2>Launch-location sensitivity: ${esc(l.twin)}, the flow of test pair ${l.pair}</h2>
 <p class="muted">One drifter launched along the perpendicular bisector of the two vortices, from the pair's centre (a saddle in the co-rotating frame, on the separatrix) outwards; each launch has its own noisy observations of the same flow.</p>
-${table(['distance', 'launch', 'EnKF tracer RMSE', 'ES-MDA tracer RMSE', 'MCMC tracer RMSE', 'EnKF near RMSE', 'ES-MDA near RMSE', 'MCMC near RMSE', 'EnKF cov 90 %', 'ES-MDA cov 90 %', 'MCMC cov 90 %', 'MCMC max R̂', 'MCMC min ESS', 'MCMC worst final misfit / N/2'], rows)}
+${table(['distance', 'launch', 'EnKF tracer RMSE', 'ES-MDA tracer RMSE', 'MCMC tracer RMSE', 'EnKF near RMSE', 'ES-MDA near RMSE', 'MCMC near RMSE', 'EnKF cov 90 %', 'ES-MDA cov 90 %', 'MCMC cov 90 %', 'MCMC max R̂', 'MCMC label-free rank R̂', 'MCMC min ESS', 'MCMC worst final misfit / N/2'], rows)}
 <div class="grid"><figure>${launchChart(l.points)}</figure></div>`
 }
 
