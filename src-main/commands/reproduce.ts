@@ -10,15 +10,18 @@ export const reproduceCommand: CliCommand = {
   --out DIR     output folder (required): report.html (self-contained) and reproduce.json
   --quick       smaller samples, data sets and epochs: the same trends in under 5 minutes, marked as quick in the report
   --data FILE   the Lagrangian pairs written by an earlier run (DIR/lagrangian-pairs.nc): skips their simulation
-  --only LIST   run only these experiments, comma-separated: gaussian, gp, lagrangian (the last includes the mode collapse)`,
-  options: { out: { type: 'string' }, quick: { type: 'boolean' }, data: { type: 'string' }, only: { type: 'string' } },
+  --only LIST   run only these experiments, comma-separated: gaussian, gp, lagrangian (the last includes the mode collapse)
+  --seed S      seed of the Lagrangian experiment's training (and of its simulation unless --data is given; default 11)`,
+  options: { out: { type: 'string' }, quick: { type: 'boolean' }, data: { type: 'string' }, only: { type: 'string' }, seed: { type: 'string' } },
   async run(values, _positionals, io) {
     if (typeof values.out !== 'string' || values.out === '') throw new UserError('reproduce: --out DIR is required')
     const { EXPERIMENTS, runReproduce } = await import('../engine/reproduce/run')
     const only = typeof values.only === 'string' ? values.only.split(',').map((x) => x.trim()) : undefined
     const unknown = only?.find((x) => !(EXPERIMENTS as readonly string[]).includes(x))
     if (unknown !== undefined) throw new UserError(`reproduce: --only takes ${EXPERIMENTS.join(', ')}; got "${unknown}"`)
-    const result = await runReproduce({ outDir: resolve(values.out), quick: values.quick === true, ...(typeof values.data === 'string' ? { dataPath: resolve(values.data) } : {}), ...(only ? { only: only as typeof EXPERIMENTS[number][] } : {}) }, io.context)
+    const seed = values.seed === undefined ? undefined : Number(values.seed)
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new UserError(`reproduce: --seed wants a whole number ≥ 0, got "${String(values.seed)}"`)
+    const result = await runReproduce({ outDir: resolve(values.out), quick: values.quick === true, ...(typeof values.data === 'string' ? { dataPath: resolve(values.data) } : {}), ...(only ? { only: only as typeof EXPERIMENTS[number][] } : {}), ...(seed !== undefined ? { seed } : {}) }, io.context)
     io.print('')
     for (const e of result.experiments) io.print(`${e.title} (${e.paperSection}): ${e.verdict.holds === true ? 'holds' : e.verdict.holds === false ? 'does not hold' : 'holds in part'} — ${e.verdict.text}`)
     io.print(`report: ${result.report}`)

@@ -19,6 +19,12 @@ export interface SequenceSpec {
   blocks?: number
   /** Pooling P: the last token (the paper's §6.3) or the mean over tokens (default of older models). */
   pooling?: 'last' | 'mean'
+  /**
+   * Add a linear read-out of the mean input token beside the transformer (weights `lin_w`, `lin_b`, zero at build;
+   * ridgeReadout sets them to the least-squares map): for basis tokens this is the linear estimate of the coefficients,
+   * and the transformer learns the correction. Absent in older models.
+   */
+  linearReadout?: boolean
 }
 
 export interface EncoderSpec {
@@ -144,6 +150,7 @@ function buildSequence(spec: EncoderSpec, p: Params): Encoder {
   })
   const lnOut = seq.blocks === undefined ? undefined : { g: p.ones('lnf_g', [d]), b: p.zeros('lnf_b', [d]) }
   const head = { w: p.weight('head_w', d, spec.outputDim), b: p.zeros('head_b', [spec.outputDim]) }
+  const lin = seq.linearReadout ? { w: p.zeros('lin_w', [tokenDim, spec.outputDim]), b: p.zeros('lin_b', [spec.outputDim]) } : undefined
   const apply = (x: tf.Tensor2D): tf.Tensor2D => {
     const B = x.shape[0]
     const tok = tf.reshape(x, [B * T, tokenDim]) as tf.Tensor2D
@@ -156,7 +163,65 @@ function buildSequence(spec: EncoderSpec, p: Params): Encoder {
     const h3 = tf.reshape(h, [B, T, d]) as tf.Tensor3D
     let pooled = (pooling === 'last' ? tf.reshape(tf.slice(h3, [0, T - 1, 0], [B, 1, d]), [B, d]) : tf.mean(h3, 1)) as tf.Tensor2D
     if (lnOut) pooled = layerNorm(pooled, lnOut.g, lnOut.b)
-    return affine(pooled, head.w, head.b)
+    const out = affine(pooled, head.w, head.b)
+    if (!lin) return out
+    const meanToken = tf.mean(tf.reshape(x, [B, T, tokenDim]), 1) as tf.Tensor2D
+    return tf.add(out, affine(meanToken, lin.w, lin.b, true))
   }
   return { spec, variables: p.variables, names: p.names, apply }
+}
+
+/**
+ * Least-squares map from the mean token of `x` (rows `rows` of n × tokens × tokenDim) to the targets `y` (n × outputDim):
+ * W = (MᵀM + λI)⁻¹ Mᵀ Y with a bias column, λ = 1e-6 × mean diagonal (only to keep the solve well posed). Returns
+ * [w (tokenDim × outputDim), b (outputDim)] as the sequence encoder's `lin_w`, `lin_b`.
+ */
+export function ridgeReadout(x: Float32Array, y: Float32Array, rows: ArrayLike<number>, tokens: number, tokenDim: number, outputDim: number): [Float32Array, Float32Array] {
+  const F = tokenDim + 1
+  const D = outputDim
+  const G = new Float64Array(F * F)
+  const R = new Float64Array(F * D)
+  const m = new Float64Array(F)
+  const width = tokens * tokenDim
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]
+    m.fill(0)
+    m[tokenDim] = 1
+    for (let t = 0; t < tokens; t++) for (let f = 0; f < tokenDim; f++) m[f] += x[i * width + t * tokenDim + f] / tokens
+    for (let a = 0; a < F; a++) {
+      if (m[a] === 0) continue
+      for (let b = 0; b < F; b++) G[a * F + b] += m[a] * m[b]
+      for (let c = 0; c < D; c++) R[a * D + c] += m[a] * y[i * D + c]
+    }
+  }
+  let trace = 0
+  for (let a = 0; a < F; a++) trace += G[a * F + a]
+  for (let a = 0; a < F; a++) G[a * F + a] += (1e-6 * trace) / F
+  // G is symmetric positive definite: Cholesky G = LLᵀ, then two triangular solves per target column
+  for (let j = 0; j < F; j++) {
+    let s = G[j * F + j]
+    for (let k = 0; k < j; k++) s -= G[j * F + k] * G[j * F + k]
+    const l = Math.sqrt(Math.max(s, 1e-300))
+    G[j * F + j] = l
+    for (let i = j + 1; i < F; i++) {
+      let t = G[i * F + j]
+      for (let k = 0; k < j; k++) t -= G[i * F + k] * G[j * F + k]
+      G[i * F + j] = t / l
+    }
+  }
+  const W = new Float64Array(F * D)
+  const z = new Float64Array(F)
+  for (let c = 0; c < D; c++) {
+    for (let i = 0; i < F; i++) {
+      let t = R[i * D + c]
+      for (let k = 0; k < i; k++) t -= G[i * F + k] * z[k]
+      z[i] = t / G[i * F + i]
+    }
+    for (let i = F - 1; i >= 0; i--) {
+      let t = z[i]
+      for (let k = i + 1; k < F; k++) t -= G[k * F + i] * W[k * D + c]
+      W[i * D + c] = t / G[i * F + i]
+    }
+  }
+  return [Float32Array.from(W.subarray(0, tokenDim * D)), Float32Array.from(W.subarray(tokenDim * D))]
 }

@@ -14,12 +14,14 @@ import { PAPER } from '../../shared/constants'
 import type { TrainConfigInput } from '../../shared/training'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { tf } from '../learn/backend'
+import { buildEncoder, ridgeReadout } from '../learn/encoders'
 import { embedRows, fit } from '../learn/fit'
 import { uniformRng } from '../learn/random'
 import { temperatureOf } from '../learn/similarity'
 import { prepareTraining } from '../learn/train'
 import type { Prepared } from '../learn/train-types'
 import type { Verdict } from './types'
+import { WeightAverage, decayForSpan } from './ema'
 import { distinctDraws, effectiveSampleSize, recallAt, scores, softmaxWeights, type Recall } from './retrieval'
 
 export interface LagrangianSettings {
@@ -35,6 +37,13 @@ export interface LagrangianSettings {
   tokens: number; blocks: number; modelWidth: number; pooling: 'last' | 'mean'
   /** Train pairs scored each epoch (in batches of `batch`). */
   trainEval: number
+  /**
+   * Evaluation weights of the transformer: an exponential moving average of its iterates over about this fraction of
+   * all steps (ema.ts; 0 = the raw weights). Not in the paper; the raw weights are scored too and reported beside.
+   */
+  averageSpan: number
+  /** Transformer: add the least-squares linear read-out of the mean token beside it (encoders.ts ridgeReadout); not in the paper. */
+  linearReadout: boolean
   /** Mode collapse: epochs of the cond and cond-v models, queries and draws per query. */
   collapseEpochs: number; collapseQueries: number; draws: number
   seed: number
@@ -48,13 +57,15 @@ export function lagrangianSettings(quick: boolean): LagrangianSettings {
   // 0.60/0.73 (25). Width 128 at 3e-3 in both modes: width 64 at 6e-3 (half the cost) ended 20 paper-size epochs at
   // 0.949/0.980, and its 64-wide pooled vector confines the embedding to 64 of the 98 directions of the identity
   // potential encoder; the ridge read-out of the mean token loses 0.003 of traj→pot R@5 at rank 64 (0.892 vs 0.895)
-  const common = { batch: PAPER.batch, tokenFeatures: 'basis' as const, pooling: 'mean' as const, tokens: 10, blocks: 1, seed: 11, draws: 16, mlpLearningRate: 1e-3, modelWidth: 128, learningRate: 3e-3 }
+  const common = { batch: PAPER.batch, tokenFeatures: 'basis' as const, pooling: 'mean' as const, tokens: 10, blocks: 1, seed: 11, draws: 16, mlpLearningRate: 1e-3, modelWidth: 128, learningRate: 3e-3, averageSpan: 0.05, linearReadout: true }
   return quick
     ? { ...common, train: 3072, validation: 256, test: 1024, dt: 1e-4, steps: 1000, recordEvery: 1, epochs: 8, trainEval: 1024, collapseEpochs: 6, collapseQueries: 256 }
     : { ...common, train: PAPER.pairs, validation: 2048, test: 4096, dt: PAPER.dt, steps: PAPER.steps, recordEvery: PAPER.recordEvery, epochs: PAPER.epochs, trainEval: 4096, collapseEpochs: 10, collapseQueries: 1024 }
 }
 
-export interface EpochRecall { epoch: number; seconds: number; trainLoss: number; temperature: number; trainBatches: Recall; testBatches: Recall; testWhole: Recall }
+export interface Scored { trainBatches: Recall; testBatches: Recall; testWhole: Recall }
+/** One epoch's recall with the evaluation weights (averaged when `averageSpan` > 0) and, then, `raw` with the optimiser's own. */
+export interface EpochRecall extends Scored { epoch: number; seconds: number; trainLoss: number; temperature: number; raw?: Scored }
 export interface EncoderRun { label: string; encoder: 'sequence' | 'mlp'; parameters: number; msPerStep: number; history: EpochRecall[]; final: EpochRecall }
 
 /** ESS of the weights, distinct items and mean pairwise distance among the draws, and that distance for uniform draws from the bank. */
@@ -89,30 +100,57 @@ function evaluate(p: Prepared, idx: Int32Array, batch: number): { batches: Recal
 
 const recallLine = (r: Recall) => `R@1 ${r.trajToPotR1.toFixed(3)}/${r.potToTrajR1.toFixed(3)}, R@5 ${r.trajToPotR5.toFixed(3)}/${r.potToTrajR5.toFixed(3)}`
 
+/**
+ * Rebuild the prepared sequence encoder with the linear read-out of its mean token (same seed, so the transformer's own
+ * weights start the same) and set that read-out to the least-squares map from the training pairs' mean tokens to
+ * their standardised coefficients: training starts from the linear estimate and learns the correction.
+ */
+function withLinearReadout(p: Prepared, seed: number): void {
+  const spec = p.net.encU.spec
+  if (!spec.sequence) throw new Error('the linear read-out needs the sequence encoder')
+  tf.dispose(p.net.encU.variables)
+  p.net.encU = buildEncoder({ ...spec, sequence: { ...spec.sequence, linearReadout: true } }, seed * 2 + 1) // as prepareTraining seeds it
+  const [w, b] = ridgeReadout(p.data.u, p.data.v, p.data.train, spec.sequence.tokens, spec.sequence.tokenDim, p.data.dv)
+  const at = (name: string) => p.net.encU.variables[p.net.encU.names.indexOf(name)]
+  tf.tidy(() => {
+    at('lin_w').assign(tf.tensor2d(w, [spec.sequence!.tokenDim, p.data.dv]))
+    at('lin_b').assign(tf.tensor1d(b))
+  })
+}
+
 /** Train one trajectory encoder with the paper's loss and score retrieval after every epoch. */
-async function trainAndScore(ds: PairedDataset, label: string, config: TrainConfigInput, s: LagrangianSettings, ctx: JobContext, onEpoch: (e: EpochRecall) => void, onStep: (fraction: number) => void): Promise<EncoderRun> {
+async function trainAndScore(ds: PairedDataset, label: string, config: TrainConfigInput, averageSpan: number, linearReadout: boolean, s: LagrangianSettings, ctx: JobContext, onEpoch: (e: EpochRecall) => void, onStep: (fraction: number) => void): Promise<EncoderRun> {
   const p = prepareTraining(ds, config, 'reproduce')
+  if (linearReadout) withLinearReadout(p, config.seed ?? 1)
   const test = splitRange(ds, 2)
   const trainIdx = p.data.train.subarray(0, Math.min(s.trainEval, p.data.train.length))
   const history: EpochRecall[] = []
   let stepMs = 0
   let steps = 0
   const started = Date.now()
+  const totalSteps = Math.floor(p.data.train.length / s.batch) * s.epochs
+  const average = averageSpan > 0 ? new WeightAverage(p.net.encU.variables, decayForSpan(totalSteps, averageSpan)) : undefined
+  const score = (): Scored => {
+    const onTest = evaluate(p, test, s.batch)
+    return { trainBatches: evaluate(p, trainIdx, s.batch).batches, testBatches: onTest.batches, testWhole: onTest.whole }
+  }
   try {
     await fit(p.net, p.data, p.settings, { ...ctx, progress: (q) => onStep(q.done / Math.max(1, q.total)) }, {
       onStep: (ms) => {
         stepMs += ms
         steps++
+        average?.update()
       },
       onEpochEnd: async (epoch, h) => {
-        const onTest = evaluate(p, test, s.batch)
+        const raw = score()
         const e: EpochRecall = {
           epoch: epoch + 1, seconds: (Date.now() - started) / 1000, trainLoss: h[h.length - 1].trainLoss, temperature: temperatureOf(p.net.logScale),
-          trainBatches: evaluate(p, trainIdx, s.batch).batches, testBatches: onTest.batches, testWhole: onTest.whole
+          ...(average ? { ...average.withAverage(tf, score), raw } : raw)
         }
         history.push(e)
         // the whole record in the log too, so a run stopped before its report still leaves every epoch's numbers
-        ctx.log(`${label.split(' (')[0]} epoch ${e.epoch}/${s.epochs} (${e.seconds.toFixed(0)} s, traj→pot/pot→traj): train batches ${recallLine(e.trainBatches)}; test batches ${recallLine(e.testBatches)}; whole test ${recallLine(e.testWhole)}; τ ${e.temperature.toFixed(4)}`)
+        ctx.log(`${label.split(' (')[0]} epoch ${e.epoch}/${s.epochs} (${e.seconds.toFixed(0)} s, traj→pot/pot→traj${average ? ', averaged weights' : ''}): train batches ${recallLine(e.trainBatches)}; test batches ${recallLine(e.testBatches)}; whole test ${recallLine(e.testWhole)}; τ ${e.temperature.toFixed(4)}` +
+          (e.raw ? `; raw weights: test batches ${recallLine(e.raw.testBatches)}, whole test ${recallLine(e.raw.testWhole)}` : ''))
         onEpoch(e)
       }
     })
@@ -205,19 +243,19 @@ export async function runLagrangian(s: LagrangianSettings, outDir: string, ctx: 
   const simulationSeconds = (Date.now() - t0) / 1000
   throwIfCancelled(ctx.signal)
   const base: TrainConfigInput = { loss: 'cond', metric: 'cosine', dim: ds.paramDim, epochs: s.epochs, batch: s.batch, learningRate: s.learningRate, potentialEncoder: 'identity', patience: 0, seed: s.seed, parallel: 'off' }
-  const plan: [string, TrainConfigInput, number][] = [
-    [`transformer (${s.blocks} block${s.blocks > 1 ? 's' : ''}, ${s.tokens} tokens × ${Math.ceil(ds.nTimes / s.tokens)} times of ${s.tokenFeatures === 'basis' ? 'velocity × Fourier features' : 'positions'}, width ${s.modelWidth}, ${s.pooling}${s.pooling === 'last' ? '-token' : ''} pooling)`,
-      { ...base, encoder: 'sequence', tokenFeatures: s.tokenFeatures, tokens: s.tokens, blocks: s.blocks, modelWidth: s.modelWidth, pooling: s.pooling }, 0.55],
-    ['MLP (flattened trajectory, 256-256)', { ...base, encoder: 'mlp', widths: [256, 256], learningRate: s.mlpLearningRate }, 0.15]
+  const plan: [string, TrainConfigInput, number, boolean, number][] = [
+    [`transformer (${s.blocks} block${s.blocks > 1 ? 's' : ''}, ${s.tokens} tokens × ${Math.ceil(ds.nTimes / s.tokens)} times of ${s.tokenFeatures === 'basis' ? 'velocity × Fourier features' : 'positions'}, width ${s.modelWidth}, ${s.pooling}${s.pooling === 'last' ? '-token' : ''} pooling${s.linearReadout ? ', + least-squares read-out of the mean token' : ''})`,
+      { ...base, encoder: 'sequence', tokenFeatures: s.tokenFeatures, tokens: s.tokens, blocks: s.blocks, modelWidth: s.modelWidth, pooling: s.pooling }, s.averageSpan, s.linearReadout, 0.55],
+    ['MLP (flattened trajectory, 256-256)', { ...base, encoder: 'mlp', widths: [256, 256], learningRate: s.mlpLearningRate }, 0, false, 0.15]
   ]
   const runs: EncoderRun[] = []
   // shares of the time left (pilot CPU per step: transformer ≈ 4–5× the MLP, each collapse model half the MLP's); none for a given data set's simulation
   let at = dataPath ? 0 : 0.15
   const scale = (1 - at) / 0.85
-  for (const [label, cfg, share] of plan) {
+  for (const [label, cfg, span, linear, share] of plan) {
     const start = at
     let last = 'training'
-    runs.push(await trainAndScore(ds, label, cfg, s, ctx,
+    runs.push(await trainAndScore(ds, label, cfg, span, linear, s, ctx,
       (e) => (last = `epoch ${e.epoch}/${s.epochs}: test R@5 (batches of ${s.batch}) ${e.testBatches.trajToPotR5.toFixed(2)} / ${e.testBatches.potToTrajR5.toFixed(2)}`),
       (f) => progress(start + scale * share * f, `${label.split(' (')[0]}: ${last}`)))
     at += scale * share

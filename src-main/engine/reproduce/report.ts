@@ -145,7 +145,8 @@ export function lagrangianSection(r: LagrangianResult, v: Verdict, quick: boolea
     return [
       [`${run.label}: test, batches of ${s.batch}`, f.testBatches.trajToPotR1, f.testBatches.trajToPotR5, f.testBatches.potToTrajR1, f.testBatches.potToTrajR5],
       [`${run.label}: whole test split (${s.test})`, f.testWhole.trajToPotR1, f.testWhole.trajToPotR5, f.testWhole.potToTrajR1, f.testWhole.potToTrajR5],
-      [`${run.label}: train, batches of ${s.batch}`, f.trainBatches.trajToPotR1, f.trainBatches.trajToPotR5, f.trainBatches.potToTrajR1, f.trainBatches.potToTrajR5]
+      [`${run.label}: train, batches of ${s.batch}`, f.trainBatches.trajToPotR1, f.trainBatches.trajToPotR5, f.trainBatches.potToTrajR1, f.trainBatches.potToTrajR5],
+      ...(f.raw ? [[`${run.label}, raw (not averaged) weights: test, batches of ${s.batch}`, f.raw.testBatches.trajToPotR1, f.raw.testBatches.trajToPotR5, f.raw.testBatches.potToTrajR1, f.raw.testBatches.potToTrajR5]] : [])
     ]
   })
   const cost = r.runs.map((run) => [run.label, run.parameters, run.msPerStep, run.final.seconds, run.final.temperature])
@@ -158,7 +159,7 @@ Transformer: patch embedding of ${s.tokens} tokens of ${1000 / s.tokens} consecu
     ? 'each token holds, averaged over its records, the velocity w (central differences of the record) and the position, and w times the flow’s Fourier features cos θ<sub>k</sub>, sin θ<sub>k</sub> with θ<sub>k</sub> = ω<sub>k</sub>t + 2π k·x at its 49 wavenumbers and frequencies (the velocity is linear in the 98 coefficients through exactly these functions, so the linear estimate the identity potential encoder needs is a linear read-out of the tokens; a token of raw positions made that read-out hard: R@5 ≈ 0.2–0.3 after 4 pilot epochs against ≈ 0.8 with these features)'
     : 'each token holds its records’ positions'}; width ${s.modelWidth}, ${s.blocks} pre-norm block(s) (the paper’s 12 would cost ~${s.blocks > 1 ? '' : '6× '}more per step on this CPU), ${s.pooling}${s.pooling === 'last' ? '-token' : ''} pooling, fused attention.
 Both encoders: identity potential encoder, two-sided conditional loss, cosine metric with learned temperature, batch ${s.batch}, ${s.epochs} epochs, Adam peak lr ${s.learningRate} (transformer) and ${s.mlpLearningRate} (MLP) with 5 % warm-up and cosine decay (the paper’s 10<sup>−4</sup> without a schedule trains the MLP to R@5 ≈ 0.9).
-R@k in batches of ${s.batch} = recall among the 128 pairs of each test batch (the reading of the paper’s Fig. 14 most likely meant), averaged over batches; whole split = among all ${s.test} test pairs.</p>
+${(s.averageSpan ?? 0) > 0 ? `The transformer is scored with an exponential moving average of its weights over about the last ${fmt(100 * s.averageSpan, 0)} % of its steps (Polyak averaging, a common evaluation practice not in the paper); its raw weights are scored too (row “raw”). ` : ''}R@k in batches of ${s.batch} = recall among the 128 pairs of each test batch (the reading of the paper’s Fig. 14 most likely meant), averaged over batches; whole split = among all ${s.test} test pairs.</p>
 <div class="grid">${r.runs.flatMap((run) => [recallChart(run, 'R5'), recallChart(run, 'R1')]).join('')}</div>
 ${table(['encoder, evaluation', 'traj→pot R@1', 'traj→pot R@5', 'pot→traj R@1', 'pot→traj R@5'], rows)}
 ${table(['encoder', 'trainable parameters', 'ms per step', 'training seconds', 'final τ'], cost)}

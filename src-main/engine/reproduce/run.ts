@@ -23,6 +23,7 @@ export interface ReproduceOptions {
   outDir: string; quick: boolean
   /** A data set of the Lagrangian experiment simulated before (skips the simulation). */ dataPath?: string
   /** Run only these experiments (default: all). */ only?: ExperimentId[]
+  /** Seed of the Lagrangian experiment (simulation and training; default the settings' 11), to measure seed-to-seed spread. */ seed?: number
 }
 
 /** Relative cost of each experiment (for the time left), in CPU-seconds: quick from a measured run (9, 24, 75), full estimated (≈ 40, 700–1400, 1240). */
@@ -113,7 +114,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
 
   if (at('lagrangian') >= 0) {
     const i = at('lagrangian')
-    const ls = lagrangianSettings(o.quick)
+    const ls = { ...lagrangianSettings(o.quick), ...(o.seed !== undefined ? { seed: o.seed } : {}) }
     const t2 = Date.now()
     const c2 = process.cpuUsage()
     const lag = await runLagrangian(ls, o.outDir, ctx, (f, m) => progress.report(i, f, m), o.dataPath)

@@ -51,6 +51,8 @@ describe('the Lagrangian experiment at a tiny size', () => {
     const r = await runLagrangian(s, dir, silentContext(), () => {})
     expect(r.runs.map((x) => [x.encoder, x.history.length])).toEqual([['sequence', 2], ['mlp', 2]])
     for (const run of r.runs) for (const v of Object.values(run.final.testWhole)) expect(v).toBeGreaterThanOrEqual(0)
+    // the transformer is scored with averaged weights and, beside them, its raw weights; the MLP with its raw weights only
+    expect(r.runs.map((x) => x.final.raw !== undefined)).toEqual([true, false])
     expect(r.collapse.map((c) => c.loss)).toEqual(['cond', 'cond-v'])
     for (const c of r.collapse) expect(c.trajGivenPot.meanEss).toBeGreaterThanOrEqual(1)
     expect(lagrangianVerdict(r).text).toContain('transformer R@5 on test batches of 16')
