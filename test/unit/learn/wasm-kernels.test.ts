@@ -2,15 +2,18 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
-import { wasmKernelsInstalled, withTfjsKernels } from '../../../src-main/engine/learn/wasm/kernels'
+import { fusedMultiplyAdd, setFusedMultiplyAdd, wasmKernelsInstalled, withTfjsKernels } from '../../../src-main/engine/learn/wasm/kernels'
 import { denseLayer } from '../../../src-main/engine/learn/dense'
-import { GEMM_WASM_BASE64 } from '../../../src-main/engine/learn/wasm/gemm-wasm-bytes'
+import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from '../../../src-main/engine/learn/wasm/gemm-wasm-bytes'
 
 beforeAll(async () => {
   await initBackend('wasm')
 })
+afterEach(() => setFusedMultiplyAdd(undefined))
+/** The plain SIMD128 build (XNNPACK's bits), for the tests that compare bits with tfjs. */
+const plainBuild = () => setFusedMultiplyAdd(false)
 
 let seed = 7
 /** Deterministic values in [-0.5, 0.5) (no tfjs random op, so nothing depends on the kernels under test). */
@@ -22,15 +25,24 @@ const values = (t: tf.Tensor) => Array.from(t.dataSync())
 /** The last two axes swapped, as a materialised tensor. */
 const swapLast = (t: tf.Tensor) => tf.transpose(t, [...Array.from({ length: t.rank - 2 }, (_, i) => i), t.rank - 1, t.rank - 2])
 
-/** op(a)·op(b) (+ bias, relu) in float64 from the values: the exact product the kernels round. */
-function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean, bias?: tf.Tensor, relu = false): number[] {
+/**
+ * op(a)·op(b) + bias in float64 from the values (the exact product the kernels round), and for each output the
+ * bound (k + 2)·2⁻²⁴·(|bias| + Σ|a||b|) on the error of any k-term float32 sum of float32 products.
+ */
+function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean, bias?: tf.Tensor): { exact: number[]; bound: number[] } {
   const A = (ta ? swapLast(a) : a).arraySync() as number[][]
   const B = (tb ? swapLast(b) : b).arraySync() as number[][]
   const c = bias ? values(bias) : undefined
-  return A.flatMap((row) => B[0]!.map((_, j) => {
-    const s = row.reduce((acc, x, k) => acc + x * B[k]![j]!, c ? c[j]! : 0)
-    return relu ? Math.max(0, s) : s
-  }))
+  const k = B.length
+  const exact: number[] = [], bound: number[] = []
+  for (const row of A)
+    B[0]!.forEach((_, j) => {
+      let s = c ? c[j]! : 0, abs = Math.abs(s)
+      row.forEach((x, i) => ((s += x * B[i]![j]!), (abs += Math.abs(x * B[i]![j]!))))
+      exact.push(s)
+      bound.push((k + 2) * 2 ** -24 * abs)
+    })
+  return { exact, bound }
 }
 
 describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMul and _FusedMatMul', () => {
@@ -44,6 +56,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     [1, 256, 64, false, false], [13, 1, 8, true, false], [6, 17, 3, true, true], [9, 40, 16, false, true]
   ]
   it('give tfjs’s (XNNPACK’s) bits for untransposed products, with bias and relu, at odd sizes', () => {
+    plainBuild()
     for (const [m, k, n, withBias, relu] of plain) {
       const a = rand([m, k]), b = rand([k, n]), bias = withBias ? rand([n]) : undefined
       const run = () => values(withBias || relu ? tf.fused.matMul({ a, b, bias, activation: relu ? 'relu' : 'linear' }) : tf.matMul(a, b))
@@ -52,6 +65,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
   })
 
   it('take transposes as strides: the bits of tfjs’s product of the materialised transposes, at odd sizes', () => {
+    plainBuild()
     for (const [m, k, n] of [[7, 13, 19], [256, 256, 256], [200, 256, 256], [5, 9, 33], [4, 8, 8]] as const)
       for (const ta of [false, true])
         for (const tb of [false, true])
@@ -65,18 +79,34 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
           }
   })
 
-  it('are within float32 rounding of the float64 product, transposed and relu included', () => {
-    const a = rand([11, 6]), b = rand([9, 11]), bias = rand([6])
-    const ours = values(tf.fused.matMul({ a, b, transposeA: true, transposeB: true, bias: rand([9]), activation: 'relu' }))
-    expect(ours.length).toBe(54)
-    const exact = reference(a, b, true, true)
-    const lin = values(tf.matMul(a, b, true, true))
-    lin.forEach((x, i) => expect(Math.abs(x - exact[i]!)).toBeLessThan(1e-6 * 11))
-    expect(ours.every((x) => x >= 0)).toBe(true)
-    bias.dispose()
+  it('are within float32 rounding of the float64 product, both builds, every transpose, bias, relu, odd sizes', () => {
+    const builds = [false, ...(fusedMultiplyAdd() ? [true] : [])]
+    for (const fused of builds)
+      for (const [m, k, n] of [[11, 6, 9], [9, 40, 16], [256, 200, 32]] as const)
+        for (const ta of [false, true])
+          for (const tb of [false, true]) {
+            setFusedMultiplyAdd(fused)
+            const a = rand(ta ? [k, m] : [m, k]), b = rand(tb ? [n, k] : [k, n]), bias = rand([n])
+            const { exact, bound } = reference(a, b, ta, tb, bias)
+            const lin = values(tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias }))
+            const relu = values(tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation: 'relu' }))
+            lin.forEach((x, i) => expect(Math.abs(x - exact[i]!)).toBeLessThanOrEqual(bound[i]!))
+            expect(relu).toEqual(lin.map((x) => (x > 0 ? x : 0)))
+          }
+  })
+
+  it('fuse multiply-adds where the engine has relaxed SIMD (Node 20: behind the flag the kernels set)', () => {
+    expect(fusedMultiplyAdd()).toBe(true)
+    const a = rand([64, 64]), b = rand([64, 64])
+    setFusedMultiplyAdd(false)
+    const plain = values(tf.matMul(a, b))
+    setFusedMultiplyAdd(true)
+    const fused = values(tf.matMul(a, b))
+    expect(fused).not.toEqual(plain) // one rounding fewer per term changes some last bits
   })
 
   it('batch: equal batches and one matrix broadcast over the batch, each entry the bits of its own 2-D product', () => {
+    plainBuild()
     const a3 = rand([3, 5, 9]), b3 = rand([3, 9, 17]), b2 = rand([9, 17]), a1 = rand([1, 5, 9])
     const entries = (x: tf.Tensor, i: number) => (x.rank === 3 && x.shape[0]! > 1 ? tf.squeeze(tf.slice(x, [i, 0, 0], [1, -1, -1]), [0]) : x.rank === 3 ? tf.squeeze(x, [0]) : x)
     for (const [a, b, ta, tb] of [[a3, b3, false, false], [a3, b2, false, false], [a1, b3, false, false], [a3, b3, true, true]] as const) {
@@ -91,6 +121,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
   })
 
   it('dense layer backward in one call: the bits of the op-by-op gradient on tfjs’s kernels (relu or not, data input or not, odd sizes)', () => {
+    plainBuild()
     for (const [n, k, m] of [[256, 200, 256], [7, 13, 19], [5, 3, 9], [12, 8, 32]] as const)
       for (const relu of [false, true])
         for (const input of [false, true]) {
@@ -103,6 +134,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
   })
 
   it('leave what they do not cover to tfjs: other activations, int32, a bad inner size (tfjs’s message)', () => {
+    plainBuild()
     const a = rand([4, 6]), b = rand([6, 5])
     const elu = values(tf.fused.matMul({ a, b, activation: 'elu' }))
     expect(elu).toEqual(withTfjsKernels(tf, () => values(tf.fused.matMul({ a, b, activation: 'elu' }))))
@@ -110,8 +142,9 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     expect(() => tf.matMul(a, a)).toThrow(/inner shapes \(6\) and \(4\)/)
   })
 
-  it('import the backend’s memory and nothing else, and carry no data segment (they must not write into tfjs’s heap)', () => {
-    const bytes = Buffer.from(GEMM_WASM_BASE64, 'base64')
+  it.each([['SIMD128', GEMM_WASM_BASE64], ['relaxed SIMD', GEMM_RELAXED_WASM_BASE64]])('%s build: imports the backend’s memory and nothing else, and carries no data segment (it must not write into tfjs’s heap)', (_, base64) => {
+    fusedMultiplyAdd() // sets Node 20's relaxed-SIMD flag
+    const bytes = Buffer.from(base64, 'base64')
     const mod = new WebAssembly.Module(bytes)
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }])
     expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['dense_grad', 'gemm'])
@@ -132,14 +165,14 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     expect(ids).not.toContain(5)
   })
 
-  const tools = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0)
-  it.skipIf(!tools)('are the build of wasm/gemm.c (rebuilt here when clang and wasm-ld are installed)', () => {
+  const tools = ['clang', 'wasm-ld', 'llvm-objdump', 'python3'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0)
+  it.skipIf(!tools)('are the build of wasm/gemm.c (rebuilt here when clang, wasm-ld and llvm-objdump are installed)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftclip-wasm-'))
     try {
-      const out = join(dir, 'gemm.wasm')
-      const r = spawnSync('bash', ['src-main/engine/learn/wasm/build.sh', out], { encoding: 'utf8' })
+      const r = spawnSync('bash', ['src-main/engine/learn/wasm/build.sh', dir], { encoding: 'utf8' })
       expect(r.stderr).toBe('')
-      expect(readFileSync(out).toString('base64')).toBe(GEMM_WASM_BASE64)
+      expect(readFileSync(join(dir, 'gemm.wasm')).toString('base64')).toBe(GEMM_WASM_BASE64)
+      expect(readFileSync(join(dir, 'gemm-relaxed.wasm')).toString('base64')).toBe(GEMM_RELAXED_WASM_BASE64)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -8,7 +8,8 @@
  * kernel takes a naive loop for transposed or batched operands, ~10x slower, and re-packs its weights for every new
  * right-hand operand). Each output is bias + a_0 b_0 + a_1 b_1 + ... summed in k order, one rounding per product
  * and per sum (no fused multiply-add exists in SIMD128): the order XNNPACK's f32 GEMM uses, so products that tfjs
- * sent to XNNPACK come out bit for bit the same (tested). B is read in rows of 8 columns; a B whose columns are not
+ * sent to XNNPACK come out bit for bit the same (tested). Built a second time with -DRELAXED, each multiply-add is
+ * fused (one rounding per term; ~1.4x the speed), chosen at run time by kernels.ts. B is read in rows of 8 columns; a B whose columns are not
  * contiguous (transposed) is first copied row-major into `scratch` (K*N floats).
  * Build: bash src-main/engine/learn/wasm/build.sh (clang + wasm-ld), which regenerates gemm-wasm-bytes.ts.
  */
@@ -19,7 +20,14 @@ typedef v128_t V;
 
 static inline V ld(const float *p) { return wasm_v128_load(p); }
 static inline void st(float *p, V v) { wasm_v128_store(p, v); }
+#ifdef RELAXED
+/* a*b + acc in one rounding: relaxed SIMD's f32x4.relaxed_madd(a, b, acc). clang 14 has it only as the draft
+   f32x4.fma(x, y, z) = x + y*z with an opcode engines no longer take; build.sh rewrites that opcode to relaxed_madd's
+   (the operands stay), so they are written here in relaxed_madd's order. */
+static inline V madd(V acc, V a, V b) { return __builtin_wasm_fma_f32x4(a, b, acc); }
+#else
 static inline V madd(V acc, V a, V b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
+#endif
 /* relu as XNNPACK clamps (pmax(0, x)); `relu` is 0 or 1 */
 static inline V act(V x, int relu) { return relu ? wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), x) : x; }
 static inline float act1(float x, int relu) { return relu ? (0.0f < x ? x : 0.0f) : x; }
