@@ -1,12 +1,38 @@
 /**
  * Adam as one loop over a flat parameter buffer. tfjs's Adam runs ~10 kernels per variable (≈ 2.6 CPU-ms of a
  * ≈ 30 ms reference step on wasm); this loop ≈ 0.9 ms, and data-parallel workers each run it on their slice of
- * the parameters only. Same update and defaults as tf.train.adam (β1 = 0.9, β2 = 0.999, ε = 1e-7, bias-corrected
+ * the parameters only. A trainer that owns its buffers keeps them in WebAssembly memory and runs the loop there
+ * (wasm/adam.c: the same float64 operations two at a time, so the same bits; tested). Same update and defaults as tf.train.adam (β1 = 0.9, β2 = 0.999, ε = 1e-7, bias-corrected
  * moments) and the same saved state (iterations, then the first and second moments per variable), so a checkpoint
  * written by either loads in the other.
  */
 import { tf } from './backend'
 import type { OptimizerState } from './parallel-protocol'
+import { ADAM_WASM_BASE64 } from './wasm/adam-wasm-bytes'
+
+/** The little of the WebAssembly API used here (the main tsconfig has no DOM lib, which declares it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: unknown }
+}
+interface AdamExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number }
+  adam(p: number, m: number, v: number, g: number, from: number, to: number, lr: number, c1: number, c2: number): void
+}
+let adamModule: object | undefined
+/** params, m, v and gradients of `size` floats in a WebAssembly memory of their own, and its update. */
+function wasmBuffers(size: number): { buffers: FlatBuffers; grads: Float32Array; update: (from: number, to: number, lr: number, c1: number, c2: number) => void } {
+  const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+  adamModule ??= new Module(Buffer.from(ADAM_WASM_BASE64, 'base64'))
+  const ex = new Instance(adamModule, {}).exports as AdamExports
+  const free = ex.memory.buffer.byteLength // past its stack: ours
+  const bytes = 16 * size
+  ex.memory.grow(Math.ceil(bytes / 65536))
+  const at = (i: number) => free + 4 * size * i
+  const view = (i: number) => new Float32Array(ex.memory.buffer, at(i), size) // the memory never grows again
+  const [p, m, v, g] = [0, 1, 2, 3].map(at) as [number, number, number, number]
+  return { buffers: { params: view(0), m: view(1), v: view(2) }, grads: view(3), update: (from, to, lr, c1, c2) => ex.adam(p, m, v, g, from, to, lr, c1, c2) }
+}
 
 const BETA1 = 0.9
 const BETA2 = 0.999
@@ -21,6 +47,18 @@ export function readInto(t: tf.Tensor, out: Float32Array): void {
   else out.set(t.dataSync() as Float32Array)
 }
 
+/** The update of elements [from, to) in JavaScript (wasm/adam.c does the same operations). */
+function adamLoop({ params, m, v }: FlatBuffers, g: Float32Array, from: number, to: number, lr: number, c1: number, c2: number): void {
+  for (let k = from; k < to; k++) {
+    const gk = g[k]!
+    const mk = BETA1 * m[k]! + (1 - BETA1) * gk
+    const vk = BETA2 * v[k]! + (1 - BETA2) * gk * gk
+    m[k] = mk
+    v[k] = vk
+    params[k] -= (lr * (mk / c1)) / (Math.sqrt(vk / c2) + EPSILON)
+  }
+}
+
 /** Buffers of a flat trainer (shared between data-parallel workers, so each can update a slice). */
 export interface FlatBuffers { params: Float32Array; m: Float32Array; v: Float32Array }
 
@@ -29,6 +67,8 @@ export class FlatAdam {
   readonly offsets: number[]
   readonly size: number
   readonly buffers: FlatBuffers
+  /** The wasm loop over buffers of its own (when none were given), and its gradient buffer. */
+  private readonly wasm?: { grads: Float32Array; update: (from: number, to: number, lr: number, c1: number, c2: number) => void }
   iterations = 0
   learningRate: number
 
@@ -40,7 +80,12 @@ export class FlatAdam {
     this.offsets = variables.reduce<number[]>((o, x) => [...o, o[o.length - 1]! + x.size], [0])
     this.size = this.offsets[variables.length]!
     this.learningRate = learningRate
-    this.buffers = buffers ?? { params: new Float32Array(this.size), m: new Float32Array(this.size), v: new Float32Array(this.size) }
+    if (buffers) this.buffers = buffers
+    else {
+      const w = wasmBuffers(this.size)
+      this.buffers = w.buffers
+      this.wasm = { grads: w.grads, update: w.update }
+    }
     this.load()
     if (state) {
       const n = variables.length
@@ -69,18 +114,13 @@ export class FlatAdam {
    */
   step(g: Float32Array, from = 0, to = this.size): void {
     const t = ++this.iterations
-    const { params, m, v } = this.buffers
+    const { params } = this.buffers
     const c1 = 1 - BETA1 ** t
     const c2 = 1 - BETA2 ** t
-    const lr = this.learningRate
-    for (let k = from; k < to; k++) {
-      const gk = g[k]!
-      const mk = BETA1 * m[k]! + (1 - BETA1) * gk
-      const vk = BETA2 * v[k]! + (1 - BETA2) * gk * gk
-      m[k] = mk
-      v[k] = vk
-      params[k] -= (lr * (mk / c1)) / (Math.sqrt(vk / c2) + EPSILON)
-    }
+    if (this.wasm) {
+      if (g !== this.wasm.grads) this.wasm.grads.set(g.subarray(from, to), from)
+      this.wasm.update(from, to, this.learningRate, c1, c2)
+    } else adamLoop(this.buffers, g, from, to, this.learningRate, c1, c2)
     if (this.clampLast && to === this.size && to > from) params[to - 1] = this.clampLast(params[to - 1]!)
   }
 

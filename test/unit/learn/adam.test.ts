@@ -52,4 +52,30 @@ describe('FlatAdam', () => {
     flat.step(Float32Array.of(0, 0, -1), 2, 3)
     expect(flat.buffers.params[2]).toBeCloseTo(2.9, 6)
   })
+  it('runs its update in WebAssembly (wasm/adam.c) with the bits of the JavaScript loop, odd sizes and slices included', () => {
+    for (const n of [1, 7, 64, 1001]) {
+      let seed = n
+      const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5
+      const shapes = [[n], [3]]
+      const init = shapes.map((sh) => Float32Array.from({ length: sh[0]! }, rand))
+      const vars = () => init.map((x, i) => tf.variable(tf.tensor(x, shapes[i])))
+      const wasm = new FlatAdam(vars(), 0.01) // owns its buffers: the wasm loop
+      const size = n + 3
+      const js = new FlatAdam(vars(), 0.01, undefined, { params: new Float32Array(size), m: new Float32Array(size), v: new Float32Array(size) })
+      for (let t = 0; t < 5; t++) {
+        const g = Float32Array.from({ length: size }, () => rand() * 10 ** (t - 2))
+        const [from, to] = t === 3 ? [1, size - 1] : [0, size]
+        wasm.step(g, from, to)
+        js.step(g, from, to)
+        if (t === 1) {
+          wasm.learningRate = 0.02
+          js.learningRate = 0.02
+        }
+      }
+      expect(Array.from(wasm.buffers.params)).toEqual(Array.from(js.buffers.params))
+      expect(Array.from(wasm.buffers.m)).toEqual(Array.from(js.buffers.m))
+      expect(Array.from(wasm.buffers.v)).toEqual(Array.from(js.buffers.v))
+      expect(Array.from(wasm.buffers.params)).not.toEqual(Array.from(new Float32Array([...init[0]!, ...init[1]!]))) // it moved
+    }
+  })
 })
