@@ -7,6 +7,7 @@ import { LossKind, type TrainConfig } from '../../shared/training'
 import { UserError } from '../jobs/job'
 import { tf } from './backend'
 import { columnSums, denseFast } from './dense'
+import { COND_GRAD, SOFTMAX_LSE, wasmKernelsInstalled } from './wasm/kernels'
 
 const eyes = new Map<number, tf.Tensor2D>()
 /** A cached identity matrix (kept across tidy scopes; B is fixed during training). */
@@ -48,6 +49,11 @@ export interface CondHalf { lseSum: tf.Scalar; probs: tf.Tensor2D }
 
 /** The row or column half of the conditional loss of S (the same ops wherever it is computed, so the same bits). */
 export function condHalf(S: tf.Tensor2D, along: 'rows' | 'cols'): CondHalf {
+  if (wasmKernelsInstalled() && tf.getBackend() === 'wasm') {
+    // one wasm call for the ops below (within float32 rounding of them: a SIMD exp, float64 logs)
+    const [lseSum, probs] = tf.engine().runKernel(SOFTMAX_LSE, { x: S }, { along }) as [tf.Scalar, tf.Tensor2D]
+    return { lseSum, probs }
+  }
   const axis = along === 'rows' ? 1 : 0
   const m = tf.max(S, axis, true)
   const e = tf.exp(tf.sub(S, m))
@@ -83,6 +89,10 @@ export function condOp(lu: number, lv: number, halves: CondHalves = localHalves)
     return {
       value: tf.div(lse, B) as tf.Scalar,
       gradFunc: (dy: tf.Tensor, probs: tf.Tensor[]) => {
+        if (wasmKernelsInstalled() && tf.getBackend() === 'wasm') {
+          const inputs = { dy, ...(lv !== 0 ? { rows: probs[0] } : {}), ...(lu !== 0 ? { cols: probs[lv !== 0 ? 1 : 0] } : {}) }
+          return [tf.engine().runKernel(COND_GRAD, inputs as tf.NamedTensorMap, { lu, lv }) as tf.Tensor] // the ops below in one call, their bits
+        }
         let g = tf.mul(eye(B), -(lu + lv) / 2)
         if (lv !== 0) g = tf.add(g, tf.mul(probs[0], lv / 2))
         if (lu !== 0) g = tf.add(g, tf.mul(probs[lv !== 0 ? 1 : 0], lu / 2))

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
 import { fusedMultiplyAdd, setFusedMultiplyAdd, wasmKernelsInstalled, withTfjsKernels } from '../../../src-main/engine/learn/wasm/kernels'
 import { denseLayer } from '../../../src-main/engine/learn/dense'
+import { condHalf, condLoss } from '../../../src-main/engine/learn/losses'
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from '../../../src-main/engine/learn/wasm/gemm-wasm-bytes'
 
 beforeAll(async () => {
@@ -133,6 +134,43 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
         }
   })
 
+  it('softmax and log-sum-exp of the conditional loss in one call: within float32 rounding of tfjs’s ops, rows and columns, odd sizes, logits up to ±100', () => {
+    for (const [r, c, scale] of [[256, 256, 14], [7, 13, 100], [5, 5, 1], [1, 9, 30], [33, 3, 60]] as const) {
+      const S = tf.mul(rand([r, c]), 2 * scale) as tf.Tensor2D
+      for (const along of ['rows', 'cols'] as const) {
+        const ours = condHalf(S, along)
+        const theirs = withTfjsKernels(tf, () => condHalf(S, along))
+        const [p, q] = [values(ours.probs), values(theirs.probs)]
+        p.forEach((x, i) => expect(Math.abs(x - q[i]!)).toBeLessThanOrEqual(16 * 2 ** -24 * Math.max(q[i]!, 1e-30) + 1e-37))
+        const [a, b] = [ours.lseSum.dataSync()[0]!, theirs.lseSum.dataSync()[0]!]
+        const n = along === 'rows' ? r : c // tfjs sums the n log-sum-exps in float32, ours in float64
+        expect(Math.abs(a - b)).toBeLessThanOrEqual((n + 4) * 2 ** -24 * (Math.abs(b) + n))
+        // each row (column) of the softmax sums to 1
+        const sums = values(tf.sum(ours.probs, along === 'rows' ? 1 : 0))
+        sums.forEach((x) => expect(Math.abs(x - 1)).toBeLessThan(1e-5))
+      }
+    }
+    const nan = condHalf(tf.tensor2d([[0, NaN], [1, 2]]), 'rows')
+    expect(Number.isNaN(values(nan.probs)[0]!)).toBe(true) // a NaN logit is not hidden
+    expect(values(condHalf(tf.tensor2d([[0, -200]]), 'rows').probs)).toEqual([1, 0])
+  })
+
+  it('the conditional loss’s value and gradient through the fused softmax and gradient kernels: within float32 rounding of tfjs’s ops', () => {
+    const S = tf.mul(rand([64, 64]), 28) as tf.Tensor2D
+    for (const [lu, lv] of [[1, 1], [2, 0], [0, 2], [0.5, 1.5]] as const) {
+      const run = () => {
+        const { value, grads } = tf.variableGrads(() => condLoss(tf.mul(v, 1) as tf.Tensor2D, lu, lv), [v])
+        return { value: value.dataSync()[0]!, grad: values(grads[v.name]!) }
+      }
+      const v = tf.variable(S)
+      const ours = run(), theirs = withTfjsKernels(tf, run)
+      expect(Math.abs(ours.value - theirs.value)).toBeLessThan(1e-6 * Math.abs(theirs.value) + 1e-6)
+      ours.grad.forEach((g, i) => expect(Math.abs(g - theirs.grad[i]!)).toBeLessThanOrEqual(1e-6 * Math.abs(theirs.grad[i]!) + 1e-9))
+      expect(ours.grad.some((g) => g !== 0)).toBe(true)
+      v.dispose()
+    }
+  })
+
   it('leave what they do not cover to tfjs: other activations, int32, a bad inner size (tfjs’s message)', () => {
     plainBuild()
     const a = rand([4, 6]), b = rand([6, 5])
@@ -147,7 +185,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     const bytes = Buffer.from(base64, 'base64')
     const mod = new WebAssembly.Module(bytes)
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }])
-    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['dense_grad', 'gemm'])
+    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['cond_grad', 'dense_grad', 'gemm', 'softmax'])
     // walk the sections: id 11 is data, 5 a memory of its own
     const ids: number[] = []
     for (let at = 8; at < bytes.length;) {

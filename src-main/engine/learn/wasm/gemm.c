@@ -180,3 +180,109 @@ void dense_grad(int n, int k, int m, const float *x, const float *w, const float
     db[j] = s;
   }
 }
+
+/*
+ * exp(x) for x <= 0 (softmax arguments), float32: Cody-Waite reduction x = n ln2 + r and Cephes's degree-6
+ * polynomial for e^r, scaled by 2^n; within ~2 ulp of the exact value (tested). Below ln(FLT_MIN) it gives 0
+ * (tfjs's expf would give a subnormal, which no softmax sum can see).
+ */
+static const float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f, LO = -87.33654f;
+static inline V vexp(V x) {
+  const V ok = wasm_v128_not(wasm_f32x4_lt(x, wasm_f32x4_splat(LO))); /* NaN stays NaN */
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(LO));
+  const V n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(LOG2E)), wasm_f32x4_splat(0.5f)));
+  x = wasm_f32x4_sub(wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(LN2_HI))), wasm_f32x4_mul(n, wasm_f32x4_splat(LN2_LO)));
+  V y = wasm_f32x4_splat(1.9875691500e-4f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.3981999507e-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(8.3334519073e-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(4.1665795894e-2f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.6666665459e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(5.0000001201e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(y, x), x), x), wasm_f32x4_splat(1.0f));
+  const V pow2n = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_v128_and(wasm_f32x4_mul(y, pow2n), ok);
+}
+/* The same for one value (the lanes left over), through lane 0 of the vector code: the same bits. */
+static inline float exp1(float x) { return wasm_f32x4_extract_lane(vexp(wasm_f32x4_splat(x)), 0); }
+
+/*
+ * Softmax of S (R x C, row-major) along its rows (rows = 1: each row sums to 1) or its columns, into P; zm gets, per
+ * row (or column), z = sum of e^(S - max) and the max, so that log-sum-exp = log z + max (JS takes the log).
+ */
+EXPORT("softmax")
+void softmax(const float *S, int R, int C, int rows, float *P, float *zm) {
+  const int C4 = C & ~3;
+  if (rows) {
+    for (int i = 0; i < R; i++) {
+      const float *s = S + i * C;
+      float *p = P + i * C;
+      float mx = -__builtin_inff();
+      V vm = wasm_f32x4_splat(mx);
+      int j = 0;
+      for (; j < C4; j += 4) vm = wasm_f32x4_max(vm, ld(s + j));
+      for (int l = 0; l < 4; l++) {
+        const float x = wasm_f32x4_extract_lane(vm, 0);
+        mx = mx > x ? mx : x;
+        vm = wasm_i32x4_shuffle(vm, vm, 1, 2, 3, 0);
+      }
+      for (; j < C; j++) mx = mx > s[j] ? mx : s[j];
+      const V m = wasm_f32x4_splat(mx);
+      V vz = wasm_f32x4_splat(0.0f);
+      for (j = 0; j < C4; j += 4) {
+        const V e = vexp(wasm_f32x4_sub(ld(s + j), m));
+        st(p + j, e);
+        vz = wasm_f32x4_add(vz, e);
+      }
+      float z = (wasm_f32x4_extract_lane(vz, 0) + wasm_f32x4_extract_lane(vz, 1)) +
+                (wasm_f32x4_extract_lane(vz, 2) + wasm_f32x4_extract_lane(vz, 3));
+      for (; j < C; j++) z += (p[j] = exp1(s[j] - mx));
+      const V vzz = wasm_f32x4_splat(z);
+      for (j = 0; j < C4; j += 4) st(p + j, wasm_f32x4_div(ld(p + j), vzz));
+      for (; j < C; j++) p[j] /= z;
+      zm[2 * i] = z, zm[2 * i + 1] = mx;
+    }
+    return;
+  }
+  /* columns: zm[j] = z_j, zm[C + j] = max_j, summed in row order */
+  float *z = zm, *mx = zm + C;
+  for (int j = 0; j < C; j++) z[j] = 0.0f, mx[j] = -__builtin_inff();
+  for (int i = 0; i < R; i++) {
+    const float *s = S + i * C;
+    int j = 0;
+    for (; j < C4; j += 4) st(mx + j, wasm_f32x4_max(ld(mx + j), ld(s + j)));
+    for (; j < C; j++) mx[j] = mx[j] > s[j] ? mx[j] : s[j];
+  }
+  for (int i = 0; i < R; i++) {
+    const float *s = S + i * C;
+    float *p = P + i * C;
+    int j = 0;
+    for (; j < C4; j += 4) {
+      const V e = vexp(wasm_f32x4_sub(ld(s + j), ld(mx + j)));
+      st(p + j, e);
+      st(z + j, wasm_f32x4_add(ld(z + j), e));
+    }
+    for (; j < C; j++) z[j] += (p[j] = exp1(s[j] - mx[j]));
+  }
+  for (int i = 0; i < R; i++) {
+    float *p = P + i * C;
+    int j = 0;
+    for (; j < C4; j += 4) st(p + j, wasm_f32x4_div(ld(p + j), ld(z + j)));
+    for (; j < C; j++) p[j] /= z[j];
+  }
+}
+
+/*
+ * The conditional loss's gradient (losses.ts condOp), G = ((I a + P b) + Q c) k for B x B softmaxes P (rows) and Q
+ * (columns), either absent (0): the op-by-op form's float32 operations in its order, so its bits.
+ */
+EXPORT("cond_grad")
+void cond_grad(int B, const float *P, const float *Q, float a, float b, float c, float k, float *G) {
+  for (int i = 0; i < B; i++)
+    for (int j = 0; j < B; j++) {
+      const int at = i * B + j;
+      float g = (i == j ? 1.0f : 0.0f) * a;
+      if (P) g = g + P[at] * b;
+      if (Q) g = g + Q[at] * c;
+      G[at] = g * k;
+    }
+}

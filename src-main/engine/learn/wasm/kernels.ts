@@ -19,13 +19,15 @@ const { Module, Instance, validate } = (globalThis as unknown as { WebAssembly: 
 
 interface Exports {
   gemm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number, b: number, bbs: number, brs: number, bcs: number, bias: number, c: number, relu: number, scratch: number): void
+  cond_grad(B: number, P: number, Q: number, a: number, b: number, c: number, k: number, G: number): void
+  softmax(S: number, R: number, C: number, rows: number, P: number, zm: number): void
   dense_grad(n: number, k: number, m: number, x: number, w: number, y: number, dy: number, dx: number, dw: number, db: number, relu: number, scratch: number): void
 }
 
 type TensorInfo = TF.TensorInfo
 /** The parts of tfjs-wasm's backend object the kernels use. */
 interface WasmBackend {
-  wasm: { asm: { memory: object }; _malloc(bytes: number): number; _free(ptr: number): void }
+  wasm: { asm: { memory: object }; HEAPF32: Float32Array; _malloc(bytes: number): number; _free(ptr: number): void }
   dataIdMap: { get(id: object): { memoryOffset: number } }
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo
 }
@@ -127,6 +129,54 @@ function matMul(args: KernelArgs, broadcast: (a: number[], b: number[]) => numbe
 const configs = new Map<string, { tfjs: TF.KernelConfig; ours: TF.KernelConfig }>()
 let installed = false
 
+/** The name of our softmax / log-sum-exp kernel (wasm only; see softmaxLse). */
+export const SOFTMAX_LSE = 'DriftclipSoftmaxLse'
+
+/**
+ * [Σ log-sum-exp, softmax] of a 2-D x along its rows (`along` 'rows': over each row's entries) or columns, in one call:
+ * the max, e^(x − max) (a SIMD exp within ~2 ulp of expf), its sums and the division; the B logs and the sum in
+ * float64 here. Within float32 rounding of the op-by-op form in losses.ts (tested).
+ */
+function softmaxLse(args: KernelArgs): TensorInfo[] {
+  const x = args.inputs.x!
+  const rows = args.attrs?.along === 'rows'
+  const [R, C] = x.shape as [number, number]
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  const n = rows ? R : C
+  const zm = scratchFor(be, inst, 8 * n)
+  const probs = be.makeOutput([R, C], 'float32'), lse = be.makeOutput([], 'float32')
+  inst.ex.softmax(at(x), R, C, rows ? 1 : 0, at(probs), zm)
+  const heap = new Float32Array(be.wasm.HEAPF32.buffer)
+  let sum = 0
+  if (rows) for (let i = 0; i < n; i++) sum += Math.log(heap[zm / 4 + 2 * i]!) + heap[zm / 4 + 2 * i + 1]!
+  else for (let j = 0; j < n; j++) sum += Math.log(heap[zm / 4 + j]!) + heap[zm / 4 + n + j]!
+  heap[at(lse) / 4] = sum
+  return [lse, probs]
+}
+
+/** The name of our conditional-loss gradient kernel (wasm only; see condGrad). */
+export const COND_GRAD = 'DriftclipCondGrad'
+
+/**
+ * losses.ts condOp's gradient ((I·a + P·b) + Q·c)·(dy/B) from the saved row softmax P (if λv ≠ 0) and column softmax
+ * Q (if λu ≠ 0), a = −(λu+λv)/2, b = λv/2, c = λu/2, in one call with the op-by-op bits.
+ */
+function condGrad(args: KernelArgs): TensorInfo {
+  const { rows, cols, dy } = args.inputs
+  const lu = Number(args.attrs?.lu), lv = Number(args.attrs?.lv)
+  const some = (rows ?? cols)!
+  const B = some.shape[0]!
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  const g = be.makeOutput([B, B], 'float32')
+  const k = Math.fround(be.wasm.HEAPF32[at(dy!) / 4]! / B) // tf.div(dy, B) in float32
+  inst.ex.cond_grad(B, rows ? at(rows) : 0, cols ? at(cols) : 0, -(lu + lv) / 2, lv / 2, lu / 2, k, at(g))
+  return g
+}
+
 /** The name of our dense-layer backward kernel (wasm only; see denseGrad). */
 export const DENSE_GRAD = 'DriftclipDenseGrad'
 
@@ -179,6 +229,8 @@ export function installWasmKernels(tf: typeof TF): boolean {
       configs.set(name, { tfjs: original, ours: { ...original, kernelFunc: kernelFunc as unknown as TF.KernelFunc } })
     }
     tf.registerKernel({ kernelName: DENSE_GRAD, backendName: 'wasm', kernelFunc: denseGrad as unknown as TF.KernelFunc })
+    tf.registerKernel({ kernelName: COND_GRAD, backendName: 'wasm', kernelFunc: condGrad as unknown as TF.KernelFunc })
+    tf.registerKernel({ kernelName: SOFTMAX_LSE, backendName: 'wasm', kernelFunc: softmaxLse as unknown as TF.KernelFunc })
   }
   register(tf, 'ours')
   return true
