@@ -81,6 +81,8 @@ export interface McmcDiagnostics {
   invariantRhat?: number
   invariantMinEss?: number
   invariantWorst?: string
+  /** Vortex basins sampler: per basin, Φ at its maximum, its weight, the importance weights' effective size (of 400), its chains' R̂ (canonical and label-free), ESS, and the mixture draws it gave. */
+  basins?: { misfit: number; weight: number; evidenceEss: number; rhat: number; invariantRhat: number; minEss: number; draws: number }[]
   /** CPU seconds of the query's MCMC (process CPU time; the sampler is single-threaded). */
   cpuSeconds?: number
   /** The ridge sampler (point-vortex twins): directions walked, distinct posterior maxima used, mode-jump acceptance. */

@@ -1,4 +1,4 @@
-import { Matrix, inverse } from 'ml-matrix'
+import { CholeskyDecomposition, Matrix, inverse } from 'ml-matrix'
 import { describe, expect, it } from 'vitest'
 import { diagnose, diagonalGaussian } from '../../../src-main/engine/assimilate/posterior'
 import { ridgeSampler, type ResidualTarget } from '../../../src-main/engine/assimilate/posterior/ridge'
@@ -77,6 +77,26 @@ describe('ridge sampler (Gauss–Newton conditional + walk on the weak direction
     expect(diagnose(r.samples, r.potentials, 4, r.kept, 2, r.acceptance).maxRhat).toBeLessThan(1.05)
   })
 
+  it('estimates the evidence of a linear-Gaussian posterior: log ∫ exp(−½|y − Au|²/σ² − ½|u|²) du = −½ log|H| − ½(|y|²/σ² − bᵀH⁻¹b) (+ d/2 log 2π)', () => {
+    const A = new Matrix([[1, 0.5, 0], [0.2, 1, 0.01], [1, -1, 0], [0, 0.3, 0.02]])
+    const y = [0.4, -0.2, 0.1, 0.3], sigma = 0.1
+    const target: ResidualTarget = {
+      prior: diagonalGaussian([0, 0, 0], [1, 1, 1]),
+      length: 4,
+      residuals(u, count, out) {
+        for (let c = 0; c < count; c++) for (let q = 0; q < 4; q++) out[c * 4 + q] = (y[q] - (A.get(q, 0) * u[c * 3] + A.get(q, 1) * u[c * 3 + 1] + A.get(q, 2) * u[c * 3 + 2])) / sigma
+      }
+    }
+    const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
+    const b = A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)
+    const m = inverse(H).mmul(b)
+    const exact = -0.5 * Math.log(new CholeskyDecomposition(H).lowerTriangularMatrix.diag().reduce((a, l) => a * l * l, 1)) - 0.5 * (y.reduce((a, v) => a + v * v, 0) / sigma ** 2 - b.transpose().mmul(m).get(0, 0))
+    const r = ridgeSampler(target, { chains: 4, steps: 1000, burnIn: 500, seed: 3, modes: Float64Array.from(m.to1DArray()), evidenceDraws: 800 })
+    expect(r.logEvidence!).toBeCloseTo(exact, 1)
+    // the stiff conditional is exact here, so only the walked coordinates' Gaussian, inflated 2×, costs weight variance
+    expect(r.evidenceEss!).toBeGreaterThan(80)
+  })
+
   it('refuses maxima of the wrong length', () => {
     const target: ResidualTarget = { prior: diagonalGaussian([0, 0], [1, 1]), length: 1, residuals: (_u, n, out) => out.fill(0, 0, n) }
     expect(() => ridgeSampler(target, { chains: 1, steps: 10, burnIn: 0, seed: 1, modes: new Float64Array(3) })).toThrow('3 mode values for dimension 2')
@@ -99,5 +119,25 @@ describe('MCMC reference on a tiny KIJ (2, 1) twin (2 vortices, 1 drifter)', () 
       // Φ of a posterior draw ≈ N/2 ± a few √N (N = 40 observed numbers here)
       for (const m of r.finalMisfit) expect(Math.abs(m - r.halfN)).toBeLessThan(3 * Math.sqrt(2 * r.halfN))
     }
+  })
+
+  it('the basins sampler gives a weighted mixture of each basin’s own chains: weights sum to 1, draws by weight, every basin sampled at the truth’s misfit', () => {
+    const ds = simulateDataset(cfg)
+    const len = ds.nTracers * ds.nTimes * 2
+    const observed = ds.trajectories.slice(0, len)
+    const r = mcmcReference(cfg, observed, { chains: 4, steps: 2000, seed: 3, keep: 50, sampler: 'basins' })
+    const basins = r.basins!
+    expect(basins.length).toBeGreaterThanOrEqual(1)
+    expect(basins.reduce((a, b) => a + b.weight, 0)).toBeCloseTo(1, 12)
+    expect(basins.reduce((a, b) => a + b.draws, 0)).toBe(200)
+    expect(r.params.length).toBe(200 * 6)
+    for (const b of basins) {
+      expect(Math.abs(b.draws - b.weight * 200)).toBeLessThanOrEqual(1)
+      expect(b.evidenceEss).toBeGreaterThan(0)
+      for (const m of b.finalMisfit) expect(Math.abs(m - r.halfN)).toBeLessThan(3 * Math.sqrt(2 * r.halfN))
+    }
+    // the heaviest basin's chains mix on this small twin
+    expect(basins[0].rhat).toBeLessThan(1.1)
+    expect(r.invariants!.maxRhat).toBeLessThan(1.2)
   })
 })

@@ -59,6 +59,13 @@ export interface RidgeOptions {
   /** Probability of a mode-jump proposal per step (default 0.1 with several distinct maxima, else 0). */
   jumpRate?: number
   symmetry?: TargetSymmetry
+  /**
+   * After the chains: importance-sampling draws for the mass of the sampled region (default 0 = none), from the
+   * sampler's own marginal-then-conditional form — w from N(m̂_w, 4 Ĉ_w) fitted to the kept walked coordinates,
+   * s | w from the conditional Laplace approximation N(ŝ(w), H_s(w)⁻¹) — so the weights π/q vary only as much as the
+   * sheet bends off its Gaussian conditional (measured by `evidenceEss`). Used to weigh basins run separately.
+   */
+  evidenceDraws?: number
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -80,6 +87,13 @@ export interface RidgeResult {
   modeWeights: number[]
   /** Forward evaluations spent (residual rows). */
   evaluations: number
+  /**
+   * With `evidenceDraws`: log ∫ exp(−Φ(u) − ½|u|²) du over the symmetry's domain up to the constant −(d/2) log 2π
+   * shared by every run on the same target (the whitened coordinates' Jacobian too), and the Kish effective size of
+   * the importance weights (≈ draws when q fits the region, ≪ draws when it does not).
+   */
+  logEvidence?: number
+  evidenceEss?: number
 }
 
 /** A maximum with its Hessian factor (for the jump mixture). */
@@ -111,6 +125,8 @@ const TARGET_ACCEPTANCE = 0.3
 const ADAPT_EVERY = 20
 const JUMP_INFLATION = 1.5
 const STREAM_RIDGE = 0x71d9
+/** Scale of the evidence proposal's walked-coordinate Gaussian over their sample spread (wide: an importance proposal must not be lighter-tailed than the target). */
+const EVIDENCE_INFLATION = 2
 
 export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResult {
   const mu = target.prior, d = mu.dim, N = target.length, M = o.chains
@@ -340,7 +356,7 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
   // adaptive Metropolis (Haario, Saksman & Tamminen 2001) on the weak coordinates: their covariance over the
   // second quarter of burn-in (all chains pooled) becomes the walk's shape at half burn-in, the scale restarts
   const fitAt = Math.floor(o.burnIn / 2), collectFrom = Math.floor(o.burnIn / 4)
-  const history: Float64Array[] = []
+  const history: Float64Array[] = [], keptW: Float64Array[] = []
   const total = o.burnIn + o.steps
   const kept = Math.floor(o.steps / thin)
   const samples = new Float64Array(M * kept * d), potentials = new Float64Array(M * kept)
@@ -395,17 +411,70 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
         for (let c = 0; c < M; c++) {
           toLatent(compose(chains[c].w, chains[c].s), samples.subarray((c * kept + j) * d, (c * kept + j + 1) * d))
           potentials[c * kept + j] = chains[c].phi
+          if (o.evidenceDraws) keptW.push(chains[c].w)
         }
       }
     }
     if (o.onProgress && (t + 1) % every === 0) o.onProgress(t + 1, total)
   }
+  // 5. the region's mass by importance sampling from the sampler's own proposal form (after the chains: nothing above depends on it)
+  let evidence: { logEvidence: number; evidenceEss: number } | undefined
+  if (o.evidenceDraws && o.evidenceDraws > 0) {
+    const S = o.evidenceDraws, rng = new Rng(o.seed, M, STREAM_RIDGE)
+    const fit = kw ? gaussianFit(keptW, kw, EVIDENCE_INFLATION) : { mean: new Float64Array(0), L: new Float64Array(0), halfLogDet: 0 }
+    const logW: number[] = []
+    for (let done = 0; done < S; done += M) {
+      if (o.signal) throwIfCancelled(o.signal)
+      const count = Math.min(M, S - done)
+      const ws = Array.from({ length: count }, () => {
+        const zw = Float64Array.from({ length: kw }, () => rng.normal())
+        return Float64Array.from(fit.mean, (v, i) => {
+          let x = 0
+          for (let j = 0; j <= i; j++) x += fit.L[i * kw + j] * zw[j]
+          return v + x
+        })
+      })
+      const cs = conditionals(ws)
+      const ss = cs.map((c) => (c ? drawConditional(c, rng) : undefined))
+      const lp = logPosterior(ss.map((s2, k) => (s2 ? compose(ws[k], s2) : new Float64Array(d).fill(NaN))))
+      ws.forEach((w, k) => {
+        const c = cs[k], s2 = ss[k]
+        if (!c || !s2 || !(lp[k].logPi > -Infinity)) return logW.push(-Infinity)
+        // log q = log N(w; m̂, Ĉ) + log N(s; ŝ(w), H_s⁻¹), both without their (2π)^(−k/2), as log π is without (2π)^(−d/2)
+        const dw = Float64Array.from(w, (x, i) => x - fit.mean[i])
+        logW.push(lp[k].logPi - (-fit.halfLogDet - lowerQuadratic(fit.L, dw, kw) / 2 + logConditional(c, s2)))
+      })
+    }
+    const top = Math.max(...logW)
+    if (top > -Infinity) {
+      const w = logW.map((l) => Math.exp(l - top))
+      const sum = w.reduce((a, b) => a + b, 0), sq = w.reduce((a, b) => a + b * b, 0)
+      evidence = { logEvidence: top + Math.log(sum / S), evidenceEss: (sum * sum) / sq }
+    } else evidence = { logEvidence: -Infinity, evidenceEss: 0 }
+  }
   return {
+    ...evidence,
     dim: d, chains: M, kept, samples, potentials,
     acceptance: accepted.map((a, c) => a / Math.max(1, tried[c])),
     jumpAcceptance: jumpsTried ? jumpsOk / jumpsTried : NaN,
     weakDirections: kw, scale: eps, modes: modes.length, modeWeights: weights, evaluations
   }
+}
+
+/** Mean, lower Cholesky factor of (inflation² × the sample covariance) of `rows` and its ½ log-determinant. */
+function gaussianFit(rows: Float64Array[], k: number, inflation: number): { mean: Float64Array; L: Float64Array; halfLogDet: number } {
+  const mean = new Float64Array(k)
+  for (const r of rows) for (let i = 0; i < k; i++) mean[i] += r[i] / rows.length
+  const root = covarianceRoot(rows, k) ?? Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0))
+  const L = root.map((x) => x * inflation)
+  return { mean, L, halfLogDet: sumLogDiag(L, k) }
+}
+
+/** |L⁻¹ x|² for a lower factor L (row-major): the quadratic form of the covariance L Lᵀ. */
+function lowerQuadratic(L: Float64Array, x: Float64Array, k: number): number {
+  const y = Float64Array.from(x)
+  solveLower(L, k, y)
+  return y.reduce((a, v) => a + v * v, 0)
 }
 
 /** Lower Cholesky factor of the sample covariance of `rows` (each of length k), or undefined when degenerate. */

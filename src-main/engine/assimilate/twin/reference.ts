@@ -12,7 +12,7 @@ import { inverse } from 'ml-matrix'
 import { adaptivePcn, denseGaussian, diagnose, drawGaussian, drawGaussianRows, flowPrior, pcn, withReference, type FlowPrior, type PcnDiagnostics, type PcnResult, type PcnTarget } from '../posterior'
 import { parallelTempering, type TargetSymmetry } from '../posterior/tempering'
 import { checkCoarsening, chooseCoarsening, forwardModel, type ForwardModel } from './forward'
-import { ridgeSampler } from '../posterior/ridge'
+import { ridgeSampler, type ResidualTarget } from '../posterior/ridge'
 import { mapStarts, misfitResiduals } from './map-starts'
 import { permuteVortices, VORTEX_PROBES, vortexInvariantNames, vortexInvariants, vortexMatcher } from './vortex-labels'
 import { rankNormalizedEss, rankNormalizedRhat } from '../posterior/diagnostics'
@@ -36,7 +36,10 @@ export interface McmcOptions {
    * posterior's weak or curved directions with the stiff ones placed by Gauss–Newton, plus mode jumps between
    * posterior maxima (posterior/ridge.ts).
    */
-  sampler?: 'laplace' | 'adaptive' | 'pcn' | 'tempering' | 'ridge'
+  sampler?: 'laplace' | 'adaptive' | 'pcn' | 'tempering' | 'ridge' | 'basins'
+  /** Basins: at most this many distinct posterior maxima (default 3) within `basinWindow` (default 12) of the best objective each get their own ridge chains. */
+  maxBasins?: number
+  basinWindow?: number
   /** Tempering: levels per ladder (default 12) and the hottest inverse temperature (default 1 / the median prior misfit). */
   levels?: number
   bMin?: number
@@ -73,6 +76,8 @@ export interface McmcReference {
    * energy, the velocity at fixed probe points) and on Φ — chains compared without any labelling; the worst summary named.
    */
   invariants?: InvariantDiagnostics
+  /** Basins: one entry per posterior basin run, heaviest first (weights from importance-sampling estimates of each basin's mass). */
+  basins?: BasinSummary[]
   /** Tempering only: the frozen ladder, swap acceptance between neighbours and cold→hot→cold round trips. */
   tempering?: { ladder: number[]; swapAcceptance: number[]; roundTrips: number }
   /** Ridge sampler: directions walked, the frozen walk scale, distinct maxima and their weights, mode-jump acceptance, forward runs spent. */
@@ -111,6 +116,108 @@ export function invariantDiagnostics(params: Float64Array, potentials: Float64Ar
   }
   const w = rhat.reduce((a, r, i) => (r > rhat[a] ? i : a), 0)
   return { maxRhat: rhat[w], minEss: Math.min(...ess), worst: names[w], rhat, names }
+}
+
+export interface BasinSummary {
+  /** Φ and objective (Φ + ½|u|²) at the basin's maximum. */
+  misfit: number
+  objective: number
+  /** Normalised weight exp(log Z_b)/Σ exp(log Z), log Z_b and the importance weights' Kish effective size. */
+  weight: number
+  logEvidence: number
+  evidenceEss: number
+  /** The basin's own chains: split-R̂ in a canonical labelling, of Φ, rank R̂ on label-free summaries, ESS, acceptance, final Φ. */
+  rhat: number
+  rhatMisfit: number
+  invariantRhat: number
+  invariantWorst: string
+  invariantMinEss: number
+  minEss: number
+  acceptance: number
+  finalMisfit: number[]
+  /** Draws of the mixture taken from this basin. */
+  draws: number
+}
+
+const EVIDENCE_DRAWS = 400
+
+/**
+ * Several basins of a multimodal posterior, each sampled by its own ridge chains (posterior/ridge.ts, one maximum, no
+ * mode jumps: its frame is its own maximum's Hessian) and weighed by an importance-sampling estimate of its mass
+ * Z_b = ∫_b exp(−Φ) dμ drawn from that run's own proposal form. The mixture Σ Z_b π_b / Σ Z_b is the posterior
+ * when the basins hold its mass and do not overlap (each basin's chains are exact MCMC for π, but a chain that left
+ * its basin would be counted twice: the per-basin R̂ and final misfits show whether one did); it is not when the
+ * truth's basin was not among the maxima found (misfit ≫ N/2 at every maximum says so).
+ */
+function basinMixture(target: ResidualTarget, prior: FlowPrior, maxima: Float64Array, symmetry: TargetSymmetry | undefined, circulation: number,
+  o: McmcOptions & { keep: number; burnIn: number; thin: number }) {
+  const d = prior.latent.dim, p = prior.paramDim, M = o.chains
+  const sd = Float64Array.from(prior.latent.variance, Math.sqrt), m = prior.latent.mean
+  const white = (x: Float64Array) => Float64Array.from(x, (v, i) => (v - m[i]) / sd[i])
+  // distinct maxima (in the best one's labelling), by objective, within the window of the best
+  const count = maxima.length / d
+  const res = new Float64Array(count * target.length)
+  target.residuals(maxima, count, res)
+  const cand = Array.from({ length: count }, (_, k) => {
+    const x = maxima.slice(k * d, (k + 1) * d)
+    if (symmetry) symmetry.canonicalize(maxima.subarray(0, d), x)
+    let phi = 0
+    for (let i = 0; i < target.length; i++) phi += res[k * target.length + i] ** 2 / 2
+    const u = white(x)
+    return { x, u, phi, f: phi + u.reduce((a, v) => a + v * v, 0) / 2 }
+  }).filter((c) => Number.isFinite(c.f)).sort((a, b) => a.f - b.f)
+  const chosen: typeof cand = []
+  for (const c of cand) {
+    if (chosen.length >= (o.maxBasins ?? 3) || c.f > cand[0].f + (o.basinWindow ?? 12)) break
+    if (chosen.some((q) => Math.hypot(...q.u.map((v, i) => v - c.u[i])) < 0.3)) continue
+    chosen.push(c)
+  }
+  const steps = Math.max(2 * o.keep, Math.ceil((o.steps - o.burnIn) / chosen.length)), burnIn = Math.ceil(o.burnIn / chosen.length)
+  const thin = Math.max(1, Math.floor(steps / o.keep))
+  const runs = chosen.flatMap((c, b) => {
+    let t: ReturnType<typeof ridgeSampler>
+    try {
+      t = ridgeSampler(target, { chains: M, steps: thin * o.keep, burnIn, thin, seed: o.seed + 7919 * b, modes: c.x, symmetry, weakEigenvalue: o.weakEigenvalue, gnIterations: o.gnIterations, evidenceDraws: EVIDENCE_DRAWS, signal: o.signal })
+    } catch (e) {
+      // a maximum whose Gauss–Newton conditional fails cannot be sampled as a basin; the best one always can (the ridge sampler needs it too)
+      if (b === 0 || (e instanceof Error && e.name === 'CancelledError')) throw e
+      return []
+    }
+    const params = new Float64Array(M * t.kept * p)
+    for (let k = 0; k < M * t.kept; k++) prior.toParams(t.samples.subarray(k * d, (k + 1) * d), params.subarray(k * p, (k + 1) * p))
+    const canonical = circulation ? canonicalVortexLabels(params, p / 3, t.potentials, circulation) : params
+    const dg = diagnose(canonical, t.potentials, M, t.kept, p, t.acceptance)
+    const inv = circulation ? invariantDiagnostics(params, t.potentials, p / 3, M, t.kept) : { maxRhat: dg.maxRhat, worst: 'parameters', minEss: dg.minEss }
+    o.onProgress?.(b + 1, chosen.length)
+    return [{ t, params, dg, inv, c }]
+  })
+  const logZ = runs.map((r) => r.t.logEvidence ?? -Infinity)
+  const top = Math.max(...logZ)
+  const raw = logZ.map((l) => Math.exp(l - top)), total = raw.reduce((a, b) => a + b, 0)
+  const weights = raw.map((w) => w / total)
+  // the mixture's draws: counts by largest remainder, each basin's pooled draws taken evenly spaced
+  const T = M * o.keep
+  const counts = weights.map((w) => Math.floor(w * T))
+  const order = weights.map((w, b) => [w * T - counts[b], b] as const).sort((a, b) => b[0] - a[0])
+  for (let k = 0; counts.reduce((a, b) => a + b, 0) < T; k++) counts[order[k % order.length][1]]++
+  const mixture = new Float64Array(T * p)
+  let at = 0
+  runs.forEach((r, b) => {
+    const pool = M * r.t.kept
+    for (let j = 0; j < counts[b]; j++) mixture.set(r.params.subarray(Math.floor(((j + 0.5) * pool) / counts[b]) * p, (Math.floor(((j + 0.5) * pool) / counts[b]) + 1) * p), (at++) * p)
+  })
+  const basins: BasinSummary[] = runs.map((r, b) => ({
+    misfit: r.c.phi, objective: r.c.f, weight: weights[b], logEvidence: logZ[b], evidenceEss: r.t.evidenceEss ?? 0,
+    rhat: Math.max(r.dg.maxRhat, r.dg.rhatPotential), rhatMisfit: r.dg.rhatPotential, invariantRhat: r.inv.maxRhat, invariantWorst: r.inv.worst, invariantMinEss: r.inv.minEss,
+    minEss: r.dg.minEss, acceptance: r.dg.acceptance,
+    finalMisfit: Array.from({ length: M }, (_, c) => r.t.potentials[c * r.t.kept + r.t.kept - 1]), draws: counts[b]
+  }))
+  const heaviest = runs[weights.indexOf(Math.max(...weights))]
+  const t = heaviest.t
+  const run: PcnResult = { dim: d, chains: M, kept: o.keep, samples: t.samples, potentials: t.potentials, acceptance: t.acceptance, beta: t.scale, diagnostics: heaviest.dg }
+  const ridge = { weakDirections: t.weakDirections, scale: t.scale, modes: runs.length, modeWeights: weights, jumpAcceptance: NaN, evaluations: runs.reduce((a, r) => a + r.t.evaluations, 0) }
+  const sortedBasins = basins.map((b, i) => ({ b, i })).sort((x, y) => y.b.weight - x.b.weight).map((x) => x.b)
+  return { run, mixture, basins: sortedBasins, ridge }
 }
 
 /** Φ(v) = |y − G(v)|²/2σ² for a batch of latent states (inadmissible parameters get +∞). */
@@ -166,17 +273,26 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   if (starts) replaceImpossibleStarts(target, starts, o.chains, o.seed)
   const sampler = o.sampler ?? (cfg.flow === 'vortex' ? 'ridge' : 'laplace')
   let maps: McmcReference['mapStarts']
-  if (!starts && (sampler === 'tempering' || sampler === 'ridge')) {
+  if (!starts && (sampler === 'tempering' || sampler === 'ridge' || sampler === 'basins')) {
     // no starts given: the best local posterior maxima of many prior draws (tempering: one per chain; ridge: all, as its mode mixture)
     const m = posteriorMaxima(prior, model, observed, sigma, o.chains, o.seed)
-    starts = sampler === 'ridge' ? m.states : m.states.slice(0, o.chains * d)
+    starts = sampler === 'tempering' ? m.states.slice(0, o.chains * d) : m.states
     maps = { misfit: Array.from(m.misfit), evaluations: m.evaluations }
   }
   let run: PcnResult
   let tempering: McmcReference['tempering']
   let ridge: McmcReference['ridge']
   const symmetry = cfg.flow === 'vortex' ? vortexSymmetry(prior, cfg.vortex.vortices, cfg.vortex.circulation) : undefined
-  if (sampler === 'ridge') {
+  let basins: BasinSummary[] | undefined
+  let mixture: Float64Array | undefined
+  if (sampler === 'basins') {
+    const residualTarget = { prior: prior.latent, length: observed.length, residuals: misfitResiduals(prior, model, observed, sigma) }
+    const b = basinMixture(residualTarget, prior, starts!, symmetry, cfg.flow === 'vortex' ? cfg.vortex.circulation : 0, { ...o, keep, burnIn: o.steps - thin * keep, thin })
+    run = b.run
+    mixture = b.mixture
+    basins = b.basins
+    ridge = b.ridge
+  } else if (sampler === 'ridge') {
     const residualTarget = { prior: prior.latent, length: observed.length, residuals: misfitResiduals(prior, model, observed, sigma) }
     const t = ridgeSampler(residualTarget, { chains: o.chains, steps: thin * keep, burnIn: o.steps - thin * keep, thin, seed: o.seed, modes: starts!, symmetry, weakEigenvalue: o.weakEigenvalue, gnIterations: o.gnIterations, signal: o.signal, onProgress: o.onProgress })
     run = { dim: d, chains: o.chains, kept: t.kept, samples: t.samples, potentials: t.potentials, acceptance: t.acceptance, beta: t.scale, diagnostics: diagnose(t.samples, t.potentials, o.chains, t.kept, d, t.acceptance) }
@@ -202,6 +318,21 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   const p = prior.paramDim
   const params = new Float64Array(o.chains * run.kept * p)
   for (let k = 0; k < o.chains * run.kept; k++) prior.toParams(run.samples.subarray(k * d, (k + 1) * d), params.subarray(k * p, (k + 1) * p))
+  if (basins) {
+    // the draws are the weighted mixture (not chains), so the diagnostics are each basin's own, the worst over basins of weight ≥ 1 %
+    const heavy = basins.filter((b) => b.weight >= 0.01)
+    const worst = (f: (b: BasinSummary) => number, pick: (a: number, b: number) => number) => heavy.map(f).reduce((a, b) => pick(a, b))
+    const dg = { ...run.diagnostics, maxRhat: worst((b) => b.rhat, Math.max), minEss: worst((b) => b.minEss, Math.min), rhatPotential: worst((b) => b.rhatMisfit, Math.max), acceptance: heavy.reduce((a, b) => a + b.weight * b.acceptance, 0) / heavy.reduce((a, b) => a + b.weight, 0) }
+    const wi = heavy.reduce((a, b) => (b.invariantRhat > a.invariantRhat ? b : a))
+    const mean = new Float64Array(p)
+    for (let k = 0; k < o.chains * run.kept; k++) for (let i = 0; i < p; i++) mean[i] += mixture![k * p + i] / (o.chains * run.kept)
+    return {
+      params: mixture!, paramDim: p, chains: o.chains, keep: run.kept, mean, finalMisfit: Float64Array.from(heavy.flatMap((b) => b.finalMisfit)),
+      halfN: model.nTracers * model.nTimes, coarsening, coarseError: maxError, run, diagnostics: dg, ridge, mapStarts: maps, basins,
+      invariants: { maxRhat: wi.invariantRhat, minEss: worst((b) => b.invariantMinEss, Math.min), worst: wi.invariantWorst, rhat: [], names: [] },
+      seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu)
+    }
+  }
   const mean = new Float64Array(p)
   for (let k = 0; k < o.chains * run.kept; k++) for (let i = 0; i < p; i++) mean[i] += params[k * p + i] / (o.chains * run.kept)
   const finalMisfit = Float64Array.from({ length: o.chains }, (_, c) => run.potentials[c * run.kept + run.kept - 1])

@@ -5,6 +5,7 @@ import { rmseBarsOption } from '../report-charts'
 
 /** The sampler-specific diagnostics of one query in a few words. */
 function samplerNote(d: McmcDiagnostics): string {
+  if (d.basins) return `basins: ${d.basins.map((b) => `Φ* ${fmt(b.misfit, 0)}: weight ${fmt(b.weight, 3)} (IS ESS ${fmt(b.evidenceEss, 0)}), R̂ ${fmt(b.rhat, 2)} / label-free ${fmt(b.invariantRhat, 2)}, ESS ${fmt(b.minEss, 0)}`).join('; ')}`
   if (d.weakDirections !== undefined) return `ridge: ${d.weakDirections} walked directions, ${d.maxima} maxima, jump acceptance ${fmt(d.jumpAcceptance, 3)}`
   if (d.levels !== undefined) return `tempering: ${d.levels} levels, min swap ${fmt(d.minSwapAcceptance ?? NaN, 2)}, ${d.roundTrips} round trips`
   return 'pCN'
