@@ -97,7 +97,7 @@ describe('GLS-whitened path normal equations', () => {
     const L = denseNoiseMap(spec, traj, at)
     const SigmaInv = inverse(L.mmul(L.transpose()).mul(spec.noise ** 2))
     const Gref = R.transpose().mmul(SigmaInv).mmul(R), bref = R.transpose().mmul(SigmaInv).mmul(d).getColumn(0)
-    const fast = whitenedNormalEquations(spec, traj, 0, at)
+    const fast = whitenedNormalEquations(spec, traj, 0, { at })
     const gScale = maxAbs(Gref.to1DArray()), bScale = maxAbs(bref)
     for (let p = 0; p < P; p++) {
       expect(Math.abs(fast.b[p] - bref[p])).toBeLessThan(1e-10 * bScale)
@@ -109,9 +109,34 @@ describe('GLS-whitened path normal equations', () => {
     const got = ridgeEstimate(spec, fast)
     for (let p = 0; p < P; p++) expect(Math.abs(got[p] - want[p])).toBeLessThan(1e-10 * maxAbs(want))
     // with ∇w ≡ 0 (no noise in the regressors) the whitening is the identity: the plain normal equations
-    const plain = pathNormalEquations(spec, traj), none = whitenedNormalEquations(spec, traj, 0, new Float64Array(P))
+    const plain = pathNormalEquations(spec, traj), none = whitenedNormalEquations(spec, traj, 0, { at: new Float64Array(P) })
     for (let i = 0; i < P * P; i++) expect(Math.abs(none.G[i] - plain.G[i])).toBeLessThan(1e-10 * maxAbs(plain.G))
     for (let p = 0; p < P; p++) expect(Math.abs(none.b[p] - plain.b[p])).toBeLessThan(1e-10 * maxAbs(plain.b))
+  })
+
+  it('with blocks of records: the exact normal equations of the whitened rows’ block sums u_B = Σ_{j∈B} z_j/√|B| (blocks of 5, 5 and 2 records)', () => {
+    const ds = simulateDataset(SimulationConfig.parse(small))
+    const spec = pathFeatureSpec(ds)
+    const P = ds.paramDim, T = ds.nTimes, nTr = ds.nTracers
+    const at = ds.params.slice(0, P)
+    const { R, d } = denseRows(spec, ds.trajectories)
+    const W = inverse(denseNoiseMap(spec, ds.trajectories, at)) // z = (I − M)⁻¹ r: iid N(0, σ²)
+    const blocks = Math.ceil(T / 5)
+    const Phi = new Matrix(2 * nTr * blocks, 2 * nTr * T)
+    for (let tr = 0; tr < nTr; tr++)
+      for (let j = 0; j < T; j++) {
+        const k = Math.floor(j / 5), size = Math.min(5, T - 5 * k)
+        for (let c = 0; c < 2; c++) Phi.set(2 * (tr * blocks + k) + c, 2 * (tr * T + j) + c, 1 / Math.sqrt(size))
+      }
+    const X = Phi.mmul(W).mmul(R), u = Phi.mmul(W).mmul(d)
+    const Gref = X.transpose().mmul(X).div(spec.noise ** 2), bref = X.transpose().mmul(u).div(spec.noise ** 2).getColumn(0)
+    const fast = whitenedNormalEquations(spec, ds.trajectories, 0, { at, block: 5 })
+    const gScale = maxAbs(Gref.to1DArray()), bScale = maxAbs(bref)
+    for (let p = 0; p < P; p++) {
+      expect(Math.abs(fast.b[p] - bref[p])).toBeLessThan(1e-10 * bScale)
+      for (let q = 0; q < P; q++) expect(Math.abs(fast.G[p * P + q] - Gref.get(p, q))).toBeLessThan(1e-10 * gScale)
+    }
+    expect(() => whitenedNormalEquations(spec, ds.trajectories, 0, { block: 0 })).toThrow('whitenedNormalEquations: block 0 is not a positive integer')
   })
 
   it('linearise by default at the first stage’s ridge estimate (the plain normal equations)', () => {
@@ -136,6 +161,15 @@ describe('GLS-whitened path normal equations', () => {
     for (let i = 0; i < P; i++) {
       expect(Math.abs(g.mean[i] - mean[i])).toBeLessThan(1e-10 * maxAbs(mean))
       for (let j = 0; j < P; j++) expect(Math.abs(c.get(i, j) - cov.get(i, j))).toBeLessThan(1e-10 * cov.get(i, i) + 1e-10 * cov.get(j, j))
+    }
+    // drawing n rows at once is n single draws, bit for bit (with and without the γ floor's independent part)
+    for (const h of [{ a: 1, alpha: 1, gamma: 0 }, { a: 0.9, alpha: 0.8, gamma: 1e-3 }]) {
+      const gh = gramConditional(prior, h, G, b)
+      const rows = new Float64Array(7 * P), one = new Float64Array(7 * P)
+      gh.drawRows!(new Rng(3, 0, 2), 7, rows)
+      const r1 = new Rng(3, 0, 2)
+      for (let s = 0; s < 7; s++) gh.draw(r1, one.subarray(s * P, (s + 1) * P))
+      expect(Array.from(rows)).toEqual(Array.from(one))
     }
     // 20,000 draws: every standardised mean error and variance ratio within Monte Carlo error
     const n = 20_000, rng = new Rng(8, 0, 1), x = new Float64Array(P)
@@ -181,6 +215,6 @@ describe('GLS-whitened path normal equations', () => {
 
   it('refuse a linearisation point of the wrong length with one line', () => {
     const ds = simulateDataset(SimulationConfig.parse(small))
-    expect(() => whitenedNormalEquations(pathFeatureSpec(ds), ds.trajectories, 0, [1, 2])).toThrow('whitenedNormalEquations: linearisation point has 2 coefficients, the flow 8')
+    expect(() => whitenedNormalEquations(pathFeatureSpec(ds), ds.trajectories, 0, { at: [1, 2] })).toThrow('whitenedNormalEquations: linearisation point has 2 coefficients, the flow 8')
   })
 })

@@ -377,8 +377,8 @@ export function fitGramHead(prior: GaussianPrior, pairs: { G: Float64Array; b: F
   return best
 }
 
-/** A Gaussian that also draws itself faster than through a dense square root. */
-export type SampledGaussian = GaussianPrior & { draw(rng: Rng, out: Float64Array): void }
+/** A Gaussian that also draws itself faster than through a dense square root (one draw, or n rows at once). */
+export type SampledGaussian = GaussianPrior & { draw(rng: Rng, out: Float64Array): void; drawRows?(rng: Rng, n: number, out: Float64Array): void }
 
 /**
  * The exact ν(v | u) of the head for one path's (G, b), from one Cholesky factorisation and no eigendecomposition.
@@ -431,6 +431,25 @@ export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Arr
       for (let i = 0; i < d; i++) out[i] = rng.normal()
       solveLowerTranspose(L, d, out)
       for (let i = 0; i < d; i++) out[i] = mean[i] + sd[i] * (c1 * out[i] + (c2 > 0 ? c2 * rng.normal() : 0))
+    },
+    // n draws of `draw` (the same normals in the same order, the same operations per draw, so the same bits) with the
+    // back substitution run on all n right-hand sides at once: X (d × n, each row contiguous) is swept by rows of L
+    drawRows(rng, n, out) {
+      const X = new Float64Array(d * n), Z2 = c2 > 0 ? new Float64Array(d * n) : undefined
+      for (let s = 0; s < n; s++) {
+        for (let i = 0; i < d; i++) X[i * n + s] = rng.normal()
+        if (Z2) for (let i = 0; i < d; i++) Z2[i * n + s] = rng.normal()
+      }
+      for (let i = d - 1; i >= 0; i--) {
+        const ri = i * d, oi = i * n, lii = L[ri + i]
+        for (let s = 0; s < n; s++) X[oi + s] /= lii
+        for (let k = 0; k < i; k++) {
+          const l = L[ri + k], ok = k * n
+          for (let s = 0; s < n; s++) X[ok + s] -= l * X[oi + s]
+        }
+      }
+      for (let s = 0; s < n; s++)
+        for (let i = 0; i < d; i++) out[s * d + i] = mean[i] + sd[i] * (c1 * X[i * n + s] + (Z2 ? c2 * Z2[i * n + s] : 0))
     }
   }
 }
@@ -496,6 +515,10 @@ function exactSampler(twin: TwinContext, map: AffineMap, encode: (obs: Float64Ar
 function drawsOf(post: GaussianPrior | SampledGaussian, pair: number): Float64Array {
   const rng = new Rng(pair, 0, 0xbf1e)
   const out = new Float64Array(DRAWS * post.dim), z = new Float64Array(post.dim)
+  if ('drawRows' in post && post.drawRows) {
+    post.drawRows(rng, DRAWS, out)
+    return out
+  }
   for (let s = 0; s < DRAWS; s++) {
     const row = out.subarray(s * post.dim, (s + 1) * post.dim)
     if ('draw' in post) post.draw(rng, row)
