@@ -171,6 +171,22 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     }
   })
 
+  it('clone shares the data (no copy) and outlives its source; a variable’s assign leaves earlier clones as they were', () => {
+    const x = rand([3, 4])
+    const before = values(x)
+    const y = tf.clone(x)
+    const be = tf.backend() as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }
+    expect(be.dataIdMap.get(y.dataId).memoryOffset).toBe(be.dataIdMap.get(x.dataId).memoryOffset)
+    x.dispose()
+    expect(values(y)).toEqual(before)
+    const v = tf.variable(y)
+    const kept = tf.clone(v)
+    v.assign(tf.zeros([3, 4]))
+    expect(values(kept)).toEqual(before)
+    expect(values(v)).toEqual(new Array(12).fill(0))
+    expect(values(tf.clone(tf.tensor1d(['a', 'b'] as unknown as number[], 'string' as 'float32')))).toEqual(['a', 'b'])
+  })
+
   it('leave what they do not cover to tfjs: other activations, int32, a bad inner size (tfjs’s message)', () => {
     plainBuild()
     const a = rand([4, 6]), b = rand([6, 5])
