@@ -144,12 +144,12 @@ describe('temperature refitted on validation pairs', () => {
 })
 
 describe('bank-free rows on a small Fourier twin', () => {
-  it('the closed-form cond-v/l2 on the path regression is near the MCMC posterior in RMSE and covers its 90 % interval about right', async () => {
+  it('the closed-form cond-v/l2 on the path regression and the Gram rows (plain and GLS-whitened) are near the MCMC posterior in RMSE and covers its 90 % interval about right', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
     const { runTwinBenchmark } = await import('../../../src-main/engine/assimilate/twin/benchmark')
-    const { learnedMethods, GRAM_VARIANT } = await import('../../../src-main/engine/assimilate/twin/learned-methods')
+    const { learnedMethods, GRAM_VARIANT, GRAM_GLS_VARIANT } = await import('../../../src-main/engine/assimilate/twin/learned-methods')
     const { fourierTwins } = await import('../../../src-main/engine/assimilate/twin/twins')
     const { SimulationConfig } = await import('../../../src-main/shared/simulation')
     const { silentContext } = await import('../../../src-main/engine/jobs/job')
@@ -158,9 +158,9 @@ describe('bank-free rows on a small Fourier twin', () => {
       const [demo] = fourierTwins(400)
       const twin = { ...demo, grid: 8, frames: 3, config: SimulationConfig.parse({ ...demo.config, steps: 200, fourier: { modesPerSide: 2 } }) }
       const variant = { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' } as const
-      const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 4, mcmcSteps: 3000 }, outDir: dir, twins: [twin], learned: (t, ctx) => learnedMethods(t, ctx, [variant, GRAM_VARIANT]) }, silentContext())
+      const r = await runTwinBenchmark({ options: { flow: 'fourier', quick: true, queries: 4, mcmcSteps: 3000 }, outDir: dir, twins: [twin], learned: (t, ctx) => learnedMethods(t, ctx, [variant, GRAM_VARIANT, GRAM_GLS_VARIANT]) }, silentContext())
       const row = (m: string) => r.rows.find((x) => x.method === m)!
-      for (const bf of [row('bankfree:cond-v/l2+lagrangian@optimum'), row('bankfree:cond-v/dot+gram@optimum')]) {
+      for (const bf of [row('bankfree:cond-v/l2+lagrangian@optimum'), row('bankfree:cond-v/dot+gram@optimum'), row('bankfree:cond-v/dot+gram-gls@optimum')]) {
         expect(bf.rmse).toBeLessThan(0.3 * row('prior').rmse)
         expect(bf.rmse).toBeLessThan(1.5 * row('mcmc').rmse)
         expect(bf.coverage90).toBeGreaterThan(0.7)
