@@ -21,18 +21,23 @@ const columnMoments = (x: Float64Array, d: number) => {
   return { mean, cov }
 }
 
+/** 3 unknowns, 4 observations y = Au + σε with a N(0, I) prior; one direction nearly unobserved (a weak direction). */
+function linearGaussianTarget() {
+  const A = new Matrix([[1, 0.5, 0], [0.2, 1, 0.01], [1, -1, 0], [0, 0.3, 0.02]])
+  const y = [0.4, -0.2, 0.1, 0.3], sigma = 0.1
+  const target: ResidualTarget = {
+    prior: diagonalGaussian([0, 0, 0], [1, 1, 1]),
+    length: 4,
+    residuals(u, count, out) {
+      for (let c = 0; c < count; c++) for (let q = 0; q < 4; q++) out[c * 4 + q] = (y[q] - (A.get(q, 0) * u[c * 3] + A.get(q, 1) * u[c * 3 + 1] + A.get(q, 2) * u[c * 3 + 2])) / sigma
+    }
+  }
+  return { A, y, sigma, target }
+}
+
 describe('ridge sampler (Gauss–Newton conditional + walk on the weak directions)', () => {
   it('samples a linear-Gaussian posterior exactly: mean and covariance of N((AᵀA/σ² + I)⁻¹Aᵀy/σ², (AᵀA/σ² + I)⁻¹)', () => {
-    // 3 unknowns, 4 observations, one direction nearly unobserved (a weak direction) and two stiff ones
-    const A = new Matrix([[1, 0.5, 0], [0.2, 1, 0.01], [1, -1, 0], [0, 0.3, 0.02]])
-    const y = [0.4, -0.2, 0.1, 0.3], sigma = 0.1
-    const target: ResidualTarget = {
-      prior: diagonalGaussian([0, 0, 0], [1, 1, 1]),
-      length: 4,
-      residuals(u, count, out) {
-        for (let c = 0; c < count; c++) for (let q = 0; q < 4; q++) out[c * 4 + q] = (y[q] - (A.get(q, 0) * u[c * 3] + A.get(q, 1) * u[c * 3 + 1] + A.get(q, 2) * u[c * 3 + 2])) / sigma
-      }
-    }
+    const { A, y, sigma, target } = linearGaussianTarget()
     const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
     const C = inverse(H)
     const m = C.mmul(A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)).to1DArray()
@@ -78,15 +83,7 @@ describe('ridge sampler (Gauss–Newton conditional + walk on the weak direction
   })
 
   it('estimates the evidence of a linear-Gaussian posterior: log ∫ exp(−½|y − Au|²/σ² − ½|u|²) du = −½ log|H| − ½(|y|²/σ² − bᵀH⁻¹b) (+ d/2 log 2π)', () => {
-    const A = new Matrix([[1, 0.5, 0], [0.2, 1, 0.01], [1, -1, 0], [0, 0.3, 0.02]])
-    const y = [0.4, -0.2, 0.1, 0.3], sigma = 0.1
-    const target: ResidualTarget = {
-      prior: diagonalGaussian([0, 0, 0], [1, 1, 1]),
-      length: 4,
-      residuals(u, count, out) {
-        for (let c = 0; c < count; c++) for (let q = 0; q < 4; q++) out[c * 4 + q] = (y[q] - (A.get(q, 0) * u[c * 3] + A.get(q, 1) * u[c * 3 + 1] + A.get(q, 2) * u[c * 3 + 2])) / sigma
-      }
-    }
+    const { A, y, sigma, target } = linearGaussianTarget()
     const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
     const b = A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)
     const m = inverse(H).mmul(b)
