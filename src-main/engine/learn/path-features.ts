@@ -15,7 +15,6 @@
  * Only the basis A (the flow's own velocity evaluated for unit parameters) is flow-specific; flows whose velocity is
  * not linear in their parameters (point vortices: positions are parameters) have no such features.
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix'
 import type { PairedDataset } from '../data/dataset-types'
 import { fourierSigmas, fourierWavenumbers } from '../flows/fourier'
 import { tracerStarts } from '../flows/plan'
@@ -277,12 +276,7 @@ export function pathFeatures(spec: PathFeatureSpec, trajectories: Float64Array, 
   const len = spec.starts.length * spec.times.length
   if (trajectories.length < count * len) throw new Error(`pathFeatures: ${trajectories.length} numbers are fewer than ${count} trajectories of ${spec.starts.length / 2} tracers × ${spec.times.length} times`)
   const out = new Float64Array(count * P)
-  for (let c = 0; c < count; c++) {
-    const { G, b } = pathNormalEquations(spec, trajectories, c * len)
-    const M = new Matrix(P, P)
-    for (let p = 0; p < P; p++) for (let q = 0; q < P; q++) M.set(p, q, G[p * P + q] + (p === q ? 1 / spec.priorVariance[p] : 0))
-    out.set(new CholeskyDecomposition(M).solve(Matrix.columnVector(Array.from(b))).getColumn(0), c * P)
-  }
+  for (let c = 0; c < count; c++) out.set(ridgeEstimate(spec, pathNormalEquations(spec, trajectories, c * len)), c * P)
   return out
 }
 

@@ -204,7 +204,10 @@ function basinMixture(target: ResidualTarget, prior: FlowPrior, maxima: Float64A
   let at = 0
   runs.forEach((r, b) => {
     const pool = M * r.t.kept
-    for (let j = 0; j < counts[b]; j++) mixture.set(r.params.subarray(Math.floor(((j + 0.5) * pool) / counts[b]) * p, (Math.floor(((j + 0.5) * pool) / counts[b]) + 1) * p), (at++) * p)
+    for (let j = 0; j < counts[b]; j++) {
+      const k = Math.floor(((j + 0.5) * pool) / counts[b])
+      mixture.set(r.params.subarray(k * p, (k + 1) * p), (at++) * p)
+    }
   })
   const basins: BasinSummary[] = runs.map((r, b) => ({
     misfit: r.c.phi, objective: r.c.f, weight: weights[b], logEvidence: logZ[b], evidenceEss: r.t.evidenceEss ?? 0,
@@ -285,15 +288,15 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   const symmetry = cfg.flow === 'vortex' ? vortexSymmetry(prior, cfg.vortex.vortices, cfg.vortex.circulation) : undefined
   let basins: BasinSummary[] | undefined
   let mixture: Float64Array | undefined
+  // the ridge-type samplers' target: whitened residuals of the forward model (a closure; nothing runs until called)
+  const residualTarget: ResidualTarget = { prior: prior.latent, length: observed.length, residuals: misfitResiduals(prior, model, observed, sigma) }
   if (sampler === 'basins') {
-    const residualTarget = { prior: prior.latent, length: observed.length, residuals: misfitResiduals(prior, model, observed, sigma) }
     const b = basinMixture(residualTarget, prior, starts!, symmetry, cfg.flow === 'vortex' ? cfg.vortex.circulation : 0, { ...o, keep, burnIn: o.steps - thin * keep, thin })
     run = b.run
     mixture = b.mixture
     basins = b.basins
     ridge = b.ridge
   } else if (sampler === 'ridge') {
-    const residualTarget = { prior: prior.latent, length: observed.length, residuals: misfitResiduals(prior, model, observed, sigma) }
     const t = ridgeSampler(residualTarget, { chains: o.chains, steps: thin * keep, burnIn: o.steps - thin * keep, thin, seed: o.seed, modes: starts!, symmetry, weakEigenvalue: o.weakEigenvalue, gnIterations: o.gnIterations, signal: o.signal, onProgress: o.onProgress })
     run = { dim: d, chains: o.chains, kept: t.kept, samples: t.samples, potentials: t.potentials, acceptance: t.acceptance, beta: t.scale, diagnostics: diagnose(t.samples, t.potentials, o.chains, t.kept, d, t.acceptance) }
     ridge = { weakDirections: t.weakDirections, scale: t.scale, modes: t.modes, modeWeights: t.modeWeights, jumpAcceptance: t.jumpAcceptance, evaluations: t.evaluations }
