@@ -6,6 +6,7 @@ import { tf } from './backend'
 import { fusedAttention } from './attention'
 import { denseFast, denseInput, denseLayer } from './dense'
 import { normalRng } from './random'
+import { choleskyLower, solveLower, solveLowerTranspose } from '../assimilate/posterior/gaussian'
 
 export type Activation = 'relu' | 'gelu' | 'tanh'
 export type EncoderKind = 'identity' | 'linear' | 'mlp' | 'sequence'
@@ -179,6 +180,7 @@ function buildSequence(spec: EncoderSpec, p: Params): Encoder {
 export function ridgeReadout(x: Float32Array, y: Float32Array, rows: ArrayLike<number>, tokens: number, tokenDim: number, outputDim: number): [Float32Array, Float32Array] {
   const F = tokenDim + 1
   const D = outputDim
+  if (rows.length === 0) return [new Float32Array(tokenDim * D), new Float32Array(D)] // nothing to fit: the read-out stays zero
   const G = new Float64Array(F * F)
   const R = new Float64Array(F * D)
   const m = new Float64Array(F)
@@ -197,31 +199,15 @@ export function ridgeReadout(x: Float32Array, y: Float32Array, rows: ArrayLike<n
   let trace = 0
   for (let a = 0; a < F; a++) trace += G[a * F + a]
   for (let a = 0; a < F; a++) G[a * F + a] += (1e-6 * trace) / F
-  // G is symmetric positive definite: Cholesky G = LLᵀ, then two triangular solves per target column
-  for (let j = 0; j < F; j++) {
-    let s = G[j * F + j]
-    for (let k = 0; k < j; k++) s -= G[j * F + k] * G[j * F + k]
-    const l = Math.sqrt(Math.max(s, 1e-300))
-    G[j * F + j] = l
-    for (let i = j + 1; i < F; i++) {
-      let t = G[i * F + j]
-      for (let k = 0; k < j; k++) t -= G[i * F + k] * G[j * F + k]
-      G[i * F + j] = t / l
-    }
-  }
+  // G is symmetric positive definite (the ridge and the bias column's n > 0): one Cholesky, two triangular solves per target column
+  const L = choleskyLower(G, F)
   const W = new Float64Array(F * D)
   const z = new Float64Array(F)
   for (let c = 0; c < D; c++) {
-    for (let i = 0; i < F; i++) {
-      let t = R[i * D + c]
-      for (let k = 0; k < i; k++) t -= G[i * F + k] * z[k]
-      z[i] = t / G[i * F + i]
-    }
-    for (let i = F - 1; i >= 0; i--) {
-      let t = z[i]
-      for (let k = i + 1; k < F; k++) t -= G[k * F + i] * W[k * D + c]
-      W[i * D + c] = t / G[i * F + i]
-    }
+    for (let i = 0; i < F; i++) z[i] = R[i * D + c]
+    solveLower(L, F, z)
+    solveLowerTranspose(L, F, z)
+    for (let i = 0; i < F; i++) W[i * D + c] = z[i]
   }
   return [Float32Array.from(W.subarray(0, tokenDim * D)), Float32Array.from(W.subarray(tokenDim * D))]
 }

@@ -87,9 +87,14 @@ export const TWIN_VARIANTS: Variant[] = [
  */
 export const PAPER_TWIN_VARIANTS: Variant[] = TWIN_VARIANTS.filter((v) => v.fit === 'closed-form' && v.features !== undefined && v.features !== 'positions')
 
+/** The trajectory encoder reads the path's linearised likelihood (its normal equations, plain or GLS). */
+const readsGram = (v: Variant) => v.features === 'gram' || v.features === 'gram-gls'
+/** It reads a path regression (v̂ or the normal equations) rather than positions: Fourier flows only. */
+const readsPath = (v: Variant) => v.features === 'lagrangian' || readsGram(v)
+
 /** The method name: `bankfree:<loss>/<metric>` plus `+lagrangian` and `@optimum` where they apply. */
 export function variantName(v: Variant): string {
-  const features = v.features === 'lagrangian' || v.features === 'gram' || v.features === 'gram-gls' ? `+${v.features}` : ''
+  const features = readsPath(v) ? `+${v.features}` : ''
   return `${v.loss}/${v.metric}${features}${v.fit === 'closed-form' ? '@optimum' : ''}`
 }
 
@@ -118,10 +123,10 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
   for (const [k, v] of variants.entries()) {
     throwIfCancelled(ctx.signal)
     const name = variantName(v)
-    if ((v.features === 'lagrangian' || v.features === 'gram' || v.features === 'gram-gls') && ds.config.flow !== 'fourier') continue // no path regression for flows nonlinear in v
+    if (readsPath(v) && ds.config.flow !== 'fourier') continue // no path regression for flows nonlinear in v
     if (v.fit === 'closed-form') {
       if (prior.flow !== 'fourier') continue
-      if (v.features === 'gram' || v.features === 'gram-gls') {
+      if (readsGram(v)) {
         ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name} on ${Math.min(bankPairs.length, GRAM_FIT_PAIRS)} pairs` })
         out.push(gramMethod(twin, name, v.features === 'gram-gls'))
         continue
