@@ -195,7 +195,7 @@ test('a paused run shows as paused, survives a reload and resumes from its check
   await expect.poll(() => existsSync(join(app.workspace, 'models', 'paused.checkpoint')), { timeout: 10_000 }).toBe(false)
 })
 
-test('at 1024×700 no view scrolls sideways and the jobs panel folds away', async () => {
+test('at 1024×700 no view scrolls sideways, the 3D key stays off the scene and the jobs panel folds away', async () => {
   await page.setViewportSize({ width: 1024, height: 700 })
   for (const v of VIEWS) {
     await go(v.id)
@@ -205,6 +205,17 @@ test('at 1024×700 no view scrolls sideways and the jobs panel folds away', asyn
       return { page: document.documentElement.scrollWidth - window.innerWidth, main: main.scrollWidth - main.clientWidth }
     })
     expect(overflow, v.id).toEqual({ page: 0, main: 0 })
+    if (v.id === 'explore3d') {
+      // the colour key sits above the scene, never over it, and leaves the scene most of the card
+      const box = await page.evaluate(() => {
+        const legend = document.querySelector('[data-testid="three-legend"]')!.getBoundingClientRect()
+        const scene = document.querySelector('[data-testid="three-canvas"]')!.getBoundingClientRect()
+        return { legendBelowScene: legend.bottom > scene.top + 0.5, sceneHeight: scene.height, sceneBottom: scene.bottom }
+      })
+      expect(box.legendBelowScene).toBe(false)
+      expect(box.sceneHeight).toBeGreaterThan(250)
+      expect(box.sceneBottom).toBeLessThanOrEqual(700)
+    }
     await app.screenshot(`small-${v.id}`)
   }
   await page.getByTestId('jobs-toggle').click()
