@@ -1,7 +1,7 @@
 /**
  * Adam as one loop over a flat parameter buffer. tfjs's Adam runs ~10 kernels per variable (≈ 2.6 CPU-ms of a
  * ≈ 30 ms reference step on wasm); this loop ≈ 0.9 ms, and data-parallel workers each run it on their slice of
- * the parameters only. A trainer that owns its buffers keeps them in WebAssembly memory and runs the loop there
+ * the parameters only (in wasm too, each on its own copy). A trainer that owns its buffers keeps them in WebAssembly memory and runs the loop there
  * (wasm/adam.c: the same float64 operations two at a time, so the same bits; tested). Same update and defaults as tf.train.adam (β1 = 0.9, β2 = 0.999, ε = 1e-7, bias-corrected
  * moments) and the same saved state (iterations, then the first and second moments per variable), so a checkpoint
  * written by either loads in the other.
@@ -124,10 +124,10 @@ export class FlatAdam {
     if (this.clampLast && to === this.size && to > from) params[to - 1] = this.clampLast(params[to - 1]!)
   }
 
-  /** Variables ← the flat parameters. */
-  store(): void {
+  /** Variables ← the flat parameters (or `params`, the same layout: data-parallel workers' all-gathered copy). */
+  store(params = this.buffers.params): void {
     this.variables.forEach((x, i) => {
-      const t = tf.tensor(this.slice(this.buffers.params, i), x.shape)
+      const t = tf.tensor(this.slice(params, i), x.shape)
       x.assign(t)
       t.dispose()
     })

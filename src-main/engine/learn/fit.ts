@@ -45,8 +45,11 @@ export interface FitHooks {
   optimizerStates?: Record<string, OptimizerState>
   /** After each epoch (checkpoints): optimiser state keyed "all" (one thread) or "u"/"v" (parallel). */
   onEpochEnd?(epoch: number, history: EpochRecord[], optimizer: Record<string, OptimizerState>): Promise<void>
-  /** Wall-clock milliseconds of every optimiser step (benchmarks). */
-  onStep?(ms: number, waitMs?: number): void
+  /**
+   * Wall-clock milliseconds of every optimiser step (benchmarks); data-parallel training also passes its workers'
+   * live profile (cumulative wall ms per phase and rank, shard-worker.ts SHARD_PHASES).
+   */
+  onStep?(ms: number, waitMs?: number, profile?: { phases: readonly string[]; perRank: Float64Array }): void
 }
 
 /**

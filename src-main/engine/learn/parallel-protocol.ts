@@ -15,6 +15,11 @@ export const HALF_V = 4
 /** Data-parallel training's control: control[ARRIVED] counts barrier arrivals (W per barrier), control[STOP] as above. */
 export const ARRIVED = 0
 
+/**
+ * The phases of a data-parallel step, in order (wall ms per rank, cumulative in `ShardWorkerInit.profile`, shard-worker.ts): where a
+ * step's time goes, and how long each rank waits at each barrier for the slowest one.
+ */
+export const SHARD_PHASES = ['inputs', 'forward', 'wait: embeddings', 'loss', 'wait: column sums', 'backward', 'wait: ∂L/∂z_v', 'read gradients', 'wait: gradients', 'reduce + Adam', 'wait: parameters', 'store parameters'] as const
 /** Adam state of one worker: values in tfjs getWeights order (iterations, first moments, second moments). */
 export interface OptimizerState { names: string[]; values: Float32Array[]; shapes: number[][] }
 
@@ -72,6 +77,8 @@ export interface ShardWorkerInit extends WorkerInitBase {
   partials: Float32Array
   columns: Float32Array
   losses: Float64Array
+  /** W × SHARD_PHASES.length: each rank's cumulative wall ms per phase of its steps (shard-worker.ts). */
+  profile: Float64Array
   /** Resume: Adam state in the one-thread loop's layout (u's variables, v's, then the temperature). */
   optimizer?: OptimizerState
 }

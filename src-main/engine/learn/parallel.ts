@@ -12,7 +12,7 @@ import { validateEmbeddings, type EpochRecord, type FitHooks } from './fit'
 import type { Worker } from 'node:worker_threads'
 import type { Encoder } from './encoders'
 import type { EncoderWorkerInit, EpochReport, ShardWorkerInit, WorkerMessage } from './parallel-protocol'
-import { STOP } from './parallel-protocol'
+import { SHARD_PHASES, STOP } from './parallel-protocol'
 import { temperatureOf } from './similarity'
 import type { Prepared } from './train-types'
 
@@ -64,6 +64,7 @@ export async function fitDataParallel(p: Prepared, ctx: JobContext, hooks: FitHo
   const W = Math.max(1, Math.min(workers, Math.floor(B / 2)))
   const P = [...net.encU.variables, ...net.encV.variables].reduce((a, x) => a + x.size, s.learnTemperature ? 1 : 0)
   const control = new Int32Array(new SharedArrayBuffer(3 * 4))
+  const profile = new Float64Array(new SharedArrayBuffer(W * SHARD_PHASES.length * 8))
   const base = {
     kind: 'shard' as const, workers: W, backend: currentBackend()?.name ?? 'wasm', specU: net.encU.spec, specV: net.encV.spec,
     weightsU: weightsOf(net.encU), weightsV: weightsOf(net.encV), u: shared(data.u), du: data.du, v: shared(data.v), dv: data.dv,
@@ -74,10 +75,11 @@ export async function fitDataParallel(p: Prepared, ctx: JobContext, hooks: FitHo
     partials: new Float32Array(new SharedArrayBuffer(W * B * net.encU.spec.outputDim * 4)),
     columns: new Float32Array(new SharedArrayBuffer(W * 2 * B * 4)),
     losses: new Float64Array(new SharedArrayBuffer(W * 8)),
+    profile,
     startEpoch: hooks.startEpoch ?? 0,
     ...(hooks.startEpoch && hooks.optimizerStates?.all ? { optimizer: hooks.optimizerStates.all } : {})
   }
-  const outcome = await orchestrate(p, ctx, hooks, Array.from({ length: W }, (_, rank) => startWorker('learn-encoder', { ...base, rank } satisfies ShardWorkerInit)), control)
+  const outcome = await orchestrate(p, ctx, { ...hooks, onStep: hooks.onStep && ((ms, waitMs) => hooks.onStep!(ms, waitMs, { phases: SHARD_PHASES, perRank: profile })) }, Array.from({ length: W }, (_, rank) => startWorker('learn-encoder', { ...base, rank } satisfies ShardWorkerInit)), control)
   lastGradient?.set(base.gradients.subarray(0, P)) // the reduce-scatter leaves the sum in rank 0's slot
   return outcome
 }

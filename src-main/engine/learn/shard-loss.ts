@@ -16,7 +16,9 @@
  */
 import { tf } from './backend'
 import { readInto } from './adam'
+import { condHalf } from './losses'
 import { logitMatrix } from './similarity'
+import { BLOCK_GRAD, columnPartials, wasmKernelsInstalled } from './wasm/kernels'
 import type { MetricKind } from '../../shared/training'
 
 type Save = (tensors: tf.Tensor[]) => void
@@ -75,33 +77,83 @@ function blockEye(rows: number, B: number, lo: number): tf.Tensor2D {
   return e
 }
 
-/** This rank's share of the conditional loss from its row block S[R_r, :] (see the module comment). */
+/** The whole batch's column log-sum-exps from every rank's per-column (max, Σ exp) in `columns`, into `lse`; returns their sum. */
+function columnLse(comm: ShardComm, lse: Float32Array): number {
+  const { B, workers: W } = comm
+  let colTerm = 0
+  for (let j = 0; j < B; j++) {
+    let top = -Infinity
+    for (let q = 0; q < W; q++) top = Math.max(top, comm.columns[q * 2 * B + j]!)
+    let t = 0
+    for (let q = 0; q < W; q++) t += comm.columns[q * 2 * B + B + j]! * Math.exp(comm.columns[q * 2 * B + j]! - top)
+    lse[j] = top + Math.log(t)
+    colTerm += lse[j]!
+  }
+  return colTerm
+}
+
+interface WasmHeap { wasm: { HEAPF32: Float32Array }; dataIdMap: { get(id: object): { memoryOffset: number } } }
+
+/**
+ * This rank's share of the conditional loss from its row block S[R_r, :] (see the module comment). On wasm with our
+ * kernels: the row softmax and Σ lse in one call (condHalf), the column partials in one, the diagonal read from the
+ * heap, and the gradient in one (kernels.ts blockGrad); elsewhere the same from tfjs ops. The columns are exchanged
+ * (a barrier) only when λu ≠ 0.
+ */
 function blockLoss(comm: ShardComm, lu: number, lv: number): (S: tf.Tensor2D) => tf.Scalar {
   const { B, lo, hi, rank, workers: W } = comm
   const rows = hi - lo
   const colMax = new Float32Array(B)
   const colSum = new Float32Array(B)
+  const partials = new Float32Array(2 * B)
   const lse = new Float32Array(B)
   const block = new Float32Array(rows * B)
-  return tf.customGrad(((S: tf.Tensor2D, save: Save): Grad<tf.Scalar> => {
+  const one = new Float32Array(1)
+  const fast = tf.customGrad(((S: tf.Tensor2D, save: Save): Grad<tf.Scalar> => {
+    const be = tf.backend() as unknown as WasmHeap
+    const heap = be.wasm.HEAPF32
+    const at = be.dataIdMap.get(S.dataId).memoryOffset / 4
+    let diag = 0
+    for (let i = 0; i < rows; i++) diag += heap[at + i * B + lo + i]!
+    let value = (-(lu + lv) / 2) * diag
+    const saved: tf.Tensor[] = [S]
+    if (lv !== 0) {
+      const half = condHalf(S, 'rows')
+      readInto(half.lseSum, one)
+      half.lseSum.dispose()
+      value += (lv / 2) * one[0]!
+      saved.push(half.probs)
+    }
+    if (lu !== 0) {
+      columnPartials(tf.backend(), S, partials)
+      comm.columns.set(partials, rank * 2 * B)
+      comm.barrier()
+      value += (lu / 2) * (columnLse(comm, lse) / W)
+      saved.push(tf.tensor1d(lse))
+    }
+    save(saved)
+    return {
+      value: tf.scalar(value / B),
+      gradFunc: (dy, [Ss, ...rest]) => {
+        const inputs = { S: Ss!, dy, ...(lv !== 0 ? { rows: rest[0]! } : {}), ...(lu !== 0 ? { lse: rest[lv !== 0 ? 1 : 0]! } : {}) }
+        return [tf.engine().runKernel(BLOCK_GRAD, inputs as tf.NamedTensorMap, { lu, lv, lo }) as tf.Tensor]
+      }
+    }
+  }) as never) as unknown as (S: tf.Tensor2D) => tf.Scalar
+  const ops = tf.customGrad(((S: tf.Tensor2D, save: Save): Grad<tf.Scalar> => {
     const I = blockEye(rows, B, lo)
-    // per-column max and Σ exp of this block (in JavaScript: on wasm a reduction over axis 0 transposes first)
-    readInto(S, block)
-    colMax.fill(-Infinity)
-    colSum.fill(0)
-    for (let i = 0; i < rows; i++) for (let j = 0; j < B; j++) colMax[j] = Math.max(colMax[j]!, block[i * B + j]!)
-    for (let i = 0; i < rows; i++) for (let j = 0; j < B; j++) colSum[j] += Math.exp(block[i * B + j]! - colMax[j]!)
-    comm.columns.set(colMax, rank * 2 * B)
-    comm.columns.set(colSum, rank * 2 * B + B)
-    comm.barrier()
     let colTerm = 0
-    for (let j = 0; j < B; j++) {
-      let top = -Infinity
-      for (let q = 0; q < W; q++) top = Math.max(top, comm.columns[q * 2 * B + j]!)
-      let t = 0
-      for (let q = 0; q < W; q++) t += comm.columns[q * 2 * B + B + j]! * Math.exp(comm.columns[q * 2 * B + j]! - top)
-      lse[j] = top + Math.log(t)
-      colTerm += lse[j]!
+    if (lu !== 0) {
+      // per-column max and Σ exp of this block (in JavaScript: on wasm a reduction over axis 0 transposes first)
+      readInto(S, block)
+      colMax.fill(-Infinity)
+      colSum.fill(0)
+      for (let i = 0; i < rows; i++) for (let j = 0; j < B; j++) colMax[j] = Math.max(colMax[j]!, block[i * B + j]!)
+      for (let i = 0; i < rows; i++) for (let j = 0; j < B; j++) colSum[j] += Math.exp(block[i * B + j]! - colMax[j]!)
+      comm.columns.set(colMax, rank * 2 * B)
+      comm.columns.set(colSum, rank * 2 * B + B)
+      comm.barrier()
+      colTerm = columnLse(comm, lse)
     }
     const colLse = tf.tensor2d(lse, [1, B])
     const rowMax = tf.max(S, 1, true)
@@ -123,6 +175,7 @@ function blockLoss(comm: ShardComm, lu: number, lv: number): (S: tf.Tensor2D) =>
       }
     }
   }) as never) as unknown as (S: tf.Tensor2D) => tf.Scalar
+  return (S) => (wasmKernelsInstalled() && tf.getBackend() === 'wasm' ? fast(S) : ops(S))
 }
 
 /**

@@ -201,7 +201,7 @@ describe('our wasm matrix kernels (wasm/gemm.c) in place of tfjs-wasm BatchMatMu
     const bytes = Buffer.from(base64, 'base64')
     const mod = new WebAssembly.Module(bytes)
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }])
-    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['cond_grad', 'dense_grad', 'gemm', 'softmax'])
+    expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['block_grad', 'column_partials', 'cond_grad', 'dense_grad', 'gemm', 'softmax'])
     // walk the sections: id 11 is data, 5 a memory of its own
     const ids: number[] = []
     for (let at = 8; at < bytes.length;) {

@@ -286,3 +286,63 @@ void cond_grad(int B, const float *P, const float *Q, float a, float b, float c,
       G[at] = g * k;
     }
 }
+
+/*
+ * A row block S (R x C) of the data-parallel conditional loss (shard-loss.ts): per column j the max over the block's
+ * rows and the sum of e^(S - max) in row order, into zm[j] = z_j, zm[C + j] = max_j (softmax's column mode without
+ * the softmax itself, whose normalisation needs every worker's rows).
+ */
+EXPORT("column_partials")
+void column_partials(const float *S, int R, int C, float *zm) {
+  const int C4 = C & ~3;
+  float *z = zm, *mx = zm + C;
+  for (int j = 0; j < C; j++) z[j] = 0.0f, mx[j] = -__builtin_inff();
+  for (int i = 0; i < R; i++) {
+    const float *s = S + i * C;
+    int j = 0;
+    for (; j < C4; j += 4) st(mx + j, wasm_f32x4_max(ld(mx + j), ld(s + j)));
+    for (; j < C; j++) mx[j] = mx[j] > s[j] ? mx[j] : s[j];
+  }
+  for (int i = 0; i < R; i++) {
+    const float *s = S + i * C;
+    int j = 0;
+    for (; j < C4; j += 4) st(z + j, wasm_f32x4_add(ld(z + j), vexp(wasm_f32x4_sub(ld(s + j), ld(mx + j)))));
+    for (; j < C; j++) z[j] += exp1(s[j] - mx[j]);
+  }
+}
+
+/*
+ * The gradient of a row block's share of the conditional loss (shard-loss.ts), G = ((I a + P b) + Q c) k as cond_grad
+ * in its order, for the block's rows [lo, lo + R) of a B x B batch (C = B): I has its ones at [i, lo + i], P is the
+ * block's row softmax (absent, 0, when b = 0) and Q = e^(S - lse_j) the whole batch's column softmax on the block's
+ * rows, from the columns' log-sum-exps (absent when c = 0).
+ */
+EXPORT("block_grad")
+void block_grad(int R, int C, int lo, const float *S, const float *P, const float *lse, float a, float b, float c,
+                float k, float *G) {
+  const int C4 = C & ~3;
+  const V vb = wasm_f32x4_splat(b), vc = wasm_f32x4_splat(c), vk = wasm_f32x4_splat(k);
+  for (int i = 0; i < R; i++) {
+    const float *s = S + i * C, *p = P ? P + i * C : 0;
+    float *g = G + i * C;
+    int j = 0;
+    for (; j < C4; j += 4) {
+      V x = wasm_f32x4_splat(0.0f);
+      if (p) x = wasm_f32x4_mul(ld(p + j), vb);
+      if (lse) x = wasm_f32x4_add(x, wasm_f32x4_mul(vexp(wasm_f32x4_sub(ld(s + j), ld(lse + j))), vc));
+      st(g + j, wasm_f32x4_mul(x, vk));
+    }
+    for (; j < C; j++) {
+      float x = 0.0f;
+      if (p) x = p[j] * b;
+      if (lse) x = x + exp1(s[j] - lse[j]) * c;
+      g[j] = x * k;
+    }
+    /* the diagonal entry, with the identity's term first as in cond_grad */
+    const int d = lo + i;
+    float x = a;
+    if (p) x = x + p[d] * b;
+    if (lse) x = x + exp1(s[d] - lse[d]) * c;
+    g[d] = x * k;
+  }
+}

@@ -22,6 +22,8 @@ interface Exports {
   cond_grad(B: number, P: number, Q: number, a: number, b: number, c: number, k: number, G: number): void
   softmax(S: number, R: number, C: number, rows: number, P: number, zm: number): void
   dense_grad(n: number, k: number, m: number, x: number, w: number, y: number, dy: number, dx: number, dw: number, db: number, relu: number, scratch: number): void
+  column_partials(S: number, R: number, C: number, zm: number): void
+  block_grad(R: number, C: number, lo: number, S: number, P: number, lse: number, a: number, b: number, c: number, k: number, G: number): void
 }
 
 type TensorInfo = TF.TensorInfo
@@ -212,6 +214,42 @@ function denseGrad(args: KernelArgs): TensorInfo[] {
   return dx ? [dx, dw, db] : [dw, db]
 }
 
+/**
+ * Per column j of a row block S (R × C, wasm) of the data-parallel conditional loss (shard-loss.ts): out[j] = the
+ * max over the block's rows, out[C + j] = Σ_i e^(S_ij − max) (the SIMD exp of softmaxLse), in one call.
+ */
+export function columnPartials(backend: unknown, S: TensorInfo, out: Float32Array): void {
+  const [R, C] = S.shape as [number, number]
+  const be = backend as WasmBackend
+  const inst = instance(be)
+  const zm = scratchFor(be, inst, 8 * C)
+  inst.ex.column_partials(be.dataIdMap.get(S.dataId).memoryOffset, R, C, zm)
+  const heap = new Float32Array(be.wasm.HEAPF32.buffer, zm, 2 * C)
+  out.set(heap.subarray(C), 0) // max
+  out.set(heap.subarray(0, C), C) // Σ e^(S − max)
+}
+
+/** The name of the data-parallel block-loss gradient kernel (wasm only; see blockGrad). */
+export const BLOCK_GRAD = 'DriftclipBlockGrad'
+
+/**
+ * shard-loss.ts's block gradient ((I·a + P·b) + Q·c)·(dy/B) of rows [lo, lo + R) of a B × B batch in one call, from
+ * the block S, its saved row softmax P (if λv ≠ 0) and the columns' log-sum-exps `lse` [B] (if λu ≠ 0; Q = e^(S − lse)),
+ * a = −(λu+λv)/2, b = λv/2, c = λu/2: cond_grad's operations, with the column softmax formed from the whole batch's lse.
+ */
+function blockGrad(args: KernelArgs): TensorInfo {
+  const { S, rows, lse, dy } = args.inputs
+  const lu = Number(args.attrs?.lu), lv = Number(args.attrs?.lv), lo = Number(args.attrs?.lo)
+  const [R, C] = S!.shape as [number, number]
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  const g = be.makeOutput([R, C], 'float32')
+  const k = Math.fround(be.wasm.HEAPF32[at(dy!) / 4]! / C) // tf.div(dy, B) in float32
+  inst.ex.block_grad(R, C, lo, at(S!), rows ? at(rows) : 0, lse ? at(lse) : 0, -(lu + lv) / 2, lv / 2, lu / 2, k, at(g))
+  return g
+}
+
 /** Whether our kernels serve matMul on the wasm backend (so transposed operands cost nothing extra). */
 export function wasmKernelsInstalled(): boolean {
   return installed
@@ -245,6 +283,7 @@ export function installWasmKernels(tf: typeof TF): boolean {
     }
     tf.registerKernel({ kernelName: DENSE_GRAD, backendName: 'wasm', kernelFunc: denseGrad as unknown as TF.KernelFunc })
     tf.registerKernel({ kernelName: COND_GRAD, backendName: 'wasm', kernelFunc: condGrad as unknown as TF.KernelFunc })
+    tf.registerKernel({ kernelName: BLOCK_GRAD, backendName: 'wasm', kernelFunc: blockGrad as unknown as TF.KernelFunc })
     tf.registerKernel({ kernelName: SOFTMAX_LSE, backendName: 'wasm', kernelFunc: softmaxLse as unknown as TF.KernelFunc })
   }
   register(tf, 'ours')
