@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { silentContext } from '../../../src-main/engine/jobs/job'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
-import { batchLoss, fit, flatAdam, gatherRows, gradientsInto } from '../../../src-main/engine/learn/fit'
+import { batchLoss, fit, flatAdam, gatherRows, gradientsInto, type EpochRecord } from '../../../src-main/engine/learn/fit'
+import type { OptimizerState } from '../../../src-main/engine/learn/parallel-protocol'
 import { shuffled } from '../../../src-main/engine/learn/random'
 import { fitDataParallel } from '../../../src-main/engine/learn/parallel'
 import { shardRows } from '../../../src-main/engine/learn/shard-worker'
@@ -65,7 +66,7 @@ describe('data-parallel training (each worker a shard of the batch)', () => {
 
 describe('data-parallel checkpoints', () => {
   it('two workers resumed from an epoch\'s weights and Adam state continue bit for bit (every rank\'s slice of the moments is in the state)', async () => {
-    type Snap = { weights: number[][]; optimizer: NonNullable<Parameters<typeof fitDataParallel>[2]['optimizerStates']>; history: Parameters<typeof fitDataParallel>[2]['history'] }
+    type Snap = { weights: number[][]; optimizer: Record<string, OptimizerState>; history: EpochRecord[] }
     const cfg = { ...config, epochs: 2 }
     const run = async (from?: Snap): Promise<Snap[]> => {
       const p = prepareTraining(ds, cfg)
