@@ -113,3 +113,48 @@ export function denseInput(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 export function batchMatMulFast(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return batched(a, b)
 }
+
+/**
+ * Rows scaled to unit length, y = z / √(Σ z² + 1e-12) (similarity.ts's l2Normalize), as one op with its gradient
+ * written out, dz = r (dy − y Σ_k dy_k y_k) with r = (Σ z² + 1e-12)^(−1/2), both in JavaScript on the values (B × ℓ,
+ * a few thousand floats): tfjs's taped form is ~15 kernels per side, forward and backward, each costing more in
+ * dispatch than in arithmetic (#15). Within float32 rounding of the taped form (tested); sums in float64.
+ */
+export const normalizeRows = tf.customGrad(((z: tf.Tensor2D, save: Save): Grad<tf.Tensor2D> => {
+  const [n, d] = z.shape
+  const x = readValues(z)
+  const r = new Float32Array(n)
+  const y = new Float32Array(n * d)
+  for (let i = 0; i < n; i++) {
+    let s = 0
+    for (let k = 0; k < d; k++) s += x[i * d + k]! * x[i * d + k]!
+    const ri = (r[i] = 1 / Math.sqrt(s + 1e-12))
+    for (let k = 0; k < d; k++) y[i * d + k] = x[i * d + k]! * ri
+  }
+  const value = tf.tensor2d(y, [n, d])
+  save([tf.tensor1d(r), value])
+  return {
+    value,
+    gradFunc: (dy, [rs, ys]) => {
+      const g = readValues(dy)
+      const rv = readValues(rs!)
+      const yv = readValues(ys!)
+      const dz = new Float32Array(n * d)
+      for (let i = 0; i < n; i++) {
+        let s = 0
+        for (let k = 0; k < d; k++) s += g[i * d + k]! * yv[i * d + k]!
+        for (let k = 0; k < d; k++) dz[i * d + k] = rv[i]! * (g[i * d + k]! - yv[i * d + k]! * s)
+      }
+      return [tf.tensor2d(dz, [n, d])]
+    }
+  }
+}) as unknown as (...args: (tf.Tensor | Save)[]) => Grad<tf.Tensor>) as unknown as (z: tf.Tensor2D) => tf.Tensor2D
+
+interface WasmHeap { wasm?: { HEAPF32: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset: number } | undefined } }
+/** A tensor's float32 values: a view of the wasm heap (read it before the next kernel runs), else dataSync's copy. */
+function readValues(t: tf.Tensor): Float32Array {
+  const b = tf.backend() as unknown as WasmHeap
+  const at = b.wasm && b.dataIdMap?.get(t.dataId)?.memoryOffset
+  if (b.wasm && at !== undefined) return b.wasm.HEAPF32.subarray(at / 4, at / 4 + t.size)
+  return t.dataSync() as Float32Array
+}

@@ -4,7 +4,7 @@
  */
 import type { MetricKind } from '../../shared/training'
 import { tf } from './backend'
-import { denseFast } from './dense'
+import { denseFast, normalizeRows } from './dense'
 
 /** Largest logit scale ln(1/τ): τ ≥ 0.01, as open_clip. */
 export const MAX_LOG_SCALE = Math.log(100)
@@ -19,7 +19,7 @@ export function l2Normalize(z: tf.Tensor2D): tf.Tensor2D {
  * cosine ⟨ḡ_u, ḡ_v⟩, dot ⟨g_u, g_v⟩, l2 −½|g_u − g_v|² (arXiv 2505.24134 §5.1–5.2).
  */
 export function scoreMatrix(zu: tf.Tensor2D, zv: tf.Tensor2D, metric: MetricKind): tf.Tensor2D {
-  if (metric === 'cosine') return denseFast(l2Normalize(zu), tf.transpose(l2Normalize(zv)))
+  if (metric === 'cosine') return denseFast(normalizeRows(zu), tf.transpose(normalizeRows(zv))) // l2Normalize as one op
   const dot = denseFast(zu, tf.transpose(zv))
   if (metric === 'dot') return dot
   const nu = tf.sum(tf.square(zu), 1, true) // [nu, 1]

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
-import { batchMatMulFast, denseFast, denseInput, denseLayer } from '../../../src-main/engine/learn/dense'
+import { batchMatMulFast, denseFast, denseInput, denseLayer, normalizeRows } from '../../../src-main/engine/learn/dense'
+import { l2Normalize } from '../../../src-main/engine/learn/similarity'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -46,5 +47,21 @@ describe('fast-gradient matrix products agree with tfjs built-ins', () => {
     const r = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q), u)))([a, c])
     expect(maxDiff(batchMatMulFast(a, c), tf.matMul(a, c))).toBeLessThan(1e-6)
     r.forEach((g, i) => expect(maxDiff(f[i], g)).toBeLessThan(1e-5))
+  })
+})
+
+describe('normalizeRows (l2Normalize as one op)', () => {
+  it('gives the taped form\'s unit rows and gradient within float32 rounding, and a finite gradient at a zero row', () => {
+    const z = tf.concat([tf.randomNormal([6, 5], 0, 3, 'float32', 7), tf.zeros([1, 5])]) as tf.Tensor2D
+    const up = tf.randomNormal([7, 5], 0, 1, 'float32', 8)
+    const y = normalizeRows(z)
+    expect(maxDiff(y, l2Normalize(z))).toBeLessThan(1e-6)
+    expect(Array.from(tf.sum(tf.square(y), 1).dataSync()).slice(0, 6).every((n) => Math.abs(n - 1) < 1e-6)).toBe(true)
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(normalizeRows(a as tf.Tensor2D), up)))(z)
+    const ref = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(l2Normalize(a as tf.Tensor2D), up)))(z)
+    expect(tf.max(tf.abs(ref)).dataSync()[0]).toBeGreaterThan(0.1)
+    expect(maxDiff(g, ref) / tf.max(tf.abs(ref)).dataSync()[0]!).toBeLessThan(1e-6)
+    // the zero row: y = 0 and dz = dy / √1e-12, finite, as the taped form gives
+    expect(Array.from(g.dataSync().slice(30))).toEqual(Array.from(ref.dataSync().slice(30)))
   })
 })
