@@ -18,7 +18,12 @@ import { prepareTraining } from '../../src-main/engine/learn/train'
 import { cpuSecondsSince, machine, median, printLine, range, round, torchPeer } from './peers'
 
 const B = 256
-const WARMUP = 5
+/**
+ * Steps before the timed ones: V8 keeps compiling (wasm tier-up, optimised JS) on its helper threads for the first
+ * ~100 steps of a process, 3 CPU-ms per step of one thread's 14 at steps 5–65 and ≈ 1.5 at 5–205 (measured
+ * 2026-12-02 per thread from /proc, load ≈ 4), once per worker; a training run of thousands of steps does not see it.
+ */
+const WARMUP = 30
 const quick = process.argv.includes('--quick')
 const roundsArg = process.argv.indexOf('--rounds')
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 : 3
@@ -38,7 +43,7 @@ function referenceData(steps: number): PairedDataset {
 }
 
 interface Mode { key: string; backend: BackendName; parallel?: 'encoders' | 'data'; workers?: number; steps: number }
-interface Run { msPerStep: number; cpuMsPerStep: number; minMs: number; waitMs: number; firstLoss: number; finalLoss: number }
+interface Run { msPerStep: number; cpuMsPerStep: number; minMs: number; waitMs: number; firstLoss: number; finalLoss: number; phases?: Record<string, number[]> }
 
 async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   const info = await initBackend(m.backend)
@@ -48,19 +53,32 @@ async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   const waits: number[] = []
   let cpu0: NodeJS.CpuUsage | undefined
   let cpuSeconds = 0
-  // process CPU (every thread) over the timed steps only: worker start-up and warm-up are not counted
-  const onStep = (ms: number, waitMs?: number) => {
+  let phases: Record<string, number[]> | undefined
+  let profile0: Float64Array | undefined
+  // process CPU (every thread) over the timed steps only: worker start-up and warm-up are not counted; for
+  // data-parallel workers also each rank's wall ms per step in each phase (shard-worker.ts)
+  const onStep = (ms: number, waitMs?: number, profile?: { phases: readonly string[]; perRank: Float64Array }) => {
     times.push(ms)
     waits.push(waitMs ?? 0)
-    if (times.length === WARMUP) cpu0 = process.cpuUsage()
-    if (times.length === WARMUP + m.steps && cpu0) cpuSeconds = cpuSecondsSince(cpu0)
+    if (times.length === WARMUP) {
+      cpu0 = process.cpuUsage()
+      profile0 = profile?.perRank.slice()
+    }
+    if (times.length === WARMUP + m.steps && cpu0) {
+      cpuSeconds = cpuSecondsSince(cpu0)
+      if (profile && profile0) {
+        const K = profile.phases.length
+        const at = profile.perRank.slice()
+        phases = Object.fromEntries(profile.phases.map((name, k) => [name, Array.from({ length: at.length / K }, (_, r) => round((at[r * K + k]! - profile0![r * K + k]!) / m.steps, 3))]))
+      }
+    }
   }
   const ctx = silentContext()
   const result = m.parallel === 'encoders' ? await fitParallel(p, ctx, { onStep }) : m.parallel === 'data' ? await fitDataParallel(p, ctx, { onStep }, m.workers) : await fit(p.net, p.data, p.settings, ctx, { onStep })
   const timed = times.slice(WARMUP)
   return {
     msPerStep: median(timed), cpuMsPerStep: (cpuSeconds * 1000) / timed.length, minMs: Math.min(...timed), waitMs: median(waits.slice(WARMUP)),
-    firstLoss: result.history[0]?.trainLoss ?? NaN, finalLoss: result.finalLoss
+    firstLoss: result.history[0]?.trainLoss ?? NaN, finalLoss: result.finalLoss, ...(phases ? { phases } : {})
   }
 }
 
@@ -106,6 +124,7 @@ const results = modes.map((m) => {
     ratioToPeer: round(median(ratios)), ratioToPeerRange: ratios.length ? range(ratios) : undefined,
     cpuRatioToPeer: round(median(rs.map((x, i) => x.cpuMsPerStep / (peerCpu[i] ?? NaN)).filter(Number.isFinite))),
     ...(m.parallel ? { medianSyncWaitMs: round(median(rs.map((x) => x.waitMs))) } : {}),
+    ...(rs[0]!.phases ? { phasesMsPerStepByRank: rs[rs.length - 1]!.phases } : {}), // the last round's profile
     firstLoss: round(rs[0]!.firstLoss, 4), finalLoss: round(rs[0]!.finalLoss, 4), steps: m.steps, rounds: rs.length
   }
 })
