@@ -11,7 +11,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
-export type WorkerName = 'engine' | 'simulate' | 'learn-encoder' | 'evaluate'
+export type WorkerName = 'engine' | 'simulate' | 'learn-encoder' | 'evaluate' | 'gp'
 
 /**
  * Workers bundled from source: their start-up is then Node loading one file (~0.1 CPU-s) instead of tsx
@@ -20,7 +20,7 @@ export type WorkerName = 'engine' | 'simulate' | 'learn-encoder' | 'evaluate'
  * (Node loads them from node_modules as usual). The engine worker is not bundled: some of its modules find
  * resources relative to their own file.
  */
-const BUNDLED_FROM_SOURCE: ReadonlySet<WorkerName> = new Set(['simulate', 'evaluate', 'learn-encoder'])
+const BUNDLED_FROM_SOURCE: ReadonlySet<WorkerName> = new Set(['simulate', 'evaluate', 'learn-encoder', 'gp'])
 /** Bumped when the bundle options change, so older cached bundles are rebuilt. */
 const BUNDLE_VERSION = 1
 

@@ -18,6 +18,12 @@ export interface GpSettings {
    */
   steps: number; maxSteps: number; maxGap: number; learningRate: number; seed: number
   dims: number[]; batches: number[]; sizes: number[]
+  /**
+   * Independent replicates of the N sweep: each draws its own data (one stream per replicate, so its N pairs are the
+   * first N of its largest set: common random numbers across N), its own start and batch order. At N ≥ 20,000 the
+   * error of one draw varies by 25–60 % between draws, more than the finite-N term changes: one draw cannot show the trend.
+   */
+  replicates: number
   /** The values held fixed while another is swept (paper: ℓ = 5, batch 512, N = 10,000). */
   baseDim: number; baseBatch: number; baseN: number
 }
@@ -26,12 +32,13 @@ export interface GpSettings {
  * The paper's sweeps and sizes (arXiv §6.1). The paper trains 500 epochs at lr 1e-4, which leaves the large batches
  * far from converged (at batch 1024 that is only 5,000 steps of 1e-4 for weights that must grow to O(10)); here every
  * point gets a larger rate on whitened inputs, a decay to a floor and Polyak averaging (linear-cond.ts), and as many
- * steps as it takes for halving them to change its errors by < 5 %. Quick mode: smaller N and batches.
+ * steps as it takes for halving them to change its errors by < 5 %. The N sweep runs 4 independent replicates (quick: 8 of
+ * its cheaper points; at batch 128 the finite-batch floor hides more of the u|v trend). Quick mode: smaller N and batches.
  */
 export function gpSettings(quick: boolean): GpSettings {
-  const common = { nu: 12, nv: 5, noise: 0.05, tau: 3, alpha: 2, modes: 1000, seed: 1, baseDim: 5, learningRate: 0.05, maxGap: 0.05 }
+  const common = { nu: 12, nv: 5, noise: 0.05, tau: 3, alpha: 2, modes: 1000, seed: 1, baseDim: 5, learningRate: 0.05, maxGap: 0.05, replicates: 4 }
   return quick
-    ? { ...common, steps: 2000, maxSteps: 16000, dims: [1, 3, 5, 6], batches: [32, 64, 128, 256], sizes: [1000, 5000, 20000], baseBatch: 128, baseN: 5000 }
+    ? { ...common, steps: 2000, maxSteps: 16000, dims: [1, 3, 5, 6], batches: [32, 64, 128, 256], sizes: [1000, 5000, 20000], baseBatch: 128, baseN: 5000, replicates: 8 }
     : { ...common, steps: 4000, maxSteps: 16000, dims: [1, 2, 3, 4, 5, 6], batches: [128, 256, 512, 1024], sizes: [2000, 5000, 10000, 20000, 50000, 100000], baseBatch: 512, baseN: 10000 }
 }
 
@@ -73,6 +80,8 @@ export function conditionalMeanErrors(C: Matrix, nu: number, A: Matrix): { uGive
 export interface GpErrors { uGivenV: number; vGivenU: number }
 export interface GpRun extends GpErrors {
   dim: number; batch: number; n: number
+  /** Replicate of the N sweep (0 for the other sweeps, whose base point is replicate 0's N = baseN); absent in older results = 0. */
+  replicate?: number
   /** Steps of the reported run (the first check's `steps`, doubled until converged or at `maxSteps`). */
   steps: number
   /** Closed-form rank-ℓ optimum (Thm 5.1) on the population covariance: the error an infinite batch and N would leave. */
@@ -124,9 +133,16 @@ function trainA(u: Float64Array, v: Float64Array, n: number, Mu: Matrix, Mv: Mat
 
 const relGap = (a: GpErrors, b: GpErrors) => Math.max(Math.abs(a.uGivenV - b.uGivenV) / a.uGivenV, Math.abs(a.vGivenU - b.vGivenU) / a.vGivenU)
 
-/** Train one point at `steps` and half as many, doubling the steps while the convergence gap exceeds `maxGap`; score the conditional means. */
-export async function gpRun(C: Matrix, s: GpSettings, dim: number, batch: number, n: number, ctx: JobContext): Promise<GpRun> {
-  const x = sampleGaussian(C, n, s.seed * 7919 + n)
+/** Seed of replicate r: its data stream, start and batch order. */
+const replicateSeed = (s: GpSettings, replicate: number): number => s.seed + 1000 * replicate
+
+/**
+ * Train one point at `steps` and half as many, doubling the steps while the convergence gap exceeds `maxGap`; score the
+ * conditional means. The data of a replicate is one stream: its first n rows, whatever n (nested across the N sweep).
+ */
+export async function gpRun(C: Matrix, s0: GpSettings, dim: number, batch: number, n: number, ctx: JobContext, replicate = 0): Promise<GpRun> {
+  const s = { ...s0, seed: replicateSeed(s0, replicate) }
+  const x = sampleGaussian(C, n, s.seed * 7919)
   const d = s.nu + s.nv
   const u = new Float64Array(n * s.nu)
   const v = new Float64Array(n * s.nv)
@@ -148,22 +164,48 @@ export async function gpRun(C: Matrix, s: GpSettings, dim: number, batch: number
   }
   const [half, full] = runs.slice(-2)
   return {
-    dim, batch, n, steps: full.steps, uGivenV: full.uGivenV, vGivenU: full.vGivenU,
+    dim, batch, n, replicate, steps: full.steps, uGivenV: full.uGivenV, vGivenU: full.vGivenU,
     optimum: conditionalMeanErrors(C, s.nu, condOptimum(C, s.nu, Math.min(dim, s.nu, s.nv))),
     halfSteps: { uGivenV: half.uGivenV, vGivenU: half.vGivenU }, convergenceGap: relGap(full, half), runs
   }
 }
 
-export interface GpResult { settings: GpSettings; errorDefinition: string; embeddingDim: GpRun[]; batchSize: GpRun[]; sampleSize: GpRun[] }
+export interface GpResult {
+  settings: GpSettings; errorDefinition: string; embeddingDim: GpRun[]; batchSize: GpRun[]
+  /** Every replicate's run, by replicate then N (older results: one replicate). */
+  sampleSize: GpRun[]
+}
+
+/** One point of the plan: a training run the sweeps need. */
+export interface GpPoint { dim: number; batch: number; n: number; replicate: number }
+
+/** Runs points one after another in this thread, or spread over worker threads (gp-pool.ts); results in any order. */
+export type GpPointRunner = (points: GpPoint[], onDone: (point: GpPoint, run: GpRun) => void) => Promise<void>
+
+export const pointKey = (p: GpPoint): string => `${p.dim},${p.batch},${p.n},${p.replicate}`
+
+/** The sweeps' points, each once: the base point (ℓ = baseDim, baseBatch, baseN, replicate 0) is in all three. */
+export function gpPlan(s: GpSettings): { sweep: 'embeddingDim' | 'batchSize' | 'sampleSize'; point: GpPoint }[] {
+  return [
+    ...s.dims.map((dim) => ({ sweep: 'embeddingDim' as const, point: { dim, batch: s.baseBatch, n: s.baseN, replicate: 0 } })),
+    ...s.batches.map((batch) => ({ sweep: 'batchSize' as const, point: { dim: s.baseDim, batch, n: s.baseN, replicate: 0 } })),
+    ...Array.from({ length: Math.max(1, s.replicates) }, (_, replicate) => s.sizes.map((n) => ({ sweep: 'sampleSize' as const, point: { dim: s.baseDim, batch: s.baseBatch, n, replicate } }))).flat()
+  ]
+}
+
+/** In-thread runner. */
+export const serialRunner = (s: GpSettings, ctx: JobContext): GpPointRunner => async (points, onDone) => {
+  const C = gpCovariance(s)
+  for (const p of points) {
+    throwIfCancelled(ctx.signal)
+    onDone(p, await gpRun(C, s, p.dim, p.batch, p.n, ctx, p.replicate))
+  }
+}
 
 /** All three sweeps, with progress per training run. */
-export async function runGpExperiment(s: GpSettings, ctx: JobContext, onRun: (done: number, total: number, run: GpRun) => void = () => {}): Promise<GpResult> {
-  const C = gpCovariance(s)
-  const plan: [keyof Pick<GpResult, 'embeddingDim' | 'batchSize' | 'sampleSize'>, number, number, number][] = [
-    ...s.dims.map((dim) => ['embeddingDim', dim, s.baseBatch, s.baseN] as const),
-    ...s.batches.map((b) => ['batchSize', s.baseDim, b, s.baseN] as const),
-    ...s.sizes.map((n) => ['sampleSize', s.baseDim, s.baseBatch, n] as const)
-  ].map((p) => [...p])
+export async function runGpExperiment(s: GpSettings, ctx: JobContext, onRun: (done: number, total: number, run: GpRun) => void = () => {}, runner: GpPointRunner = serialRunner(s, ctx)): Promise<GpResult> {
+  const plan = gpPlan(s)
+  const unique = [...new Map(plan.map((p) => [pointKey(p.point), p.point])).values()]
   const out: GpResult = {
     settings: s,
     errorDefinition: 'squared L2 error of the model conditional mean (Cor 5.2: Cuu·A·v for u|v, Cvv·Aᵀ·u for v|u) against the true one, averaged exactly over the conditioning variable; "optimum" is the closed-form rank-ℓ minimiser (Thm 5.1) on the population covariance; "convergenceGap" is the relative change of the error when the same point is trained with half the steps (steps doubled until it is below maxGap)',
@@ -171,16 +213,16 @@ export async function runGpExperiment(s: GpSettings, ctx: JobContext, onRun: (do
   }
   const started = Date.now()
   const done = new Map<string, GpRun>()
-  for (let i = 0; i < plan.length; i++) {
-    throwIfCancelled(ctx.signal)
-    const [sweep, dim, batch, n] = plan[i]
-    const key = `${dim},${batch},${n}` // the base point is in every sweep: train it once
-    const run = done.get(key) ?? (await gpRun(C, s, dim, batch, n, ctx))
-    done.set(key, run)
+  await runner(unique, (p, run) => {
+    done.set(pointKey(p), run)
+    ctx.log(`ℓ=${p.dim} batch=${p.batch} N=${p.n} replicate ${p.replicate}: error u|v ${run.uGivenV.toExponential(3)}, v|u ${run.vGivenU.toExponential(3)}, convergence gap ${(100 * run.convergenceGap).toFixed(1)} %`)
+    onRun(done.size, unique.length, run)
+    ctx.progress({ done: done.size, total: unique.length, unit: 'runs', etaSeconds: etaSeconds(started, done.size, unique.length) })
+  })
+  for (const { sweep, point } of plan) {
+    const run = done.get(pointKey(point))
+    if (!run) throw new Error(`GP point ${pointKey(point)} did not run`)
     out[sweep].push(run)
-    ctx.log(`${sweep}: ℓ=${dim} batch=${batch} N=${n}: error u|v ${run.uGivenV.toExponential(3)}, v|u ${run.vGivenU.toExponential(3)}, convergence gap ${(100 * run.convergenceGap).toFixed(1)} %`)
-    onRun(i + 1, plan.length, run)
-    ctx.progress({ done: i + 1, total: plan.length, unit: 'runs', etaSeconds: etaSeconds(started, i + 1, plan.length) })
   }
   return out
 }

@@ -51,7 +51,8 @@ export function conditionalContoursOption(title: string, truth: Conditional1d, l
 /** Short tick labels (log axes otherwise print 0.000099999999999999). */
 const tick = (v: number): string => (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(0) : String(Number(v.toPrecision(3))))
 
-export interface SweepSeries { name: string; points: [number, number][]; dashed?: boolean }
+/** scatter: points without a line (e.g. single replicates); color: fixed colour (e.g. a band drawn with its mean's colour). */
+export interface SweepSeries { name: string; points: [number, number][]; dashed?: boolean; scatter?: boolean; color?: string }
 
 /** Error against a swept setting, one line per series (log-scaled y optional). */
 export function sweepOption(title: string, subtitle: string, xName: string, yName: string, series: SweepSeries[], opts: { logX?: boolean; logY?: boolean } = {}): ChartOption {
@@ -61,9 +62,11 @@ export function sweepOption(title: string, subtitle: string, xName: string, yNam
     grid: { left: 78, right: 24, top: 64, bottom: series.length > 3 ? 96 : 70 }, // room for a legend of two rows
     xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { formatter: tick } },
     yAxis: { type: opts.logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 60, scale: true, axisLabel: { formatter: tick } },
-    series: series.map((s, k) => ({
-      name: s.name, type: 'line', symbolSize: 6, data: s.points,
-      lineStyle: { type: s.dashed ? 'dashed' : 'solid', color: SERIES[k % SERIES.length] }, itemStyle: { color: SERIES[k % SERIES.length] }
-    }))
+    series: series.map((s, k) => s.scatter
+      ? { name: s.name, type: 'scatter', symbolSize: 5, data: s.points, itemStyle: { color: s.color ?? SERIES[k % SERIES.length], opacity: 0.55 } }
+      : {
+        name: s.name, type: 'line', symbolSize: 6, data: s.points,
+        lineStyle: { type: s.dashed ? 'dashed' : 'solid', color: s.color ?? SERIES[k % SERIES.length] }, itemStyle: { color: s.color ?? SERIES[k % SERIES.length] }
+      })
   }
 }

@@ -7,7 +7,8 @@ import { renderSvg } from '../assimilate/report'
 import type { ChartOption } from '../assimilate/report-charts'
 import { conditionalContoursOption, sweepOption } from './charts'
 import type { GpResult, GpRun } from '../learn/gp-experiment'
-import type { GpVerdicts } from './gp'
+import { nSweepSummary, type GpVerdicts, type MeanSe, type NSweepDirection } from './gp'
+import { SERIES } from '../assimilate/colormaps'
 import type { GaussianCase, GaussianSettings } from './gaussian2d'
 import type { EncoderRun, EpochRecall, LagrangianResult } from './lagrangian'
 import type { Recall } from './retrieval'
@@ -62,6 +63,43 @@ function gpSweep(title: string, runs: GpRun[], key: 'dim' | 'batch' | 'n', xName
 ${table([xName, 'u|v error', 'u|v optimum', 'u|v gap to optimum', 'v|u error', 'v|u optimum', 'v|u gap to optimum', 'steps', 'convergence gap'], rows)}`
 }
 
+const pmSe = (x: MeanSe) => `${fmt(x.mean)} ± ${fmt(x.se)}`
+
+/**
+ * The N sweep over its replicates: each draw's error (dots), their mean (line) with ±2 SE (dashed, same colour), and
+ * the mean floor + c/N fit (dotted); a table of means, paired falls and their judgement. One replicate: as the others.
+ */
+function gpNSweep(runs: GpRun[]): string {
+  const sum = nSweepSummary(runs)
+  if (sum.replicates < 2) return gpSweep('sample size', runs, 'n', 'N (training pairs)', true)
+  const chart = (k: 'uGivenV' | 'vGivenU', label: string) => {
+    const d: NSweepDirection = sum[k]
+    const at = (f: (m: MeanSe) => number) => sum.sizes.map((n, i) => [n, f(d.means[i])] as [number, number])
+    const fit = sum.sizes.map((n) => [n, d.fit.floor.mean + d.fit.c.mean / n] as [number, number])
+    const series = [
+      { name: `mean of ${sum.replicates} draws`, points: at((m) => m.mean), color: SERIES[0] },
+      { name: 'mean ± 2 SE', points: at((m) => m.mean + 2 * m.se), dashed: true, color: SERIES[0] },
+      { name: 'mean ± 2 SE', points: at((m) => Math.max(m.mean - 2 * m.se, m.mean / 10)), dashed: true, color: SERIES[0] },
+      { name: 'one data draw', points: runs.map((r) => [r.n, r[k]] as [number, number]), scatter: true, color: SERIES[1] },
+      { name: 'fit floor + c/N', points: fit, dashed: true, color: SERIES[2] }
+    ]
+    return figure(sweepOption(`sample size: ${label}`, `${sum.replicates} independent data draws per N; the closed-form optimum is 0 here (ℓ = 5)`, 'N (training pairs)', 'squared error (log)', series, { logX: true, logY: true }), 520, 400)
+  }
+  const stepOf = (d: NSweepDirection, i: number) => (i < d.steps.length ? `${fmt(d.steps[i].fall.mean)} ± ${fmt(d.steps[i].fall.se)}: ${d.steps[i].judged} (t = ${d.steps[i].t.toFixed(1)}; fit ${fmt(d.steps[i].expected)})` : '')
+  const rows = sum.sizes.map((n, i) => {
+    const atN = runs.filter((r) => r.n === n)
+    return [String(n), pmSe(sum.uGivenV.means[i]), stepOf(sum.uGivenV, i), pmSe(sum.vGivenU.means[i]), stepOf(sum.vGivenU, i), [...new Set(atN.map((r) => r.steps))].join(', '), `${(100 * Math.max(...atN.map((r) => r.convergenceGap))).toFixed(1)} %`]
+  })
+  const fits = (['uGivenV', 'vGivenU'] as const).map((k) => [k === 'uGivenV' ? 'u|v' : 'v|u', pmSe(sum[k].fit.c), sum[k].fit.cT.toFixed(1), pmSe(sum[k].fit.floor), `${pmSe(sum[k].overall.fall)} (t = ${sum[k].overall.t.toFixed(1)})`])
+  return `<div class="grid">${chart('uGivenV', 'u | v')}${chart('vGivenU', 'v | u')}</div>
+${table(['N', 'u|v mean ± SE', 'u|v fall to the next N (paired) ± SE', 'v|u mean ± SE', 'v|u fall to the next N (paired) ± SE', 'steps', 'worst convergence gap'], rows)}
+${table(['direction', 'c of floor + c/N (± SE)', 't of c', 'floor (N → ∞, this batch)', `fall N = ${sum.sizes[0]} → ${sum.sizes[sum.sizes.length - 1]}`], fits)}
+<p class="muted">Each of the ${sum.replicates} replicates draws its own data stream (its N pairs are the first N of it, so the draws at different N share data and their
+differences are paired), its own start and batch order, and trains every N with the same convergence rule. A step “falls” when its mean paired fall exceeds
+t<sub>0.975</sub>(${sum.replicates - 1}) standard errors; “within SE” means these replicates cannot resolve it. “fit” is the step the mean floor + c/N fit predicts: at large N the finite-sample
+term c/N is small next to the finite-batch floor, so single steps there are expected to be below the replicates' resolution.</p>`
+}
+
 /** §6.1: the three sweeps with their verdicts. */
 export function gpSection(r: GpResult, v: GpVerdicts): string {
   const s = r.settings
@@ -82,7 +120,7 @@ ${verdictHtml(v.embeddingDim)}
 ${gpSweep('batch size', r.batchSize, 'batch', 'batch size', true)}
 ${verdictHtml(v.batchSize)}
 <h3>Sample size N (Fig. 10; ℓ = ${s.baseDim}, batch ${s.baseBatch})</h3>
-${gpSweep('sample size', r.sampleSize, 'n', 'N (training pairs)', true)}
+${gpNSweep(r.sampleSize)}
 ${verdictHtml(v.sampleSize)}`
 }
 

@@ -3,12 +3,15 @@
  * estimated time left, then reproduce.json and one self-contained report.html in the output folder.
  */
 import { availableParallelism, getPriority, loadavg } from 'node:os'
-import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { mkdir } from 'node:fs/promises'
 import { writeFileAtomic } from '../data/atomic'
 import { etaSeconds, throwIfCancelled, type JobContext } from '../jobs/job'
 import { initBackend } from '../learn/backend'
 import { gpSettings, runGpExperiment } from '../learn/gp-experiment'
+import { poolRunner } from '../learn/gp-pool'
 import { gaussianSettings, runGaussian2d } from './gaussian2d'
 import { gpVerdicts } from './gp'
 import { collapseVerdict, lagrangianSettings, lagrangianVerdict, runLagrangian } from './lagrangian'
@@ -50,7 +53,19 @@ export class StagedProgress {
   }
 }
 
-/** Run everything and write the report; returns the result (also in reproduce.json). */
+/** The checkout's commit, "-dirty" when files differ from it; undefined outside a git checkout (the packaged app). */
+export function gitCommit(): string | undefined {
+  try {
+    const cwd = dirname(fileURLToPath(import.meta.url))
+    const opts = { cwd, encoding: 'utf8' as const, timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] as ('ignore' | 'pipe')[] }
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], opts).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim() !== ''
+    return head === '' ? undefined : `${head}${dirty ? '-dirty' : ''}`
+  } catch {
+    return undefined
+  }
+}
+
 /** CPU seconds of this process since `from` (process.cpuUsage counts every thread, workers included). */
 const cpuSince = (from: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(from)
@@ -73,7 +88,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   const progress = new StagedProgress(stages, ctx)
   const experiments: ExperimentSummary[] = []
   const result: ReproduceResult = {
-    createdAt: new Date().toISOString(), quick: o.quick, seconds: 0,
+    createdAt: new Date().toISOString(), commit: gitCommit(), quick: o.quick, seconds: 0,
     machine: { backend: backend.name, cores: availableParallelism(), loadBefore, loadAfter: loadBefore, nice: getPriority() },
     experiments, settings: {}
   }
@@ -100,10 +115,12 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
     const t1 = Date.now()
     const c1 = process.cpuUsage()
     progress.report(i, 0, 'embedding-dimension, batch and N sweeps')
+    // the points are independent seeded runs: one worker thread per core (the same numbers as in one thread, tested)
+    const workers = Math.max(1, Math.min(2, availableParallelism()))
     const gpResult = await runGpExperiment(gpS, ctx, (done, total, run) => {
-      ctx.log(`GP point ${done}/${total}: ℓ ${run.dim}, batch ${run.batch}, N ${run.n}: u|v ${run.uGivenV.toPrecision(3)}, v|u ${run.vGivenU.toPrecision(3)} (optimum ${run.optimum.uGivenV.toPrecision(3)}, ${run.optimum.vGivenU.toPrecision(3)}), convergence gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps`)
+      ctx.log(`GP point ${done}/${total}: ℓ ${run.dim}, batch ${run.batch}, N ${run.n}${run.replicate ? `, replicate ${run.replicate}` : ''}: u|v ${run.uGivenV.toPrecision(3)}, v|u ${run.vGivenU.toPrecision(3)} (optimum ${run.optimum.uGivenV.toPrecision(3)}, ${run.optimum.vGivenU.toPrecision(3)}), convergence gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps`)
       progress.report(i, done / total, `point ${done}/${total} (ℓ ${run.dim}, batch ${run.batch}, N ${run.n}; gap ${(100 * run.convergenceGap).toFixed(1)} % at ${run.steps} steps)`)
-    })
+    }, poolRunner(gpS, workers, ctx))
     const gpV = gpVerdicts(gpResult)
     experiments.push({ id: 'gp', title: 'Gaussian-process sweeps', paperSection: '§6.1, Figs. 8–10', verdict: gpV.overall, seconds: (Date.now() - t1) / 1000, cpuSeconds: cpuSince(c1) })
     result.gp = { result: gpResult, verdicts: gpV }
@@ -135,6 +152,7 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   loads.push(result.machine.loadAfter)
   result.machine.loadMean = loads.reduce((a, b) => a + b, 0) / loads.length
   result.machine.loadMax = Math.max(...loads)
+  for (const e of experiments) e.run = { createdAt: result.createdAt, ...(result.commit ? { commit: result.commit } : {}), quick: o.quick, loadMean: result.machine.loadMean, nice: result.machine.nice }
   const report = join(o.outDir, 'report.html')
   const json = join(o.outDir, 'reproduce.json')
   await writeFileAtomic(json, JSON.stringify(result, null, 1))

@@ -8,10 +8,19 @@ import type { LagrangianResult } from './lagrangian'
 export interface Verdict { holds: boolean | 'partly'; text: string }
 
 /** seconds: wall time; cpuSeconds: CPU time of this process (all its threads), the measure that does not depend on the machine's load. */
-export interface ExperimentSummary { id: string; title: string; paperSection: string; verdict: Verdict; seconds: number; cpuSeconds?: number }
+export interface ExperimentSummary {
+  id: string; title: string; paperSection: string; verdict: Verdict; seconds: number; cpuSeconds?: number
+  /** The run that made this section (kept when another run's sections are merged in); absent in older results = the file's own. */
+  run?: RunProvenance
+}
+
+/** Which code made a result, when, at which load: commit (with "-dirty" for uncommitted changes) when run from a git checkout. */
+export interface RunProvenance { createdAt: string; commit?: string; quick: boolean; loadMean?: number; nice?: number }
 
 export interface ReproduceResult {
   createdAt: string
+  /** git commit of the code that ran (absent outside a checkout). */
+  commit?: string
   quick: boolean
   seconds: number
   cpuSeconds?: number
