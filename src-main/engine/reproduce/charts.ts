@@ -52,7 +52,14 @@ export function conditionalContoursOption(title: string, truth: Conditional1d, l
 const tick = (v: number): string => (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(0) : String(Number(v.toPrecision(3))))
 
 /** scatter: points without a line (e.g. single replicates); color: fixed colour (e.g. a band drawn with its mean's colour). */
-export interface SweepSeries { name: string; points: [number, number][]; dashed?: boolean; scatter?: boolean; color?: string }
+export interface SweepSeries { name: string; points: [number, number][]; dashed?: boolean; scatter?: boolean; color?: string; noSymbol?: boolean }
+
+/** A log axis from the decade below the data to the decade above (ECharts' own choice adds empty decades). */
+function decades(series: SweepSeries[], at: 0 | 1): { min: number; max: number } | Record<string, never> {
+  const xs = series.flatMap((s) => s.points.map((p) => p[at])).filter((x) => x > 0 && Number.isFinite(x))
+  if (!xs.length) return {}
+  return { min: 10 ** Math.floor(Math.log10(Math.min(...xs)) + 1e-9), max: 10 ** Math.ceil(Math.log10(Math.max(...xs)) - 1e-9) }
+}
 
 /** Error against a swept setting, one line per series (log-scaled y optional). */
 export function sweepOption(title: string, subtitle: string, xName: string, yName: string, series: SweepSeries[], opts: { logX?: boolean; logY?: boolean } = {}): ChartOption {
@@ -60,12 +67,12 @@ export function sweepOption(title: string, subtitle: string, xName: string, yNam
     ...base(title, subtitle),
     legend: { bottom: 0, textStyle: { fontSize: 10 } },
     grid: { left: 78, right: 24, top: 64, bottom: series.length > 3 ? 96 : 70 }, // room for a legend of two rows
-    xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { formatter: tick } },
+    xAxis: { type: opts.logX ? 'log' : 'value', name: xName, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { formatter: tick }, ...(opts.logX ? decades(series, 0) : {}) },
     yAxis: { type: opts.logY ? 'log' : 'value', name: yName, nameLocation: 'middle', nameGap: 60, scale: true, axisLabel: { formatter: tick } },
     series: series.map((s, k) => s.scatter
       ? { name: s.name, type: 'scatter', symbolSize: 5, data: s.points, itemStyle: { color: s.color ?? SERIES[k % SERIES.length], opacity: 0.55 } }
       : {
-        name: s.name, type: 'line', symbolSize: 6, data: s.points,
+        name: s.name, type: 'line', symbolSize: 6, data: s.points, ...(s.noSymbol ? { showSymbol: false } : {}),
         lineStyle: { type: s.dashed ? 'dashed' : 'solid', color: s.color ?? SERIES[k % SERIES.length] }, itemStyle: { color: s.color ?? SERIES[k % SERIES.length] }
       })
   }

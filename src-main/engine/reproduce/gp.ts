@@ -117,7 +117,7 @@ function nSweepVerdict(runs: GpRun[]): Verdict {
   const holdsV = ok(sum.vGivenU)
   return {
     holds: holdsU && holdsV ? true : holdsU || holdsV ? 'partly' : false,
-    text: `over ${sum.replicates} independent data draws per N (nested: each draw's N pairs are the first N of its largest set), 95 % judged with t on ${sum.replicates - 1} degrees of freedom: ${text(sum.uGivenV, 'u|v')}. ${text(sum.vGivenU, 'v|u')}`
+    text: `over ${sum.replicates} independent data draws per N (nested: each draw's N pairs are the first N of its largest set), 95 % judged with t on ${sum.replicates - 1} degrees of freedom: ${text(sum.uGivenV, 'u|v')}; ${text(sum.vGivenU, 'v|u')}`
   }
 }
 

@@ -12,7 +12,8 @@ import { SERIES } from '../assimilate/colormaps'
 import type { GaussianCase, GaussianSettings } from './gaussian2d'
 import type { EncoderRun, EpochRecall, LagrangianResult } from './lagrangian'
 import type { Recall } from './retrieval'
-import type { ReproduceResult, Verdict } from './types'
+import { provenanceOf } from './merge'
+import type { ReproduceResult, RunProvenance, Verdict } from './types'
 
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 export const fmt = (x: number | undefined, digits = 3): string =>
@@ -75,13 +76,14 @@ function gpNSweep(runs: GpRun[]): string {
   const chart = (k: 'uGivenV' | 'vGivenU', label: string) => {
     const d: NSweepDirection = sum[k]
     const at = (f: (m: MeanSe) => number) => sum.sizes.map((n, i) => [n, f(d.means[i])] as [number, number])
-    const fit = sum.sizes.map((n) => [n, d.fit.floor.mean + d.fit.c.mean / n] as [number, number])
+    const [lo, hi] = [sum.sizes[0], sum.sizes[sum.sizes.length - 1]]
+    const fit = Array.from({ length: 41 }, (_, i) => lo * (hi / lo) ** (i / 40)).map((n) => [n, d.fit.floor.mean + d.fit.c.mean / n] as [number, number])
     const series = [
       { name: `mean of ${sum.replicates} draws`, points: at((m) => m.mean), color: SERIES[0] },
-      { name: 'mean ± 2 SE', points: at((m) => m.mean + 2 * m.se), dashed: true, color: SERIES[0] },
-      { name: 'mean ± 2 SE', points: at((m) => Math.max(m.mean - 2 * m.se, m.mean / 10)), dashed: true, color: SERIES[0] },
+      { name: 'mean ± 2 SE', points: at((m) => m.mean + 2 * m.se), dashed: true, color: SERIES[0], noSymbol: true },
+      { name: 'mean ± 2 SE', points: at((m) => Math.max(m.mean - 2 * m.se, m.mean / 10)), dashed: true, color: SERIES[0], noSymbol: true },
       { name: 'one data draw', points: runs.map((r) => [r.n, r[k]] as [number, number]), scatter: true, color: SERIES[1] },
-      { name: 'fit floor + c/N', points: fit, dashed: true, color: SERIES[2] }
+      { name: 'fit floor + c/N', points: fit, dashed: true, color: SERIES[2], noSymbol: true }
     ]
     return figure(sweepOption(`sample size: ${label}`, `${sum.replicates} independent data draws per N; the closed-form optimum is 0 here (ℓ = 5)`, 'N (training pairs)', 'squared error (log)', series, { logX: true, logY: true }), 520, 400)
   }
@@ -97,7 +99,8 @@ ${table(['direction', 'c of floor + c/N (± SE)', 't of c', 'floor (N → ∞, t
 <p class="muted">Each of the ${sum.replicates} replicates draws its own data stream (its N pairs are the first N of it, so the draws at different N share data and their
 differences are paired), its own start and batch order, and trains every N with the same convergence rule. A step “falls” when its mean paired fall exceeds
 t<sub>0.975</sub>(${sum.replicates - 1}) standard errors; “within SE” means these replicates cannot resolve it. “fit” is the step the mean floor + c/N fit predicts: at large N the finite-sample
-term c/N is small next to the finite-batch floor, so single steps there are expected to be below the replicates' resolution.</p>`
+term c/N is small next to the finite-batch floor, so single steps there are expected to be below the replicates' resolution. On the log axis the lower
+dashed line stops at a tenth of the mean where mean − 2 SE is smaller.</p>`
 }
 
 /** §6.1: the three sweeps with their verdicts. */
@@ -140,17 +143,37 @@ the model conditionals are read off the learned weights (eqs. 41, 48) and checke
 Grey dashed: the true conditional; blue: the learned one. Window as in the paper: u ∈ [−2.5, 2.5], v ∈ [−4, 4].</p>
 `
 
+const when = (iso: string): string => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')
+
+/** "2026-12-02 21:40 UTC, commit abc, mean load 2.8, nice 10": the run that made a section. */
+export function runText(p: RunProvenance): string {
+  return [when(p.createdAt), p.commit ? `commit ${p.commit}` : 'commit unknown', p.loadMean === undefined ? undefined : `mean load ${fmt(p.loadMean, 1)}`, p.nice ? `nice ${p.nice}` : undefined].filter(Boolean).join(', ')
+}
+
+function header(r: ReproduceResult): string {
+  const mode = r.quick ? '<b>quick mode</b>' : 'full mode'
+  const time = `${fmt(r.seconds, 0)} s of wall time${r.cpuSeconds === undefined ? '' : `, ${fmt(r.cpuSeconds, 0)} CPU-s`}`
+  if (r.mergedAt) {
+    const runs = new Set(r.experiments.map((e) => runText(e.run ?? provenanceOf(r))))
+    return `<p class="muted">Merged ${esc(when(r.mergedAt))} from ${runs.size} run${runs.size === 1 ? '' : 's'} (the summary’s “run” column says which run made each section) · ${mode} · ${time}, summed over the sections · backend ${esc(r.machine.backend)} · ${r.machine.cores} cores</p>`
+  }
+  return `<p class="muted">${esc(r.createdAt)}${r.commit ? ` · commit ${esc(r.commit)}` : ''} · ${mode} · ${time} · backend ${esc(r.machine.backend)} · ${r.machine.cores} cores, load average ${fmt(r.machine.loadBefore, 1)} before and ${fmt(r.machine.loadAfter, 1)} after${r.machine.loadMean === undefined ? '' : ` (mean ${fmt(r.machine.loadMean, 1)}, max ${fmt(r.machine.loadMax ?? r.machine.loadMean, 1)} during the run)`}${r.machine.nice === undefined || r.machine.nice === 0 ? '' : ` · run at nice ${r.machine.nice}`}</p>`
+}
+
 /** The whole report as one HTML string. */
 export function renderReproduceReport(r: ReproduceResult, extraSections: string[] = []): string {
-  const summary = r.experiments.map((e) => [e.title, e.paperSection, e.verdict.holds === true ? 'holds' : e.verdict.holds === false ? 'does not hold' : 'in part', e.verdict.text, e.seconds, e.cpuSeconds])
+  const verdictWord = (v: Verdict) => (v.holds === true ? 'holds' : v.holds === false ? 'does not hold' : 'in part')
+  const summary = r.mergedAt
+    ? table(['experiment', 'paper', 'verdict', 'why', 'wall seconds', 'CPU seconds', 'run'], r.experiments.map((e) => [e.title, e.paperSection, verdictWord(e.verdict), e.verdict.text, e.seconds, e.cpuSeconds, runText(e.run ?? provenanceOf(r))]))
+    : table(['experiment', 'paper', 'verdict', 'why', 'wall seconds', 'CPU seconds'], r.experiments.map((e) => [e.title, e.paperSection, verdictWord(e.verdict), e.verdict.text, e.seconds, e.cpuSeconds]))
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Driftclip: reproduction of arXiv 2505.24134</title>
 <style>${STYLE}</style></head><body>
 <h1>Reproduction of Baptista, Stuart &amp; Tran, “A Mathematical Perspective On Contrastive Learning” (arXiv 2505.24134v1)</h1>
-<p class="muted">${esc(r.createdAt)} · ${r.quick ? '<b>quick mode</b>' : 'full mode'} · ${fmt(r.seconds, 0)} s of wall time${r.cpuSeconds === undefined ? '' : `, ${fmt(r.cpuSeconds, 0)} CPU-s`} · backend ${esc(r.machine.backend)} · ${r.machine.cores} cores, load average ${fmt(r.machine.loadBefore, 1)} before and ${fmt(r.machine.loadAfter, 1)} after${r.machine.loadMean === undefined ? '' : ` (mean ${fmt(r.machine.loadMean, 1)}, max ${fmt(r.machine.loadMax ?? r.machine.loadMean, 1)} during the run)`}${r.machine.nice === undefined || r.machine.nice === 0 ? '' : ` · run at nice ${r.machine.nice}`}</p>
+${header(r)}
 ${r.quick ? '<p class="banner"><b>Quick mode:</b> smaller samples, sweeps, data sets and fewer epochs than the paper, to show the same trends in minutes. Read its verdicts as <b>trends</b> (which way each curve goes, which loss or encoder wins), not as the paper-scale numbers; run <code>driftclip reproduce --out DIR</code> (full mode) for those.</p>' : ''}
 <h2>Summary</h2>
-${table(['experiment', 'paper', 'verdict', 'why', 'wall seconds', 'CPU seconds'], summary)}
+${summary}
 ${r.gaussian && r.gaussianSettings ? gaussianIntro(r.gaussianSettings) + gaussianSection(r.gaussian) : ''}
 ${r.gp ? gpSection(r.gp.result, r.gp.verdicts) : ''}
 ${r.lagrangian ? lagrangianSection(r.lagrangian.result, r.lagrangian.verdict, r.quick) + collapseSection(r.lagrangian.result, r.lagrangian.collapseVerdict) : ''}

@@ -6,9 +6,10 @@ import { availableParallelism, getPriority, loadavg } from 'node:os'
 import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { mkdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
 import { writeFileAtomic } from '../data/atomic'
-import { etaSeconds, throwIfCancelled, type JobContext } from '../jobs/job'
+import { etaSeconds, throwIfCancelled, UserError, type JobContext } from '../jobs/job'
 import { initBackend } from '../learn/backend'
 import { gpSettings, runGpExperiment } from '../learn/gp-experiment'
 import { poolRunner } from '../learn/gp-pool'
@@ -18,9 +19,10 @@ import { collapseVerdict, lagrangianSettings, lagrangianVerdict, runLagrangian }
 import { renderReproduceReport } from './report'
 import type { ExperimentSummary, ReproduceResult, Verdict } from './types'
 
-/** The experiments in the order they run (ids for --only). */
-export const EXPERIMENTS = ['gaussian', 'gp', 'lagrangian'] as const
-export type ExperimentId = (typeof EXPERIMENTS)[number]
+import { EXPERIMENTS, mergeResults, sectionsOf, type ExperimentId } from './merge'
+import { parseReproduceJson } from './schema'
+
+export { EXPERIMENTS, type ExperimentId }
 
 export interface ReproduceOptions {
   outDir: string; quick: boolean
@@ -72,7 +74,15 @@ const cpuSince = (from: NodeJS.CpuUsage): number => {
   return (u.user + u.system) / 1e6
 }
 
-export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promise<ReproduceResult & { report: string; json: string }> {
+/**
+ * Run the experiments and write the report. With --only into a folder holding an earlier reproduce.json, the new
+ * sections replace that report's and the others stay (merge.ts); `run` is then this run's own result.
+ */
+export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promise<ReproduceResult & { report: string; json: string; run: ReproduceResult }> {
+  // --only into a folder that holds a report: its other sections are kept; read (and check) it now, not after an hour
+  const jsonPath = join(o.outDir, 'reproduce.json')
+  const base = o.only && existsSync(jsonPath) ? await readResult(jsonPath) : undefined
+  if (base && base.quick !== o.quick) throw new UserError(`reproduce: ${jsonPath} is a ${base.quick ? 'quick' : 'full'}-mode report; re-run with${base.quick ? '' : 'out'} --quick to merge into it, or choose another --out`)
   const backend = await initBackend()
   const started = Date.now()
   const cpu0 = process.cpuUsage()
@@ -153,9 +163,31 @@ export async function runReproduce(o: ReproduceOptions, ctx: JobContext): Promis
   result.machine.loadMean = loads.reduce((a, b) => a + b, 0) / loads.length
   result.machine.loadMax = Math.max(...loads)
   for (const e of experiments) e.run = { createdAt: result.createdAt, ...(result.commit ? { commit: result.commit } : {}), quick: o.quick, loadMean: result.machine.loadMean, nice: result.machine.nice }
-  const report = join(o.outDir, 'report.html')
-  const json = join(o.outDir, 'reproduce.json')
+  if (!base) return { ...(await writeReport(o.outDir, result)), run: result }
+  // this run's own result beside the merged one, then the merge (re-read: the file may have changed during the run)
+  await writeFileAtomic(join(o.outDir, `reproduce-${sectionsOf(result).join('-')}-${result.createdAt.replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 1))
+  return { ...(await writeReport(o.outDir, mergeResults(await readResult(jsonPath), result, new Date().toISOString()))), run: result }
+}
+
+async function readResult(path: string): Promise<ReproduceResult> {
+  return parseReproduceJson(await readFile(path, 'utf8'), path)
+}
+
+/** reproduce.json and report.html, each written whole to a temporary and renamed into place. */
+async function writeReport(outDir: string, result: ReproduceResult): Promise<ReproduceResult & { report: string; json: string }> {
+  const report = join(outDir, 'report.html')
+  const json = join(outDir, 'reproduce.json')
+  const html = renderReproduceReport(result) // render before replacing anything: a failure leaves both files as they were
   await writeFileAtomic(json, JSON.stringify(result, null, 1))
-  await writeFileAtomic(report, renderReproduceReport(result))
+  await writeFileAtomic(report, html)
   return { ...result, report, json }
+}
+
+/** `reproduce --merge FROM.json --out DIR`: the sections of an earlier run's result into DIR's report, nothing re-run. */
+export async function mergeReproduce(outDir: string, fromPath: string): Promise<ReproduceResult & { report: string; json: string }> {
+  const jsonPath = join(outDir, 'reproduce.json')
+  if (!existsSync(jsonPath)) throw new UserError(`reproduce: --merge needs a report to merge into: ${jsonPath} does not exist`)
+  if (!existsSync(fromPath)) throw new UserError(`reproduce: --merge ${fromPath}: no such file`)
+  const [base, update] = [await readResult(jsonPath), await readResult(fromPath)]
+  return writeReport(outDir, mergeResults(base, update, new Date().toISOString()))
 }

@@ -21,6 +21,8 @@ export interface ReproduceResult {
   createdAt: string
   /** git commit of the code that ran (absent outside a checkout). */
   commit?: string
+  /** Set when sections of several runs were merged (merge.ts): then seconds and cpuSeconds are sums over the sections, and each section's run says where it comes from. */
+  mergedAt?: string
   quick: boolean
   seconds: number
   cpuSeconds?: number
