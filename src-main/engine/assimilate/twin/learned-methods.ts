@@ -26,6 +26,8 @@ import { adaptivePcn, choleskyLower, denseGaussian, drawGaussian, solveLower, so
 import { pairsOfSplit, gatherRows } from '../setup'
 import { resampleIndices, softmaxWeights } from '../weights'
 import type { TwinContext, TwinMethod } from './benchmark'
+import { nearestPaths, vortexPathGram, vortexResiduals } from './vortex-gram'
+import { permuteVortices, vortexMatcher } from './vortex-labels'
 
 /** Draws per query (as every other method). */
 const DRAWS = 200
@@ -41,9 +43,10 @@ export interface Variant {
    * What the trajectory encoder reads: positions (default), the path regression v̂ (`lagrangian`), or the path's
    * linearised likelihood itself (`gram`: its Gram matrix G_u and b_u, from which g_u(u) = (a·b_u, α·G_u);
    * `gram-gls`: the same by generalised least squares with the regression's true error covariance,
-   * `whitenedNormalEquations`) — Fourier flow only.
+   * `whitenedNormalEquations`) — Fourier flow only; `gram-gn`: the point-vortex path's likelihood linearised about
+   * a per-path point estimate (twin/vortex-gram.ts) — point-vortex flow only.
    */
-  features?: 'positions' | 'lagrangian' | 'gram' | 'gram-gls'
+  features?: 'positions' | 'lagrangian' | 'gram' | 'gram-gls' | 'gram-gn'
   /** Trajectory encoder (default mlp). */
   encoder?: 'mlp' | 'linear'
   /** SGD on the mini-batch loss (default) or the closed-form optimum (cond-v/l2 with linear encoders only). */
@@ -55,6 +58,12 @@ export const GRAM_VARIANT: Variant = { loss: 'cond-v', metric: 'dot', potentialE
 
 /** The same with the GLS-whitened normal equations (noise in the regressors accounted for: the Gauss–Newton precision). */
 export const GRAM_GLS_VARIANT: Variant = { ...GRAM_VARIANT, features: 'gram-gls' }
+
+/**
+ * The point-vortex analogue: the quadratic potential encoder on the path's likelihood linearised (Gauss–Newton) about
+ * its own point estimate in the prior's latent coordinates, so ν(ξ | u) is a Laplace-type Gaussian with a learned head.
+ */
+export const VORTEX_GRAM_VARIANT: Variant = { ...GRAM_VARIANT, features: 'gram-gn' }
 
 /**
  * The paper's variant and the four whose conditionals Section 5 describes in closed form: two-sided dot (mean
@@ -76,7 +85,8 @@ export const TWIN_VARIANTS: Variant[] = [
   { loss: 'joint', metric: 'dot', potentialEncoder: 'linear', encoder: 'linear', features: 'lagrangian', fit: 'closed-form' },
   { loss: 'cond-v', metric: 'l2', potentialEncoder: 'linear', encoder: 'linear', fit: 'closed-form' },
   GRAM_VARIANT,
-  GRAM_GLS_VARIANT
+  GRAM_GLS_VARIANT,
+  VORTEX_GRAM_VARIANT
 ]
 
 /**
@@ -92,9 +102,9 @@ const readsGram = (v: Variant) => v.features === 'gram' || v.features === 'gram-
 /** It reads a path regression (v̂ or the normal equations) rather than positions: Fourier flows only. */
 const readsPath = (v: Variant) => v.features === 'lagrangian' || readsGram(v)
 
-/** The method name: `bankfree:<loss>/<metric>` plus `+lagrangian` and `@optimum` where they apply. */
+/** The method name: `bankfree:<loss>/<metric>` plus `+lagrangian`, `+gram…` and `@optimum` where they apply. */
 export function variantName(v: Variant): string {
-  const features = readsPath(v) ? `+${v.features}` : ''
+  const features = readsPath(v) || v.features === 'gram-gn' ? `+${v.features}` : ''
   return `${v.loss}/${v.metric}${features}${v.fit === 'closed-form' ? '@optimum' : ''}`
 }
 
@@ -105,7 +115,7 @@ export function variantName(v: Variant): string {
  * loss at 86, this reaches 0.005).
  */
 function trainConfig(v: Variant, paramDim: number, quick: boolean): TrainConfigInput {
-  if (v.potentialEncoder === 'quadratic' || v.features === 'gram' || v.features === 'gram-gls') throw new Error(`${variantName(v)}: the quadratic potential encoder has only the closed-form fit`)
+  if (v.potentialEncoder === 'quadratic' || v.features === 'gram' || v.features === 'gram-gls' || v.features === 'gram-gn') throw new Error(`${variantName(v)}: the quadratic potential encoder has only the closed-form fit`)
   const linearHead = v.encoder === 'linear' && v.features === 'lagrangian'
   return {
     loss: v.loss, metric: v.metric, potentialEncoder: v.potentialEncoder, encoder: v.encoder ?? 'mlp', features: v.features ?? 'positions',
@@ -124,6 +134,13 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
     throwIfCancelled(ctx.signal)
     const name = variantName(v)
     if (readsPath(v) && ds.config.flow !== 'fourier') continue // no path regression for flows nonlinear in v
+    if (v.features === 'gram-gn') {
+      // the linearisation about a point estimate is for the flow that is nonlinear in v; the Fourier flow has the exact Gram rows
+      if (ds.config.flow !== 'vortex') continue
+      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name} on ${Math.min(bankPairs.length, GRAM_FIT_PAIRS)} pairs` })
+      out.push(...vortexGramMethods(twin, name))
+      continue
+    }
     if (v.fit === 'closed-form') {
       if (prior.flow !== 'fourier') continue
       if (readsGram(v)) {
@@ -489,6 +506,87 @@ function gramMethod(twin: TwinContext, name: string, gls: boolean): TwinMethod {
       return drawsOf(gramConditional(prior.latent, head, G, b), q.pair)
     }
   }
+}
+
+/** Bank paths nearest to a query whose parameters start the Gauss–Newton fit, and its screening iterations per start. */
+export const VORTEX_GN = { starts: 8, screen: 4, iterations: 30 } as const
+
+/**
+ * The point-vortex per-query-precision conditional, `cond-v/dot+gram-gn@optimum`: the same learned conditional and
+ * head as `gramMethod`, ν(ξ | u) ∝ exp(ηᵀξ − ½ξᵀΛξ) μ(dξ) in the prior's N(0, I) latent coordinates ξ (v = T(ξ),
+ * posterior/flow-prior.ts), with the trajectory embedding read from the path's likelihood linearised about a point
+ * estimate (twin/vortex-gram.ts: nearest bank paths, Levenberg–Marquardt with the tangent-linear RK4; the model's
+ * own linearisation, engineered). Learned: the head's (a, α, γ) on the train pairs (leave-one-out: a train path never
+ * starts from its own bank entry), each truth relabelled to the vortex labelling of its point estimate (the
+ * likelihood does not see labels). The support (the separation rule) is the prior's: draws outside it are rejected,
+ * which samples ν restricted to it exactly.
+ */
+function vortexGramMethods(twin: TwinContext, name: string): TwinMethod[] {
+  const { ds, prior, spec } = twin
+  const cfg = spec.config
+  if (cfg.flow !== 'vortex') throw new Error(`${name}: a point-vortex twin is needed`)
+  const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim, d = prior.latent.dim, n = cfg.vortex.vortices
+  const bankPairs = pairsOfSplit(ds, 'train')
+  const bankPaths = gatherRows(ds.trajectories, bankPairs, len)
+  const bankLatent = new Float64Array(bankPairs.length * d)
+  for (const [k, i] of bankPairs.entries()) prior.toLatent(ds.params.subarray(i * P, (i + 1) * P), bankLatent.subarray(k * d, (k + 1) * d))
+  const linearise = (observed: Float64Array, exclude = -1) => {
+    const near = nearestPaths(bankPaths, observed, VORTEX_GN.starts, exclude)
+    return vortexPathGram(vortexResiduals(cfg, prior, observed, twin.model.coarsening), gatherRows(bankLatent, near, d), VORTEX_GN)
+  }
+  const match = vortexMatcher(n, cfg.vortex.circulation)
+  const pointParams = new Float64Array(P), relabelled = new Float64Array(P)
+  const fit = Array.from({ length: Math.min(bankPairs.length, GRAM_FIT_PAIRS) }, (_, k) => {
+    const i = bankPairs[k]
+    const g = linearise(ds.trajectories.subarray(i * len, (i + 1) * len), k)
+    const truthParams = ds.params.subarray(i * P, (i + 1) * P)
+    prior.toParams(g.point, pointParams)
+    permuteVortices(truthParams, match(truthParams, pointParams), n, 1, relabelled)
+    const truth = new Float64Array(d)
+    prior.toLatent(relabelled, truth)
+    return { G: g.G, b: g.b, truth, misfit: g.misfit }
+  })
+  // a point estimate whose misfit the noise cannot explain sits in a wrong basin, where the linearisation says
+  // little: such paths get their own head (the misfit is part of what the trajectory encoder reads)
+  const consistent = (misfit: number) => misfit <= len / 2 + 4 * Math.sqrt(len / 2)
+  const fitted = [true, false].map((c) => fit.filter((f) => consistent(f.misfit) === c))
+  const heads = fitted.map((pairs) => (pairs.length >= GRAM_MIN_CLASS ? fitGramHead(prior.latent, pairs) : undefined))
+  const headOf = (misfit: number) => heads[consistent(misfit) ? 0 : 1] ?? heads[consistent(misfit) ? 1 : 0] ?? { a: 1, alpha: 1, gamma: 0 }
+  const show = (h: GramHead | undefined, k: number) => (h ? `a = ${h.a.toFixed(3)}, α = ${h.alpha.toFixed(3)}, γ = ${h.gamma.toExponential(1)} on ${fitted[k].length}` : `none (${fitted[k].length} pairs)`)
+  const gn = `Levenberg–Marquardt with the tangent-linear RK4 from the ${VORTEX_GN.starts} nearest train paths, ${VORTEX_GN.screen} screening iterations each`
+  return [{
+    method: `bankfree:${name}`,
+    label: `exact Gaussian ν(ξ|u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) in the vortex prior's N(0, I) latent coordinates (draws outside the separation rule rejected): fixed quadratic potential encoder g_v(ξ) = (ξ, −½ξ⊗ξ); g_u(u) = (η, Λ) from the path's likelihood linearised about its point estimate (${gn}; engineered) by a learned spectral head at the optimum of the population cond-v loss (exact normaliser) on the train pairs, one for point estimates of misfit ≤ N/2 + 4√(N/2) (${show(heads[0], 0)}) and one above (${show(heads[1], 1)}); ${DRAWS} draws`,
+    run: (q) => {
+      const g = linearise(q.observed)
+      return admissibleDraws(twin, gramConditional(prior.latent, headOf(g.misfit), g.G, g.b), q.pair)
+    }
+  }, {
+    method: `bankfree:${name.replace('@optimum', '')}`,
+    label: `the same conditional with the head at the identity (a = α = 1, γ = 0; nothing fitted but the starts, the nearest train paths): the Laplace approximation N(ξ₀, (I + JᵀJ)⁻¹) at the point estimate ξ₀ (${gn}), draws outside the separation rule rejected; ${DRAWS} draws`,
+    run: (q) => {
+      const g = linearise(q.observed)
+      return admissibleDraws(twin, gramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, g.G, g.b), q.pair)
+    }
+  }]
+}
+
+/** Fewest fit pairs a misfit class needs for its own head. */
+const GRAM_MIN_CLASS = 20
+
+/** DRAWS parameter draws T(ξ) of a latent Gaussian restricted to the prior's support (rejection; after 100·DRAWS tries the rest are taken as drawn). */
+function admissibleDraws(twin: TwinContext, post: SampledGaussian, pair: number): Float64Array {
+  const { prior } = twin
+  const d = prior.latent.dim, P = prior.paramDim
+  const rng = new Rng(pair, 0, 0xbf1e)
+  const out = new Float64Array(DRAWS * P), x = new Float64Array(d)
+  for (let s = 0, tries = 0; s < DRAWS; tries++) {
+    post.draw(rng, x)
+    const v = out.subarray(s * P, (s + 1) * P)
+    prior.toParams(x, v)
+    if (prior.admissible(v) || tries >= 100 * DRAWS) s++
+  }
+  return out
 }
 
 /** g_v(v) = W v + b of a linear or identity potential encoder, its input standardisation folded in. */

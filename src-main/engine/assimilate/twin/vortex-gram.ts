@@ -1,0 +1,221 @@
+/**
+ * The point-vortex path's linearised likelihood, the vortex analogue of the Fourier path's Gram matrix
+ * (learn/path-features.ts): the vortex flow is not linear in its parameters, so the likelihood is linearised about a
+ * point estimate ξ₀ in the prior's latent coordinates (posterior/flow-prior.ts) instead,
+ *   r(ξ) = (y − G(T(ξ)))/σ ≈ r₀ + J(ξ − ξ₀),   −log-likelihood ≈ ½ξᵀG_uξ − b_uᵀξ + const,
+ *   G_u = JᵀJ,  b_u = G_u ξ₀ − Jᵀr₀,
+ * which is what the quadratic potential encoder's dot product reads (twin/learned-methods.ts): with the head at
+ * a = α = 1, γ = 0 and ξ₀ the posterior maximum, ν(ξ | u) is the Laplace approximation N(ξ₀, (I + JᵀJ)⁻¹).
+ * ξ₀ is found per path: the nearest bank paths (the train pairs' recorded tracks, by squared distance to the observed
+ * ones — no forward run) give starts, Levenberg–Marquardt on ½|r|² + ½|ξ|² refines them with the exact Jacobian of
+ * the likelihood's RK4 (flows/vortex-tangent.ts, chained with the prior's latent map by central differences), a few
+ * iterations from each start screen them and the best is iterated to convergence. Everything here is the model's
+ * own linearisation and a nearest-neighbour search; nothing is learned.
+ */
+import type { SimulationConfig } from '../../../shared/simulation'
+import { planSimulation } from '../../flows/plan'
+import { VortexRk4 } from '../../flows/vortex-rk4'
+import { VortexTangentRk4 } from '../../flows/vortex-tangent'
+import { choleskyLower, solveLower, solveLowerTranspose, type FlowPrior } from '../posterior'
+
+/** Residuals r = (y − G(T(ξ)))/σ (N) and J = ∂r/∂ξ (N × latent dim, row-major) at one latent state. */
+export interface LinearisedResiduals {
+  readonly dim: number
+  readonly length: number
+  /** r and J at ξ; false when T(ξ) is outside the prior's support or the run diverged. */
+  evaluate(xi: Float64Array, r: Float64Array, J: Float64Array): boolean
+  /** r alone (one plain RK4 run, a fifth of the tangent-linear one's cost), the same numbers as `evaluate`'s. */
+  residuals(xi: Float64Array, r: Float64Array): boolean
+}
+
+/** A vortex twin's whitened residuals and their Jacobian, at the likelihood's RK4 step (`coarsening` simulator steps). */
+export function vortexResiduals(cfg: SimulationConfig, prior: FlowPrior, observed: Float64Array, coarsening: number): LinearisedResiduals {
+  if (cfg.flow !== 'vortex') throw new Error('vortexResiduals: a point-vortex config is needed')
+  const plan = planSimulation(cfg)
+  if (cfg.recordEvery % coarsening !== 0) throw new Error(`vortexResiduals: coarsening ${coarsening} does not divide the record interval ${cfg.recordEvery}`)
+  const perRecord = cfg.recordEvery / coarsening, steps = plan.nTimes * perRecord, dt = cfg.dt * coarsening
+  const tl = new VortexTangentRk4(plan.nVortices, cfg.tracers), rk4 = new VortexRk4(plan.nVortices, cfg.tracers)
+  const N = cfg.tracers * plan.nTimes * 2, P = plan.paramDim, d = prior.latent.dim
+  if (observed.length !== N) throw new Error(`vortexResiduals: ${observed.length} observed numbers, the model records ${N}`)
+  const v = new Float64Array(P), vp = new Float64Array(P), vm = new Float64Array(P), x = new Float64Array(d)
+  const tracks = new Float64Array(N), jp = new Float64Array(N * P), dmap = new Float64Array(P * d)
+  const sigma = cfg.noise
+  const whiten = (r: Float64Array) => {
+    for (let q = 0; q < N; q++) {
+      r[q] = (observed[q] - tracks[q]) / sigma
+      if (!Number.isFinite(r[q])) return false
+    }
+    return true
+  }
+  return {
+    dim: d,
+    length: N,
+    residuals(xi, r) {
+      prior.toParams(xi, v)
+      if (!prior.admissible(v)) return false
+      rk4.run(v, plan.starts, dt, steps, perRecord, tracks, 0)
+      return whiten(r)
+    },
+    evaluate(xi, r, J) {
+      prior.toParams(xi, v)
+      if (!prior.admissible(v)) return false
+      tl.run(v, plan.starts, dt, steps, perRecord, tracks, jp)
+      // ∂v/∂ξ of the prior's smooth latent map by central differences (no forward run: the map is closed-form)
+      for (let c = 0; c < d; c++) {
+        const h = 1e-5 * (1 + Math.abs(xi[c]))
+        x.set(xi)
+        x[c] = xi[c] + h
+        prior.toParams(x, vp)
+        x[c] = xi[c] - h
+        prior.toParams(x, vm)
+        for (let i = 0; i < P; i++) dmap[i * d + c] = (vp[i] - vm[i]) / (2 * h)
+      }
+      if (!whiten(r)) return false
+      for (let q = 0; q < N; q++) {
+        for (let c = 0; c < d; c++) {
+          let s = 0
+          for (let i = 0; i < P; i++) s += jp[q * P + i] * dmap[i * d + c]
+          J[q * d + c] = -s / sigma
+        }
+      }
+      return true
+    }
+  }
+}
+
+export interface GaussNewtonOptions {
+  /** Levenberg–Marquardt iterations on every start before the best is kept (default 4). */
+  screen?: number
+  /** Iterations on the kept start, at most (default 30). */
+  iterations?: number
+  /** Screen with each start's own Jacobian kept throughout (default true: plain runs only after the first). */
+  frozenScreen?: boolean
+}
+
+/** The path's linearised likelihood about the point estimate ξ₀. */
+export interface VortexPathGram {
+  /** G_u = JᵀJ (latent dim², row-major) and b_u = G_uξ₀ − Jᵀr₀. */
+  G: Float64Array
+  b: Float64Array
+  /** ξ₀ and its misfit ½|r₀|² (N/2 ≈ the truth's in expectation). */
+  point: Float64Array
+  misfit: number
+  /** Residual-and-Jacobian evaluations used. */
+  evaluations: number
+}
+
+/**
+ * Levenberg–Marquardt on f(ξ) = ½|r(ξ)|² + ½|ξ|² (the negative log posterior for the N(0, I) latent prior) from
+ * each of `starts` (rows) for `screen` iterations, the lowest f then to convergence; its linearisation there.
+ */
+export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o: GaussNewtonOptions = {}): VortexPathGram {
+  const d = res.dim, N = res.length
+  const screen = o.screen ?? 4, iterations = o.iterations ?? 30
+  const r = new Float64Array(N), J = new Float64Array(N * d), rt = new Float64Array(N)
+  let evaluations = 0
+  const half = (res: Float64Array, x: Float64Array) => {
+    let s = 0
+    for (let q = 0; q < N; q++) s += res[q] * res[q]
+    let p = 0
+    for (let c = 0; c < d; c++) p += x[c] * x[c]
+    return { misfit: s / 2, f: (s + p) / 2 }
+  }
+  const H = new Float64Array(d * d), Hx = new Float64Array(d * d), g = new Float64Array(d), step = new Float64Array(d), trial = new Float64Array(d)
+  /**
+   * Iterate from x (in place); returns f and the misfit at the final x, with r and J evaluated there. `frozen`: the
+   * Jacobian of the start is kept for every step (the chord method: plain runs only, for screening the starts).
+   */
+  const fit = (x: Float64Array, its: number, frozen: boolean) => {
+    evaluations++
+    if (!res.evaluate(x, r, J)) return { f: Infinity, misfit: Infinity }
+    let cur = half(r, x), lambda = 1e-3
+    for (let it = 0; it < its; it++) {
+      // gradient Jᵀr + ξ and Gauss–Newton Hessian JᵀJ + I at x
+      for (let a = 0; a < d; a++) {
+        let s = x[a]
+        for (let q = 0; q < N; q++) s += J[q * d + a] * r[q]
+        g[a] = s
+        for (let b = 0; b <= a; b++) {
+          let h = a === b ? 1 : 0
+          for (let q = 0; q < N; q++) h += J[q * d + a] * J[q * d + b]
+          H[a * d + b] = H[b * d + a] = h
+        }
+      }
+      let accepted = false, converged = false
+      // trial steps need the residuals only; the Jacobian is evaluated where a step is accepted
+      for (let tries = 0; tries < 8 && !accepted; tries++) {
+        Hx.set(H)
+        for (let a = 0; a < d; a++) Hx[a * d + a] *= 1 + lambda
+        const L = choleskyLower(Hx, d)
+        for (let a = 0; a < d; a++) step[a] = -g[a]
+        solveLower(L, d, step)
+        solveLowerTranspose(L, d, step)
+        for (let a = 0; a < d; a++) trial[a] = x[a] + step[a]
+        evaluations++
+        const next = res.residuals(trial, rt) ? half(rt, trial) : { f: Infinity, misfit: Infinity }
+        if (next.f < cur.f) {
+          converged = cur.f - next.f <= 1e-9 * next.f
+          x.set(trial)
+          r.set(rt)
+          cur = next
+          lambda = Math.max(1e-9, lambda / 3)
+          accepted = true
+        } else lambda *= 4
+      }
+      if (!accepted || converged) break
+      if (frozen) continue
+      evaluations++
+      res.evaluate(x, r, J)
+    }
+    return cur
+  }
+  const count = starts.length / d
+  let best = { f: Infinity, misfit: Infinity, x: starts.slice(0, d) }
+  for (let k = 0; k < count; k++) {
+    const x = starts.slice(k * d, (k + 1) * d)
+    const s = fit(x, screen, o.frozenScreen ?? true)
+    if (s.f < best.f) best = { ...s, x }
+  }
+  const last = fit(best.x, iterations, false)
+  const x0 = best.x
+  if (!(last.f < Infinity)) throw new Error('vortexPathGram: no start has a finite likelihood')
+  evaluations++
+  res.evaluate(x0, r, J) // r and J at x0 (the last step's Jacobian is not evaluated inside the loop)
+  const G = new Float64Array(d * d), b = new Float64Array(d)
+  for (let a = 0; a < d; a++)
+    for (let c = 0; c <= a; c++) {
+      let h = 0
+      for (let q = 0; q < N; q++) h += J[q * d + a] * J[q * d + c]
+      G[a * d + c] = G[c * d + a] = h
+    }
+  for (let a = 0; a < d; a++) {
+    let s = 0
+    for (let c = 0; c < d; c++) s += G[a * d + c] * x0[c]
+    for (let q = 0; q < N; q++) s -= J[q * d + a] * r[q]
+    b[a] = s
+  }
+  return { G, b, point: x0, misfit: last.misfit, evaluations }
+}
+
+/**
+ * The `k` bank paths nearest to `observed` by squared distance (bank rows of `observed.length` numbers, row-major),
+ * leaving out row `exclude` (a train pair's own path when the head is fitted on the train pairs).
+ */
+export function nearestPaths(bank: Float64Array, observed: Float64Array, k: number, exclude = -1): number[] {
+  const len = observed.length, rows = bank.length / len
+  const dist = new Float64Array(rows)
+  for (let i = 0; i < rows; i++) {
+    let s = 0
+    for (let q = 0; q < len; q++) s += (bank[i * len + q] - observed[q]) ** 2
+    dist[i] = i === exclude || !Number.isFinite(s) ? Infinity : s
+  }
+  const out: number[] = []
+  for (let j = 0; j < Math.min(k, rows); j++) {
+    let arg = -1
+    for (let i = 0; i < rows; i++) if (dist[i] < Infinity && (arg < 0 || dist[i] < dist[arg])) arg = i
+    if (arg < 0) break
+    out.push(arg)
+    dist[arg] = Infinity
+  }
+  return out
+}
