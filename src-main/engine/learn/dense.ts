@@ -4,7 +4,7 @@
  * them a transpose is a stride and costs nothing. Both give the same bits (each output summed in k order).
  */
 import { tf } from './backend'
-import { DENSE_GRAD, wasmKernelsInstalled } from './wasm/kernels'
+import { DENSE_GRAD, MLP, wasmKernelsInstalled } from './wasm/kernels'
 
 type Save = (tensors: tf.Tensor[]) => void
 
@@ -89,6 +89,27 @@ const layers = { plain: makeLayer(false, false), relu: makeLayer(true, false), p
  */
 export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean, input: boolean): tf.Tensor2D {
   return layers[`${relu ? 'relu' : 'plain'}${input ? 'In' : ''}` as keyof typeof layers](x, w, b)
+}
+
+/** Whether `mlp` is one kernel on wasm; DRIFTCLIP_WASM_MLP=0 (read by every thread) runs it layer by layer. */
+let wholeMlp = process.env.DRIFTCLIP_WASM_MLP !== '0'
+/** Tests and benchmarks: false runs `mlp` layer by layer on wasm too (the same bits, one kernel and tape entry per layer). */
+export function setWholeMlp(on: boolean): void {
+  wholeMlp = on
+}
+
+/**
+ * An MLP x ↦ h_L, h_{l+1} = h_l·w_l + b_l, relu-activated between layers when `relu` (the last layer is affine), with
+ * `input` marking data x whose gradient is unused. On wasm with our kernels the whole forward is one kernel and its
+ * backward one more (wasm/kernels.ts MLP, MLP_GRAD): one tape entry per encoder instead of one per layer, with the
+ * layer-by-layer bits (tested); elsewhere the layers one by one.
+ */
+export function mlp(x: tf.Tensor2D, layers: { w: tf.Tensor2D; b: tf.Tensor1D }[], relu: boolean, input: boolean): tf.Tensor2D {
+  if (wholeMlp && ours()) {
+    const inputs = [x, ...layers.flatMap((l) => [l.w, l.b])] as unknown as tf.NamedTensorMap // an array: see kernels.ts
+    return tf.engine().runKernel(MLP, inputs, { relu, dx: !input }) as tf.Tensor2D
+  }
+  return layers.reduce((h, l, i) => denseLayer(h, l.w, l.b, relu && i < layers.length - 1, input && i === 0), x)
 }
 
 const batched = tf.customGrad(((a: tf.Tensor3D, b: tf.Tensor3D, save: Save): Grad<tf.Tensor3D> => {

@@ -4,7 +4,7 @@
  */
 import { tf } from './backend'
 import { fusedAttention } from './attention'
-import { denseFast, denseInput, denseLayer } from './dense'
+import { denseFast, denseInput, denseLayer, mlp } from './dense'
 import { normalRng } from './random'
 import { choleskyLower, solveLower, solveLowerTranspose } from '../assimilate/posterior/gaussian'
 
@@ -108,7 +108,10 @@ export function buildEncoder(spec: EncoderSpec, seed: number): Encoder {
   if (spec.kind === 'mlp') {
     const sizes = [spec.inputDim, ...spec.widths, spec.outputDim]
     const layers = sizes.slice(1).map((out, i) => ({ w: p.weight(`w${i}`, sizes[i], out), b: p.zeros(`b${i}`, [out]) }))
+    // relu: the whole MLP as one op (dense.ts mlp); other activations layer by layer
+    const whole = layers.map((l) => ({ w: l.w as tf.Tensor2D, b: l.b as tf.Tensor1D }))
     const apply = (x: tf.Tensor2D) => {
+      if (spec.activation === 'relu') return mlp(x, whole, true, true)
       let h = x
       layers.forEach((l, i) => {
         const hidden = i < layers.length - 1

@@ -1,6 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
-import { batchMatMulFast, denseFast, denseInput, denseLayer, normalizeRows } from '../../../src-main/engine/learn/dense'
+import { batchMatMulFast, denseFast, denseInput, denseLayer, mlp, normalizeRows, setWholeMlp } from '../../../src-main/engine/learn/dense'
+import { fit } from '../../../src-main/engine/learn/fit'
+import { prepareTraining } from '../../../src-main/engine/learn/train'
+import { silentContext } from '../../../src-main/engine/jobs/job'
+import { syntheticDataset } from './synthetic'
 import { l2Normalize } from '../../../src-main/engine/learn/similarity'
 
 beforeAll(async () => {
@@ -63,5 +67,64 @@ describe('normalizeRows (l2Normalize as one op)', () => {
     expect(maxDiff(g, ref) / tf.max(tf.abs(ref)).dataSync()[0]!).toBeLessThan(1e-6)
     // the zero row: y = 0 and dz = dy / √1e-12, finite, as the taped form gives
     expect(Array.from(g.dataSync().slice(30))).toEqual(Array.from(ref.dataSync().slice(30)))
+  })
+})
+
+describe('mlp: an MLP as one kernel forward and one backward on wasm (kernels.ts MLP, MLP_GRAD)', () => {
+  let seed = 11
+  const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape)
+  const bits = (t: tf.Tensor) => Array.from(t.dataSync())
+  afterEach(() => setWholeMlp(true))
+
+  it('gives the layer-by-layer bits for the output and every gradient (1–4 layers, data input or not, odd sizes), one kernel each way', async () => {
+    for (const [n, dims] of [[256, [200, 256, 256, 32]], [7, [13, 19, 5]], [5, [3, 9]], [33, [10, 16, 12, 8, 4]]] as [number, number[]][])
+      for (const input of [true, false]) {
+        const x = rand([n, dims[0]!]) as tf.Tensor2D
+        const flat = [x, ...dims.slice(1).flatMap((m, i) => [rand([dims[i]!, m]), rand([m])])]
+        const up = rand([n, dims[dims.length - 1]!])
+        const run = (whole: boolean) => {
+          setWholeMlp(whole)
+          const f = (...a: tf.Tensor[]) => mlp(a[0] as tf.Tensor2D, dims.slice(1).map((_, i) => ({ w: a[1 + 2 * i] as tf.Tensor2D, b: a[2 + 2 * i] as tf.Tensor1D })), true, input)
+          const { value, grads } = tf.tidy(() => {
+            const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), up)))(flat)
+            return { value: f(...flat), grads: input ? g.slice(1) : g }
+          })
+          return [bits(value), ...grads.map(bits)]
+        }
+        const whole = run(true)
+        expect(whole.slice(1).every((g) => g.some((v) => v !== 0))).toBe(true)
+        expect(whole).toEqual(run(false))
+      }
+    setWholeMlp(true)
+    const x = rand([9, 4]) as tf.Tensor2D, layers = [{ w: rand([4, 6]) as tf.Tensor2D, b: rand([6]) as tf.Tensor1D }, { w: rand([6, 3]) as tf.Tensor2D, b: rand([3]) as tf.Tensor1D }]
+    const { kernels } = await tf.profile(() => tf.grads((w0: tf.Tensor) => tf.sum(mlp(x, [{ w: w0 as tf.Tensor2D, b: layers[0]!.b }, layers[1]!], true, true)))([layers[0]!.w]))
+    const names = kernels.map((k) => k.name)
+    expect(names.filter((k) => k === 'DriftclipMlp' || k === 'DriftclipMlpGrad')).toEqual(['DriftclipMlp', 'DriftclipMlpGrad'])
+    expect(names).not.toContain('_FusedMatMul')
+  })
+
+  it('frees the hidden activations with the output (they share its heap block): no tensor or backend data is left after a gradient', () => {
+    const x = rand([16, 8]) as tf.Tensor2D
+    const flat = [rand([8, 12]), rand([12]), rand([12, 12]), rand([12]), rand([12, 4]), rand([4])]
+    const f = (...a: tf.Tensor[]) => tf.sum(mlp(x, [0, 1, 2].map((i) => ({ w: a[2 * i] as tf.Tensor2D, b: a[2 * i + 1] as tf.Tensor1D })), true, true))
+    tf.dispose(tf.grads(f)(flat)) // warm caches (scratch buffers)
+    const tensors = tf.memory().numTensors, data = tf.engine().backend.numDataIds()
+    tf.dispose(tf.grads(f)(flat))
+    tf.dispose(tf.tidy(() => f(...flat)))
+    expect(tf.memory().numTensors).toBe(tensors)
+    expect(tf.engine().backend.numDataIds()).toBe(data)
+  })
+
+  it('trains to the same weights bit for bit: a few Adam steps of the one-thread loop, one kernel or layer by layer', async () => {
+    const ds = syntheticDataset({ pairs: 160, seed: 5 })
+    const train = async (whole: boolean) => {
+      setWholeMlp(whole)
+      const p = prepareTraining(ds, { dim: 6, widths: [24, 16], activation: 'relu', batch: 32, epochs: 2, learningRate: 1e-2, warmupFraction: 0, patience: 0, learnTemperature: true })
+      const r = await fit(p.net, p.data, p.settings, silentContext())
+      return { history: r.history, weights: [...p.net.encU.variables, ...p.net.encV.variables, p.net.logScale].map(bits) }
+    }
+    const whole = await train(true)
+    expect(whole.history[1]!.trainLoss).toBeLessThan(whole.history[0]!.trainLoss)
+    expect(whole).toEqual(await train(false))
   })
 })

@@ -31,7 +31,8 @@ type TensorInfo = TF.TensorInfo
 interface WasmBackend {
   wasm: { asm: { memory: object }; HEAPF32: Float32Array; _malloc(bytes: number): number; _free(ptr: number): void }
   dataIdMap: { get(id: object): { memoryOffset: number } }
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo
+  /** memoryOffset: data already allocated (with wasm._malloc; disposing the tensor frees it) */
+  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number): TensorInfo
   incRef(dataId: object): void
 }
 type KernelArgs = { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs?: Record<string, unknown> }
@@ -214,6 +215,80 @@ function denseGrad(args: KernelArgs): TensorInfo[] {
   return dx ? [dx, dw, db] : [dw, db]
 }
 
+/** The name of our whole-MLP forward kernel (wasm only; see mlpForward). */
+export const MLP = 'DriftclipMlp'
+/** The name of its backward kernel (see mlpGrad). */
+export const MLP_GRAD = 'DriftclipMlpGrad'
+
+/** Each layer's [k, m] from the weights w_0 … w_{L−1}. */
+const layerSizes = (w: TensorInfo[]) => ({ k: w.map((t) => t.shape[0]!), m: w.map((t) => t.shape[1]!) })
+
+/**
+ * y = h_L of h_{l+1} = act_l(h_l·w_l + b_l), h_0 = x [n, k_0], act_l = relu for the hidden layers (attrs.relu) and the
+ * identity for the last: an MLP's whole forward in one kernel, each layer the gemm call _FusedMatMul makes (so its
+ * bits). The hidden activations h_1 … h_{L−1}, which the backward needs, live in the same heap block after y's values,
+ * so they are freed with y's data (its saved clone shares it) and need no outputs of their own (the tape would
+ * allocate a zero gradient for every output that does not reach the loss).
+ */
+function mlpForward(args: KernelArgs): TensorInfo {
+  // inputs [x, w_0, b_0, w_1, b_1, …] (an array: the gradient saves them all)
+  const [x, ...wb] = args.inputs as unknown as TensorInfo[]
+  const relu = Boolean(args.attrs?.relu)
+  const L = wb.length / 2
+  const w = wb.filter((_, i) => i % 2 === 0), b = wb.filter((_, i) => i % 2 === 1)
+  const { k, m } = layerSizes(w)
+  const n = x!.shape[0]!
+  if (x!.shape[1] !== k[0] || k.some((kl, l) => l > 0 && kl !== m[l - 1])) throw new Error(`${MLP}: layer sizes ${[x!.shape[1], ...k.slice(1)]} do not chain with ${m}`)
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  const hidden = m.slice(0, -1).reduce((s, ml) => s + n * ml, 0)
+  const y = (be.wasm._malloc(4 * (n * m[L - 1]! + hidden)) >>> 0)
+  const out = be.makeOutput([n, m[L - 1]!], 'float32', y)
+  let h = at(x!)
+  for (let l = 0, next = y + 4 * n * m[L - 1]!; l < L; l++) {
+    const to = l === L - 1 ? y : next
+    inst.ex.gemm(1, n, m[l]!, k[l]!, h, 0, k[l]!, 1, at(w[l]!), 0, m[l]!, 1, at(b[l]!), to, relu && l < L - 1 ? 1 : 0, 0)
+    h = to
+    next += 4 * n * m[l]!
+  }
+  return out
+}
+
+/**
+ * [dw_0, db_0, …, dw_{L−1}, db_{L−1}] (and dx last, when attrs.dx) of mlpForward for upstream dy, from the saved x,
+ * weights and y (whose heap block holds the hidden activations): dense_grad layer by layer from the last, each
+ * layer's dx the previous one's dy, as the op-by-op layers' gradients chain, so the same bits.
+ */
+function mlpGrad(args: KernelArgs): TensorInfo[] {
+  // inputs [dy, y, x, w_0, …, w_{L−1}]
+  const [dy, y, x, ...w] = args.inputs as unknown as TensorInfo[]
+  const relu = Boolean(args.attrs?.relu), withDx = Boolean(args.attrs?.dx)
+  const L = w.length
+  const { k, m } = layerSizes(w)
+  const n = x!.shape[0]!
+  const be = args.backend as WasmBackend
+  const inst = instance(be)
+  const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
+  // scratch: two ping-pong buffers for the hidden layers' gradients, then dense_grad's own (relu mask, wᵀ)
+  const widest = Math.max(0, ...m.slice(0, -1))
+  const own = Math.max(...m.map((ml, l) => (relu && l < L - 1 ? n * ml : 0) + (l > 0 || withDx ? ml * k[l]! : 0))) + 1
+  const scratch = scratchFor(be, inst, 4 * (2 * n * widest + own))
+  const ping = [scratch, scratch + 4 * n * widest], rest = scratch + 8 * n * widest
+  const grads = w.flatMap((_, l) => [be.makeOutput([k[l]!, m[l]!], 'float32'), be.makeOutput([m[l]!], 'float32')])
+  const dx = withDx ? be.makeOutput([n, k[0]!], 'float32') : undefined
+  // h_l's offset: x for l = 0, else in y's block after y
+  const hiddenAt: number[] = [at(x!)]
+  for (let l = 1, next = at(y!) + 4 * n * m[L - 1]!; l < L; l++, next += 4 * n * m[l - 2]!) hiddenAt.push(next)
+  let g = at(dy!)
+  for (let l = L - 1; l >= 0; l--) {
+    const into = l > 0 ? ping[l % 2]! : dx ? at(dx) : 0
+    inst.ex.dense_grad(n, k[l]!, m[l]!, hiddenAt[l]!, at(w[l]!), l < L - 1 ? hiddenAt[l + 1]! : at(y!), g, into, at(grads[2 * l]!), at(grads[2 * l + 1]!), relu && l < L - 1 ? 1 : 0, rest)
+    g = into
+  }
+  return dx ? [...grads, dx] : grads
+}
+
 /**
  * Per column j of a row block S (R × C, wasm) of the data-parallel conditional loss (shard-loss.ts): out[j] = the
  * max over the block's rows, out[C + j] = Σ_i e^(S_ij − max) (the SIMD exp of softmaxLse), in one call.
@@ -248,6 +323,26 @@ function blockGrad(args: KernelArgs): TensorInfo {
   const k = Math.fround(be.wasm.HEAPF32[at(dy!) / 4]! / C) // tf.div(dy, B) in float32
   inst.ex.block_grad(R, C, lo, at(S!), rows ? at(rows) : 0, lse ? at(lse) : 0, -(lu + lv) / 2, lv / 2, lu / 2, k, at(g))
   return g
+}
+
+/**
+ * MLP's one gradient: the whole backward in one MLP_GRAD call, made when the tape reaches the node (inside the
+ * backward pass's scope, which keeps what the lazy gradients return); saved: the inputs x, w_0, b_0, …, then y.
+ */
+function registerMlpGradient(tf: typeof TF): void {
+  tf.registerGradient({
+    kernelName: MLP, saveAllInputs: true, outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, ...wb] = saved
+      const y = wb.pop()!
+      const L = wb.length / 2
+      const g = tf.engine().runKernel(MLP_GRAD, [dy as TF.Tensor, y, x!, ...wb.filter((_, i) => i % 2 === 0)] as unknown as TF.NamedTensorMap, attrs as TF.NamedAttrMap) as TF.Tensor[]
+      // by input index: 0 is x (its gradient last, when asked for), then w_l, b_l at 1 + 2l, 2 + 2l
+      const out: Record<string, () => TF.Tensor> = { 0: () => (attrs.dx ? g[2 * L]! : tf.zerosLike(x!)) }
+      g.slice(0, 2 * L).forEach((t, i) => (out[i + 1] = () => t))
+      return out
+    }
+  })
 }
 
 /** Whether our kernels serve matMul on the wasm backend (so transposed operands cost nothing extra). */
@@ -285,6 +380,9 @@ export function installWasmKernels(tf: typeof TF): boolean {
     tf.registerKernel({ kernelName: COND_GRAD, backendName: 'wasm', kernelFunc: condGrad as unknown as TF.KernelFunc })
     tf.registerKernel({ kernelName: BLOCK_GRAD, backendName: 'wasm', kernelFunc: blockGrad as unknown as TF.KernelFunc })
     tf.registerKernel({ kernelName: SOFTMAX_LSE, backendName: 'wasm', kernelFunc: softmaxLse as unknown as TF.KernelFunc })
+    tf.registerKernel({ kernelName: MLP, backendName: 'wasm', kernelFunc: mlpForward as unknown as TF.KernelFunc })
+    tf.registerKernel({ kernelName: MLP_GRAD, backendName: 'wasm', kernelFunc: mlpGrad as unknown as TF.KernelFunc })
+    registerMlpGradient(tf)
   }
   register(tf, 'ours')
   return true
