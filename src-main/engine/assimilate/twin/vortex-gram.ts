@@ -83,6 +83,12 @@ export function vortexResiduals(cfg: SimulationConfig, prior: FlowPrior, observe
   }
 }
 
+/**
+ * A step that lowers the negative log posterior by less than this ends the iterations: the conditional's mean then
+ * moves by far less than its own spread (a log-density change of 1e-4), and each further step costs a tangent run.
+ */
+const CONVERGED = 1e-4
+
 export interface GaussNewtonOptions {
   /** Levenberg–Marquardt iterations on every start before the best is kept (default 4). */
   screen?: number
@@ -154,7 +160,7 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
         evaluations++
         const next = res.residuals(trial, rt) ? half(rt, trial) : { f: Infinity, misfit: Infinity }
         if (next.f < cur.f) {
-          converged = cur.f - next.f <= 1e-9 * next.f
+          converged = cur.f - next.f < CONVERGED
           x.set(trial)
           r.set(rt)
           cur = next
