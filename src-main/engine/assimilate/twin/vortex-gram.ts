@@ -84,8 +84,9 @@ export function vortexResiduals(cfg: SimulationConfig, prior: FlowPrior, observe
 }
 
 /**
- * A step that lowers the negative log posterior by less than this ends the iterations: the conditional's mean then
- * moves by far less than its own spread (a log-density change of 1e-4), and each further step costs a tangent run.
+ * The iterations end when the squared Newton decrement gᵀH⁻¹g (the Gauss–Newton step's length in the Laplace
+ * Gaussian's own metric) is below this: the conditional's mean ξ₀ − H⁻¹g is then within 1e-2 of its spread from ξ₀,
+ * and each further step costs a tangent run.
  */
 const CONVERGED = 1e-4
 
@@ -147,7 +148,8 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
           H[a * d + b] = H[b * d + a] = h
         }
       }
-      let accepted = false, converged = false
+      if (newtonDecrement(H, g, d) < CONVERGED) break
+      let accepted = false
       // trial steps need the residuals only; the Jacobian is evaluated where a step is accepted
       for (let tries = 0; tries < 8 && !accepted; tries++) {
         Hx.set(H)
@@ -160,7 +162,6 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
         evaluations++
         const next = res.residuals(trial, rt) ? half(rt, trial) : { f: Infinity, misfit: Infinity }
         if (next.f < cur.f) {
-          converged = cur.f - next.f < CONVERGED
           x.set(trial)
           r.set(rt)
           cur = next
@@ -168,7 +169,7 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
           accepted = true
         } else lambda *= 4
       }
-      if (!accepted || converged) break
+      if (!accepted) break
       if (frozen) continue
       evaluations++
       res.evaluate(x, r, J)
@@ -201,6 +202,15 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
     b[a] = s
   }
   return { G, b, point: x0, misfit: last.misfit, evaluations }
+}
+
+/** gᵀH⁻¹g for a symmetric positive-definite H (d × d, row-major). */
+function newtonDecrement(H: Float64Array, g: Float64Array, d: number): number {
+  const L = choleskyLower(H, d), z = Float64Array.from(g)
+  solveLower(L, d, z)
+  let s = 0
+  for (let a = 0; a < d; a++) s += z[a] * z[a]
+  return s
 }
 
 /**
