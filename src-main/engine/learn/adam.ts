@@ -124,6 +124,28 @@ export class FlatAdam {
     if (this.clampLast && to === this.size && to > from) params[to - 1] = this.clampLast(params[to - 1]!)
   }
 
+  /**
+   * Adam on [from, to) with the gradient Σ_r parts[r·size + k] over `ranks` partial gradients (a data-parallel
+   * reduce-scatter's slice), summed in rank order in float64 and rounded once: written into rank 0's part (where
+   * parallel.ts reads the whole gradient) and straight into the wasm update's gradient buffer, in one pass (the loop
+   * specialised for two ranks runs ≈ 4× faster in V8 than the general one: 0.1–0.2 against 0.45–0.9 ms for half the
+   * reference model's 216,128 parameters).
+   */
+  stepSummed(parts: Float32Array, ranks: number, from: number, to: number): void {
+    const P = this.size
+    const out = this.wasm?.grads ?? parts
+    if (ranks === 1) {
+      if (out !== parts) out.set(parts.subarray(from, to), from)
+    } else if (ranks === 2) for (let k = from; k < to; k++) out[k] = parts[k] = parts[k]! + parts[P + k]!
+    else
+      for (let k = from; k < to; k++) {
+        let t = parts[k]!
+        for (let r = 1; r < ranks; r++) t += parts[r * P + k]!
+        out[k] = parts[k] = t
+      }
+    this.step(out, from, to)
+  }
+
   /** Variables ← the flat parameters (or `params`, the same layout: data-parallel workers' all-gathered copy). */
   store(params = this.buffers.params): void {
     this.variables.forEach((x, i) => {

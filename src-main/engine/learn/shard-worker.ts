@@ -141,14 +141,8 @@ export async function runShard(init: ShardWorkerInit, post: (m: WorkerMessage) =
         total = 0
         for (let r = 0; r < W; r++) total += init.losses[r]!
       }
-      // reduce-scatter into rank 0's slot (index k is only ever touched by its owner), in rank order, then Adam on the slice
-      const g = init.gradients
-      for (let k = c0; k < c1; k++) {
-        let t = g[k]!
-        for (let r = 1; r < W; r++) t += g[r * P + k]!
-        g[k] = t
-      }
-      adam.step(g, c0, c1)
+      // reduce-scatter: this rank's slice of the gradient summed over the ranks (in rank order), then Adam on the slice
+      adam.stepSummed(init.gradients, W, c0, c1)
       shared.params.set(adam.buffers.params.subarray(c0, c1), c0)
       barrier() // every slice is updated
       adam.store(shared.params)

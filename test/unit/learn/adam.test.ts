@@ -78,4 +78,30 @@ describe('FlatAdam', () => {
       expect(Array.from(wasm.buffers.params)).not.toEqual(Array.from(new Float32Array([...init[0]!, ...init[1]!]))) // it moved
     }
   })
+  it('stepSummed (the data-parallel reduce-scatter): the bits of summing the ranks\' partials in rank order in float64 and stepping, 1–3 ranks, wasm and JS', () => {
+    let seed = 5
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5
+    const size = 37
+    const vars = () => [tf.variable(tf.tensor1d(Float32Array.from({ length: size }, (_, i) => i / size)))]
+    for (const ranks of [1, 2, 3])
+      for (const own of [true, false]) {
+        const buffers = () => (own ? undefined : { params: new Float32Array(size), m: new Float32Array(size), v: new Float32Array(size) })
+        const summed = new FlatAdam(vars(), 0.01, undefined, buffers())
+        const ref = new FlatAdam(vars(), 0.01, undefined, buffers())
+        for (let t = 0; t < 3; t++) {
+          const parts = Float32Array.from({ length: ranks * size }, () => rand() * 10 ** (t - 1))
+          const g = new Float32Array(size)
+          for (let k = 0; k < size; k++) {
+            let x = parts[k]!
+            for (let r = 1; r < ranks; r++) x += parts[r * size + k]!
+            g[k] = x
+          }
+          const [from, to] = t === 1 ? [3, 30] : [0, size]
+          summed.stepSummed(parts, ranks, from, to)
+          ref.step(g, from, to)
+        }
+        expect(Array.from(summed.buffers.params)).toEqual(Array.from(ref.buffers.params))
+        expect(Array.from(summed.buffers.v)).toEqual(Array.from(ref.buffers.v))
+      }
+  })
 })
