@@ -21,7 +21,7 @@ import { flowPrior, simulatorParams, type FlowPrior } from '../posterior'
 import { esmda, type EsmdaOptions } from './esmda'
 import { enkf, type EnkfOptions } from './enkf'
 import { chooseCoarsening, forwardModel, segmentModel, type ForwardModel } from './forward'
-import { mcmcReference, priorDraws } from './reference'
+import { BRANCHING, mcmcReference, priorDraws } from './reference'
 
 export { priorDraws }
 import { fieldsOfDraws, nearPathMask, scoreEnsemble, type EnsembleScore, type TwinQuery } from './score'
@@ -146,7 +146,7 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
     {
       method: 'mcmc',
       label: cfg.flow === 'vortex'
-        ? `ridge-following Metropolis–Hastings on the exact posterior (posterior/ridge.ts): ${chains} chains × ${mcmcSteps} steps (half burn-in), started from the posterior maxima that Levenberg–Marquardt finds from ${3000 * chains} prior draws (two thirds by window continuation); a random walk on the weak or curved directions of the Gauss–Newton Hessian at the best maximum, the stiff directions placed by 2 Gauss–Newton iterations and drawn from their conditional Laplace approximation, plus mode jumps between the maxima; diagnostics in a canonical vortex labelling; RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
+        ? `ridge-following Metropolis–Hastings on the exact posterior (posterior/ridge.ts): ${chains} chains × ${mcmcSteps} steps (half burn-in), started from the posterior maxima that Levenberg–Marquardt finds from ${3000 * chains} prior draws (two thirds by window continuation) and by a branching window continuation (${BRANCHING.draws} prior draws; after each of the windows ${BRANCHING.windows.join(', ')} the best ${BRANCHING.beam} maxima each spawn ${BRANCHING.branches - 1} draws of their own Laplace approximation); a random walk on the weak or curved directions of the Gauss–Newton Hessian at the best maximum, the stiff directions placed by 2 Gauss–Newton iterations and drawn from their conditional Laplace approximation, plus mode jumps between the maxima; diagnostics in a canonical vortex labelling; RK4 likelihood with a ${coarsening}× coarser step (trajectory error ${maxError.toExponential(1)} < σ/10)`
         : `generalised pCN on the exact posterior: ${chains} chains × ${mcmcSteps} steps (half burn-in, step adapted), the pCN reference the Laplace approximation at the posterior maximum (Levenberg–Marquardt from ${chains} ES-MDA members, Gauss–Newton Hessian), chains started from draws of it; RK4 likelihood with a ${coarsening}× coarser step${coarsening > cfg.recordEvery ? ' (records between step ends by cubic Hermite interpolation)' : ''} (measured trajectory error ${maxError.toExponential(1)} < σ/10)`,
       run: (q) => {
         const common = { chains, steps: mcmcSteps, seed: seed + q.pair, keep: Math.ceil(DRAWS / chains), signal: ctx.signal }
