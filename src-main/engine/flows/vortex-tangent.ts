@@ -63,9 +63,10 @@ export class VortexTangentRk4 {
 
   /**
    * Tracks of v from tracer `starts` (as VortexRk4.run: `steps` RK4 steps of `dt`, recorded every `perRecord`,
-   * tracer-major into `tracks`) and their Jacobian into `jac`, row-major (tracks.length × 3n).
+   * tracer-major into `tracks`) and their Jacobian into `jac`, row-major (tracks.length × 3n). `records` (default
+   * all) stops early, as VortexRk4's does: the later entries are left as they were.
    */
-  run(v: Float64Array, starts: Float64Array, dt: number, steps: number, perRecord: number, tracks: Float64Array, jac: Float64Array): void {
+  run(v: Float64Array, starts: Float64Array, dt: number, steps: number, perRecord: number, tracks: Float64Array, jac: Float64Array, records = Math.floor(steps / perRecord)): void {
     const { n, y, tmp, S, T, paramDim: P } = this
     const [k1, k2, k3, k4] = this.k, [D1, D2, D3, D4] = this.D
     const size = y.length, m = size * P
@@ -76,7 +77,8 @@ export class VortexTangentRk4 {
     for (let i = 0; i < 2 * n; i++) S[i * P + i] = 1
     const gamma = v.subarray(2 * n, 3 * n)
     const h2 = dt / 2, h6 = dt / 6
-    for (let s = 1; s <= steps; s++) {
+    const last = Math.min(steps, records * perRecord)
+    for (let s = 1; s <= last; s++) {
       // the same state operations as VortexRk4 (so the same tracks), each stage's sensitivities beside it
       vortexVelocities(y, gamma, n, k1)
       this.tangent(y, S, gamma, D1)

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { SimulationConfig } from '../../../src-main/shared/simulation'
 import { flowPrior } from '../../../src-main/engine/assimilate/posterior'
 import { forwardModel } from '../../../src-main/engine/assimilate/twin/forward'
-import { gramConditional } from '../../../src-main/engine/assimilate/twin/learned-methods'
+import { gramConditional, robustGramConditional } from '../../../src-main/engine/assimilate/twin/learned-methods'
+import { diagonalGaussian } from '../../../src-main/engine/assimilate/posterior'
+import { Rng } from '../../../src-main/engine/flows/rng'
 import { nearestPaths, vortexPathGram, vortexResiduals } from '../../../src-main/engine/assimilate/twin/vortex-gram'
 import { simulateDataset } from '../../../src-main/engine/flows/simulate'
 
@@ -57,6 +59,18 @@ describe('the vortex path linearised about its point estimate (twin/vortex-gram.
     clash[3] = clash[1]
     prior.toLatent(clash, xi)
     expect(res.residuals(xi, r)).toBe(false)
+    // a leading window: the same residuals and Jacobian rows for its records, zeros after
+    prior.toLatent(truth, xi)
+    const full = new Float64Array(len), Jfull = new Float64Array(len * res.dim), win = new Float64Array(len), Jwin = new Float64Array(len * res.dim)
+    res.evaluate(xi, full, Jfull)
+    res.evaluate(xi, win, Jwin, 10)
+    for (let q = 0; q < len; q++) {
+      const inside = Math.floor(q / 2) < 10
+      expect(win[q]).toBe(inside ? full[q] : 0)
+      for (let c = 0; c < res.dim; c++) expect(Jwin[q * res.dim + c]).toBe(inside ? Jfull[q * res.dim + c] : 0)
+    }
+    res.residuals(xi, win, 10)
+    for (let q = 0; q < len; q++) expect(win[q]).toBe(Math.floor(q / 2) < 10 ? full[q] : 0)
     expect(() => vortexResiduals(cfg, prior, observed, 3)).toThrow('vortexResiduals: coarsening 3 does not divide the record interval 10')
   })
 
@@ -110,6 +124,20 @@ describe('the vortex path linearised about its point estimate (twin/vortex-gram.
         expect(Math.abs(cab - C.get(a, b)) / (sd[a] * sd[b])).toBeLessThan(0.05)
       }
     }
+  })
+
+  it('a Gram matrix that rounding has left indefinite (entries ~1e12, next to a close vortex encounter) still gives a Gaussian: its eigenvalues floored', () => {
+    const prior = diagonalGaussian([0, 0, 0], [1, 1, 1])
+    const G = Float64Array.from([1e12, 1e12 + 2, 0, 1e12 + 2, 1e12, 0, 0, 0, 4]) // eigenvalue −2 of 2e12: rounding, not information
+    const b = Float64Array.from([1e12, 1e12, 2])
+    const h = { a: 1, alpha: 1, gamma: 0 }
+    expect(() => gramConditional(prior, h, G, b)).toThrow('not positive definite')
+    const g = robustGramConditional(prior, h, G, b)
+    expect(Array.from(g.mean).every(Number.isFinite)).toBe(true)
+    expect(g.mean[2]).toBeCloseTo(2 / 5, 6) // the well-conditioned coordinate is untouched: b/(1 + G)
+    const x = new Float64Array(3)
+    g.draw(new Rng(1, 0, 1), x)
+    expect(Array.from(x).every(Number.isFinite)).toBe(true)
   })
 
   it('nearest bank paths: by squared distance, the excluded row left out', () => {

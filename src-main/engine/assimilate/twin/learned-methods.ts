@@ -559,16 +559,37 @@ function vortexGramMethods(twin: TwinContext, name: string): TwinMethod[] {
     label: `exact Gaussian ν(ξ|u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) in the vortex prior's N(0, I) latent coordinates (draws outside the separation rule rejected): fixed quadratic potential encoder g_v(ξ) = (ξ, −½ξ⊗ξ); g_u(u) = (η, Λ) from the path's likelihood linearised about its point estimate (${gn}; engineered) by a learned spectral head at the optimum of the population cond-v loss (exact normaliser) on the train pairs, one for point estimates of misfit ≤ N/2 + 4√(N/2) (${show(heads[0], 0)}) and one above (${show(heads[1], 1)}); ${DRAWS} draws`,
     run: (q) => {
       const g = linearise(q.observed)
-      return admissibleDraws(twin, gramConditional(prior.latent, headOf(g.misfit), g.G, g.b), q.pair)
+      return admissibleDraws(twin, robustGramConditional(prior.latent, headOf(g.misfit), g.G, g.b), q.pair)
     }
   }, {
     method: `bankfree:${name.replace('@optimum', '')}`,
     label: `the same conditional with the head at the identity (a = α = 1, γ = 0; nothing fitted but the starts, the nearest train paths): the Laplace approximation N(ξ₀, (I + JᵀJ)⁻¹) at the point estimate ξ₀ (${gn}), draws outside the separation rule rejected; ${DRAWS} draws`,
     run: (q) => {
       const g = linearise(q.observed)
-      return admissibleDraws(twin, gramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, g.G, g.b), q.pair)
+      return admissibleDraws(twin, robustGramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, g.G, g.b), q.pair)
     }
   }]
+}
+
+/**
+ * `gramConditional`, where a point estimate next to a close vortex encounter has left G with entries so large (~1e12)
+ * that rounding makes I + κG indefinite: then with G's eigenvalues floored at a 1e-12 of its largest (G = JᵀJ is
+ * positive semi-definite; only rounding is removed).
+ */
+export function robustGramConditional(prior: GaussianPrior, h: GramHead, G: Float64Array, b: Float64Array): SampledGaussian {
+  try {
+    return gramConditional(prior, h, G, b)
+  } catch {
+    const d = prior.dim
+    const M = new Matrix(d, d)
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) M.set(i, j, 0.5 * (G[i * d + j] + G[j * d + i]))
+    const e = new EigenvalueDecomposition(M)
+    const U = e.eigenvectorMatrix, top = Math.max(...e.realEigenvalues)
+    const lambda = e.realEigenvalues.map((l) => Math.max(l, 1e-12 * top))
+    const floored = new Float64Array(d * d)
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) floored[i * d + j] += U.get(i, k) * lambda[k] * U.get(j, k)
+    return gramConditional(prior, h, floored, b)
+  }
 }
 
 /** Fewest fit pairs a misfit class needs for its own head. */

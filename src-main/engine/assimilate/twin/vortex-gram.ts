@@ -22,10 +22,15 @@ import { choleskyLower, solveLower, solveLowerTranspose, type FlowPrior } from '
 export interface LinearisedResiduals {
   readonly dim: number
   readonly length: number
-  /** r and J at ξ; false when T(ξ) is outside the prior's support or the run diverged. */
-  evaluate(xi: Float64Array, r: Float64Array, J: Float64Array): boolean
+  /** Records per tracer. */
+  readonly records: number
+  /**
+   * r and J at ξ; false when T(ξ) is outside the prior's support or the run diverged. `records` < all: the
+   * likelihood of the first records alone (the later entries of r and J are 0, and the runs stop there).
+   */
+  evaluate(xi: Float64Array, r: Float64Array, J: Float64Array, records?: number): boolean
   /** r alone (one plain RK4 run, a fifth of the tangent-linear one's cost), the same numbers as `evaluate`'s. */
-  residuals(xi: Float64Array, r: Float64Array): boolean
+  residuals(xi: Float64Array, r: Float64Array, records?: number): boolean
 }
 
 /** A vortex twin's whitened residuals and their Jacobian, at the likelihood's RK4 step (`coarsening` simulator steps). */
@@ -40,9 +45,11 @@ export function vortexResiduals(cfg: SimulationConfig, prior: FlowPrior, observe
   const v = new Float64Array(P), vp = new Float64Array(P), vm = new Float64Array(P), x = new Float64Array(d)
   const tracks = new Float64Array(N), jp = new Float64Array(N * P), dmap = new Float64Array(P * d)
   const sigma = cfg.noise
-  const whiten = (r: Float64Array) => {
+  const T = plan.nTimes
+  const inWindow = (q: number, records: number) => Math.floor(q / 2) % T < records
+  const whiten = (r: Float64Array, records: number) => {
     for (let q = 0; q < N; q++) {
-      r[q] = (observed[q] - tracks[q]) / sigma
+      r[q] = inWindow(q, records) ? (observed[q] - tracks[q]) / sigma : 0
       if (!Number.isFinite(r[q])) return false
     }
     return true
@@ -50,16 +57,17 @@ export function vortexResiduals(cfg: SimulationConfig, prior: FlowPrior, observe
   return {
     dim: d,
     length: N,
-    residuals(xi, r) {
+    records: T,
+    residuals(xi, r, records = T) {
       prior.toParams(xi, v)
       if (!prior.admissible(v)) return false
-      rk4.run(v, plan.starts, dt, steps, perRecord, tracks, 0)
-      return whiten(r)
+      rk4.run(v, plan.starts, dt, steps, perRecord, tracks, 0, records)
+      return whiten(r, records)
     },
-    evaluate(xi, r, J) {
+    evaluate(xi, r, J, records = T) {
       prior.toParams(xi, v)
       if (!prior.admissible(v)) return false
-      tl.run(v, plan.starts, dt, steps, perRecord, tracks, jp)
+      tl.run(v, plan.starts, dt, steps, perRecord, tracks, jp, records)
       // ∂v/∂ξ of the prior's smooth latent map by central differences (no forward run: the map is closed-form)
       for (let c = 0; c < d; c++) {
         const h = 1e-5 * (1 + Math.abs(xi[c]))
@@ -70,8 +78,12 @@ export function vortexResiduals(cfg: SimulationConfig, prior: FlowPrior, observe
         prior.toParams(x, vm)
         for (let i = 0; i < P; i++) dmap[i * d + c] = (vp[i] - vm[i]) / (2 * h)
       }
-      if (!whiten(r)) return false
+      if (!whiten(r, records)) return false
       for (let q = 0; q < N; q++) {
+        if (!inWindow(q, records)) {
+          J.fill(0, q * d, (q + 1) * d)
+          continue
+        }
         for (let c = 0; c < d; c++) {
           let s = 0
           for (let i = 0; i < P; i++) s += jp[q * P + i] * dmap[i * d + c]
@@ -97,6 +109,11 @@ export interface GaussNewtonOptions {
   iterations?: number
   /** Screen with each start's own Jacobian kept throughout (default true: plain runs only after the first). */
   frozenScreen?: boolean
+  /**
+   * Screen each start on these leading fractions of the record first, in order, then on the whole (window
+   * continuation, Pires, Vautard & Talagrand 1996: a short window's misfit is nearly quadratic, so its basin is wide).
+   */
+  windows?: number[]
 }
 
 /** The path's linearised likelihood about the point estimate ξ₀. */
@@ -132,9 +149,9 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
    * Iterate from x (in place); returns f and the misfit at the final x, with r and J evaluated there. `frozen`: the
    * Jacobian of the start is kept for every step (the chord method: plain runs only, for screening the starts).
    */
-  const fit = (x: Float64Array, its: number, frozen: boolean) => {
+  const fit = (x: Float64Array, its: number, frozen: boolean, records = res.records) => {
     evaluations++
-    if (!res.evaluate(x, r, J)) return { f: Infinity, misfit: Infinity }
+    if (!res.evaluate(x, r, J, records)) return { f: Infinity, misfit: Infinity }
     let cur = half(r, x), lambda = 1e-3
     for (let it = 0; it < its; it++) {
       // gradient Jᵀr + ξ and Gauss–Newton Hessian JᵀJ + I at x
@@ -154,13 +171,19 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
       for (let tries = 0; tries < 8 && !accepted; tries++) {
         Hx.set(H)
         for (let a = 0; a < d; a++) Hx[a * d + a] *= 1 + lambda
-        const L = choleskyLower(Hx, d)
+        // JᵀJ + I is positive definite, but near a close vortex encounter J's entries are so large that rounding can
+        // leave it indefinite: more damping then
+        const L = choleskyOrUndefined(Hx, d)
+        if (!L) {
+          lambda *= 4
+          continue
+        }
         for (let a = 0; a < d; a++) step[a] = -g[a]
         solveLower(L, d, step)
         solveLowerTranspose(L, d, step)
         for (let a = 0; a < d; a++) trial[a] = x[a] + step[a]
         evaluations++
-        const next = res.residuals(trial, rt) ? half(rt, trial) : { f: Infinity, misfit: Infinity }
+        const next = res.residuals(trial, rt, records) ? half(rt, trial) : { f: Infinity, misfit: Infinity }
         if (next.f < cur.f) {
           x.set(trial)
           r.set(rt)
@@ -172,7 +195,7 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
       if (!accepted) break
       if (frozen) continue
       evaluations++
-      res.evaluate(x, r, J)
+      res.evaluate(x, r, J, records)
     }
     return cur
   }
@@ -180,6 +203,7 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
   let best = { f: Infinity, misfit: Infinity, x: starts.slice(0, d) }
   for (let k = 0; k < count; k++) {
     const x = starts.slice(k * d, (k + 1) * d)
+    for (const w of o.windows ?? []) fit(x, screen, o.frozenScreen ?? true, Math.max(1, Math.round(w * res.records)))
     const s = fit(x, screen, o.frozenScreen ?? true)
     if (s.f < best.f) best = { ...s, x }
   }
@@ -204,13 +228,23 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
   return { G, b, point: x0, misfit: last.misfit, evaluations }
 }
 
-/** gᵀH⁻¹g for a symmetric positive-definite H (d × d, row-major). */
+/** gᵀH⁻¹g for a symmetric positive-definite H (d × d, row-major); +∞ where rounding has made H indefinite. */
 function newtonDecrement(H: Float64Array, g: Float64Array, d: number): number {
-  const L = choleskyLower(H, d), z = Float64Array.from(g)
+  const L = choleskyOrUndefined(H, d)
+  if (!L) return Infinity
+  const z = Float64Array.from(g)
   solveLower(L, d, z)
   let s = 0
   for (let a = 0; a < d; a++) s += z[a] * z[a]
   return s
+}
+
+function choleskyOrUndefined(A: Float64Array, d: number): Float64Array | undefined {
+  try {
+    return choleskyLower(A, d)
+  } catch {
+    return undefined
+  }
 }
 
 /**
