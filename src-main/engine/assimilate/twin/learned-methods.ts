@@ -137,8 +137,8 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
     if (v.features === 'gram-gn') {
       // the linearisation about a point estimate is for the flow that is nonlinear in v; the Fourier flow has the exact Gram rows
       if (ds.config.flow !== 'vortex') continue
-      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name} on ${Math.min(bankPairs.length, GRAM_FIT_PAIRS)} pairs` })
-      out.push(...vortexGramMethods(twin, name))
+      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name} on ${Math.min(bankPairs.length, vortexFitPairs(quick))} pairs` })
+      out.push(...vortexGramMethods(twin, name, vortexFitPairs(quick)))
       continue
     }
     if (v.fit === 'closed-form') {
@@ -521,7 +521,7 @@ export const VORTEX_GN = { starts: 8, screen: 4, iterations: 30 } as const
  * likelihood does not see labels). The support (the separation rule) is the prior's: draws outside it are rejected,
  * which samples ν restricted to it exactly.
  */
-function vortexGramMethods(twin: TwinContext, name: string): TwinMethod[] {
+function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): TwinMethod[] {
   const { ds, prior, spec } = twin
   const cfg = spec.config
   if (cfg.flow !== 'vortex') throw new Error(`${name}: a point-vortex twin is needed`)
@@ -536,7 +536,7 @@ function vortexGramMethods(twin: TwinContext, name: string): TwinMethod[] {
   }
   const match = vortexMatcher(n, cfg.vortex.circulation)
   const pointParams = new Float64Array(P), relabelled = new Float64Array(P)
-  const fit = Array.from({ length: Math.min(bankPairs.length, GRAM_FIT_PAIRS) }, (_, k) => {
+  const fit = Array.from({ length: Math.min(bankPairs.length, fitPairs) }, (_, k) => {
     const i = bankPairs[k]
     const g = linearise(ds.trajectories.subarray(i * len, (i + 1) * len), k)
     const truthParams = ds.params.subarray(i * P, (i + 1) * P)
@@ -591,6 +591,12 @@ export function robustGramConditional(prior: GaussianPrior, h: GramHead, G: Floa
     return gramConditional(prior, h, floored, b)
   }
 }
+
+/**
+ * Train paths the vortex head is fitted on: each costs a Gauss–Newton fit (10–30 ms on (2, 1), 200 ms on (4, 2),
+ * whose tangent run carries 12 columns), so the quick run fits on fewer to stay within its few minutes.
+ */
+const vortexFitPairs = (quick: boolean) => (quick ? 100 : GRAM_FIT_PAIRS)
 
 /** Fewest fit pairs a misfit class needs for its own head. */
 const GRAM_MIN_CLASS = 20
