@@ -105,8 +105,10 @@ const CONVERGED = 1e-4
 export interface GaussNewtonOptions {
   /** Levenberg–Marquardt iterations on every start before the best is kept (default 4). */
   screen?: number
-  /** Iterations on the kept start, at most (default 30). */
+  /** Iterations on each kept start, at most (default 30). */
   iterations?: number
+  /** Screened starts refined to convergence, the lowest f kept (default 1). */
+  refine?: number
   /** Screen with each start's own Jacobian kept throughout (default true: plain runs only after the first). */
   frozenScreen?: boolean
   /**
@@ -200,14 +202,20 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
     return cur
   }
   const count = starts.length / d
-  let best = { f: Infinity, misfit: Infinity, x: starts.slice(0, d) }
+  const screened: { f: number; x: Float64Array }[] = []
   for (let k = 0; k < count; k++) {
     const x = starts.slice(k * d, (k + 1) * d)
     for (const w of o.windows ?? []) fit(x, screen, o.frozenScreen ?? true, Math.max(1, Math.round(w * res.records)))
-    const s = fit(x, screen, o.frozenScreen ?? true)
-    if (s.f < best.f) best = { ...s, x }
+    screened.push({ f: fit(x, screen, o.frozenScreen ?? true).f, x })
   }
-  const last = fit(best.x, iterations, false)
+  // the screening's ranking is rough (nearly equal maxima lie in different basins): the best few are refined fully
+  screened.sort((a, b) => a.f - b.f)
+  let best = { f: Infinity, misfit: Infinity, x: screened[0].x }
+  for (const c of screened.slice(0, Math.max(1, o.refine ?? 1))) {
+    const s = fit(c.x, iterations, false)
+    if (s.f < best.f) best = { ...s, x: c.x }
+  }
+  const last = best
   const x0 = best.x
   if (!(last.f < Infinity)) throw new Error('vortexPathGram: no start has a finite likelihood')
   evaluations++
