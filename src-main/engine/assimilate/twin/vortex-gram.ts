@@ -109,6 +109,8 @@ export interface GaussNewtonOptions {
   iterations?: number
   /** Screened starts refined to convergence, the lowest f kept (default 1). */
   refine?: number
+  /** Screening: the Jacobian re-evaluated after every this many accepted chord steps (default never). */
+  refreshEvery?: number
   /** Screen with each start's own Jacobian kept throughout (default true: plain runs only after the first). */
   frozenScreen?: boolean
   /**
@@ -195,7 +197,7 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
         } else lambda *= 4
       }
       if (!accepted) break
-      if (frozen) continue
+      if (frozen && (it + 1) % (o.refreshEvery ?? Infinity) !== 0) continue
       evaluations++
       res.evaluate(x, r, J, records)
     }
