@@ -6,7 +6,11 @@
  *   simulator's prior without a bank — exact Gaussian for a linear potential encoder with dot or L2 on a Gaussian
  *   prior (posterior/conditional.ts), pCN otherwise (cosine, MLP, or the vortex prior's non-Gaussian map).
  *   Suffixes: `+lagrangian` = the trajectory encoder reads the path regression (learn/path-features.ts, engineered)
- *   instead of positions; `@optimum` = linear encoders at the closed-form minimiser of the population loss (§5:
+ *   instead of positions; `+gram`/`+gram-gls` = it reads the Fourier path's linearised likelihood (plain or
+ *   GLS-whitened normal equations) with the fixed quadratic potential encoder; `+gram-gn` = the point-vortex path's
+ *   likelihood linearised about its own Gauss–Newton point estimate (vortex-gram.ts), the same conditional in the
+ *   prior's latent coordinates (without `@optimum`: the head at the identity, i.e. the Laplace approximation there);
+ *   `@optimum` = linear encoders (or the Gram rows' head) at the closed-form minimiser of the population loss (§5:
  *   Thm 5.3 on the v | u side for cond-v/l2, Thm 5.1 for cond/dot, Thm 5.6 for joint/dot) for the train pairs'
  *   empirical covariance, instead of mini-batch SGD.
  * For the exact (Gaussian) conditionals of SGD-trained encoders τ is refitted on the validation pairs by their
