@@ -53,6 +53,24 @@ describe('ridge sampler (Gauss–Newton conditional + walk on the weak direction
     expect(diagnose(r.samples, r.potentials, 4, r.kept, 3, r.acceptance).maxRhat).toBeLessThan(1.02)
   })
 
+  it('stays exact with sheet jumps between given maxima (one of them off the mode): the same linear-Gaussian moments', () => {
+    const { A, y, sigma, target } = linearGaussianTarget()
+    const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
+    const C = inverse(H)
+    const m = C.mmul(A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)).to1DArray()
+    // a second "maximum" 2 posterior sd off and narrow jumps (half the walk): the proposal piles up at both maxima, so its density must enter α
+    const off = m.map((v, i) => v + 2 * Math.sqrt(C.get(i, i)))
+    const r = ridgeSampler(target, { chains: 4, steps: 4000, burnIn: 1000, seed: 7, modes: Float64Array.from([...m, ...off]), sheetJumps: true, sheetJumpScale: 0.5, jumpRate: 0.8 })
+    expect(r.modes).toBe(2)
+    expect(r.jumpAcceptance).toBeGreaterThan(0.05)
+    const { mean, cov } = columnMoments(r.samples, 3)
+    for (let i = 0; i < 3; i++) {
+      const sd = Math.sqrt(C.get(i, i))
+      expect(Math.abs(mean[i] - m[i])).toBeLessThan(0.1 * sd)
+      for (let j = 0; j < 3; j++) expect(Math.abs(cov(i, j) - C.get(i, j))).toBeLessThan(0.1 * Math.sqrt(C.get(i, i) * C.get(j, j)))
+    }
+  })
+
   it('follows a curved ridge: the marginal moments of a banana match quadrature', () => {
     // π(u) ∝ exp(−(u₂ − b u₁²)²/2ε² − |u|²/2): a parabola of width ε = 0.02 that a linear proposal cannot follow
     const b = 1, eps = 0.02

@@ -23,6 +23,9 @@
  * Mode jumps: with probability `jumpRate` (when several distinct maxima are given), an independence proposal from
  * the mixture of the Laplace approximations N(u_m, κ² H_m⁻¹) at the maxima, weighted by their Laplace evidence
  * exp(−f_m)|H_m|^{−½}, accepted with π(u')q(u)/(π(u)q(u')) — exact for any weights, so the basins are weighed by π.
+ * With `sheetJumps` the jump instead draws w' from equal-weight Gaussians (the walk's shape) at the maxima's w and s'
+ * from the conditional at w', as a walk does, so it lands on the sheet (a Laplace draw of a curved sheet lands off
+ * it: accepted 0–0.1 % on the (4, 2) vortex twin); α gains the mixture's density ratio q_w(w)/q_w(w').
  *
  * An exact symmetry (exchangeable vortices) restricts π to the best maximum's fundamental domain; proposals outside
  * it are rejected. Everything adapted is frozen after burn-in. Pure.
@@ -59,6 +62,13 @@ export interface RidgeOptions {
   /** Probability of a mode-jump proposal per step (default 0.1 with several distinct maxima, else 0). */
   jumpRate?: number
   symmetry?: TargetSymmetry
+  /**
+   * Mode jumps along the sheet instead of from the Laplace mixture: w' from the mixture of the walk's own Gaussian
+   * (scale `sheetJumpScale` × the walk's) centred on each maximum's walked coordinates, s' from the conditional at w'
+   * as in a walk — exact (both densities known), and it lands on the sheet where a Laplace draw lands off it.
+   */
+  sheetJumps?: boolean
+  sheetJumpScale?: number
   /**
    * After the chains: importance-sampling draws for the mass of the sampled region (default 0 = none), from the
    * sampler's own marginal-then-conditional form — w from N(m̂_w, 4 Ĉ_w) fitted to the kept walked coordinates,
@@ -353,6 +363,28 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
       return v + eps * x
     })
   }
+  // sheet jumps: the maxima's walked coordinates, each with its mixture weight
+  const modeW = modes.map((q) => split(q.u).w)
+  const sheetScale = o.sheetJumpScale ?? 1
+  const drawSheetJump = (rng: Rng): Float64Array => {
+    const k = Math.min(modes.length - 1, Math.floor(rng.uniform() * modes.length)) // equal weights: any fixed ones keep MH exact
+    const zw = Float64Array.from({ length: kw }, () => rng.normal())
+    return Float64Array.from(modeW[k], (v, i) => {
+      let x = 0
+      for (let j = 0; j <= i; j++) x += walkRoot[i * kw + j] * zw[j]
+      return v + sheetScale * eps * x
+    })
+  }
+  /** log of the sheet-jump density at w up to the constant shared by both directions (same frame and scale). */
+  const logSheetJump = (w: Float64Array): number => {
+    const terms = modeW.map((mw) => {
+      const y = Float64Array.from(w, (v, i) => (v - mw[i]) / (sheetScale * eps))
+      solveLower(walkRoot, kw, y)
+      return -halfSq(y, 0, kw)
+    })
+    const top = Math.max(...terms)
+    return top + Math.log(terms.reduce((a, t) => a + Math.exp(t - top), 0))
+  }
   // adaptive Metropolis (Haario, Saksman & Tamminen 2001) on the weak coordinates: their covariance over the
   // second quarter of burn-in (all chains pooled) becomes the walk's shape at half burn-in, the scale restarts
   const fitAt = Math.floor(o.burnIn / 2), collectFrom = Math.floor(o.burnIn / 4)
@@ -367,18 +399,19 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
     if (o.signal) throwIfCancelled(o.signal)
     const burning = t < o.burnIn
     const jump = chains.map((_, c) => jumpRate > 0 && rngs[c].uniform() < jumpRate)
-    const proposedU: (Float64Array | undefined)[] = chains.map((_, c) => (jump[c] ? drawMixture(rngs[c]) : undefined))
-    const ws = chains.map((x, c) => (jump[c] ? split(proposedU[c]!).w : walk(x.w, rngs[c])))
+    const sheet = o.sheetJumps === true && kw > 0
+    const proposedU: (Float64Array | undefined)[] = chains.map((_, c) => (jump[c] && !sheet ? drawMixture(rngs[c]) : undefined))
+    const ws = chains.map((x, c) => (jump[c] ? (sheet ? drawSheetJump(rngs[c]) : split(proposedU[c]!).w) : walk(x.w, rngs[c])))
     const conds = conditionals(ws)
-    const ss = conds.map((cnd, c) => (jump[c] ? split(proposedU[c]!).s : cnd ? drawConditional(cnd, rngs[c]) : undefined))
+    const ss = conds.map((cnd, c) => (jump[c] && !sheet ? split(proposedU[c]!).s : cnd ? drawConditional(cnd, rngs[c]) : undefined))
     const lps = logPosterior(ss.map((s, c) => (s ? compose(ws[c], s) : new Float64Array(d).fill(NaN))))
     for (let c = 0; c < M; c++) {
       const x = chains[c], cnd = conds[c], s = ss[c]
       if (cnd && s && lps[c].logPi > -Infinity) {
         const y: State = { w: ws[c], s, ...lps[c], cond: cnd }
-        const logA = jump[c]
+        const logA = jump[c] && !sheet
           ? y.logPi - x.logPi + logMixture(compose(x.w, x.s)) - logMixture(proposedU[c]!)
-          : y.logPi - x.logPi + logConditional(x.cond, x.s) - logConditional(cnd, s)
+          : y.logPi - x.logPi + logConditional(x.cond, x.s) - logConditional(cnd, s) + (jump[c] ? logSheetJump(x.w) - logSheetJump(ws[c]) : 0)
         if (Math.log(rngs[c].uniform()) < logA) {
           chains[c] = y
           if (jump[c]) jumpsOk += burning ? 0 : 1
