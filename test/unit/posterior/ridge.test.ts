@@ -32,43 +32,39 @@ function linearGaussianTarget() {
       for (let c = 0; c < count; c++) for (let q = 0; q < 4; q++) out[c * 4 + q] = (y[q] - (A.get(q, 0) * u[c * 3] + A.get(q, 1) * u[c * 3 + 1] + A.get(q, 2) * u[c * 3 + 2])) / sigma
     }
   }
-  return { A, y, sigma, target }
+  // the exact posterior N(m, C): H = AᵀA/σ² + I, b = Aᵀy/σ², m = H⁻¹b, C = H⁻¹
+  const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
+  const b = A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)
+  const C = inverse(H)
+  return { A, y, sigma, target, H, b, C, m: C.mmul(b).to1DArray() }
+}
+
+/** Sample mean within 0.1 posterior sd and every covariance entry within 10 % of √(C_ii C_jj) (Monte Carlo error with ~1,000 effective draws: ~4 %). */
+function expectMoments(samples: Float64Array, m: number[], C: Matrix): void {
+  const { mean, cov } = columnMoments(samples, 3)
+  for (let i = 0; i < 3; i++) {
+    expect(Math.abs(mean[i] - m[i])).toBeLessThan(0.1 * Math.sqrt(C.get(i, i)))
+    for (let j = 0; j < 3; j++) expect(Math.abs(cov(i, j) - C.get(i, j))).toBeLessThan(0.1 * Math.sqrt(C.get(i, i) * C.get(j, j)))
+  }
 }
 
 describe('ridge sampler (Gauss–Newton conditional + walk on the weak directions)', () => {
   it('samples a linear-Gaussian posterior exactly: mean and covariance of N((AᵀA/σ² + I)⁻¹Aᵀy/σ², (AᵀA/σ² + I)⁻¹)', () => {
-    const { A, y, sigma, target } = linearGaussianTarget()
-    const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
-    const C = inverse(H)
-    const m = C.mmul(A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)).to1DArray()
+    const { target, C, m } = linearGaussianTarget()
     const r = ridgeSampler(target, { chains: 4, steps: 4000, burnIn: 1000, seed: 3, modes: Float64Array.from(m) })
     expect(r.weakDirections).toBeGreaterThanOrEqual(1)
-    const { mean, cov } = columnMoments(r.samples, 3)
-    for (let i = 0; i < 3; i++) {
-      const sd = Math.sqrt(C.get(i, i))
-      expect(Math.abs(mean[i] - m[i])).toBeLessThan(0.1 * sd)
-      // each covariance entry within 10 % of the scale √(C_ii C_jj) (Monte Carlo error with ~1,000 effective draws: ~4 %)
-      for (let j = 0; j < 3; j++) expect(Math.abs(cov(i, j) - C.get(i, j))).toBeLessThan(0.1 * Math.sqrt(C.get(i, i) * C.get(j, j)))
-    }
+    expectMoments(r.samples, m, C)
     expect(diagnose(r.samples, r.potentials, 4, r.kept, 3, r.acceptance).maxRhat).toBeLessThan(1.02)
   })
 
   it('stays exact with sheet jumps between given maxima (one of them off the mode): the same linear-Gaussian moments', () => {
-    const { A, y, sigma, target } = linearGaussianTarget()
-    const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
-    const C = inverse(H)
-    const m = C.mmul(A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)).to1DArray()
+    const { target, C, m } = linearGaussianTarget()
     // a second "maximum" 2 posterior sd off and narrow jumps (half the walk): the proposal piles up at both maxima, so its density must enter α
     const off = m.map((v, i) => v + 2 * Math.sqrt(C.get(i, i)))
     const r = ridgeSampler(target, { chains: 4, steps: 4000, burnIn: 1000, seed: 7, modes: Float64Array.from([...m, ...off]), sheetJumps: true, sheetJumpScale: 0.5, jumpRate: 0.8 })
     expect(r.modes).toBe(2)
     expect(r.jumpAcceptance).toBeGreaterThan(0.05)
-    const { mean, cov } = columnMoments(r.samples, 3)
-    for (let i = 0; i < 3; i++) {
-      const sd = Math.sqrt(C.get(i, i))
-      expect(Math.abs(mean[i] - m[i])).toBeLessThan(0.1 * sd)
-      for (let j = 0; j < 3; j++) expect(Math.abs(cov(i, j) - C.get(i, j))).toBeLessThan(0.1 * Math.sqrt(C.get(i, i) * C.get(j, j)))
-    }
+    expectMoments(r.samples, m, C)
   })
 
   it('follows a curved ridge: the marginal moments of a banana match quadrature', () => {
@@ -101,12 +97,9 @@ describe('ridge sampler (Gauss–Newton conditional + walk on the weak direction
   })
 
   it('estimates the evidence of a linear-Gaussian posterior: log ∫ exp(−½|y − Au|²/σ² − ½|u|²) du = −½ log|H| − ½(|y|²/σ² − bᵀH⁻¹b) (+ d/2 log 2π)', () => {
-    const { A, y, sigma, target } = linearGaussianTarget()
-    const H = A.transpose().mmul(A).div(sigma * sigma).add(Matrix.eye(3))
-    const b = A.transpose().mmul(Matrix.columnVector(y)).div(sigma * sigma)
-    const m = inverse(H).mmul(b)
-    const exact = -0.5 * Math.log(new CholeskyDecomposition(H).lowerTriangularMatrix.diag().reduce((a, l) => a * l * l, 1)) - 0.5 * (y.reduce((a, v) => a + v * v, 0) / sigma ** 2 - b.transpose().mmul(m).get(0, 0))
-    const r = ridgeSampler(target, { chains: 4, steps: 1000, burnIn: 500, seed: 3, modes: Float64Array.from(m.to1DArray()), evidenceDraws: 800 })
+    const { y, sigma, target, H, b, m } = linearGaussianTarget()
+    const exact = -0.5 * Math.log(new CholeskyDecomposition(H).lowerTriangularMatrix.diag().reduce((a, l) => a * l * l, 1)) - 0.5 * (y.reduce((a, v) => a + v * v, 0) / sigma ** 2 - b.transpose().mmul(Matrix.columnVector(m)).get(0, 0))
+    const r = ridgeSampler(target, { chains: 4, steps: 1000, burnIn: 500, seed: 3, modes: Float64Array.from(m), evidenceDraws: 800 })
     expect(r.logEvidence!).toBeCloseTo(exact, 1)
     // the stiff conditional is exact here, so only the walked coordinates' Gaussian, inflated 2×, costs weight variance
     expect(r.evidenceEss!).toBeGreaterThan(80)
