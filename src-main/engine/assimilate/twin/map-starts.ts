@@ -31,8 +31,8 @@ export interface MapStartOptions {
   from?: Float64Array
   /** Also return the Gauss–Newton Hessian JᵀJ of the best state (the Laplace approximation's precision). */
   hessian?: boolean
-  /** Also return JᵀJ of every refined state on the last window (best first). */
-  hessians?: boolean
+  /** Also return JᵀJ on the last window of this many refined states, best first (each costs a Jacobian). */
+  hessians?: number
 }
 
 export interface MapStarts {
@@ -44,7 +44,7 @@ export interface MapStarts {
   evaluations: number
   /** With `hessian`: JᵀJ at the best state (latent dim²), J the Jacobian of the whitened residuals (data and prior). */
   hessian?: Matrix
-  /** With `hessians`: JᵀJ of each state on the last window, in the order of `states`. */
+  /** With `hessians`: JᵀJ on the last window of the first `hessians` states, in the order of `states`. */
   hessians?: Matrix[]
 }
 
@@ -146,7 +146,7 @@ export function mapStarts(prior: FlowPrior, model: ForwardModel, observed: Float
   }
   return {
     ...(o.hessian ? { hessian: gaussNewton(best[0]) } : {}),
-    ...(o.hessians ? { hessians: best.map(gaussNewton) } : {}),
+    ...(o.hessians ? { hessians: best.slice(0, o.hessians).map(gaussNewton) } : {}),
     states: Float64Array.from(best.flatMap((j) => Array.from(states.subarray(j * d, (j + 1) * d)))),
     objective: Float64Array.from(best, (j) => objective[j]),
     misfit: Float64Array.from(best, (j) => misfit[j]),
@@ -180,7 +180,8 @@ export function branchingContinuation(prior: FlowPrior, model: ForwardModel, obs
   const d = prior.latent.dim
   const windows = o.windows[o.windows.length - 1] === 1 ? o.windows : [...o.windows, 1]
   const fit = { iterations: o.iterations, seed: o.seed, windowOnly: true }
-  let m = mapStarts(prior, model, observed, sigma, { ...fit, draws: o.draws, candidates: o.beam * o.branches, windows: [windows[0]], hessians: windows.length > 1 })
+  // only the maxima that branch need their Laplace approximation
+  let m = mapStarts(prior, model, observed, sigma, { ...fit, draws: o.draws, candidates: o.beam * o.branches, windows: [windows[0]], hessians: windows.length > 1 ? o.beam : 0 })
   let evaluations = m.evaluations
   const rng = new Rng(o.seed, 1, 0x3b2c)
   for (let w = 1; w < windows.length; w++) {
@@ -200,7 +201,7 @@ export function branchingContinuation(prior: FlowPrior, model: ForwardModel, obs
       }
     }
     const from = Float64Array.from(rows)
-    m = mapStarts(prior, model, observed, sigma, { ...fit, draws: 0, candidates: from.length / d, from, windows: [windows[w]], hessians: w < windows.length - 1 })
+    m = mapStarts(prior, model, observed, sigma, { ...fit, draws: 0, candidates: from.length / d, from, windows: [windows[w]], hessians: w < windows.length - 1 ? o.beam : 0 })
     evaluations += m.evaluations
   }
   return { ...m, evaluations }
