@@ -363,7 +363,8 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
       return v + eps * x
     })
   }
-  // sheet jumps: the maxima's walked coordinates, each with its mixture weight
+  // sheet jumps: centred on the maxima's walked coordinates (equal weights); without walked coordinates there is no sheet
+  const sheet = o.sheetJumps === true && kw > 0
   const modeW = modes.map((q) => split(q.u).w)
   const sheetScale = o.sheetJumpScale ?? 1
   const drawSheetJump = (rng: Rng): Float64Array => {
@@ -399,7 +400,6 @@ export function ridgeSampler(target: ResidualTarget, o: RidgeOptions): RidgeResu
     if (o.signal) throwIfCancelled(o.signal)
     const burning = t < o.burnIn
     const jump = chains.map((_, c) => jumpRate > 0 && rngs[c].uniform() < jumpRate)
-    const sheet = o.sheetJumps === true && kw > 0
     const proposedU: (Float64Array | undefined)[] = chains.map((_, c) => (jump[c] && !sheet ? drawMixture(rngs[c]) : undefined))
     const ws = chains.map((x, c) => (jump[c] ? (sheet ? drawSheetJump(rngs[c]) : split(proposedU[c]!).w) : walk(x.w, rngs[c])))
     const conds = conditionals(ws)

@@ -163,12 +163,8 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
         let s = x[a]
         for (let q = 0; q < N; q++) s += J[q * d + a] * r[q]
         g[a] = s
-        for (let b = 0; b <= a; b++) {
-          let h = a === b ? 1 : 0
-          for (let q = 0; q < N; q++) h += J[q * d + a] * J[q * d + b]
-          H[a * d + b] = H[b * d + a] = h
-        }
       }
+      gramOf(J, N, d, 1, H)
       if (newtonDecrement(H, g, d) < CONVERGED) break
       let accepted = false
       // trial steps need the residuals only; the Jacobian is evaluated where a step is accepted
@@ -217,25 +213,29 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
     const s = fit(c.x, iterations, false)
     if (s.f < best.f) best = { ...s, x: c.x }
   }
-  const last = best
   const x0 = best.x
-  if (!(last.f < Infinity)) throw new Error('vortexPathGram: no start has a finite likelihood')
+  if (!(best.f < Infinity)) throw new Error('vortexPathGram: no start has a finite likelihood')
   evaluations++
   res.evaluate(x0, r, J) // r and J at x0 (the last step's Jacobian is not evaluated inside the loop)
-  const G = new Float64Array(d * d), b = new Float64Array(d)
-  for (let a = 0; a < d; a++)
-    for (let c = 0; c <= a; c++) {
-      let h = 0
-      for (let q = 0; q < N; q++) h += J[q * d + a] * J[q * d + c]
-      G[a * d + c] = G[c * d + a] = h
-    }
+  const G = gramOf(J, N, d, 0, new Float64Array(d * d)), b = new Float64Array(d)
   for (let a = 0; a < d; a++) {
     let s = 0
     for (let c = 0; c < d; c++) s += G[a * d + c] * x0[c]
     for (let q = 0; q < N; q++) s -= J[q * d + a] * r[q]
     b[a] = s
   }
-  return { G, b, point: x0, misfit: last.misfit, evaluations }
+  return { G, b, point: x0, misfit: best.misfit, evaluations }
+}
+
+/** JᵀJ + ridge·I of J (N × d, row-major) into `out` (d × d, symmetric). */
+function gramOf(J: Float64Array, N: number, d: number, ridge: number, out: Float64Array): Float64Array {
+  for (let a = 0; a < d; a++)
+    for (let b = 0; b <= a; b++) {
+      let h = a === b ? ridge : 0
+      for (let q = 0; q < N; q++) h += J[q * d + a] * J[q * d + b]
+      out[a * d + b] = out[b * d + a] = h
+    }
+  return out
 }
 
 /** gᵀH⁻¹g for a symmetric positive-definite H (d × d, row-major); +∞ where rounding has made H indefinite. */
