@@ -563,6 +563,7 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
   const heads = fitted.map((pairs) => (pairs.length >= GRAM_MIN_CLASS ? fitGramHead(prior.latent, pairs) : undefined))
   const headOf = (misfit: number) => heads[consistent(misfit) ? 0 : 1] ?? heads[consistent(misfit) ? 1 : 0] ?? { a: 1, alpha: 1, gamma: 0 }
   const show = (h: GramHead | undefined, k: number) => (h ? `a = ${h.a.toFixed(3)}, α = ${h.alpha.toFixed(3)}, γ = ${h.gamma.toExponential(1)} on ${fitted[k].length}` : `none (${fitted[k].length} pairs)`)
+  // each row fits its own point estimate per query (not shared), so its time per query is its whole cost
   const gn = `Levenberg–Marquardt with the tangent-linear RK4 from the ${VORTEX_GN.starts} nearest train paths, each screened by ${VORTEX_GN.screen} chord steps, the best to convergence`
   return [{
     method: `bankfree:${name}`,
