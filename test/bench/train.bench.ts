@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train [-- --quick] [-- --rounds N] [-- wasm|tensorflow|cpu]`: ms per training step of the reference
+ * `npm run bench:train [-- --quick] [-- --rounds N] [-- --warmup N] [-- --steps N] [-- wasm|tensorflow|cpu]`: ms per training step of the reference
  * CLIP model (MLPs 200→256→256→32 and 64→256→256→32, relu, batch 256, cosine, τ = 0.07 fixed, Adam) on each available
  * backend and mode, with PyTorch one-thread (../shared/bench/torch_ref.py) run in the same rounds: each round runs the
  * peer, then every mode, so each ratio compares runs a few seconds apart. Also CPU-ms per step (all threads), which a
@@ -22,11 +22,16 @@ const B = 256
  * Steps before the timed ones: V8 keeps compiling (wasm tier-up, optimised JS) on its helper threads for the first
  * ~100 steps of a process, 3 CPU-ms per step of one thread's 14 at steps 5–65 and ≈ 1.5 at 5–205 (measured
  * 2026-12-02 per thread from /proc, load ≈ 4), once per worker; a training run of thousands of steps does not see it.
+ * So 100 warm-up steps by default (30 until 2026-12-03: CPU-ms per step over steps 30–70 were 0.5–5 above those over
+ * steps 70–500 in each of 6 per-window runs, learn README; the plain-JS cpu backend keeps 30, it is too slow for more).
  */
-const WARMUP = 30
 const quick = process.argv.includes('--quick')
-const roundsArg = process.argv.indexOf('--rounds')
-const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 : 3
+const numberArg = (name: string): number | undefined => {
+  const at = process.argv.indexOf(name)
+  return at > 0 ? Number(process.argv[at + 1]) : undefined
+}
+const WARMUP = numberArg('--warmup') ?? 100
+const ROUNDS = numberArg('--rounds') ?? (quick ? 2 : 3)
 const only = process.argv.slice(2).find((a) => ['wasm', 'tensorflow', 'cpu'].includes(a)) as BackendName | undefined
 
 /** Paired data: u ∈ R^200 (100 "times" × 2), v = first 64 of u plus noise, all training pairs. */
@@ -42,13 +47,14 @@ function referenceData(steps: number): PairedDataset {
   }
 }
 
-interface Mode { key: string; backend: BackendName; parallel?: 'encoders' | 'data'; workers?: number; steps: number }
+interface Mode { key: string; backend: BackendName; parallel?: 'encoders' | 'data'; workers?: number; steps: number; warmup?: number }
 interface Run { msPerStep: number; cpuMsPerStep: number; minMs: number; waitMs: number; firstLoss: number; finalLoss: number; phases?: Record<string, number[]> }
 
 async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   const info = await initBackend(m.backend)
   if (info.name !== m.backend) return { unavailable: info.reason }
-  const p = prepareTraining(referenceData(m.steps + WARMUP), { loss: 'cond', metric: 'cosine', dim: 32, widths: [256, 256], activation: 'relu', batch: B, epochs: 1, learningRate: 1e-3, temperature: 0.07, learnTemperature: false, warmupFraction: 0, patience: 0 })
+  const warmup = m.warmup ?? WARMUP
+  const p = prepareTraining(referenceData(m.steps + warmup), { loss: 'cond', metric: 'cosine', dim: 32, widths: [256, 256], activation: 'relu', batch: B, epochs: 1, learningRate: 1e-3, temperature: 0.07, learnTemperature: false, warmupFraction: 0, patience: 0 })
   const times: number[] = []
   const waits: number[] = []
   let cpu0: NodeJS.CpuUsage | undefined
@@ -60,11 +66,11 @@ async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   const onStep = (ms: number, waitMs?: number, profile?: { phases: readonly string[]; perRank: Float64Array }) => {
     times.push(ms)
     waits.push(waitMs ?? 0)
-    if (times.length === WARMUP) {
+    if (times.length === warmup) {
       cpu0 = process.cpuUsage()
       profile0 = profile?.perRank.slice()
     }
-    if (times.length === WARMUP + m.steps && cpu0) {
+    if (times.length === warmup + m.steps && cpu0) {
       cpuSeconds = cpuSecondsSince(cpu0)
       if (profile && profile0) {
         const K = profile.phases.length
@@ -75,21 +81,21 @@ async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   }
   const ctx = silentContext()
   const result = m.parallel === 'encoders' ? await fitParallel(p, ctx, { onStep }) : m.parallel === 'data' ? await fitDataParallel(p, ctx, { onStep }, m.workers) : await fit(p.net, p.data, p.settings, ctx, { onStep })
-  const timed = times.slice(WARMUP)
+  const timed = times.slice(warmup)
   return {
-    msPerStep: median(timed), cpuMsPerStep: (cpuSeconds * 1000) / timed.length, minMs: Math.min(...timed), waitMs: median(waits.slice(WARMUP)),
+    msPerStep: median(timed), cpuMsPerStep: (cpuSeconds * 1000) / timed.length, minMs: Math.min(...timed), waitMs: median(waits.slice(warmup)),
     firstLoss: result.history[0]?.trainLoss ?? NaN, finalLoss: result.finalLoss, ...(phases ? { phases } : {})
   }
 }
 
-const steps = quick ? 20 : 40
+const steps = numberArg('--steps') ?? (quick ? 20 : 60)
 const modes: Mode[] = ([
   { key: 'wasm one thread', backend: 'wasm', steps },
   { key: 'wasm data-parallel, 1 worker', backend: 'wasm', parallel: 'data', workers: 1, steps },
   { key: 'wasm data-parallel, 2 workers', backend: 'wasm', parallel: 'data', workers: 2, steps },
   { key: 'wasm encoder-parallel (2 worker threads)', backend: 'wasm', parallel: 'encoders', steps },
   { key: 'tensorflow (tfjs-node) one thread', backend: 'tensorflow', steps },
-  ...(quick ? [] : [{ key: 'cpu (plain JS) one thread', backend: 'cpu', steps: 10 } satisfies Mode])
+  ...(quick ? [] : [{ key: 'cpu (plain JS) one thread', backend: 'cpu', steps: 10, warmup: 30 } satisfies Mode])
 ] satisfies Mode[]).filter((m) => !only || m.backend === only)
 
 const peer: number[] = []
@@ -125,7 +131,7 @@ const results = modes.map((m) => {
     cpuRatioToPeer: round(median(rs.map((x, i) => x.cpuMsPerStep / (peerCpu[i] ?? NaN)).filter(Number.isFinite))),
     ...(m.parallel ? { medianSyncWaitMs: round(median(rs.map((x) => x.waitMs))) } : {}),
     ...(rs[0]!.phases ? { phasesMsPerStepByRank: rs[rs.length - 1]!.phases } : {}), // the last round's profile
-    firstLoss: round(rs[0]!.firstLoss, 4), finalLoss: round(rs[0]!.finalLoss, 4), steps: m.steps, rounds: rs.length
+    firstLoss: round(rs[0]!.firstLoss, 4), finalLoss: round(rs[0]!.finalLoss, 4), steps: m.steps, warmupSteps: m.warmup ?? WARMUP, rounds: rs.length
   }
 })
 const one = runs.get('wasm one thread')
