@@ -20,6 +20,7 @@ import { fourierSigmas, fourierWavenumbers } from '../flows/fourier'
 import { tracerStarts } from '../flows/plan'
 import { UserError } from '../jobs/job'
 import { choleskyLower, solveLower, solveLowerTranspose } from '../assimilate/posterior/gaussian'
+import { gramOfColumns, gramScratch } from '../flows/gram-wasm'
 
 /** Everything the features need, stored in the model so inference computes exactly the same map. */
 export interface PathFeatureSpec {
@@ -94,41 +95,45 @@ const TWO_PI = 2 * Math.PI
  * Computed through the basis' structure rather than row by row: both velocity components of parameter p share one
  * trapezoid integral F_j[p] of sin θ or cos θ, scaled by U_p = −2πk_y or V_p = 2πk_x, so
  *   G_pq = (U_pU_q + V_pV_q) Σ_j F_j[p]F_j[q]/σ²,   b_p = (U_p Σ_j F_j[p]Δx_j + V_p Σ_j F_j[p]Δy_j)/σ²,
- * one symmetric rank-n product (`gramOfColumns`) instead of n rank-2 updates; and e^{iθ} = e^{iωt} e^{2πi(k_x x + k_y y)}
- * with the time factors tabulated once per spec (the record times are every query's) and the space factors as
- * products of powers of e^{2πix}, e^{2πiy} (integer wavenumbers): two trig pairs per record instead of 2K.
+ * one symmetric rank-n product (`gramOfColumns`, WebAssembly SIMD) instead of n rank-2 updates; and the phases of
+ * every record from `pathPhases` (two trig pairs per record instead of 2K).
  */
 export function pathNormalEquations(spec: PathFeatureSpec, trajectories: Float64Array, offset = 0): { G: Float64Array; b: Float64Array } {
+  checkLength('pathNormalEquations', spec, trajectories, offset)
+  return plainEquations(spec, trajectories, offset, pathPhases(spec, trajectories, offset), spec.rowsPerTracer)
+}
+
+function checkLength(name: string, spec: PathFeatureSpec, trajectories: Float64Array, offset: number): void {
+  const nTr = spec.starts.length / 2, T = spec.times.length
+  if (trajectories.length < offset + nTr * T * 2) throw new Error(`${name}: ${trajectories.length - offset} numbers are fewer than one trajectory of ${nTr} tracers × ${T} times`)
+}
+
+/** `pathNormalEquations` on `rows` evenly spaced records per tracer, from the path's phase table. */
+function plainEquations(spec: PathFeatureSpec, trajectories: Float64Array, offset: number, phases: Float64Array, rows: number): { G: Float64Array; b: Float64Array } {
   const { K, U, V } = prepared(spec)
   const P = 2 * K
   const nTr = spec.starts.length / 2, T = spec.times.length
-  if (trajectories.length < offset + nTr * T * 2) throw new Error(`pathFeatures: ${trajectories.length - offset} numbers are fewer than one trajectory of ${nTr} tracers × ${T} times`)
   const w = 1 / (spec.noise * spec.noise)
   const isRow = new Uint8Array(T)
-  for (let r = 0; r < spec.rowsPerTracer; r++) isRow[Math.round(((r + 1) * T) / spec.rowsPerTracer) - 1] = 1
+  for (let r = 0; r < rows; r++) isRow[Math.round(((r + 1) * T) / rows) - 1] = 1
   let n = 0
   for (const x of isRow) n += x
   const stride = n * nTr
-  const cols = new Float64Array(P * stride) // F_j[p] at column p, row (tracer, j): column-major for `gramOfColumns`
-  const phases = phaseEvaluator(spec)
-  const a0 = new Float64Array(P), a1 = new Float64Array(P), F = new Float64Array(P)
-  const sx = new Float64Array(P), sy = new Float64Array(P)
+  const cols = gramScratch(P, stride) // F_j[p] at column p, row (tracer, j): column-major for `gramOfColumns`
+  const F = new Float64Array(P), sx = new Float64Array(P), sy = new Float64Array(P)
   let row = 0
   for (let tr = 0; tr < nTr; tr++) {
     const x0 = spec.starts[2 * tr], y0 = spec.starts[2 * tr + 1]
+    const base = tr * (T + 1) * P
     let t0 = 0
-    phases(x0, y0, 0, a0)
     F.fill(0)
     for (let j = 0; j < T; j++) {
       const o = offset + (tr * T + j) * 2
-      const x = trajectories[o], y = trajectories[o + 1], t = spec.times[j]
-      phases(x, y, j + 1, a1)
-      const h = 0.5 * (t - t0)
-      for (let p = 0; p < P; p++) F[p] += h * (a0[p] + a1[p])
-      a0.set(a1)
+      const t = spec.times[j], h = 0.5 * (t - t0), a0 = base + j * P, a1 = a0 + P
+      for (let p = 0; p < P; p++) F[p] += h * (phases[a0 + p] + phases[a1 + p])
       t0 = t
       if (!isRow[j]) continue
-      const dx = x - x0, dy = y - y0
+      const dx = trajectories[o] - x0, dy = trajectories[o + 1] - y0
       for (let p = 0; p < P; p++) {
         const f = F[p]
         sx[p] += f * dx
@@ -148,29 +153,38 @@ export function pathNormalEquations(spec: PathFeatureSpec, trajectories: Float64
 }
 
 /**
- * (x, y, time row tj) ↦ out[2k] = sin θ_k, out[2k + 1] = cos θ_k (tj = 0: t = 0; tj = j + 1: times[j]), from
- * e^{iθ} = e^{iωt} e^{2πi(k_x x + k_y y)}: the tabulated time factors and powers of e^{2πix}, e^{2πiy}.
+ * The phases of every record of a path: for tracer tr, row j (0: the launch at t = 0; j + 1: record j) holds
+ * sin θ_k, cos θ_k at [(tr·(T + 1) + j)·P + 2k, … + 1], from e^{iθ} = e^{iωt} e^{2πi(k_x x + k_y y)}: the time
+ * factors tabulated once per spec (the record times are every query's), the space factors as products of powers of
+ * e^{2πix}, e^{2πiy} (integer wavenumbers, by angle addition) — two trig pairs per record instead of 2K. Both stages
+ * of `whitenedNormalEquations` read the one table. A scratch buffer of the spec's, overwritten by the next call.
  */
-function phaseEvaluator(spec: PathFeatureSpec): (x: number, y: number, tj: number, out: Float64Array) => void {
-  const { K, kx, ky, kMin, span, timePhase } = prepared(spec)
-  const P = 2 * K
+function pathPhases(spec: PathFeatureSpec, trajectories: Float64Array, offset: number): Float64Array {
+  const pre = prepared(spec)
+  const { K, ix, iy, kMin, span, timePhase } = pre
+  const P = 2 * K, nTr = spec.starts.length / 2, T = spec.times.length
+  const out = (pre.phases ??= new Float64Array(nTr * (T + 1) * P))
   const px = new Float64Array(2 * span), py = new Float64Array(2 * span)
-  return (x, y, tj, out) => {
-    powersOf(x, kMin, span, px)
-    powersOf(y, kMin, span, py)
-    const to = tj * P
-    for (let k = 0; k < K; k++) {
-      const ix = 2 * (kx[k] - kMin), iy = 2 * (ky[k] - kMin)
-      const xc = px[ix], xs = px[ix + 1], yc = py[iy], ys = py[iy + 1]
-      const sc = xc * yc - xs * ys, ss = xs * yc + xc * ys // e^{2πi(k_x x + k_y y)}
-      const ts = timePhase[to + 2 * k], tc = timePhase[to + 2 * k + 1]
-      out[2 * k] = ss * tc + sc * ts
-      out[2 * k + 1] = sc * tc - ss * ts
+  for (let tr = 0; tr < nTr; tr++)
+    for (let j = 0; j <= T; j++) {
+      const o = offset + (tr * T + j - 1) * 2
+      const x = j === 0 ? spec.starts[2 * tr] : trajectories[o], y = j === 0 ? spec.starts[2 * tr + 1] : trajectories[o + 1]
+      powersOf(x, kMin, span, px)
+      powersOf(y, kMin, span, py)
+      const to = j * P, at = (tr * (T + 1) + j) * P
+      for (let k = 0; k < K; k++) {
+        const a = ix[k], c = iy[k]
+        const xc = px[a], xs = px[a + 1], yc = py[c], ys = py[c + 1]
+        const sc = xc * yc - xs * ys, ss = xs * yc + xc * ys // e^{2πi(k_x x + k_y y)}
+        const ts = timePhase[to + 2 * k], tc = timePhase[to + 2 * k + 1]
+        out[at + 2 * k] = ss * tc + sc * ts
+        out[at + 2 * k + 1] = sc * tc - ss * ts
+      }
     }
-  }
+  return out
 }
 
-/** What `pathNormalEquations` needs of a spec, computed once per spec: wavenumbers, velocity factors, e^{iω_k t} per record. */
+/** What the normal equations need of a spec, computed once per spec: wavenumbers, velocity factors, e^{iω_k t} per record. */
 const preparedSpecs = new WeakMap<PathFeatureSpec, ReturnType<typeof prepare>>()
 const prepared = (spec: PathFeatureSpec) => {
   let p = preparedSpecs.get(spec)
@@ -190,6 +204,8 @@ function prepare(spec: PathFeatureSpec) {
     U[2 * k] = U[2 * k + 1] = -TWO_PI * ky[k]
     V[2 * k] = V[2 * k + 1] = TWO_PI * kx[k]
   }
+  // where cos, sin of 2πk_x x and 2πk_y y sit in `powersOf`'s output (integers, so the hot loop indexes with no conversion)
+  const ix = Int32Array.from(kx, (k) => 2 * (k - kMin)), iy = Int32Array.from(ky, (k) => 2 * (k - kMin))
   const T = spec.times.length
   const timePhase = new Float64Array((T + 1) * P) // row 0: t = 0; row j + 1: times[j]; (sin, cos) of ω_k t
   for (let j = 0; j <= T; j++) {
@@ -199,7 +215,7 @@ function prepare(spec: PathFeatureSpec) {
       timePhase[j * P + 2 * k + 1] = Math.cos(spec.omega[k] * t)
     }
   }
-  return { K, kx, ky, kMin, span: kMax - kMin + 1, U, V, timePhase }
+  return { K, kx, ky, ix, iy, kMin, span: kMax - kMin + 1, U, V, timePhase, phases: undefined as Float64Array | undefined }
 }
 
 /** out[2(m − kMin)] = cos 2πmz, out[2(m − kMin) + 1] = sin 2πmz for m in [kMin, kMin + span): one trig pair, then products. */
@@ -218,56 +234,6 @@ function powersOf(z: number, kMin: number, span: number, out: Float64Array): voi
     out[2 * m] = pc * c + ps * s
     out[2 * m + 1] = ps * c - pc * s
   }
-}
-
-/**
- * M = XᵀX (P × P, row-major, full) of the columns X_p = cols[p·n … (p + 1)·n): dot products of contiguous columns
- * in 2 × 4 blocks (eight sums from six loads a step), the lower triangle, then mirrored.
- */
-export function gramOfColumns(cols: Float64Array, P: number, n: number): Float64Array {
-  const M = new Float64Array(P * P)
-  const dot = (a: number, b: number) => {
-    let s = 0
-    for (let j = 0; j < n; j++) s += cols[a + j] * cols[b + j]
-    return s
-  }
-  let p = 0
-  for (; p + 1 < P; p += 2) {
-    const op = p * n, op1 = op + n
-    let q = 0
-    for (; q + 3 <= p; q += 4) {
-      const o0 = q * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0
-      for (let j = 0; j < n; j++) {
-        const x = cols[op + j], y = cols[op1 + j]
-        const m0 = cols[o0 + j], m1 = cols[o1 + j], m2 = cols[o2 + j], m3 = cols[o3 + j]
-        a0 += x * m0
-        a1 += x * m1
-        a2 += x * m2
-        a3 += x * m3
-        b0 += y * m0
-        b1 += y * m1
-        b2 += y * m2
-        b3 += y * m3
-      }
-      const r = p * P + q, r1 = r + P
-      M[r] = a0
-      M[r + 1] = a1
-      M[r + 2] = a2
-      M[r + 3] = a3
-      M[r1] = b0
-      M[r1 + 1] = b1
-      M[r1 + 2] = b2
-      M[r1 + 3] = b3
-    }
-    for (; q <= p + 1; q++) {
-      if (q <= p) M[p * P + q] = dot(op, q * n)
-      M[(p + 1) * P + q] = dot(op1, q * n)
-    }
-  }
-  for (; p < P; p++) for (let q = 0; q <= p; q++) M[p * P + q] = dot(p * n, q * n)
-  for (let i = 0; i < P; i++) for (let q = 0; q < i; q++) M[q * P + i] = M[i * P + q]
-  return M
 }
 
 /** v̂ of `count` trajectories (tracers × times × 2 each, unwrapped positions) → count × paramDim. */
@@ -329,80 +295,79 @@ export function whitenedNormalEquations(spec: PathFeatureSpec, trajectories: Flo
   const { K, kx, ky, U, V } = prepared(spec)
   const P = 2 * K
   const nTr = spec.starts.length / 2, T = spec.times.length
-  if (trajectories.length < offset + nTr * T * 2) throw new Error(`whitenedNormalEquations: ${trajectories.length - offset} numbers are fewer than one trajectory of ${nTr} tracers × ${T} times`)
-  const v = options.at ? Float64Array.from(options.at) : ridgeEstimate(spec, pathNormalEquations(firstStage(spec), trajectories, offset))
+  checkLength('whitenedNormalEquations', spec, trajectories, offset)
+  const phases = pathPhases(spec, trajectories, offset) // one table for both stages
+  const v = options.at ? Float64Array.from(options.at) : ridgeEstimate(spec, plainEquations(spec, trajectories, offset, phases, Math.min(spec.rowsPerTracer, FIRST_STAGE_ROWS)))
   if (v.length !== P) throw new Error(`whitenedNormalEquations: linearisation point has ${v.length} coefficients, the flow ${P}`)
   const w = 1 / (spec.noise * spec.noise)
   const s = options.block ?? defaultBlock(T)
   if (!(Number.isInteger(s) && s >= 1)) throw new Error(`whitenedNormalEquations: block ${s} is not a positive integer`)
   const blocks = Math.ceil(T / s)
   const stride = 2 * blocks * nTr
-  const cols = new Float64Array(P * stride) // Σ_block R̃: column p, row (tracer, block, component)
-  const data = new Float64Array(stride) // Σ_block d̃
-  const a0 = new Float64Array(P), a1 = new Float64Array(P), F = new Float64Array(P), J = new Float64Array(4)
+  const cols = gramScratch(P, stride) // Σ_block R̃/√|B|: column p, row (tracer, block, component)
+  const data = new Float64Array(stride) // Σ_block d̃/√|B|
+  const F = new Float64Array(P), J = new Float64Array(4)
   const Q = new Float64Array(2 * P + 2) // running Σ c J z per column (and the data's, last)
-  const phasesAt = phaseEvaluator(spec)
+  const acc = new Float64Array(2 * P + 2) // this block's Σ z per column (and the data's): flushed at its end
   for (let tr = 0; tr < nTr; tr++) {
     const x0 = spec.starts[2 * tr], y0 = spec.starts[2 * tr + 1]
-    phasesAt(x0, y0, 0, a0)
+    const base = tr * (T + 1) * P
     F.fill(0)
     Q.fill(0)
+    acc.fill(0)
     let t0 = 0
     for (let j = 0; j < T; j++) {
       const o = offset + (tr * T + j) * 2
       const x = trajectories[o], y = trajectories[o + 1], t = spec.times[j]
-      phasesAt(x, y, j + 1, a1)
+      const a0 = base + j * P, a1 = a0 + P
       const h = t - t0, hNext = j + 1 < T ? spec.times[j + 1] - t : 0
-      for (let p = 0; p < P; p++) F[p] += 0.5 * h * (a0[p] + a1[p])
-      a0.set(a1)
+      for (let p = 0; p < P; p++) F[p] += 0.5 * h * (phases[a0 + p] + phases[a1 + p])
       t0 = t
       // J at the record from the phases already at hand: g_k = Re ψ_k cos θ_k − Im ψ_k sin θ_k
       J.fill(0)
-      for (let k = 0; k < K; k++) addModeGradient(kx[k], ky[k], v[2 * k] * a1[2 * k + 1] - v[2 * k + 1] * a1[2 * k], J)
+      for (let k = 0; k < K; k++) addModeGradient(kx[k], ky[k], v[2 * k] * phases[a1 + 2 * k + 1] - v[2 * k + 1] * phases[a1 + 2 * k], J)
       // B = (I − ½hJ)⁻¹ (2 × 2), and the weight of this record's z in every later row
       const m00 = 1 - 0.5 * h * J[0], m01 = -0.5 * h * J[1], m10 = -0.5 * h * J[2], m11 = 1 - 0.5 * h * J[3]
       const det = m00 * m11 - m01 * m10
       const b00 = m11 / det, b01 = -m01 / det, b10 = -m10 / det, b11 = m00 / det
-      const c = 0.5 * (h + hNext)
+      const c = 0.5 * (h + hNext), j00 = J[0], j01 = J[1], j10 = J[2], j11 = J[3]
       // z = B (r + Q), then Q += c J z: the data first (its z enters b), then every column of R (U_p F, V_p F)
       const qd = 2 * P
       let ex = x - x0 + Q[qd], ey = y - y0 + Q[qd + 1]
       const dx = b00 * ex + b01 * ey, dy = b10 * ex + b11 * ey
-      Q[qd] += c * (J[0] * dx + J[1] * dy)
-      Q[qd + 1] += c * (J[2] * dx + J[3] * dy)
-      const row = 2 * (tr * blocks + Math.floor(j / s))
-      data[row] += dx
-      data[row + 1] += dy
+      Q[qd] += c * (j00 * dx + j01 * dy)
+      Q[qd + 1] += c * (j10 * dx + j11 * dy)
+      acc[qd] += dx
+      acc[qd + 1] += dy
       for (let p = 0; p < P; p++) {
         const q = 2 * p
         ex = U[p] * F[p] + Q[q]
         ey = V[p] * F[p] + Q[q + 1]
         const zx = b00 * ex + b01 * ey, zy = b10 * ex + b11 * ey
-        Q[q] += c * (J[0] * zx + J[1] * zy)
-        Q[q + 1] += c * (J[2] * zx + J[3] * zy)
-        cols[p * stride + row] += zx
-        cols[p * stride + row + 1] += zy
+        Q[q] += c * (j00 * zx + j01 * zy)
+        Q[q + 1] += c * (j10 * zx + j11 * zy)
+        acc[q] += zx
+        acc[q + 1] += zy
       }
+      if ((j + 1) % s !== 0 && j + 1 < T) continue
+      // u_B = Σ_{j∈B} z_j/√|B| has iid N(0, σ²) noise: the reduced observation's exact normal equations
+      const k = Math.floor(j / s), f = 1 / Math.sqrt(Math.min(s, T - k * s)), row = 2 * (tr * blocks + k)
+      data[row] = acc[qd] * f
+      data[row + 1] = acc[qd + 1] * f
+      for (let p = 0; p < P; p++) {
+        cols[p * stride + row] = acc[2 * p] * f
+        cols[p * stride + row + 1] = acc[2 * p + 1] * f
+      }
+      acc.fill(0)
     }
   }
-  // u_B = Σ_{j∈B} z_j/√|B| has iid N(0, σ²) noise: the reduced observation's exact normal equations
-  for (let tr = 0; tr < nTr; tr++)
-    for (let k = 0; k < blocks; k++) {
-      const f = 1 / Math.sqrt(Math.min(s, T - k * s)), row = 2 * (tr * blocks + k)
-      data[row] *= f
-      data[row + 1] *= f
-      for (let p = 0; p < P; p++) {
-        cols[p * stride + row] *= f
-        cols[p * stride + row + 1] *= f
-      }
-    }
-  const G = gramOfColumns(cols, P, stride)
   const b = new Float64Array(P)
   for (let p = 0; p < P; p++) {
-    let acc = 0
-    for (let r = 0; r < stride; r++) acc += cols[p * stride + r] * data[r]
-    b[p] = w * acc
+    let sum = 0
+    for (let r = 0; r < stride; r++) sum += cols[p * stride + r] * data[r]
+    b[p] = w * sum
   }
+  const G = gramOfColumns(cols, P, stride)
   for (let i = 0; i < G.length; i++) G[i] *= w
   return { G, b, at: v }
 }
@@ -433,12 +398,6 @@ const defaultBlock = (T: number) => (T <= BLOCKED_ROWS ? 1 : Math.ceil(T / BLOCK
  * its Gram is most of the first stage's cost.
  */
 const FIRST_STAGE_ROWS = 100
-const firstStages = new WeakMap<PathFeatureSpec, PathFeatureSpec>()
-const firstStage = (spec: PathFeatureSpec) => {
-  let s = firstStages.get(spec)
-  if (!s) firstStages.set(spec, (s = { ...spec, rowsPerTracer: Math.min(spec.rowsPerTracer, FIRST_STAGE_ROWS) }))
-  return s
-}
 
 /** v̂ = (G + C⁻¹)⁻¹ b: the ridge estimate of a path's normal equations (the prior's precision as penalty). */
 export function ridgeEstimate(spec: PathFeatureSpec, { G, b }: { G: Float64Array; b: Float64Array }): Float64Array {

@@ -61,6 +61,7 @@ function denseNoiseMap(spec: PathFeatureSpec, traj: Float64Array, v: Float64Arra
 }
 
 const maxAbs = (x: ArrayLike<number>) => Math.max(...Array.from(x, Math.abs))
+const maxDiff = (x: ArrayLike<number>, y: ArrayLike<number>) => Math.max(...Array.from(x, (a, i) => Math.abs(a - y[i])))
 
 describe('GLS-whitened path normal equations', () => {
   it('∇w of the basis is the finite-difference gradient of the velocity A(x, t) v', () => {
@@ -87,31 +88,31 @@ describe('GLS-whitened path normal equations', () => {
     }
   })
 
-  it('equal the exact Gaussian likelihood of the linear model with the full covariance σ²(I − M)(I − M)ᵀ (ml-matrix inverse): G, b, the GLS estimate and its precision to 1e-10', () => {
-    const ds = simulateDataset(SimulationConfig.parse(small))
-    const spec = pathFeatureSpec(ds)
-    const P = ds.paramDim, len = ds.nTracers * ds.nTimes * 2
-    const traj = ds.trajectories.slice(len, 2 * len)
-    const at = ds.params.slice(P, 2 * P).map((x, i) => x * (1 + 0.1 * Math.sin(i))) // any linearisation point
-    const { R, d } = denseRows(spec, traj)
-    const L = denseNoiseMap(spec, traj, at)
-    const SigmaInv = inverse(L.mmul(L.transpose()).mul(spec.noise ** 2))
-    const Gref = R.transpose().mmul(SigmaInv).mmul(R), bref = R.transpose().mmul(SigmaInv).mmul(d).getColumn(0)
-    const fast = whitenedNormalEquations(spec, traj, 0, { at })
-    const gScale = maxAbs(Gref.to1DArray()), bScale = maxAbs(bref)
-    for (let p = 0; p < P; p++) {
-      expect(Math.abs(fast.b[p] - bref[p])).toBeLessThan(1e-10 * bScale)
-      for (let q = 0; q < P; q++) expect(Math.abs(fast.G[p * P + q] - Gref.get(p, q))).toBeLessThan(1e-10 * gScale)
+  it('equal the exact Gaussian likelihood of the linear model with the full covariance σ²(I − M)(I − M)ᵀ (ml-matrix inverse): G, b, the GLS estimate and its precision to 1e-10 (2×2 modes and the paper’s 7×7)', () => {
+    for (const modesPerSide of [2, 7]) {
+      const ds = simulateDataset(SimulationConfig.parse({ ...small, fourier: { modesPerSide } }))
+      const spec = pathFeatureSpec(ds)
+      const P = ds.paramDim, len = ds.nTracers * ds.nTimes * 2
+      const traj = ds.trajectories.slice(len, 2 * len)
+      const at = ds.params.slice(P, 2 * P).map((x, i) => x * (1 + 0.1 * Math.sin(i))) // any linearisation point
+      const { R, d } = denseRows(spec, traj)
+      const L = denseNoiseMap(spec, traj, at)
+      const SigmaInv = inverse(L.mmul(L.transpose()).mul(spec.noise ** 2))
+      const Gref = R.transpose().mmul(SigmaInv).mmul(R), bref = R.transpose().mmul(SigmaInv).mmul(d).getColumn(0)
+      const fast = whitenedNormalEquations(spec, traj, 0, { at })
+      // one expect per array (the 7×7 case has 98² entries): the largest error relative to the largest entry
+      expect(maxDiff(fast.b, bref) / maxAbs(bref)).toBeLessThan(1e-10)
+      expect(maxDiff(fast.G, Gref.to1DArray()) / maxAbs(Gref.to1DArray())).toBeLessThan(1e-10)
+      // the GLS (ridge) estimate and its posterior precision: (RᵀΣ⁻¹R + C⁻¹)⁻¹ RᵀΣ⁻¹d
+      const precision = Gref.clone().add(Matrix.diag(spec.priorVariance.map((s) => 1 / s)))
+      const want = inverse(precision).mmul(Matrix.columnVector(bref)).getColumn(0)
+      const got = ridgeEstimate(spec, fast)
+      expect(maxDiff(got, want) / maxAbs(want)).toBeLessThan(1e-10)
+      // with ∇w ≡ 0 (no noise in the regressors) the whitening is the identity: the plain normal equations
+      const plain = pathNormalEquations(spec, traj), none = whitenedNormalEquations(spec, traj, 0, { at: new Float64Array(P) })
+      expect(maxDiff(none.G, plain.G) / maxAbs(plain.G)).toBeLessThan(1e-10)
+      expect(maxDiff(none.b, plain.b) / maxAbs(plain.b)).toBeLessThan(1e-10)
     }
-    // the GLS (ridge) estimate and its posterior precision: (RᵀΣ⁻¹R + C⁻¹)⁻¹ RᵀΣ⁻¹d
-    const precision = Gref.clone().add(Matrix.diag(spec.priorVariance.map((s) => 1 / s)))
-    const want = inverse(precision).mmul(Matrix.columnVector(bref)).getColumn(0)
-    const got = ridgeEstimate(spec, fast)
-    for (let p = 0; p < P; p++) expect(Math.abs(got[p] - want[p])).toBeLessThan(1e-10 * maxAbs(want))
-    // with ∇w ≡ 0 (no noise in the regressors) the whitening is the identity: the plain normal equations
-    const plain = pathNormalEquations(spec, traj), none = whitenedNormalEquations(spec, traj, 0, { at: new Float64Array(P) })
-    for (let i = 0; i < P * P; i++) expect(Math.abs(none.G[i] - plain.G[i])).toBeLessThan(1e-10 * maxAbs(plain.G))
-    for (let p = 0; p < P; p++) expect(Math.abs(none.b[p] - plain.b[p])).toBeLessThan(1e-10 * maxAbs(plain.b))
   })
 
   it('with blocks of records: the exact normal equations of the whitened rows’ block sums u_B = Σ_{j∈B} z_j/√|B| (blocks of 5, 5 and 2 records)', () => {
@@ -169,6 +170,19 @@ describe('GLS-whitened path normal equations', () => {
       gh.drawRows!(new Rng(3, 0, 2), 7, rows)
       const r1 = new Rng(3, 0, 2)
       for (let s = 0; s < 7; s++) gh.draw(r1, one.subarray(s * P, (s + 1) * P))
+      expect(Array.from(rows)).toEqual(Array.from(one))
+    }
+    // and for dimensions that are not a multiple of the back substitution's four-row blocks (1, 2 and 3 rows left over)
+    for (const dim of [9, 10, 11, 98]) {
+      const A = Float64Array.from({ length: dim * dim }, (_, i) => Math.sin(0.37 * i + 1))
+      const Gd = new Float64Array(dim * dim) // AᵀA + I: positive definite
+      for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) for (let k = 0; k < dim; k++) Gd[i * dim + j] += A[k * dim + i] * A[k * dim + j] + (i === j && k === 0 ? 1 : 0)
+      const pd = diagonalGaussian(new Float64Array(dim), Array.from({ length: dim }, (_, i) => 1 / (1 + i)))
+      const gh = gramConditional(pd, { a: 0.9, alpha: 0.8, gamma: 1e-3 }, Gd, Float64Array.from({ length: dim }, (_, i) => Math.cos(i)))
+      const rows = new Float64Array(5 * dim), one = new Float64Array(5 * dim)
+      gh.drawRows!(new Rng(4, 0, 2), 5, rows)
+      const r1 = new Rng(4, 0, 2)
+      for (let s = 0; s < 5; s++) gh.draw(r1, one.subarray(s * dim, (s + 1) * dim))
       expect(Array.from(rows)).toEqual(Array.from(one))
     }
     // 20,000 draws: every standardised mean error and variance ratio within Monte Carlo error
