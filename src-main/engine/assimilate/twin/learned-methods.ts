@@ -459,14 +459,35 @@ export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Arr
       for (let i = 0; i < d; i++) out[i] = mean[i] + sd[i] * (c1 * out[i] + (c2 > 0 ? c2 * rng.normal() : 0))
     },
     // n draws of `draw` (the same normals in the same order, the same operations per draw, so the same bits) with the
-    // back substitution run on all n right-hand sides at once: X (d × n, each row contiguous) is swept by rows of L
+    // back substitution run on all n right-hand sides at once: X (d × n, each row contiguous) is swept by rows of L,
+    // four at a time (each X_k then takes its four updates in one pass, in the unblocked order: the same bits, a
+    // quarter of the loads and stores; 98 × 200 at the paper's settings: most of the draws' cost)
     drawRows(rng, n, out) {
       const X = new Float64Array(d * n), Z2 = c2 > 0 ? new Float64Array(d * n) : undefined
       for (let s = 0; s < n; s++) {
         for (let i = 0; i < d; i++) X[i * n + s] = rng.normal()
         if (Z2) for (let i = 0; i < d; i++) Z2[i * n + s] = rng.normal()
       }
-      for (let i = d - 1; i >= 0; i--) {
+      let top = d - 1
+      for (; top >= 3; top -= 4) {
+        const i = top, r0 = i * d, r1 = r0 - d, r2 = r1 - d, r3 = r2 - d, o0 = i * n, o1 = o0 - n, o2 = o1 - n, o3 = o2 - n
+        const l00 = L[r0 + i], l10 = L[r0 + i - 1], l20 = L[r0 + i - 2], l30 = L[r0 + i - 3]
+        const l11 = L[r1 + i - 1], l21 = L[r1 + i - 2], l31 = L[r1 + i - 3], l22 = L[r2 + i - 2], l32 = L[r2 + i - 3], l33 = L[r3 + i - 3]
+        for (let s = 0; s < n; s++) {
+          const x0 = X[o0 + s] / l00
+          const x1 = (X[o1 + s] - l10 * x0) / l11
+          const x2 = (X[o2 + s] - l20 * x0 - l21 * x1) / l22
+          X[o3 + s] = (X[o3 + s] - l30 * x0 - l31 * x1 - l32 * x2) / l33
+          X[o0 + s] = x0
+          X[o1 + s] = x1
+          X[o2 + s] = x2
+        }
+        for (let k = 0; k < i - 3; k++) {
+          const a0 = L[r0 + k], a1 = L[r1 + k], a2 = L[r2 + k], a3 = L[r3 + k], ok = k * n
+          for (let s = 0; s < n; s++) X[ok + s] = X[ok + s] - a0 * X[o0 + s] - a1 * X[o1 + s] - a2 * X[o2 + s] - a3 * X[o3 + s]
+        }
+      }
+      for (let i = top; i >= 0; i--) {
         const ri = i * d, oi = i * n, lii = L[ri + i]
         for (let s = 0; s < n; s++) X[oi + s] /= lii
         for (let k = 0; k < i; k++) {
