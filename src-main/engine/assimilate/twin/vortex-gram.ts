@@ -132,29 +132,34 @@ export interface VortexPathGram {
   evaluations: number
 }
 
+/** f = ½|r|² + ½|ξ|² and the misfit ½|r|² of a fit. */
+export interface FitValue {
+  f: number
+  misfit: number
+}
+
 /**
- * Levenberg–Marquardt on f(ξ) = ½|r(ξ)|² + ½|ξ|² (the negative log posterior for the N(0, I) latent prior) from
- * each of `starts` (rows) for `screen` iterations, the lowest f then to convergence; its linearisation there.
+ * Levenberg–Marquardt on f(ξ) = ½|r(ξ)|² + ½|ξ|² (the negative log posterior for the N(0, I) latent prior) over the
+ * first `records` records, with workspaces shared by its calls; `linearise` gives the Laplace approximation's terms.
  */
-export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o: GaussNewtonOptions = {}): VortexPathGram {
+export function lmFitter(res: LinearisedResiduals) {
   const d = res.dim, N = res.length
-  const screen = o.screen ?? 4, iterations = o.iterations ?? 30
   const r = new Float64Array(N), J = new Float64Array(N * d), rt = new Float64Array(N)
-  let evaluations = 0
-  const half = (res: Float64Array, x: Float64Array) => {
+  const H = new Float64Array(d * d), Hx = new Float64Array(d * d), g = new Float64Array(d), step = new Float64Array(d), trial = new Float64Array(d)
+  const state = { evaluations: 0 }
+  const half = (res: Float64Array, x: Float64Array): FitValue => {
     let s = 0
     for (let q = 0; q < N; q++) s += res[q] * res[q]
     let p = 0
     for (let c = 0; c < d; c++) p += x[c] * x[c]
     return { misfit: s / 2, f: (s + p) / 2 }
   }
-  const H = new Float64Array(d * d), Hx = new Float64Array(d * d), g = new Float64Array(d), step = new Float64Array(d), trial = new Float64Array(d)
   /**
-   * Iterate from x (in place); returns f and the misfit at the final x, with r and J evaluated there. `frozen`: the
-   * Jacobian of the start is kept for every step (the chord method: plain runs only, for screening the starts).
+   * Iterate from x (in place); returns f and the misfit at the final x. `frozen`: the Jacobian of the start is kept
+   * (re-evaluated every `refreshEvery` accepted steps; the chord method: plain runs only, for screening the starts).
    */
-  const fit = (x: Float64Array, its: number, frozen: boolean, records = res.records) => {
-    evaluations++
+  const fit = (x: Float64Array, its: number, frozen: boolean, records = res.records, refreshEvery = Infinity): FitValue => {
+    state.evaluations++
     if (!res.evaluate(x, r, J, records)) return { f: Infinity, misfit: Infinity }
     let cur = half(r, x), lambda = 1e-3
     for (let it = 0; it < its; it++) {
@@ -182,7 +187,7 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
         solveLower(L, d, step)
         solveLowerTranspose(L, d, step)
         for (let a = 0; a < d; a++) trial[a] = x[a] + step[a]
-        evaluations++
+        state.evaluations++
         const next = res.residuals(trial, rt, records) ? half(rt, trial) : { f: Infinity, misfit: Infinity }
         if (next.f < cur.f) {
           x.set(trial)
@@ -193,18 +198,42 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
         } else lambda *= 4
       }
       if (!accepted) break
-      if (frozen && (it + 1) % (o.refreshEvery ?? Infinity) !== 0) continue
-      evaluations++
+      if (frozen && (it + 1) % refreshEvery !== 0) continue
+      state.evaluations++
       res.evaluate(x, r, J, records)
     }
     return cur
   }
+  /** G = JᵀJ and b = Gx₀ − Jᵀr₀ at x₀ over the first `records` records (one tangent run). */
+  const linearise = (x0: Float64Array, records = res.records) => {
+    state.evaluations++
+    res.evaluate(x0, r, J, records)
+    const G = gramOf(J, N, d, 0, new Float64Array(d * d)), b = new Float64Array(d)
+    for (let a = 0; a < d; a++) {
+      let s = 0
+      for (let c = 0; c < d; c++) s += G[a * d + c] * x0[c]
+      for (let q = 0; q < N; q++) s -= J[q * d + a] * r[q]
+      b[a] = s
+    }
+    return { G, b, ...half(r, x0) }
+  }
+  return { fit, linearise, state }
+}
+
+/**
+ * Levenberg–Marquardt on f(ξ) = ½|r(ξ)|² + ½|ξ|² from each of `starts` (rows) for `screen` iterations, the lowest f
+ * then to convergence; its linearisation there.
+ */
+export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o: GaussNewtonOptions = {}): VortexPathGram {
+  const d = res.dim
+  const screen = o.screen ?? 4, iterations = o.iterations ?? 30
+  const { fit, linearise, state } = lmFitter(res)
   const count = starts.length / d
   const screened: { f: number; x: Float64Array }[] = []
   for (let k = 0; k < count; k++) {
     const x = starts.slice(k * d, (k + 1) * d)
-    for (const w of o.windows ?? []) fit(x, screen, o.frozenScreen ?? true, Math.max(1, Math.round(w * res.records)))
-    screened.push({ f: fit(x, screen, o.frozenScreen ?? true).f, x })
+    for (const w of o.windows ?? []) fit(x, screen, o.frozenScreen ?? true, Math.max(1, Math.round(w * res.records)), o.refreshEvery)
+    screened.push({ f: fit(x, screen, o.frozenScreen ?? true, res.records, o.refreshEvery).f, x })
   }
   // the screening's ranking is rough (nearly equal maxima lie in different basins): the best few are refined fully
   screened.sort((a, b) => a.f - b.f)
@@ -215,16 +244,9 @@ export function vortexPathGram(res: LinearisedResiduals, starts: Float64Array, o
   }
   const x0 = best.x
   if (!(best.f < Infinity)) throw new Error('vortexPathGram: no start has a finite likelihood')
-  evaluations++
-  res.evaluate(x0, r, J) // r and J at x0 (the last step's Jacobian is not evaluated inside the loop)
-  const G = gramOf(J, N, d, 0, new Float64Array(d * d)), b = new Float64Array(d)
-  for (let a = 0; a < d; a++) {
-    let s = 0
-    for (let c = 0; c < d; c++) s += G[a * d + c] * x0[c]
-    for (let q = 0; q < N; q++) s -= J[q * d + a] * r[q]
-    b[a] = s
-  }
-  return { G, b, point: x0, misfit: best.misfit, evaluations }
+  // r and J at x0 (the last step's Jacobian is not evaluated inside the loop)
+  const { G, b } = linearise(x0)
+  return { G, b, point: x0, misfit: best.misfit, evaluations: state.evaluations }
 }
 
 /** JᵀJ + ridge·I of J (N × d, row-major) into `out` (d × d, symmetric). */

@@ -1,0 +1,193 @@
+/**
+ * The point-vortex path's posterior maxima and their Laplace mixture: the point-estimate stage of `+gram-gn`
+ * (twin/learned-methods.ts), replacing one Gauss–Newton point by the distinct maxima a small branching window
+ * continuation finds, each weighted by its Laplace evidence.
+ *  - Window continuation ⅛ → ¼ → ½ → all (quasi-static variational assimilation, Pires, Vautard & Talagrand 1996,
+ *    Tellus 48A): a short window's misfit is nearly quadratic in the flow, so its basin is wide.
+ *  - Branching (as twin/map-starts.ts's `branchingContinuation` does for the MCMC reference, on a far smaller
+ *    budget): after each window the best maxima spawn draws of their own Laplace approximation on that window, which
+ *    re-explore the directions the window left at their prior spread; all are re-fitted on the next window.
+ *  - Label-swap deduplication: equal-sign vortices are exchangeable (twin/vortex-labels.ts), so a maximum and its
+ *    relabelling are one flow and one component.
+ *  - The mixture Σ_b w_b N(ξ_b, H_b⁻¹), w_b ∝ exp(−f_b) det(H_b)^{-1/2} (Laplace's evidence of each basin, Tierney &
+ *    Kadane 1986, JASA 81; f = ½|r|² + ½|ξ|² in the prior's N(0, I) latent coordinates, H = I + JᵀJ), sampled exactly.
+ * Everything is the model's own likelihood; nothing is learned but the starts (nearest train paths).
+ */
+import { Rng } from '../../flows/rng'
+import { choleskyLower, solveLowerTranspose, type FlowPrior } from '../posterior'
+import { lmFitter, type LinearisedResiduals } from './vortex-gram'
+import { vortexMatcher } from './vortex-labels'
+
+export interface PathMaximaOptions {
+  /** Leading fractions of the record fitted in turn before the whole (shortest first). */
+  windows: number[]
+  /** Levenberg–Marquardt iterations per candidate on each window (a full Jacobian per accepted step). */
+  screen: number
+  /** Maxima kept after each window; each spawns `branches − 1` draws of its Laplace approximation there. */
+  beam: number
+  branches: number
+  /** Distinct maxima of the whole record refined to convergence (at most this many iterations each). */
+  refine: number
+  iterations: number
+  /** Components whose f exceeds the best's by more than this are dropped (their weight is < e^−gap). */
+  gap: number
+  /** Chord steps on the windows (each candidate's first Jacobian kept: plain runs only) instead of full LM steps. */
+  chordWindows?: boolean
+  seed: number
+}
+
+/** The design measured on 20 full-size screen pairs per (2, 1) launch (README, `+gram-gn`). */
+export const PATH_MAXIMA: PathMaximaOptions = { windows: [1 / 8, 1 / 4, 1 / 2], screen: 4, beam: 3, branches: 3, refine: 2, iterations: 30, gap: 20, seed: 1 }
+
+/** One distinct maximum of the whole record: its point, f, misfit and the Laplace terms G = JᵀJ, b = Gξ₀ − Jᵀr₀. */
+export interface PathMaximum {
+  point: Float64Array
+  f: number
+  misfit: number
+  G: Float64Array
+  b: Float64Array
+  /** log exp(−f) det(I + G)^{-1/2}: the Laplace evidence relative to the prior (exact for a linear r). */
+  logEvidence: number
+}
+
+export interface PathMaxima {
+  /** Distinct maxima, lowest f first, and their normalised mixture weights. */
+  maxima: PathMaximum[]
+  weights: number[]
+  evaluations: number
+}
+
+/** Two latent states are the same flow when one (relabelled) is within the other's Laplace metric: (a − b)ᵀH(a − b) < tol. */
+export type SameFlow = (a: Float64Array, b: Float64Array, H: Float64Array) => boolean
+
+/** log of exp(−f) det(H)^{-1/2} for a symmetric positive-definite H (d × d). */
+export function laplaceLogEvidence(f: number, H: Float64Array, d: number): number {
+  const L = choleskyLower(H, d)
+  let logDet = 0
+  for (let a = 0; a < d; a++) logDet += 2 * Math.log(L[a * d + a])
+  return -f - logDet / 2
+}
+
+/** Normalised weights from log weights (max subtracted first). */
+export function normalisedWeights(logW: number[]): number[] {
+  const top = Math.max(...logW)
+  const w = logW.map((l) => Math.exp(l - top))
+  const s = w.reduce((a, b) => a + b, 0)
+  return w.map((x) => x / s)
+}
+
+/**
+ * The latent-state equivalence of a vortex prior: b relabelled to a's vortex labelling (vortexMatcher on the
+ * parameters, the permutation applied to the per-vortex latent blocks), then within `tol` in H's metric.
+ */
+export function vortexSameFlow(prior: FlowPrior, vortices: number, circulation: number, tol = 1): SameFlow {
+  const n = vortices, d = prior.latent.dim, blocks = d / n - 2
+  const match = vortexMatcher(n, circulation)
+  const va = new Float64Array(prior.paramDim), vb = new Float64Array(prior.paramDim), pb = new Float64Array(d), diff = new Float64Array(d)
+  return (a, b, H) => {
+    prior.toParams(a, va)
+    prior.toParams(b, vb)
+    const perm = match(vb, va)
+    for (let j = 0; j < n; j++) {
+      pb[2 * j] = b[2 * perm[j]]
+      pb[2 * j + 1] = b[2 * perm[j] + 1]
+      for (let t = 0; t < blocks; t++) pb[(2 + t) * n + j] = b[(2 + t) * n + perm[j]]
+    }
+    for (let c = 0; c < d; c++) diff[c] = pb[c] - a[c]
+    let q = 0
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) q += diff[i] * H[i * d + j] * diff[j]
+    return q < tol
+  }
+}
+
+/** The first of `items` (sorted best first) that no earlier one equals, by `same`. */
+export function distinctBy<T>(items: T[], same: (kept: T, candidate: T) => boolean, limit = Infinity): T[] {
+  const out: T[] = []
+  for (const it of items) {
+    if (out.length >= limit) break
+    if (!out.some((k) => same(k, it))) out.push(it)
+  }
+  return out
+}
+
+const withIdentity = (G: Float64Array, d: number) => {
+  const H = Float64Array.from(G)
+  for (let a = 0; a < d; a++) H[a * d + a] += 1
+  return H
+}
+
+/**
+ * The distinct posterior maxima of one path from `starts` (rows): each window's fits, the best `beam` distinct ones
+ * branching into draws of their Laplace approximation for the next window; on the whole record the best `refine`
+ * distinct ones iterated to convergence, re-deduplicated, and weighted by their Laplace evidence.
+ */
+export function vortexPathMaxima(res: LinearisedResiduals, starts: Float64Array, same: SameFlow, o: PathMaximaOptions = PATH_MAXIMA, screenRes = res): PathMaxima {
+  const d = res.dim, T = res.records
+  const { fit, linearise, state } = lmFitter(res)
+  const screener = screenRes === res ? { fit, linearise, state } : lmFitter(screenRes)
+  const rng = new Rng(o.seed, 0, 0x51ab)
+  let pool: Float64Array[] = Array.from({ length: starts.length / d }, (_, k) => starts.slice(k * d, (k + 1) * d))
+  for (const w of o.windows) {
+    const records = Math.max(1, Math.round(w * T))
+    const fitted = pool.map((x) => ({ x, f: screener.fit(x, o.screen, o.chordWindows ?? false, records).f })).filter((c) => c.f < Infinity).sort((a, b) => a.f - b.f)
+    if (!fitted.length) break
+    const next: Float64Array[] = [], kept: Float64Array[] = []
+    for (const c of fitted) {
+      if (kept.length >= o.beam) break
+      const { G } = screener.linearise(c.x, records)
+      const H = withIdentity(G, d)
+      if (!H.every(Number.isFinite) || kept.some((k) => same(k, c.x, H))) continue
+      kept.push(c.x)
+      next.push(c.x)
+      const L = choleskyOrUndefined(H)
+      if (!L) continue // rounding near a close encounter: keep the maximum, do not branch
+      for (let k = 1; k < o.branches; k++) {
+        // x* + L⁻ᵀz ~ N(x*, (LLᵀ)⁻¹)
+        const u = Float64Array.from({ length: d }, () => rng.normal())
+        solveLowerTranspose(L, d, u)
+        next.push(u.map((v, i) => v + c.x[i]))
+      }
+    }
+    pool = next
+  }
+  // the whole record: a short screen of every candidate, then the best distinct few to convergence
+  const screened = pool.map((x) => ({ x, f: fit(x, o.screen, true).f })).filter((c) => c.f < Infinity).sort((a, b) => a.f - b.f)
+  if (!screened.length) throw new Error('vortexPathMaxima: no start has a finite likelihood')
+  const refined: PathMaximum[] = []
+  for (const c of screened) {
+    if (refined.length >= o.refine) break
+    if (refined.some((m) => same(m.point, c.x, withIdentity(m.G, d)))) continue
+    fit(c.x, o.iterations, false)
+    const lin = linearise(c.x)
+    const H = withIdentity(lin.G, d)
+    if (!H.every(Number.isFinite) || !choleskyOrUndefined(H)) continue
+    refined.push({ point: c.x, f: lin.f, misfit: lin.misfit, G: lin.G, b: lin.b, logEvidence: laplaceLogEvidence(lin.f, H, d) })
+  }
+  if (!refined.length) throw new Error('vortexPathMaxima: no maximum has a positive-definite Hessian')
+  refined.sort((a, b) => a.f - b.f)
+  // refinement can carry two candidates into one maximum
+  const maxima = distinctBy(refined, (k, c) => same(k.point, c.point, withIdentity(k.G, d))).filter((m, _, all) => m.f - all[0].f <= o.gap)
+  return { maxima, weights: normalisedWeights(maxima.map((m) => m.logEvidence)), evaluations: state.evaluations + (screener.state === state ? 0 : screener.state.evaluations) }
+}
+
+/** A mixture of samplers: a component picked by weight, then its draw (exact for the mixture). */
+export function mixtureSampler(weights: number[], components: { draw(rng: Rng, out: Float64Array): void }[]) {
+  const cum: number[] = []
+  weights.reduce((s, w, k) => (cum[k] = s + w), 0)
+  return {
+    draw(rng: Rng, out: Float64Array) {
+      const u = rng.uniform() * cum[cum.length - 1]
+      let k = 0
+      while (k < cum.length - 1 && u >= cum[k]) k++
+      components[k].draw(rng, out)
+    }
+  }
+}
+
+function choleskyOrUndefined(A: Float64Array): Float64Array | undefined {
+  try {
+    return choleskyLower(A, Math.round(Math.sqrt(A.length)))
+  } catch {
+    return undefined
+  }
+}
