@@ -215,7 +215,9 @@ function prepare(spec: PathFeatureSpec) {
       timePhase[j * P + 2 * k + 1] = Math.cos(spec.omega[k] * t)
     }
   }
-  return { K, kx, ky, ix, iy, kMin, span: kMax - kMin + 1, U, V, timePhase, phases: undefined as Float64Array | undefined }
+  // ∂θ_k/∂x, ∂θ_k/∂y (the factors of `addModeGradient`, the same products)
+  const tkx = Float64Array.from(kx, (k) => TWO_PI * k), tky = Float64Array.from(ky, (k) => TWO_PI * k)
+  return { K, ix, iy, kMin, span: kMax - kMin + 1, U, V, tkx, tky, timePhase, phases: undefined as Float64Array | undefined }
 }
 
 /** out[2(m − kMin)] = cos 2πmz, out[2(m − kMin) + 1] = sin 2πmz for m in [kMin, kMin + span): one trig pair, then products. */
@@ -292,7 +294,7 @@ function addModeGradient(kx: number, ky: number, g: number, out: Float64Array): 
  * and calibration as every row; the posterior mean moves by at most 0.25 of the exact posterior's Mahalanobis norm).
  */
 export function whitenedNormalEquations(spec: PathFeatureSpec, trajectories: Float64Array, offset = 0, options: WhiteningOptions = {}): { G: Float64Array; b: Float64Array; at: Float64Array } {
-  const { K, kx, ky, U, V } = prepared(spec)
+  const { K, U, V, tkx, tky } = prepared(spec)
   const P = 2 * K
   const nTr = spec.starts.length / 2, T = spec.times.length
   checkLength('whitenedNormalEquations', spec, trajectories, offset)
@@ -306,59 +308,70 @@ export function whitenedNormalEquations(spec: PathFeatureSpec, trajectories: Flo
   const stride = 2 * blocks * nTr
   const cols = gramScratch(P, stride) // Σ_block R̃/√|B|: column p, row (tracer, block, component)
   const data = new Float64Array(stride) // Σ_block d̃/√|B|
-  const F = new Float64Array(P), J = new Float64Array(4)
-  const Q = new Float64Array(2 * P + 2) // running Σ c J z per column (and the data's, last)
-  const acc = new Float64Array(2 * P + 2) // this block's Σ z per column (and the data's): flushed at its end
+  const F = new Float64Array(P)
+  // per column p: [Q_x, Q_y, Σ_block z_x, Σ_block z_y] (Q the running Σ c J z), the data's last: one array, one stream
+  const S = new Float64Array(4 * P + 4)
   for (let tr = 0; tr < nTr; tr++) {
     const x0 = spec.starts[2 * tr], y0 = spec.starts[2 * tr + 1]
     const base = tr * (T + 1) * P
     F.fill(0)
-    Q.fill(0)
-    acc.fill(0)
+    S.fill(0)
     let t0 = 0
     for (let j = 0; j < T; j++) {
       const o = offset + (tr * T + j) * 2
       const x = trajectories[o], y = trajectories[o + 1], t = spec.times[j]
       const a0 = base + j * P, a1 = a0 + P
       const h = t - t0, hNext = j + 1 < T ? spec.times[j + 1] - t : 0
-      for (let p = 0; p < P; p++) F[p] += 0.5 * h * (phases[a0 + p] + phases[a1 + p])
       t0 = t
-      // J at the record from the phases already at hand: g_k = Re ψ_k cos θ_k − Im ψ_k sin θ_k
-      J.fill(0)
-      for (let k = 0; k < K; k++) addModeGradient(kx[k], ky[k], v[2 * k] * phases[a1 + 2 * k + 1] - v[2 * k + 1] * phases[a1 + 2 * k], J)
+      // J at the record from the phases already at hand: g_k = Re ψ_k cos θ_k − Im ψ_k sin θ_k (`addModeGradient`'s sums, in registers)
+      let j00 = 0, j01 = 0, j10 = 0, j11 = 0
+      for (let k = 0; k < K; k++) {
+        const g = v[2 * k] * phases[a1 + 2 * k + 1] - v[2 * k + 1] * phases[a1 + 2 * k]
+        const gx = tkx[k] * g, gy = tky[k] * g, u = U[2 * k], w2 = V[2 * k]
+        j00 += u * gx
+        j01 += u * gy
+        j10 += w2 * gx
+        j11 += w2 * gy
+      }
       // B = (I − ½hJ)⁻¹ (2 × 2), and the weight of this record's z in every later row
-      const m00 = 1 - 0.5 * h * J[0], m01 = -0.5 * h * J[1], m10 = -0.5 * h * J[2], m11 = 1 - 0.5 * h * J[3]
+      const m00 = 1 - 0.5 * h * j00, m01 = -0.5 * h * j01, m10 = -0.5 * h * j10, m11 = 1 - 0.5 * h * j11
       const det = m00 * m11 - m01 * m10
       const b00 = m11 / det, b01 = -m01 / det, b10 = -m10 / det, b11 = m00 / det
-      const c = 0.5 * (h + hNext), j00 = J[0], j01 = J[1], j10 = J[2], j11 = J[3]
+      const c = 0.5 * (h + hNext)
       // z = B (r + Q), then Q += c J z: the data first (its z enters b), then every column of R (U_p F, V_p F)
-      const qd = 2 * P
-      let ex = x - x0 + Q[qd], ey = y - y0 + Q[qd + 1]
+      const sd = 4 * P
+      let ex = x - x0 + S[sd], ey = y - y0 + S[sd + 1]
       const dx = b00 * ex + b01 * ey, dy = b10 * ex + b11 * ey
-      Q[qd] += c * (j00 * dx + j01 * dy)
-      Q[qd + 1] += c * (j10 * dx + j11 * dy)
-      acc[qd] += dx
-      acc[qd + 1] += dy
+      S[sd] += c * (j00 * dx + j01 * dy)
+      S[sd + 1] += c * (j10 * dx + j11 * dy)
+      S[sd + 2] += dx
+      S[sd + 3] += dy
       for (let p = 0; p < P; p++) {
-        const q = 2 * p
-        ex = U[p] * F[p] + Q[q]
-        ey = V[p] * F[p] + Q[q + 1]
+        const q = 4 * p
+        const f = (F[p] += 0.5 * h * (phases[a0 + p] + phases[a1 + p]))
+        ex = U[p] * f + S[q]
+        ey = V[p] * f + S[q + 1]
         const zx = b00 * ex + b01 * ey, zy = b10 * ex + b11 * ey
-        Q[q] += c * (j00 * zx + j01 * zy)
-        Q[q + 1] += c * (j10 * zx + j11 * zy)
-        acc[q] += zx
-        acc[q + 1] += zy
+        S[q] += c * (j00 * zx + j01 * zy)
+        S[q + 1] += c * (j10 * zx + j11 * zy)
+        S[q + 2] += zx
+        S[q + 3] += zy
       }
       if ((j + 1) % s !== 0 && j + 1 < T) continue
       // u_B = Σ_{j∈B} z_j/√|B| has iid N(0, σ²) noise: the reduced observation's exact normal equations
       const k = Math.floor(j / s), f = 1 / Math.sqrt(Math.min(s, T - k * s)), row = 2 * (tr * blocks + k)
-      data[row] = acc[qd] * f
-      data[row + 1] = acc[qd + 1] * f
-      for (let p = 0; p < P; p++) {
-        cols[p * stride + row] = acc[2 * p] * f
-        cols[p * stride + row + 1] = acc[2 * p + 1] * f
+      for (let p = 0; p <= P; p++) {
+        const q = 4 * p
+        const zx = S[q + 2] * f, zy = S[q + 3] * f
+        S[q + 2] = S[q + 3] = 0
+        if (p === P) {
+          data[row] = zx
+          data[row + 1] = zy
+        } else {
+          cols[p * stride + row] = zx
+          cols[p * stride + row + 1] = zy
+        }
       }
-      acc.fill(0)
     }
   }
   const b = new Float64Array(P)
