@@ -15,6 +15,7 @@ import { fit } from '../../src-main/engine/learn/fit'
 import { fitDataParallel, fitParallel } from '../../src-main/engine/learn/parallel'
 import { normalRng } from '../../src-main/engine/learn/random'
 import { prepareTraining } from '../../src-main/engine/learn/train'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { cpuSecondsSince, machine, median, printLine, range, round, torchPeer } from './peers'
 
 const B = 256
@@ -48,7 +49,26 @@ function referenceData(steps: number): PairedDataset {
 }
 
 interface Mode { key: string; backend: BackendName; parallel?: 'encoders' | 'data'; workers?: number; steps: number; warmup?: number }
-interface Run { msPerStep: number; cpuMsPerStep: number; minMs: number; waitMs: number; firstLoss: number; finalLoss: number; phases?: Record<string, number[]> }
+interface Run { msPerStep: number; cpuMsPerStep: number; minMs: number; waitMs: number; firstLoss: number; finalLoss: number; phases?: Record<string, number[]>; threads?: number[] }
+
+/**
+ * CPU-ms of every thread of this process (Linux /proc; utime + stime in 10 ms ticks), by thread id: where two workers'
+ * time goes, since a step on two free cores lasts at least as long as the busier worker's CPU time.
+ */
+function threadCpuMs(): Map<string, number> | undefined {
+  if (!existsSync('/proc/self/task')) return undefined
+  const out = new Map<string, number>()
+  for (const id of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out.set(id, (Number(f[11]) + Number(f[12])) * 10)
+    } catch {
+      // the thread ended
+    }
+  }
+  return out
+}
 
 async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   const info = await initBackend(m.backend)
@@ -61,6 +81,8 @@ async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   let cpuSeconds = 0
   let phases: Record<string, number[]> | undefined
   let profile0: Float64Array | undefined
+  let threads0: Map<string, number> | undefined
+  let threads: number[] | undefined
   // process CPU (every thread) over the timed steps only: worker start-up and warm-up are not counted; for
   // data-parallel workers also each rank's wall ms per step in each phase (shard-worker.ts)
   const onStep = (ms: number, waitMs?: number, profile?: { phases: readonly string[]; perRank: Float64Array }) => {
@@ -69,9 +91,13 @@ async function measure(m: Mode): Promise<Run | { unavailable: string }> {
     if (times.length === warmup) {
       cpu0 = process.cpuUsage()
       profile0 = profile?.perRank.slice()
+      threads0 = threadCpuMs()
     }
     if (times.length === warmup + m.steps && cpu0) {
       cpuSeconds = cpuSecondsSince(cpu0)
+      const t1 = threadCpuMs()
+      // every thread's CPU-ms per timed step, the busiest first (the training threads, then V8's helpers)
+      if (t1 && threads0) threads = [...t1].map(([id, ms]) => round((ms - (threads0!.get(id) ?? 0)) / m.steps)).filter((x) => x > 0).sort((a, b) => b - a)
       if (profile && profile0) {
         const K = profile.phases.length
         const at = profile.perRank.slice()
@@ -84,7 +110,7 @@ async function measure(m: Mode): Promise<Run | { unavailable: string }> {
   const timed = times.slice(warmup)
   return {
     msPerStep: median(timed), cpuMsPerStep: (cpuSeconds * 1000) / timed.length, minMs: Math.min(...timed), waitMs: median(waits.slice(warmup)),
-    firstLoss: result.history[0]?.trainLoss ?? NaN, finalLoss: result.finalLoss, ...(phases ? { phases } : {})
+    firstLoss: result.history[0]?.trainLoss ?? NaN, finalLoss: result.finalLoss, ...(phases ? { phases } : {}), ...(threads ? { threads } : {})
   }
 }
 
@@ -131,6 +157,7 @@ const results = modes.map((m) => {
     cpuRatioToPeer: round(median(rs.map((x, i) => x.cpuMsPerStep / (peerCpu[i] ?? NaN)).filter(Number.isFinite))),
     ...(m.parallel ? { medianSyncWaitMs: round(median(rs.map((x) => x.waitMs))) } : {}),
     ...(rs[0]!.phases ? { phasesMsPerStepByRank: rs[rs.length - 1]!.phases } : {}), // the last round's profile
+    ...(rs.every((x) => x.threads) ? { busiestThreadCpuMsPerStep: round(median(rs.map((x) => x.threads![0] ?? NaN))), threadCpuMsPerStep: rs[rs.length - 1]!.threads!.slice(0, 6) } : {}),
     firstLoss: round(rs[0]!.firstLoss, 4), finalLoss: round(rs[0]!.finalLoss, 4), steps: m.steps, warmupSteps: m.warmup ?? WARMUP, rounds: rs.length
   }
 })
@@ -138,11 +165,20 @@ const one = runs.get('wasm one thread')
 const med = (rs: Run[], key: 'msPerStep' | 'cpuMsPerStep') => median(rs.map((x) => x[key]))
 /**
  * One thread → two workers: the wall-clock speed-up at this load, and the CPU efficiency (one thread's CPU-ms per
- * step over the two workers'), which says what two free cores would give (≈ 2 × efficiency).
+ * step over the two workers'), which says what two free cores would give: ≈ 2 × efficiency, unless one worker is
+ * busier than the other, when it is at most the one thread's busiest thread over the two workers' busiest.
  */
 const oneToTwo = (key: string) => {
   const two = runs.get(key)
-  return one && two ? { speedup: round(med(one, 'msPerStep') / med(two, 'msPerStep')), cpuEfficiency: round(med(one, 'cpuMsPerStep') / med(two, 'cpuMsPerStep')), freeCoreSpeedupEstimate: round((2 * med(one, 'cpuMsPerStep')) / med(two, 'cpuMsPerStep')) } : undefined
+  if (!one || !two) return undefined
+  const efficiency = med(one, 'cpuMsPerStep') / med(two, 'cpuMsPerStep')
+  const busiest = (rs: Run[]) => (rs.every((x) => x.threads?.length) ? median(rs.map((x) => x.threads![0]!)) : NaN)
+  const byThreads = busiest(one) / busiest(two)
+  return {
+    speedup: round(med(one, 'msPerStep') / med(two, 'msPerStep')), cpuEfficiency: round(efficiency),
+    freeCoreSpeedupEstimate: round(Number.isFinite(byThreads) ? Math.min(2 * efficiency, byThreads) : 2 * efficiency),
+    ...(Number.isFinite(byThreads) ? { busiestThreadRatio: round(byThreads) } : {})
+  }
 }
 printLine({
   benchmark: 'train',

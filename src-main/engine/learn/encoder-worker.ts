@@ -10,7 +10,7 @@ import { readInto } from './adam'
 import { condHalf, condOp, contrastiveLoss, gaussianKernel, type CondHalf, type CondHalves } from './losses'
 import type { EncoderWorkerInit, EpochReport, OrchestratorMessage, WorkerInitBase, WorkerMessage } from './parallel-protocol'
 import type { FlatAdam } from './adam'
-import { HALF_U, HALF_V, SEQ_U, SEQ_V, STOP } from './parallel-protocol'
+import { GRAD_U, HALF_V, MOMENTS_V, PARAMS_V, SEQ_U, SEQ_V, STOP } from './parallel-protocol'
 import { shuffled } from './random'
 import { learningRateAt } from './schedule'
 import { logitMatrix, temperatureOf } from './similarity'
@@ -64,26 +64,79 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
     return init.exchange.subarray(slot(other, step), slot(other, step) + B * ell)
   }
 
-  // The conditional loss's forward in halves: u (the larger encoder) the cheaper row half, v the column
-  // half; each publishes its Σ lse and softmax and reads the other's (the same ops as one thread, so the
-  // same bits), instead of both computing the whole loss.
-  const mine: 'rows' | 'cols' = init.side === 'u' ? 'rows' : 'cols'
+  // The conditional loss's forward: v (the smaller encoder) computes both halves, the row softmax (v | u) and the
+  // column softmax (u | v), and publishes their Σ lse and softmaxes, which u reads (the same ops as one thread, so
+  // the same bits) instead of computing them: u is the busier worker. (Until 2026-12-03 each computed one half and
+  // read the other's; measured in the learn README.)
   const halfSize = 1 + B * B
-  const halfSlot = (side: number, k: number) => (side * 2 + (k % 2)) * halfSize
-  const [meHalf, otherHalf] = init.side === 'u' ? [HALF_U, HALF_V] : [HALF_V, HALF_U]
+  const halfSlot = (half: number, k: number) => (half * 2 + (k % 2)) * halfSize // half 0 rows, 1 columns
+  const publish = (h: CondHalf, half: number) => {
+    const out = init.halves.subarray(halfSlot(half, step), halfSlot(half, step) + halfSize)
+    readInto(h.lseSum, out.subarray(0, 1))
+    readInto(h.probs, out.subarray(1))
+  }
+  const read = (half: number): CondHalf => {
+    const from = halfSlot(half, step)
+    return { lseSum: tf.scalar(init.halves[from]), probs: tf.tensor2d(init.halves.subarray(from + 1, from + halfSize), [B, B]) }
+  }
   const splitHalves: CondHalves = (S) => {
-    const ownHalf = condHalf(S, mine)
-    const out = init.halves.subarray(halfSlot(meHalf - HALF_U, step), halfSlot(meHalf - HALF_U, step) + halfSize)
-    readInto(ownHalf.lseSum, out.subarray(0, 1))
-    readInto(ownHalf.probs, out.subarray(1))
-    Atomics.store(c, meHalf, step + 1)
-    Atomics.notify(c, meHalf)
-    waitFor(c, otherHalf, step + 1)
-    const from = halfSlot(otherHalf - HALF_U, step)
-    const theirs: CondHalf = { lseSum: tf.scalar(init.halves[from]), probs: tf.tensor2d(init.halves.subarray(from + 1, from + halfSize), [B, B]) }
-    return mine === 'rows' ? { rows: ownHalf, cols: theirs } : { rows: theirs, cols: ownHalf }
+    if (init.side === 'u') {
+      waitFor(c, HALF_V, step + 1)
+      return { rows: read(0), cols: read(1) }
+    }
+    const both = { rows: condHalf(S, 'rows'), cols: condHalf(S, 'cols') }
+    publish(both.rows, 0)
+    publish(both.cols, 1)
+    Atomics.store(c, HALF_V, step + 1)
+    Atomics.notify(c, HALF_V)
+    return both
   }
   const split = init.halves.length > 0 ? condOp(s.weights[0], s.weights[1], splitHalves) : undefined
+
+  // The Adam offload: v updates the first `a` of u's flat parameters (its own FlatAdam over a copy of u's variables,
+  // in u's layout, of which it uses that slice), so u, the busier worker, steps only the rest (adam.ts: element-wise,
+  // the same bits wherever it runs). Order: u publishes the slice's gradient, steps the rest, waits for the slice;
+  // v, which finishes its backward first, updates the slice before its own Adam.
+  const a = init.offload.count
+  const adamU = init.side === 'v' && a > 0 ? (() => {
+    const copy = buildEncoder(init.offload.specU!, 0)
+    copy.variables.forEach((x, i) => x.assign(tf.tensor(init.offload.weightsU![i]!, x.shape)))
+    return flatAdam([...copy.variables, ...(s.learnTemperature ? [logScale] : [])], s, init.offload.optimizerU)
+  })() : undefined
+  const offloadStep = (k: number) => {
+    if (init.side === 'u' && a > 0) {
+      init.offload.gradient.set(grads.subarray(0, a))
+      Atomics.store(c, GRAD_U, k + 1)
+      Atomics.notify(c, GRAD_U)
+      adam.step(grads, a, adam.size)
+      const w0 = performance.now()
+      waitFor(c, PARAMS_V, k + 1)
+      waited += performance.now() - w0
+      adam.buffers.params.set(init.offload.params)
+    } else if (adamU) {
+      waitFor(c, GRAD_U, k + 1)
+      adamU.learningRate = adam.learningRate
+      adamU.step(init.offload.gradient, 0, a)
+      init.offload.params.set(adamU.buffers.params.subarray(0, a))
+      Atomics.store(c, PARAMS_V, k + 1)
+      Atomics.notify(c, PARAMS_V)
+      adam.step(grads)
+    } else adam.step(grads)
+  }
+  /** The Adam state for the epoch report: u's with the slice's moments from v. */
+  const optimizerState = (epoch: number) => {
+    if (adamU) {
+      init.offload.moments.set(adamU.buffers.m.subarray(0, a))
+      init.offload.moments.set(adamU.buffers.v.subarray(0, a), a)
+      Atomics.store(c, MOMENTS_V, epoch + 1)
+      Atomics.notify(c, MOMENTS_V)
+    } else if (init.side === 'u' && a > 0) {
+      waitFor(c, MOMENTS_V, epoch + 1)
+      adam.buffers.m.set(init.offload.moments.subarray(0, a))
+      adam.buffers.v.set(init.offload.moments.subarray(a))
+    }
+    return adam.state()
+  }
 
   const batch = new Float32Array(B * own.d) // reused every step: less garbage, fewer GC pauses at the barrier
   let step = 0
@@ -101,13 +154,13 @@ export async function runEncoderSide(init: EncoderWorkerInit, post: (m: WorkerMe
         return split ? split(S) : contrastiveLoss(S, s.loss, s.weights, kernels)
       }, grads)
       tf.dispose([x, ...(kernels ?? [])])
-      adam.step(grads)
+      offloadStep(k)
       adam.store()
       return value
     },
     report: (epoch, trainLoss) => ({
       type: 'epoch', epoch, trainLoss, embeddings: { [init.side]: embedRows(enc, own.x, own.d, init.validation) },
-      weights: { [init.side]: enc.variables.map((v) => v.dataSync().slice() as Float32Array) }, logScale: logScale.dataSync()[0], optimizer: { [init.side]: adam.state() }
+      weights: { [init.side]: enc.variables.map((v) => v.dataSync().slice() as Float32Array) }, logScale: logScale.dataSync()[0], optimizer: { [init.side]: optimizerState(epoch) }
     })
   }, post, next)
 }

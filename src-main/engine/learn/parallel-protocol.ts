@@ -5,13 +5,19 @@ import type { FitSettings } from './fit'
 
 /**
  * control[SEQ_U], control[SEQ_V]: last step whose embeddings each side published; control[STOP] = 1 cancels;
- * control[HALF_U], control[HALF_V]: last step whose half of the conditional loss each side published.
+ * control[HALF_V]: last step whose halves of the conditional loss v published. With the Adam
+ * offload (EncoderWorkerInit.offload): control[GRAD_U] the last step whose gradient u published, control[PARAMS_V] the
+ * last step whose updated parameters v published, control[MOMENTS_V] the last epoch whose moments v published.
  */
 export const SEQ_U = 0
 export const SEQ_V = 1
 export const STOP = 2
-export const HALF_U = 3
-export const HALF_V = 4
+export const HALF_V = 3
+export const GRAD_U = 4
+export const PARAMS_V = 5
+export const MOMENTS_V = 6
+/** Length of the encoder-parallel control array. */
+export const ENCODER_CONTROL = 7
 /** Data-parallel training's control: control[ARRIVED] counts barrier arrivals (W per barrier), control[STOP] as above. */
 export const ARRIVED = 0
 
@@ -47,13 +53,19 @@ export interface EncoderWorkerInit extends WorkerInitBase {
   /** [side u parity 0, side u parity 1, side v parity 0, side v parity 1] × B × ℓ floats. */
   exchange: Float32Array
   /**
-   * [side u parity 0, side u parity 1, side v parity 0, side v parity 1] × (1 + B²) floats: Σ lse, then the
-   * softmax, of each side's half of the conditional loss; empty when the loss is not split.
+   * [rows parity 0, rows parity 1, columns parity 0, columns parity 1] × (1 + B²) floats: Σ lse, then the softmax, of
+   * each half of the conditional loss, written by v's worker; empty when the loss is not split.
    */
   halves: Float32Array
   /** Resume: initial weights in the encoder's variable order, and the Adam state. */
   weights?: Float32Array[]
   optimizer?: OptimizerState
+  /**
+   * v's worker runs Adam for the first `count` of u's flat parameters (u's encoder is the larger): u puts that slice
+   * of its gradient in `gradient`, v the updated slice in `params`, and after each epoch the slice's first and second
+   * moments in `moments` (2 × count) for u's report. v side only: u's spec, weights and (resume) Adam state.
+   */
+  offload: { count: number; gradient: Float32Array; params: Float32Array; moments: Float32Array; specU?: EncoderSpec; weightsU?: Float32Array[]; optimizerU?: OptimizerState }
 }
 
 /**

@@ -12,7 +12,8 @@ import { validateEmbeddings, type EpochRecord, type FitHooks } from './fit'
 import type { Worker } from 'node:worker_threads'
 import type { Encoder } from './encoders'
 import type { EncoderWorkerInit, EpochReport, ShardWorkerInit, WorkerMessage } from './parallel-protocol'
-import { SHARD_PHASES, STOP } from './parallel-protocol'
+import { ENCODER_CONTROL, SHARD_PHASES, STOP } from './parallel-protocol'
+import { adamOffloadFraction } from './parallel-balance'
 import { temperatureOf } from './similarity'
 import type { Prepared } from './train-types'
 
@@ -23,15 +24,19 @@ function shared(src: Float32Array): Float32Array {
   return out
 }
 
-/** Like `fit`, with one worker per encoder (bit-identical to the one-thread loop; two threads at most). */
-export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}): Promise<FitOutcome> {
+/**
+ * Like `fit`, with one worker per encoder (bit-identical to the one-thread loop; two threads at most). v's worker also
+ * runs Adam for the first `adamOffload` (a fraction; default parallel-balance.ts) of u's parameters when u's encoder
+ * is the larger; Adam is element-wise, so this moves work without changing a bit.
+ */
+export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks = {}, options: { adamOffload?: number } = {}): Promise<FitOutcome> {
   const { data, settings: s, net } = p
   const B = Math.min(s.batch, data.train.length)
   const ell = net.encU.spec.outputDim
-  const control = new Int32Array(new SharedArrayBuffer(5 * 4))
+  const control = new Int32Array(new SharedArrayBuffer(ENCODER_CONTROL * 4))
   const exchange = new Float32Array(new SharedArrayBuffer(4 * B * ell * 4))
-  // the conditional loss's forward is split between the workers (encoder-worker.ts) when it has both
-  // halves; its exchange holds two B×B softmaxes per side, so very large batches compute it on both sides
+  // the conditional loss's forward is computed by v's worker alone (encoder-worker.ts) when it has both
+  // halves; its exchange holds two B×B softmaxes per half, so very large batches compute it on both sides
   const splitLoss = s.loss === 'cond' && s.weights[0] !== 0 && s.weights[1] !== 0 && B <= 1024
   const halves = new Float32Array(new SharedArrayBuffer(splitLoss ? 4 * (B * B + 1) * 4 : 0))
   const u = shared(data.u)
@@ -39,6 +44,11 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
   const backend = currentBackend()?.name ?? 'wasm'
   const seed = p.meta.config.seed
   const startEpoch = hooks.startEpoch ?? 0
+  const Pu = net.encU.variables.reduce((a, x) => a + x.size, 0)
+  const count = Math.max(0, Math.min(Pu, Math.round((options.adamOffload ?? adamOffloadFraction(net.encU.spec, net.encV.spec)) * Pu)))
+  const buffer = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n))
+  const offload = { count, gradient: buffer(count), params: buffer(count), moments: buffer(2 * count) }
+  const optimizerU = startEpoch > 0 ? hooks.optimizerStates?.u : undefined
   const base = { kind: 'encoder' as const, backend, u, du: data.du, v, dv: data.dv, train: data.train, validation: data.validation, settings: s, logScale: net.logScale.dataSync()[0], control, exchange, halves, startEpoch }
   const init = (side: 'u' | 'v'): EncoderWorkerInit => {
     const enc = side === 'u' ? net.encU : net.encV
@@ -46,6 +56,7 @@ export async function fitParallel(p: Prepared, ctx: JobContext, hooks: FitHooks 
       ...base, side, spec: enc.spec, seed: seed * 2 + (side === 'u' ? 1 : 2),
       // always ship the weights: the workers start from exactly this thread's initialisation or checkpoint
       weights: weightsOf(enc),
+      offload: side === 'v' && count > 0 ? { ...offload, specU: net.encU.spec, weightsU: weightsOf(net.encU), ...(optimizerU ? { optimizerU } : {}) } : offload,
       ...(startEpoch > 0 && hooks.optimizerStates?.[side] ? { optimizer: hooks.optimizerStates[side] } : {})
     }
   }
