@@ -45,8 +45,9 @@ async function weightsAfter(cfg: TrainConfigInput, train: (p: ReturnType<typeof 
 
 describe('encoder-parallel training (v\'s worker computes the conditional loss\'s halves and runs Adam on part of u\'s parameters)', () => {
   it.each([
-    ['cond (halves computed by v)', { loss: 'cond' }],
-    ['cond-v (no halves: both workers compute the loss)', { loss: 'cond-v', metric: 'l2' }]
+    ['cond, cosine (halves computed by v)', { loss: 'cond' }],
+    ['cond-v, l2 (no halves: both workers compute the loss)', { loss: 'cond-v', metric: 'l2' }],
+    ['joint, cosine (the swapped rows unit-normalised)', { loss: 'joint' }]
   ] as [string, TrainConfigInput][])('%s: the one-thread loop bit for bit with none, half (default) or all of u\'s Adam update in v\'s worker', async (_, over) => {
     const cfg = { ...config, ...over }
     const p = prepareTraining(ds, cfg)
