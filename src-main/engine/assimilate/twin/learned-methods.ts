@@ -30,8 +30,10 @@ import { adaptivePcn, choleskyLower, denseGaussian, drawGaussian, solveLower, so
 import { pairsOfSplit, gatherRows } from '../setup'
 import { resampleIndices, softmaxWeights } from '../weights'
 import type { TwinContext, TwinMethod } from './benchmark'
+import { chooseCoarsening } from './forward'
 import { nearestPaths, vortexPathGram, vortexResiduals } from './vortex-gram'
 import { permuteVortices, vortexMatcher } from './vortex-labels'
+import { mixtureSampler, PATH_MAXIMA, vortexPathMaxima, vortexSameFlow } from './vortex-maxima'
 
 /** Draws per query (as every other method). */
 const DRAWS = 200
@@ -568,6 +570,8 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
     const near = nearestPaths(bankPaths, observed, VORTEX_GN.starts, exclude)
     return vortexPathGram(vortexResiduals(cfg, prior, observed, twin.model.coarsening), gatherRows(bankLatent, near, d), VORTEX_GN)
   }
+  const maximaOf = vortexMaximaConditional(twin)
+  const pathMaximaSampler = (observed: Float64Array) => maximaOf(observed).sampler
   const match = vortexMatcher(n, cfg.vortex.circulation)
   const pointParams = new Float64Array(P), relabelled = new Float64Array(P)
   const fit = Array.from({ length: Math.min(bankPairs.length, fitPairs) }, (_, k) => {
@@ -589,6 +593,8 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
   const show = (h: GramHead | undefined, k: number) => (h ? `a = ${h.a.toFixed(3)}, α = ${h.alpha.toFixed(3)}, γ = ${h.gamma.toExponential(1)} on ${fitted[k].length}` : `none (${fitted[k].length} pairs)`)
   // each row fits its own point estimate per query (not shared), so its time per query is its whole cost
   const gn = `Levenberg–Marquardt with the tangent-linear RK4 from the ${VORTEX_GN.starts} nearest train paths, each screened by ${VORTEX_GN.screen} chord steps, the best to convergence`
+  const o = PATH_MAXIMA
+  const maximaLabel = `the distinct posterior maxima of a branching window continuation (${o.windows.map((w) => w.toFixed(3)).join(' → ')} → all from the ${VORTEX_GN.starts} nearest train paths, ${o.screen} Levenberg–Marquardt steps per window; after each window the best ${o.beam} distinct maxima each spawn ${o.branches - 1} draws of their own Laplace approximation; on the whole record the best ${o.refine} distinct ones to convergence; relabelled vortices deduplicated)`
   return [{
     method: `bankfree:${name}`,
     label: `exact Gaussian ν(ξ|u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) in the vortex prior's N(0, I) latent coordinates (draws outside the separation rule rejected): fixed quadratic potential encoder g_v(ξ) = (ξ, −½ξ⊗ξ); g_u(u) = (η, Λ) from the path's likelihood linearised about its point estimate (${gn}; engineered) by a learned spectral head at the optimum of the population cond-v loss (exact normaliser) on the train pairs, one for point estimates of misfit ≤ N/2 + 4√(N/2) (${show(heads[0], 0)}) and one above (${show(heads[1], 1)}); ${DRAWS} draws`,
@@ -598,12 +604,36 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
     }
   }, {
     method: `bankfree:${name.replace('@optimum', '')}`,
-    label: `the same conditional with the head at the identity (a = α = 1, γ = 0; nothing fitted but the starts, the nearest train paths): the Laplace approximation N(ξ₀, (I + JᵀJ)⁻¹) at the point estimate ξ₀ (${gn}), draws outside the separation rule rejected; ${DRAWS} draws`,
-    run: (q) => {
-      const g = linearise(q.observed)
-      return admissibleDraws(twin, robustGramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, g.G, g.b), q.pair)
-    }
+    label: `the same conditional with the head at the identity (a = α = 1, γ = 0; nothing fitted but the starts, the nearest train paths), about each of ${maximaLabel}: the mixture of their Laplace approximations N(ξ_b, (I + JᵀJ)⁻¹) weighted by Laplace evidence exp(−f_b) det(I + JᵀJ)^{-1/2} (f = ½|r|² + ½|ξ|²), draws outside the separation rule rejected; ${DRAWS} draws`,
+    run: (q) => admissibleDraws(twin, pathMaximaSampler(q.observed), q.pair)
   }]
+}
+
+/**
+ * The identity-head `+gram-gn` conditional about one path's maxima (twin/vortex-maxima.ts): their Laplace mixture.
+ * The windows screen at the coarsest RK4 step whose trajectory error is measured below σ (they only rank and place
+ * candidates; on the (2, 1) twins 2.5× coarser than the likelihood's σ/10 step on B, 2× on A, and better on the 20
+ * screen pairs: README); the whole record's fits and the Laplace terms use the likelihood's own step.
+ */
+export function vortexMaximaConditional(twin: TwinContext, screenCoarsening?: number) {
+  const { ds, prior, spec } = twin
+  const cfg = spec.config
+  if (cfg.flow !== 'vortex') throw new Error('vortexMaximaConditional: a point-vortex twin is needed')
+  const coarse = screenCoarsening ?? Math.max(twin.model.coarsening, chooseCoarsening(cfg, prior, cfg.noise).coarsening)
+  const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim, d = prior.latent.dim
+  const bankPairs = pairsOfSplit(ds, 'train')
+  const bankPaths = gatherRows(ds.trajectories, bankPairs, len)
+  const bankLatent = new Float64Array(bankPairs.length * d)
+  for (const [k, i] of bankPairs.entries()) prior.toLatent(ds.params.subarray(i * P, (i + 1) * P), bankLatent.subarray(k * d, (k + 1) * d))
+  const same = vortexSameFlow(prior, cfg.vortex.vortices, cfg.vortex.circulation)
+  return (observed: Float64Array) => {
+    const near = nearestPaths(bankPaths, observed, VORTEX_GN.starts)
+    const res = vortexResiduals(cfg, prior, observed, twin.model.coarsening)
+    const screen = coarse === twin.model.coarsening ? res : vortexResiduals(cfg, prior, observed, coarse)
+    const m = vortexPathMaxima(res, gatherRows(bankLatent, near, d), same, PATH_MAXIMA, screen)
+    const sampler = mixtureSampler(m.weights, m.maxima.map((b) => robustGramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, b.G, b.b)))
+    return { ...m, sampler }
+  }
 }
 
 /**
@@ -637,7 +667,7 @@ const vortexFitPairs = (quick: boolean) => (quick ? 100 : GRAM_FIT_PAIRS)
 const GRAM_MIN_CLASS = 20
 
 /** DRAWS parameter draws T(ξ) of a latent Gaussian restricted to the prior's support (rejection; after 100·DRAWS tries the rest are taken as drawn). */
-function admissibleDraws(twin: TwinContext, post: SampledGaussian, pair: number): Float64Array {
+function admissibleDraws(twin: TwinContext, post: { draw(rng: Rng, out: Float64Array): void }, pair: number): Float64Array {
   const { prior } = twin
   const d = prior.latent.dim, P = prior.paramDim
   const rng = new Rng(pair, 0, 0xbf1e)
