@@ -571,6 +571,8 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
     return vortexPathGram(vortexResiduals(cfg, prior, observed, twin.model.coarsening), gatherRows(bankLatent, near, d), VORTEX_GN)
   }
   const maximaOf = vortexMaximaConditional(twin)
+  // one untimed fit on a train path first: V8 compiles this code path once per process, not once per query
+  maximaOf(ds.trajectories.slice(bankPairs[0] * len, (bankPairs[0] + 1) * len))
   const pathMaximaSampler = (observed: Float64Array) => maximaOf(observed).sampler
   const match = vortexMatcher(n, cfg.vortex.circulation)
   const pointParams = new Float64Array(P), relabelled = new Float64Array(P)

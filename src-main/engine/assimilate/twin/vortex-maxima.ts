@@ -33,11 +33,13 @@ export interface PathMaximaOptions {
   gap: number
   /** Chord steps on the windows (each candidate's first Jacobian kept: plain runs only) instead of full LM steps. */
   chordWindows?: boolean
+  /** The whole record's short screen also on the screening step (the refinement and the Laplace terms never are). */
+  coarseWhole?: boolean
   seed: number
 }
 
 /** The design measured on 20 full-size screen pairs per (2, 1) launch (README, `+gram-gn`). */
-export const PATH_MAXIMA: PathMaximaOptions = { windows: [1 / 8, 1 / 4, 1 / 2], screen: 4, beam: 3, branches: 3, refine: 2, iterations: 30, gap: 20, seed: 1 }
+export const PATH_MAXIMA: PathMaximaOptions = { windows: [1 / 8, 1 / 4, 1 / 2], screen: 4, beam: 3, branches: 3, refine: 2, iterations: 30, gap: 20, coarseWhole: true, seed: 1 }
 
 /** One distinct maximum of the whole record: its point, f, misfit and the Laplace terms G = JᵀJ, b = Gξ₀ − Jᵀr₀. */
 export interface PathMaximum {
@@ -151,7 +153,7 @@ export function vortexPathMaxima(res: LinearisedResiduals, starts: Float64Array,
     pool = next
   }
   // the whole record: a short screen of every candidate, then the best distinct few to convergence
-  const screened = pool.map((x) => ({ x, f: fit(x, o.screen, true).f })).filter((c) => c.f < Infinity).sort((a, b) => a.f - b.f)
+  const screened = pool.map((x) => ({ x, f: (o.coarseWhole ? screener.fit : fit)(x, o.screen, true).f })).filter((c) => c.f < Infinity).sort((a, b) => a.f - b.f)
   if (!screened.length) throw new Error('vortexPathMaxima: no start has a finite likelihood')
   const refined: PathMaximum[] = []
   for (const c of screened) {
