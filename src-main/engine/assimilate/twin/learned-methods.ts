@@ -596,7 +596,7 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
   // each row fits its own point estimate per query (not shared), so its time per query is its whole cost
   const gn = `Levenberg–Marquardt with the tangent-linear RK4 from the ${VORTEX_GN.starts} nearest train paths, each screened by ${VORTEX_GN.screen} chord steps, the best to convergence`
   const o = PATH_MAXIMA
-  const maximaLabel = `the distinct posterior maxima of a branching window continuation (${o.windows.map((w) => w.toFixed(3)).join(' → ')} → all from the ${VORTEX_GN.starts} nearest train paths, ${o.screen} Levenberg–Marquardt steps per window; after each window the best ${o.beam} distinct maxima each spawn ${o.branches - 1} draws of their own Laplace approximation; on the whole record the best ${o.refine} distinct ones to convergence; relabelled vortices deduplicated)`
+  const maximaLabel = `the distinct posterior maxima of a branching window continuation (${o.windows.map((w) => w.toFixed(3)).join(' → ')} → all from the ${o.starts} nearest train paths, ${o.screen} Levenberg–Marquardt steps per window; after each window the best ${o.beam} distinct maxima each spawn ${o.branches - 1} draws of their own Laplace approximation; on the whole record the best ${o.refine} distinct ones to convergence; relabelled vortices deduplicated)`
   return [{
     method: `bankfree:${name}`,
     label: `exact Gaussian ν(ξ|u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) in the vortex prior's N(0, I) latent coordinates (draws outside the separation rule rejected): fixed quadratic potential encoder g_v(ξ) = (ξ, −½ξ⊗ξ); g_u(u) = (η, Λ) from the path's likelihood linearised about its point estimate (${gn}; engineered) by a learned spectral head at the optimum of the population cond-v loss (exact normaliser) on the train pairs, one for point estimates of misfit ≤ N/2 + 4√(N/2) (${show(heads[0], 0)}) and one above (${show(heads[1], 1)}); ${DRAWS} draws`,
@@ -629,7 +629,7 @@ export function vortexMaximaConditional(twin: TwinContext, screenCoarsening?: nu
   for (const [k, i] of bankPairs.entries()) prior.toLatent(ds.params.subarray(i * P, (i + 1) * P), bankLatent.subarray(k * d, (k + 1) * d))
   const same = vortexSameFlow(prior, cfg.vortex.vortices, cfg.vortex.circulation)
   return (observed: Float64Array) => {
-    const near = nearestPaths(bankPaths, observed, VORTEX_GN.starts)
+    const near = nearestPaths(bankPaths, observed, PATH_MAXIMA.starts)
     const res = vortexResiduals(cfg, prior, observed, twin.model.coarsening)
     const screen = coarse === twin.model.coarsening ? res : vortexResiduals(cfg, prior, observed, coarse)
     const m = vortexPathMaxima(res, gatherRows(bankLatent, near, d), same, PATH_MAXIMA, screen)

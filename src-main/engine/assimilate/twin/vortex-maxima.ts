@@ -19,6 +19,8 @@ import { lmFitter, type LinearisedResiduals } from './vortex-gram'
 import { vortexMatcher } from './vortex-labels'
 
 export interface PathMaximaOptions {
+  /** Nearest train paths the continuation starts from. */
+  starts: number
   /** Leading fractions of the record fitted in turn before the whole (shortest first). */
   windows: number[]
   /** Levenberg–Marquardt iterations per candidate on each window (a full Jacobian per accepted step). */
@@ -39,7 +41,7 @@ export interface PathMaximaOptions {
 }
 
 /** The design measured on 20 full-size screen pairs per (2, 1) launch (README, `+gram-gn`). */
-export const PATH_MAXIMA: PathMaximaOptions = { windows: [1 / 8, 1 / 4, 1 / 2], screen: 4, beam: 3, branches: 3, refine: 2, iterations: 30, gap: 20, coarseWhole: true, seed: 1 }
+export const PATH_MAXIMA: PathMaximaOptions = { starts: 8, windows: [1 / 8, 1 / 4, 1 / 2], screen: 4, beam: 3, branches: 3, refine: 2, iterations: 30, gap: 20, coarseWhole: true, seed: 1 }
 
 /** One distinct maximum of the whole record: its point, f, misfit and the Laplace terms G = JᵀJ, b = Gξ₀ − Jᵀr₀. */
 export interface PathMaximum {
