@@ -661,9 +661,11 @@ export function robustGramConditional(prior: GaussianPrior, h: GramHead, G: Floa
 
 /**
  * Train paths the vortex head is fitted on: each costs a Gauss–Newton fit (10–30 ms on (2, 1), 200 ms on (4, 2),
- * whose tangent run carries 12 columns), so the quick run fits on fewer to stay within its few minutes.
+ * whose tangent run carries 12 columns), so the quick run fits on fewer to stay within its few minutes: 90, which
+ * pays back the identity row's path maxima (≈ 1.9 CPU-s per quick run: 2 queries × 3 twins plus one untimed fit and
+ * the σ-step choice per twin, measured 2026-12-03) with 10 × (0.2 + 2 × 0.02) s.
  */
-const vortexFitPairs = (quick: boolean) => (quick ? 100 : GRAM_FIT_PAIRS)
+const vortexFitPairs = (quick: boolean) => (quick ? 90 : GRAM_FIT_PAIRS)
 
 /** Fewest fit pairs a misfit class needs for its own head. */
 const GRAM_MIN_CLASS = 20
