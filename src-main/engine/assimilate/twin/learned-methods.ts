@@ -562,15 +562,13 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
   const cfg = spec.config
   if (cfg.flow !== 'vortex') throw new Error(`${name}: a point-vortex twin is needed`)
   const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim, d = prior.latent.dim, n = cfg.vortex.vortices
-  const bankPairs = pairsOfSplit(ds, 'train')
-  const bankPaths = gatherRows(ds.trajectories, bankPairs, len)
-  const bankLatent = new Float64Array(bankPairs.length * d)
-  for (const [k, i] of bankPairs.entries()) prior.toLatent(ds.params.subarray(i * P, (i + 1) * P), bankLatent.subarray(k * d, (k + 1) * d))
+  const bank = vortexBank(twin)
+  const { bankPairs, bankPaths, bankLatent } = bank
   const linearise = (observed: Float64Array, exclude = -1) => {
     const near = nearestPaths(bankPaths, observed, VORTEX_GN.starts, exclude)
     return vortexPathGram(vortexResiduals(cfg, prior, observed, twin.model.coarsening), gatherRows(bankLatent, near, d), VORTEX_GN)
   }
-  const maximaOf = vortexMaximaConditional(twin)
+  const maximaOf = vortexMaximaConditional(twin, bank)
   // one untimed fit on a train path first: V8 compiles this code path once per process, not once per query
   maximaOf(ds.trajectories.slice(bankPairs[0] * len, (bankPairs[0] + 1) * len))
   const pathMaximaSampler = (observed: Float64Array) => maximaOf(observed).sampler
@@ -611,22 +609,30 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
   }]
 }
 
+/** The train pairs of a vortex twin: their recorded paths (the starts are found by path distance) and latent states. */
+interface VortexBank { bankPairs: Int32Array; bankPaths: Float64Array; bankLatent: Float64Array }
+
+function vortexBank({ ds, prior }: TwinContext): VortexBank {
+  const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim, d = prior.latent.dim
+  const bankPairs = pairsOfSplit(ds, 'train')
+  const bankPaths = gatherRows(ds.trajectories, bankPairs, len)
+  const bankLatent = new Float64Array(bankPairs.length * d)
+  for (const [k, i] of bankPairs.entries()) prior.toLatent(ds.params.subarray(i * P, (i + 1) * P), bankLatent.subarray(k * d, (k + 1) * d))
+  return { bankPairs, bankPaths, bankLatent }
+}
+
 /**
  * The identity-head `+gram-gn` conditional about one path's maxima (twin/vortex-maxima.ts): their Laplace mixture.
  * The windows screen at the coarsest RK4 step whose trajectory error is measured below σ (they only rank and place
  * candidates; on the (2, 1) twins 2.5× coarser than the likelihood's σ/10 step on B, 2× on A, and better on the 20
  * screen pairs: README); the whole record's fits and the Laplace terms use the likelihood's own step.
  */
-export function vortexMaximaConditional(twin: TwinContext, screenCoarsening?: number) {
-  const { ds, prior, spec } = twin
+function vortexMaximaConditional(twin: TwinContext, { bankPaths, bankLatent }: VortexBank) {
+  const { prior, spec } = twin
   const cfg = spec.config
   if (cfg.flow !== 'vortex') throw new Error('vortexMaximaConditional: a point-vortex twin is needed')
-  const coarse = screenCoarsening ?? Math.max(twin.model.coarsening, chooseCoarsening(cfg, prior, cfg.noise).coarsening)
-  const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim, d = prior.latent.dim
-  const bankPairs = pairsOfSplit(ds, 'train')
-  const bankPaths = gatherRows(ds.trajectories, bankPairs, len)
-  const bankLatent = new Float64Array(bankPairs.length * d)
-  for (const [k, i] of bankPairs.entries()) prior.toLatent(ds.params.subarray(i * P, (i + 1) * P), bankLatent.subarray(k * d, (k + 1) * d))
+  const coarse = Math.max(twin.model.coarsening, chooseCoarsening(cfg, prior, cfg.noise).coarsening)
+  const d = prior.latent.dim
   const same = vortexSameFlow(prior, cfg.vortex.vortices, cfg.vortex.circulation)
   return (observed: Float64Array) => {
     const near = nearestPaths(bankPaths, observed, PATH_MAXIMA.starts)

@@ -271,7 +271,8 @@ function newtonDecrement(H: Float64Array, g: Float64Array, d: number): number {
   return s
 }
 
-function choleskyOrUndefined(A: Float64Array, d: number): Float64Array | undefined {
+/** The Cholesky factor of A (d × d), or undefined where rounding has left it indefinite. */
+export function choleskyOrUndefined(A: Float64Array, d: number): Float64Array | undefined {
   try {
     return choleskyLower(A, d)
   } catch {

@@ -15,7 +15,8 @@
  */
 import { Rng } from '../../flows/rng'
 import { choleskyLower, solveLowerTranspose, type FlowPrior } from '../posterior'
-import { lmFitter, type LinearisedResiduals } from './vortex-gram'
+import { softmaxWeights } from '../weights'
+import { choleskyOrUndefined, lmFitter, type LinearisedResiduals } from './vortex-gram'
 import { vortexMatcher } from './vortex-labels'
 
 export interface PathMaximaOptions {
@@ -70,14 +71,6 @@ export function laplaceLogEvidence(f: number, H: Float64Array, d: number): numbe
   let logDet = 0
   for (let a = 0; a < d; a++) logDet += 2 * Math.log(L[a * d + a])
   return -f - logDet / 2
-}
-
-/** Normalised weights from log weights (max subtracted first). */
-export function normalisedWeights(logW: number[]): number[] {
-  const top = Math.max(...logW)
-  const w = logW.map((l) => Math.exp(l - top))
-  const s = w.reduce((a, b) => a + b, 0)
-  return w.map((x) => x / s)
 }
 
 /**
@@ -143,7 +136,7 @@ export function vortexPathMaxima(res: LinearisedResiduals, starts: Float64Array,
       if (!H.every(Number.isFinite) || kept.some((k) => same(k, c.x, H))) continue
       kept.push(c.x)
       next.push(c.x)
-      const L = choleskyOrUndefined(H)
+      const L = choleskyOrUndefined(H, d)
       if (!L) continue // rounding near a close encounter: keep the maximum, do not branch
       for (let k = 1; k < o.branches; k++) {
         // x* + L⁻ᵀz ~ N(x*, (LLᵀ)⁻¹)
@@ -164,14 +157,14 @@ export function vortexPathMaxima(res: LinearisedResiduals, starts: Float64Array,
     fit(c.x, o.iterations, false)
     const lin = linearise(c.x)
     const H = withIdentity(lin.G, d)
-    if (!H.every(Number.isFinite) || !choleskyOrUndefined(H)) continue
+    if (!H.every(Number.isFinite) || !choleskyOrUndefined(H, d)) continue
     refined.push({ point: c.x, f: lin.f, misfit: lin.misfit, G: lin.G, b: lin.b, logEvidence: laplaceLogEvidence(lin.f, H, d) })
   }
   if (!refined.length) throw new Error('vortexPathMaxima: no maximum has a positive-definite Hessian')
   refined.sort((a, b) => a.f - b.f)
   // refinement can carry two candidates into one maximum
   const maxima = distinctBy(refined, (k, c) => same(k.point, c.point, withIdentity(k.G, d))).filter((m, _, all) => m.f - all[0].f <= o.gap)
-  return { maxima, weights: normalisedWeights(maxima.map((m) => m.logEvidence)), evaluations: state.evaluations + (screener.state === state ? 0 : screener.state.evaluations) }
+  return { maxima, weights: Array.from(softmaxWeights(maxima.map((m) => m.logEvidence))), evaluations: state.evaluations + (screener.state === state ? 0 : screener.state.evaluations) }
 }
 
 /** A mixture of samplers: a component picked by weight, then its draw (exact for the mixture). */
@@ -185,13 +178,5 @@ export function mixtureSampler(weights: number[], components: { draw(rng: Rng, o
       while (k < cum.length - 1 && u >= cum[k]) k++
       components[k].draw(rng, out)
     }
-  }
-}
-
-function choleskyOrUndefined(A: Float64Array): Float64Array | undefined {
-  try {
-    return choleskyLower(A, Math.round(Math.sqrt(A.length)))
-  } catch {
-    return undefined
   }
 }
