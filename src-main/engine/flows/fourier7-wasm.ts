@@ -4,17 +4,12 @@
  * loop's bits (tested), at ~2.4× the speed. One instance per thread, created on first use; not re-entrant.
  */
 import { FOURIER7_WASM_BASE64 } from './fourier7-wasm-bytes'
+import { webAssembly, type WasmMemory } from '../wasm-api'
 
-/** The little of the WebAssembly API used here (the main tsconfig has no DOM lib, which declares it). */
-interface Memory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const { Module, Instance } = webAssembly
 
 interface Exports {
-  memory: Memory
+  memory: WasmMemory
   paramsPtr(): number
   omegaPtr(): number
   advect(pos: number, nTr: number, dt: number, steps: number, recordEvery: number, out: number): void

@@ -6,17 +6,12 @@
  * thread, created on first use; not re-entrant.
  */
 import { GRAM_WASM_BASE64 } from './gram-wasm-bytes'
+import { webAssembly, type WasmMemory } from '../wasm-api'
 
-/** The little of the WebAssembly API used here (the main tsconfig has no DOM lib, which declares it). */
-interface Memory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const { Module, Instance } = webAssembly
 
 interface Exports {
-  memory: Memory
+  memory: WasmMemory
   gram(cols: number, P: number, n: number, M: number): void
 }
 

@@ -9,20 +9,16 @@
 import { tf } from './backend'
 import type { OptimizerState } from './parallel-protocol'
 import { ADAM_WASM_BASE64 } from './wasm/adam-wasm-bytes'
+import { webAssembly, type WasmMemory } from '../wasm-api'
 
-/** The little of the WebAssembly API used here (the main tsconfig has no DOM lib, which declares it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-}
 interface AdamExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number }
+  memory: WasmMemory
   adam(p: number, m: number, v: number, g: number, from: number, to: number, lr: number, c1: number, c2: number): void
 }
 let adamModule: object | undefined
 /** params, m, v and gradients of `size` floats in a WebAssembly memory of their own, and its update. */
 function wasmBuffers(size: number): { buffers: FlatBuffers; grads: Float32Array; update: (from: number, to: number, lr: number, c1: number, c2: number) => void } {
-  const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+  const { Module, Instance } = webAssembly
   adamModule ??= new Module(Buffer.from(ADAM_WASM_BASE64, 'base64'))
   const ex = new Instance(adamModule, {}).exports as AdamExports
   const free = ex.memory.buffer.byteLength // past its stack: ours

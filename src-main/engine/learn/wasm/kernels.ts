@@ -8,14 +8,9 @@
 import type * as TF from '@tensorflow/tfjs'
 import { setFlagsFromString } from 'node:v8'
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm-bytes'
+import { webAssembly } from '../../wasm-api'
 
-/** The little of the WebAssembly API used here (the main tsconfig has no DOM lib, which declares it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-  validate(bytes: Uint8Array): boolean
-}
-const { Module, Instance, validate } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const { Module, Instance, validate } = webAssembly
 
 interface Exports {
   gemm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number, b: number, bbs: number, brs: number, bcs: number, bias: number, c: number, relu: number, scratch: number): void
