@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { itIsTheBuildOf } from './wasm-build'
 import { SimulationConfig } from '../../../src-main/shared/simulation'
 import { fourierConstants, fourierParams, fourierSigmas } from '../../../src-main/engine/flows/fourier'
 import { advectFourierRk4, FourierAdvectWork } from '../../../src-main/engine/flows/fourier-advect'
@@ -49,16 +46,5 @@ describe('WebAssembly RK4 kernel of the 7×7 Fourier flow', () => {
     expect(Array.from(pos)).toEqual([0.5, 0.5])
   })
 
-  const tools = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0)
-  it.skipIf(!tools)('is the build of wasm/fourier7.c (rebuilt here when clang and wasm-ld are installed)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftclip-wasm-'))
-    try {
-      const out = join(dir, 'fourier7.wasm')
-      const r = spawnSync('bash', ['src-main/engine/flows/wasm/build.sh', out], { encoding: 'utf8' })
-      expect(r.stderr).toBe('')
-      expect(readFileSync(out).toString('base64')).toBe(FOURIER7_WASM_BASE64)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+  itIsTheBuildOf('src-main/engine/flows/wasm/build.sh', 'fourier7.c', FOURIER7_WASM_BASE64)
 })

@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { itIsTheBuildOf } from './wasm-build'
 import { gramOfColumns, gramScratch } from '../../../src-main/engine/flows/gram-wasm'
 import { GRAM_WASM_BASE64 } from '../../../src-main/engine/flows/gram-wasm-bytes'
 
@@ -46,16 +43,5 @@ describe('WebAssembly SIMD Gram kernel', () => {
     expect(() => gramOfColumns(cols, P, n + 1)).toThrow('gramOfColumns: 30 numbers are fewer than 5 columns of 7')
   })
 
-  const tools = ['clang', 'wasm-ld'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0)
-  it.skipIf(!tools)('is the build of wasm/gram.c (rebuilt here when clang and wasm-ld are installed)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftclip-wasm-'))
-    try {
-      const out = join(dir, 'gram.wasm')
-      const r = spawnSync('bash', ['src-main/engine/flows/wasm/build-gram.sh', out], { encoding: 'utf8' })
-      expect(r.stderr).toBe('')
-      expect(readFileSync(out).toString('base64')).toBe(GRAM_WASM_BASE64)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+  itIsTheBuildOf('src-main/engine/flows/wasm/build-gram.sh', 'gram.c', GRAM_WASM_BASE64)
 })

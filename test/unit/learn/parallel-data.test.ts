@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { silentContext } from '../../../src-main/engine/jobs/job'
 import { initBackend, tf } from '../../../src-main/engine/learn/backend'
-import { batchLoss, fit, flatAdam, gatherRows, gradientsInto, type EpochRecord } from '../../../src-main/engine/learn/fit'
-import type { OptimizerState } from '../../../src-main/engine/learn/parallel-protocol'
+import { batchLoss, fit, flatAdam, gatherRows, gradientsInto } from '../../../src-main/engine/learn/fit'
 import { shuffled } from '../../../src-main/engine/learn/random'
 import { fitDataParallel } from '../../../src-main/engine/learn/parallel'
 import { shardRows } from '../../../src-main/engine/learn/shard-worker'
 import { prepareTraining, trainingPlan } from '../../../src-main/engine/learn/train'
 import type { TrainConfigInput } from '../../../src-main/shared/training'
+import { epochSnapshots, type EpochSnapshot } from './checkpoints'
 import { syntheticDataset } from './synthetic'
 
 beforeAll(async () => {
@@ -66,21 +66,8 @@ describe('data-parallel training (each worker a shard of the batch)', () => {
 
 describe('data-parallel checkpoints', () => {
   it('two workers resumed from an epoch\'s weights and Adam state continue bit for bit (every rank\'s slice of the moments is in the state)', async () => {
-    type Snap = { weights: number[][]; optimizer: Record<string, OptimizerState>; history: EpochRecord[] }
     const cfg = { ...config, epochs: 2 }
-    const run = async (from?: Snap): Promise<Snap[]> => {
-      const p = prepareTraining(ds, cfg)
-      const vars = [...p.net.encU.variables, ...p.net.encV.variables, p.net.logScale]
-      if (from) vars.forEach((v, i) => v.assign(tf.tensor(from.weights[i]!, v.shape)))
-      const snaps: Snap[] = []
-      await fitDataParallel(p, silentContext(), {
-        ...(from ? { startEpoch: 1, history: from.history, optimizerStates: from.optimizer } : {}),
-        onEpochEnd: async (_, history, optimizer) => {
-          snaps.push({ weights: vars.map((v) => Array.from(v.dataSync())), optimizer, history: [...history] })
-        }
-      }, 2)
-      return snaps
-    }
+    const run = (from?: EpochSnapshot) => epochSnapshots(ds, cfg, (p, hooks) => fitDataParallel(p, silentContext(), hooks, 2), from)
     const whole = await run()
     const resumed = await run(whole[0])
     expect(resumed[0]!.weights).toEqual(whole[1]!.weights)

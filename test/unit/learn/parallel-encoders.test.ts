@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { silentContext } from '../../../src-main/engine/jobs/job'
-import { initBackend, tf } from '../../../src-main/engine/learn/backend'
+import { initBackend } from '../../../src-main/engine/learn/backend'
 import { fit, type EpochRecord } from '../../../src-main/engine/learn/fit'
 import { fitParallel } from '../../../src-main/engine/learn/parallel'
 import { adamOffloadFraction, stepMacsPerRow } from '../../../src-main/engine/learn/parallel-balance'
 import type { EncoderSpec } from '../../../src-main/engine/learn/encoders'
-import type { OptimizerState } from '../../../src-main/engine/learn/parallel-protocol'
 import { prepareTraining } from '../../../src-main/engine/learn/train'
 import type { TrainConfigInput } from '../../../src-main/shared/training'
+import { epochSnapshots, type EpochSnapshot } from './checkpoints'
 import { syntheticDataset } from './synthetic'
 
 beforeAll(async () => {
@@ -61,20 +61,7 @@ describe('encoder-parallel training (v\'s worker computes the conditional loss\'
   }, 120_000)
 
   it('resumed from an epoch\'s weights and Adam state continues bit for bit (u\'s offloaded moments come back from v\'s worker)', async () => {
-    type Snap = { weights: number[][]; optimizer: Record<string, OptimizerState>; history: EpochRecord[] }
-    const run = async (from?: Snap): Promise<Snap[]> => {
-      const p = prepareTraining(ds, config)
-      const vars = [...p.net.encU.variables, ...p.net.encV.variables, p.net.logScale]
-      if (from) vars.forEach((v, i) => v.assign(tf.tensor(from.weights[i]!, v.shape)))
-      const snaps: Snap[] = []
-      await fitParallel(p, silentContext(), {
-        ...(from ? { startEpoch: 1, history: from.history, optimizerStates: from.optimizer } : {}),
-        onEpochEnd: async (_, history, optimizer) => {
-          snaps.push({ weights: vars.map((v) => Array.from(v.dataSync())), optimizer, history: [...history] })
-        }
-      })
-      return snaps
-    }
+    const run = (from?: EpochSnapshot) => epochSnapshots(ds, config, (p, hooks) => fitParallel(p, silentContext(), hooks), from)
     const whole = await run()
     const resumed = await run(whole[0])
     expect(resumed[0]!.weights).toEqual(whole[1]!.weights)
