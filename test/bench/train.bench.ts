@@ -151,8 +151,8 @@ const results = modes.map((m) => {
   // ratio per round against that round's peer, so both sides saw the same load
   const ratios = rs.map((x, i) => (peer[i] ? x.msPerStep / peer[i]! : NaN)).filter(Number.isFinite)
   return {
-    mode: m.key, available: true, msPerStep: round(median(ms)), msPerStepRange: range(ms),
-    cpuMsPerStep: round(median(rs.map((x) => x.cpuMsPerStep))), fastestStepMs: round(Math.min(...rs.map((x) => x.minMs))),
+    mode: m.key, available: true, msPerStep: round(median(ms)), msPerStepRange: range(ms), msPerStepByRound: ms.map((x) => round(x)),
+    cpuMsPerStep: round(median(rs.map((x) => x.cpuMsPerStep))), cpuMsPerStepByRound: rs.map((x) => round(x.cpuMsPerStep)), fastestStepMs: round(Math.min(...rs.map((x) => x.minMs))),
     ratioToPeer: round(median(ratios)), ratioToPeerRange: ratios.length ? range(ratios) : undefined,
     cpuRatioToPeer: round(median(rs.map((x, i) => x.cpuMsPerStep / (peerCpu[i] ?? NaN)).filter(Number.isFinite))),
     ...(m.parallel ? { medianSyncWaitMs: round(median(rs.map((x) => x.waitMs))) } : {}),

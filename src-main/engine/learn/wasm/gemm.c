@@ -9,8 +9,8 @@
  * right-hand operand). Each output is bias + a_0 b_0 + a_1 b_1 + ... summed in k order, one rounding per product
  * and per sum (no fused multiply-add exists in SIMD128): the order XNNPACK's f32 GEMM uses, so products that tfjs
  * sent to XNNPACK come out bit for bit the same (tested). Built a second time with -DRELAXED, each multiply-add is
- * fused (one rounding per term; ~1.4x the speed), chosen at run time by kernels.ts. B is read in rows of 8 columns; a B whose columns are not
- * contiguous (transposed) is first copied row-major into `scratch` (K*N floats).
+ * fused (one rounding per term; ~1.4x the speed), chosen at run time by kernels.ts. B is read in strips of 8 columns,
+ * each first copied into `scratch` (K*8 floats; see product).
  * Build: bash src-main/engine/learn/wasm/build.sh (clang + wasm-ld), which regenerates gemm-wasm-bytes.ts.
  */
 #include <wasm_simd128.h>
@@ -114,20 +114,42 @@ static float dot1(int K, const float *a, int acs, const float *b, int brs, float
   return s;
 }
 
-/* One product: C (M x N, row-major) = act(bias + A B) with A's (i, k) at a + i*ars + k*acs, B's (k, j) at b + k*brs + j*bcs. */
+/*
+ * One product: C (M x N, row-major) = act(bias + A B) with A's (i, k) at a + i*ars + k*acs, B's (k, j) at
+ * b + k*brs + j*bcs. With scratch, each strip of 8 columns of B is first copied into K x 8 contiguous floats, which stay
+ * in L1 for all the strip's tiles (B's rows a power-of-two stride apart fall into a few cache sets, and the strip was
+ * re-read from L2 by every tile), and an A transposed in memory into panels of 4 rows x K: the same products in the
+ * same order, so the same bits; −7 to −11 % CPU time on the reference step's products (learn README). scratch: 8*K
+ * floats, plus M*K when A is transposed; required when B is transposed (bcs != 1).
+ */
 static void product(int M, int N, int K, const float *a, int ars, int acs, const float *b, int brs, int bcs,
                     const float *bias, float *c, int relu, float *scratch) {
   const int N8 = N & ~7, M4 = M & ~3;
-  int ldb = brs;
-  if (bcs != 1 && N8 > 0) { /* copy B's columns into rows once: the tiles read 8 adjacent columns per k */
-    for (int j = 0; j < N; j++)
-      for (int k = 0; k < K; k++) scratch[k * N + j] = b[k * brs + j * bcs];
-    b = scratch, ldb = N, bcs = 1;
+  const int pack = scratch && (M >= 8 || bcs != 1);
+  /* A transposed in memory (its four rows at one k adjacent, the next k a row stride away): copied once into panels
+     of 4 rows x K, contiguous, after B's strip in scratch (M4*K more floats) */
+  const float *ap = 0;
+  if (pack && ars == 1 && acs != 1 && M4 >= 8 && N8 >= 16) {
+    float *p = scratch + 8 * K;
+    for (int i = 0; i < M4; i += 4)
+      for (int k = 0; k < K; k++) st(p + i * K + 4 * k, ld(a + i + k * acs));
+    ap = p;
   }
   for (int j = 0; j < N8; j += 8) {
-    const float *bj = b + j, *biasj = bias ? bias + j : 0;
+    const float *bj = b + j * bcs, *biasj = bias ? bias + j : 0;
+    int ldb = brs;
+    if (pack) {
+      if (bcs == 1)
+        for (int k = 0; k < K; k++) st(scratch + 8 * k, ld(bj + k * brs)), st(scratch + 8 * k + 4, ld(bj + k * brs + 4));
+      else
+        for (int k = 0; k < K; k++)
+          for (int jj = 0; jj < 8; jj++) scratch[8 * k + jj] = bj[k * brs + jj * bcs];
+      bj = scratch, ldb = 8;
+    }
     int i = 0;
-    if (ars == 1 && acs != 1)
+    if (ap)
+      for (; i < M4; i += 4) tile4x8t(K, ap + i * K, 4, bj, ldb, biasj, c + i * N + j, N, relu);
+    else if (ars == 1 && acs != 1)
       for (; i < M4; i += 4) tile4x8t(K, a + i, acs, bj, ldb, biasj, c + i * N + j, N, relu);
     else
       for (; i < M4; i += 4) tile4x8(K, a + i * ars, ars, acs, bj, ldb, biasj, c + i * N + j, N, relu);
@@ -135,13 +157,13 @@ static void product(int M, int N, int K, const float *a, int ars, int acs, const
   }
   for (int i = 0; i < M; i++)
     for (int j = N8; j < N; j++)
-      c[i * N + j] = act1(dot1(K, a + i * ars, acs, b + j * bcs, ldb, bias ? bias[j] : 0.0f), relu);
+      c[i * N + j] = act1(dot1(K, a + i * ars, acs, b + j * bcs, brs, bias ? bias[j] : 0.0f), relu);
 }
 
 /*
  * C[p] (M x N, row-major, p < batch) = act(bias + A[p] B[p]); A[p] = A + p*abs, B[p] = B + p*bbs (a stride of 0
- * broadcasts one operand over the batch). bias: N floats or 0. relu: 0 (linear) or 1. scratch: K*N floats when
- * bcs != 1.
+ * broadcasts one operand over the batch). bias: N floats or 0. relu: 0 (linear) or 1. scratch: 8*K floats (+ M*K
+ * when ars == 1 and acs != 1), or 0 when bcs == 1 (unpacked, slower).
  */
 EXPORT("gemm")
 void gemm(int batch, int M, int N, int K, const float *A, int abs, int ars, int acs, const float *B, int bbs,
@@ -154,7 +176,7 @@ void gemm(int batch, int M, int N, int K, const float *A, int abs, int ars, int 
  * The backward pass of y = act(x w + b) (x: n x k, w: k x m) in one call, as dense.ts's gradient computes it op by
  * op: g = relu ? dy * step(y) : dy (y > 0 exactly where the pre-activation is), dx = g w^T (skipped when dx is 0),
  * dw = x^T g, db = the column sums of g in row order (tfjs's ones-row product, 0 + g_0 + g_1 + ...). The same
- * operations in the same order, so the same bits. scratch: n*m (relu) + m*k (dx) floats.
+ * operations in the same order, so the same bits. scratch: n*m (relu) + max(8*m (dx), 8*n + k*n) floats.
  */
 EXPORT("dense_grad")
 void dense_grad(int n, int k, int m, const float *x, const float *w, const float *y, const float *dy, float *dx,

@@ -125,7 +125,8 @@ function matMul(args: KernelArgs, broadcast: (a: number[], b: number[]) => numbe
   const be = args.backend as WasmBackend
   const inst = instance(be)
   const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
-  const scratch = tb && N >= 8 ? scratchFor(be, inst, K * N * 4) : 0
+  // B's strips of 8 columns are packed (and a transposed A), gemm.c's product
+  const scratch = N >= 8 ? scratchFor(be, inst, (8 * K + (ta ? M * K : 0)) * 4) : 0
   const out = be.makeOutput([...outer, M, N], 'float32')
   inst.ex.gemm(
     batch, M, N, K,
@@ -203,12 +204,15 @@ function denseGrad(args: KernelArgs): TensorInfo[] {
   const be = args.backend as WasmBackend
   const inst = instance(be)
   const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
-  const scratch = scratchFor(be, inst, ((relu ? n * m : 0) + (withDx ? m * k : 0) + 1) * 4)
+  const scratch = scratchFor(be, inst, denseGradScratch(n, k, m, relu, withDx) * 4)
   const dx = withDx ? be.makeOutput([n, k], 'float32') : undefined
   const dw = be.makeOutput([k, m], 'float32'), db = be.makeOutput([m], 'float32')
   inst.ex.dense_grad(n, k, m, at(x!), at(w!), at(y!), at(dy!), dx ? at(dx) : 0, at(dw), at(db), relu ? 1 : 0, scratch)
   return dx ? [dx, dw, db] : [dw, db]
 }
+
+/** Floats of dense_grad's scratch (gemm.c): the relu mask, then the larger of its two products' packing. */
+const denseGradScratch = (n: number, k: number, m: number, relu: boolean, dx: boolean) => (relu ? n * m : 0) + Math.max(dx ? 8 * m : 0, 8 * n + k * n) + 1
 
 /** The name of our whole-MLP forward kernel (wasm only; see mlpForward). */
 export const MLP = 'DriftclipMlp'
@@ -240,10 +244,11 @@ function mlpForward(args: KernelArgs): TensorInfo {
   const hidden = m.slice(0, -1).reduce((s, ml) => s + n * ml, 0)
   const y = (be.wasm._malloc(4 * (n * m[L - 1]! + hidden)) >>> 0)
   const out = be.makeOutput([n, m[L - 1]!], 'float32', y)
+  const scratch = scratchFor(be, inst, 4 * 8 * Math.max(...k)) // B's packed strips (gemm.c)
   let h = at(x!)
   for (let l = 0, next = y + 4 * n * m[L - 1]!; l < L; l++) {
     const to = l === L - 1 ? y : next
-    inst.ex.gemm(1, n, m[l]!, k[l]!, h, 0, k[l]!, 1, at(w[l]!), 0, m[l]!, 1, at(b[l]!), to, relu && l < L - 1 ? 1 : 0, 0)
+    inst.ex.gemm(1, n, m[l]!, k[l]!, h, 0, k[l]!, 1, at(w[l]!), 0, m[l]!, 1, at(b[l]!), to, relu && l < L - 1 ? 1 : 0, scratch)
     h = to
     next += 4 * n * m[l]!
   }
@@ -265,9 +270,9 @@ function mlpGrad(args: KernelArgs): TensorInfo[] {
   const be = args.backend as WasmBackend
   const inst = instance(be)
   const at = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset
-  // scratch: two ping-pong buffers for the hidden layers' gradients, then dense_grad's own (relu mask, wᵀ)
+  // scratch: two ping-pong buffers for the hidden layers' gradients, then dense_grad's own (relu mask, packing)
   const widest = Math.max(0, ...m.slice(0, -1))
-  const own = Math.max(...m.map((ml, l) => (relu && l < L - 1 ? n * ml : 0) + (l > 0 || withDx ? ml * k[l]! : 0))) + 1
+  const own = Math.max(...m.map((ml, l) => denseGradScratch(n, k[l]!, ml, relu && l < L - 1, l > 0 || withDx)))
   const scratch = scratchFor(be, inst, 4 * (2 * n * widest + own))
   const ping = [scratch, scratch + 4 * n * widest], rest = scratch + 8 * n * widest
   const grads = w.flatMap((_, l) => [be.makeOutput([k[l]!, m[l]!], 'float32'), be.makeOutput([m[l]!], 'float32')])
