@@ -59,7 +59,7 @@ export interface TwinRow extends EnsembleScore {
   label: string
   /** Wall time of the method's sampler per query (scoring excluded, as for every method). */
   secondsPerQuery: number
-  /** CPU seconds of this process per query, measured around the same call (the measure that a shared machine's load disturbs least). */
+  /** CPU seconds per query, measured around the same call (the measure that a shared machine's load disturbs least); the table's config.cpuClock says which clock (the sampler's thread on Linux). */
   cpuSecondsPerQuery?: number
   /** rmse / the MCMC row's rmse (1 = the information limit). */
   rmseVsMcmc?: number
@@ -83,7 +83,7 @@ export interface McmcDiagnostics {
   invariantWorst?: string
   /** Vortex basins sampler: per basin, Φ at its maximum, its weight, the importance weights' effective size (of 400), its chains' R̂ (canonical and label-free), ESS, and the mixture draws it gave. */
   basins?: { misfit: number; weight: number; evidenceEss: number; rhat: number; invariantRhat: number; minEss: number; draws: number }[]
-  /** CPU seconds of the query's MCMC (process CPU time; the sampler is single-threaded). */
+  /** CPU seconds of the query's MCMC (the same clock as the rows' cpuSecondsPerQuery: config.cpuClock). */
   cpuSeconds?: number
   /** The ridge sampler (point-vortex twins): directions walked, distinct posterior maxima used, mode-jump acceptance. */
   weakDirections?: number

@@ -7,6 +7,7 @@
  */
 import type { SimulationConfig } from '../../../shared/simulation'
 import { UserError } from '../../jobs/job'
+import { threadCpuSeconds } from '../../thread-cpu'
 import { Rng } from '../../flows/rng'
 import { inverse } from 'ml-matrix'
 import { adaptivePcn, denseGaussian, diagnose, drawGaussian, drawGaussianRows, flowPrior, pcn, withReference, type FlowPrior, type PcnDiagnostics, type PcnResult, type PcnTarget } from '../posterior'
@@ -256,7 +257,7 @@ export function misfitPotential(prior: FlowPrior, model: ForwardModel, observed:
 export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: McmcOptions): McmcReference {
   const sigma = cfg.noise
   if (!(sigma > 0)) throw new UserError('MCMC reference: the data set has no observation noise (noise = 0), so the likelihood is singular; simulate with --noise σ (e.g. 0.005)')
-  const started = performance.now(), cpu = process.cpuUsage()
+  const started = performance.now(), cpu = threadCpuSeconds()
   const prior = flowPrior(cfg)
   const tolerance = (o.coarseTolerance ?? 0.1) * sigma
   const { coarsening, maxError } = o.coarsening === undefined ? chooseCoarsening(cfg, prior, tolerance) : checkCoarsening(cfg, prior, o.coarsening, tolerance)
@@ -353,9 +354,8 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
   }
 }
 
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(start)
-  return (u.user + u.system) / 1e6
+function cpuSecondsSince(start: number): number {
+  return threadCpuSeconds() - start
 }
 
 const SCHEDULES = [[1], [0.25, 0.5, 1], [0.125, 0.25, 0.5, 0.75, 1]]

@@ -16,7 +16,7 @@ function twinSection(t: TwinTable): string {
   const bars = rmseBarsOption(t.rows.map((r) => ({ method: r.method, velocityRmse: r.rmse, relativeVelocityRmse: r.relativeRmse, tracerRmse: r.tracerRmse, streamFunctionRmse: r.psiRmse })))
   return `<h2>${esc(t.twin)}</h2>
 <p class="muted">Queries: test pairs ${t.queries.join(', ')}. Observation noise σ = ${t.noise} on every recorded coordinate. Velocity RMSE of the posterior-mean field over a grid and frames;
-"near" = cells within ${t.nearRadius} of the observed path; coverage = fraction of velocity components inside the central 50 % / 90 % interval of the draws; spread/skill = posterior spread ÷ RMSE (1 = calibrated).</p>
+"near" = cells within ${t.nearRadius} of the observed path; coverage = fraction of velocity components inside the central 50 % / 90 % interval of the draws; spread/skill = posterior spread ÷ RMSE (1 = calibrated); CPU s / query: ${esc(String(t.config.cpuClock ?? 'CPU time of the process'))}.</p>
 ${table(['method', 'velocity RMSE', 'near tracers', 'relative', 'ψ RMSE', 'tracer RMSE', 'CRPS', 'cov 50 %', 'cov 90 %', 'spread/skill', '× MCMC', 's / query', 'CPU s / query'], rows)}
 <div class="grid"><figure>${renderSvg(bars, 760, 60 + 26 * t.rows.length + 80)}</figure></div>
 <h3>Methods</h3><ul>${t.rows.map((r) => `<li><b>${esc(r.method)}</b>: ${esc(r.label)}</li>`).join('')}</ul>
