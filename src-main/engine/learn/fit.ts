@@ -157,6 +157,8 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
   let step = (hooks.startEpoch ?? 0) * perEpoch
   const firstStep = step
   let lastLoss = NaN
+  // batch buffers reused every step, as the workers do (the batch tensors are disposed within it): ≈ 270 kB less garbage a step
+  const bu = new Float32Array(B * data.du), bv = new Float32Array(B * data.dv)
   for (let epoch = hooks.startEpoch ?? 0; epoch < s.epochs; epoch++) {
     const order = shuffled(data.train, s.seed * 1000003 + epoch)
     let sum = 0
@@ -164,8 +166,8 @@ export async function fit(net: PairNet, data: PairData, s: FitSettings, ctx: Job
       throwIfCancelled(ctx.signal)
       const t0 = performance.now()
       adam.learningRate = learningRateAt(step, total, s.learningRate, warmup)
-      const xu = tf.tensor2d(gatherRows(data.u, data.du, order, b * B, B), [B, data.du])
-      const xv = tf.tensor2d(gatherRows(data.v, data.dv, order, b * B, B), [B, data.dv])
+      const xu = tf.tensor2d(gatherRows(data.u, data.du, order, b * B, B, bu), [B, data.du])
+      const xv = tf.tensor2d(gatherRows(data.v, data.dv, order, b * B, B, bv), [B, data.dv])
       lastLoss = gradientsInto(adam, () => batchLoss(net, xu, xv, s), grads)
       tf.dispose([xu, xv])
       adam.step(grads)
