@@ -49,3 +49,8 @@ export function threadCpuSeconds(): number {
   const text = buffer.toString('latin1', 0, n)
   return Number(text.slice(0, text.indexOf(' '))) / 1e9
 }
+
+/** CPU seconds of the calling thread since `start` (a threadCpuSeconds() reading). */
+export function cpuSecondsSince(start: number): number {
+  return threadCpuSeconds() - start
+}

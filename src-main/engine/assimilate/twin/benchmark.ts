@@ -28,7 +28,7 @@ import { fieldsOfDraws, nearPathMask, scoreEnsemble, type EnsembleScore, type Tw
 import { twinReportHtml } from './report'
 import { fourierTwins, paperFourierTwin, vortexTwins, type TwinSpec } from './twins'
 import { launchStudy, studyFlow } from './launch-study'
-import { cpuClock, threadCpuSeconds } from '../../thread-cpu'
+import { cpuClock, cpuSecondsSince, threadCpuSeconds } from '../../thread-cpu'
 
 /** Posterior draws per method and query. */
 const DRAWS = 200
@@ -189,7 +189,7 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
       const c0 = threadCpuSeconds(), t0 = performance.now()
       const draws = m.run({ pair, observed })
       const seconds = (performance.now() - t0) / 1000
-      const cpu = threadCpuSeconds() - c0
+      const cpu = cpuSecondsSince(c0)
       const entry = scores.get(m.method)!
       entry.seconds.push(seconds)
       entry.cpuSeconds.push(cpu)

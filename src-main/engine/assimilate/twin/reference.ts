@@ -7,7 +7,7 @@
  */
 import type { SimulationConfig } from '../../../shared/simulation'
 import { UserError } from '../../jobs/job'
-import { threadCpuSeconds } from '../../thread-cpu'
+import { cpuSecondsSince, threadCpuSeconds } from '../../thread-cpu'
 import { Rng } from '../../flows/rng'
 import { inverse } from 'ml-matrix'
 import { adaptivePcn, denseGaussian, diagnose, drawGaussian, drawGaussianRows, flowPrior, pcn, withReference, type FlowPrior, type PcnDiagnostics, type PcnResult, type PcnTarget } from '../posterior'
@@ -352,10 +352,6 @@ export function mcmcReference(cfg: SimulationConfig, observed: Float64Array, o: 
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: cpuSecondsSince(cpu)
   }
-}
-
-function cpuSecondsSince(start: number): number {
-  return threadCpuSeconds() - start
 }
 
 const SCHEDULES = [[1], [0.25, 0.5, 1], [0.125, 0.25, 0.5, 0.75, 1]]
