@@ -27,7 +27,7 @@ export const benchmarkDaCommand: CliCommand = {
   --mcmc-steps N          MCMC steps per chain, burn-in included (default 20000, quick 6000; vortex 8000, quick 4000)
   --no-learned            skip training the contrastive variants (prior, EnKF, ES-MDA and MCMC only)
   --seed N                random seed of the samplers (default 1)
-  --out DIR               writes benchmark-da.json, benchmark-da.csv and report.html`,
+  --out DIR               writes benchmark-da.json, benchmark-da.csv, report.html and benchmark-da.md (the README's tables)`,
   options: {
     flow: { type: 'string' }, config: { type: 'string' }, quick: { type: 'boolean' }, queries: { type: 'string' }, 'mcmc-steps': { type: 'string' },
     'no-learned': { type: 'boolean' }, seed: { type: 'string' }, out: { type: 'string' }
@@ -58,7 +58,7 @@ export const benchmarkDaCommand: CliCommand = {
       for (const line of twinTableLines(t.rows)) io.print(`  ${line}`)
       for (const f of t.findings) io.print(`  ${f}`)
     }
-    io.print(`\nreport: ${result.outputs.html}`)
+    io.print(`\nreport: ${result.outputs.html}\nREADME tables: ${result.outputs.markdown}`)
     return result
   }
 }

@@ -141,15 +141,26 @@ export interface LaunchScore {
   seconds: number
 }
 
+/** When and under what load a run happened: ISO times, the 1-minute load average at start and end, its CLI line. */
+export interface RunStamp {
+  started: string
+  finished: string
+  loadStart: number
+  loadEnd: number
+  command: string
+}
+
 export interface TwinBenchmarkResult {
   flow: FlowKind
   quick: boolean
   tables: TwinTable[]
   /** Every table's rows, each tagged with its twin (what `--json` prints). */
   rows: (TwinRow & { twin: string })[]
-  /** Files written: JSON, CSV and the HTML report. */
-  outputs: { json: string; csv: string; html: string }
+  /** Files written: JSON, CSV, the HTML report and the README-style markdown tables. */
+  outputs: { json: string; csv: string; html: string; markdown: string }
   seconds: number
+  /** When, under what load and by which command line the run happened (the markdown tables' header). */
+  run?: RunStamp
   /** Point-vortex runs: the launch-location study on the first (2, 1) twin's first test flow. */
   launchStudy?: { twin: string; pair: number; points: LaunchPoint[] }
 }

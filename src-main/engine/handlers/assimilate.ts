@@ -62,7 +62,7 @@ export function assimilateHandlers({ workspace, runner }: HandlerDeps): Pick<Han
         const { runTwinBenchmark } = await import('../assimilate/twin/benchmark')
         const { learnedMethods } = await import('../assimilate/twin/learned-methods')
         const r = await runTwinBenchmark({ options, outDir, learned: learnedMethods }, ctx)
-        return { ...r, outputs: { json: workspace.relative(r.outputs.json), csv: workspace.relative(r.outputs.csv), html: workspace.relative(r.outputs.html) } }
+        return { ...r, outputs: { json: workspace.relative(r.outputs.json), csv: workspace.relative(r.outputs.csv), html: workspace.relative(r.outputs.html), markdown: workspace.relative(r.outputs.markdown) } }
       })
     },
     startExport: async (req) => {

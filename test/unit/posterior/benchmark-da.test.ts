@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { benchmarkDaCommand } from '../../../src-main/commands/benchmark-da'
 import { runTwinBenchmark } from '../../../src-main/engine/assimilate/twin/benchmark'
+import { twinMarkdown } from '../../../src-main/engine/assimilate/twin/markdown'
 import { fourierTwins } from '../../../src-main/engine/assimilate/twin/twins'
 import { SimulationConfig } from '../../../src-main/shared/simulation'
 import { silentContext, UserError } from '../../../src-main/engine/jobs/job'
@@ -14,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const io = { context: silentContext(), print: () => {}, json: true }
 
 describe('driftclip benchmark-da', () => {
-  it('prints {rows: [{method, rmse, rmseNearTracers, coverage50, coverage90, secondsPerQuery, …}]} and writes JSON, CSV and HTML', async () => {
+  it('prints {rows: [{method, rmse, rmseNearTracers, coverage50, coverage90, secondsPerQuery, …}]} and writes JSON, CSV, HTML and the markdown table', async () => {
     const out = join(dir, 'fourier')
     const [demo] = fourierTwins(128)
     const twin = { ...demo, grid: 8, frames: 3, config: SimulationConfig.parse({ ...demo.config, steps: 200, fourier: { modesPerSide: 2 } }) }
@@ -42,6 +43,12 @@ describe('driftclip benchmark-da', () => {
     expect(html).toContain('<svg')
     expect(html).toContain('MCMC convergence')
     expect(existsSync(join(out, 'report.html'))).toBe(true)
+    // the README table is written from the same rows as the JSON, with the run's stamp in its header
+    const md = readFileSync(r.outputs.markdown, 'utf8')
+    expect(md).toBe(twinMarkdown(json))
+    expect(md).toContain('`driftclip benchmark-da --flow fourier --quick --queries 1 --mcmc-steps 400 --no-learned`')
+    expect(md).toContain('MCMC 4 chains × 400 steps')
+    expect(md.split('\n').find((l) => l.startsWith('| `mcmc` |'))).toContain('| 1.00 (1.00) |')
   })
 
   it('refuses an unknown flow with one clear line', async () => {

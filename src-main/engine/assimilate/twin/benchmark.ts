@@ -2,9 +2,10 @@
  * `driftclip benchmark-da`: every method on the same twin queries, scored from its posterior draws against the
  * truth (score.ts) — the prior, the augmented-state EnKF and the ES-MDA ensemble smoother (each tuned on a validation pair), the MCMC reference
  * (the information limit), and, when asked, the contrastive bank mixture and bank-free conditionals
- * (learned-methods.ts). One table per twin; JSON, CSV and a self-contained HTML report.
+ * (learned-methods.ts). One table per twin; JSON, CSV, a self-contained HTML report and the README's markdown tables.
  */
 import { mkdir } from 'node:fs/promises'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { McmcDiagnostics, TwinBenchmarkOptionsInput, TwinBenchmarkResult, TwinRow, TwinTable } from '../../../shared/twin'
 import { TwinBenchmarkOptions } from '../../../shared/twin'
@@ -26,6 +27,7 @@ import { BRANCHING, mcmcReference, priorDraws } from './reference'
 export { priorDraws }
 import { fieldsOfDraws, nearPathMask, scoreEnsemble, type EnsembleScore, type TwinQuery } from './score'
 import { twinReportHtml } from './report'
+import { commandLine, twinMarkdown } from './markdown'
 import { fourierTwins, paperFourierTwin, vortexTwins, type TwinSpec } from './twins'
 import { launchStudy, studyFlow } from './launch-study'
 import { cpuClock, cpuSecondsSince, threadCpuSeconds } from '../../thread-cpu'
@@ -94,6 +96,7 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   const paper = o.config === 'paper' && o.flow === 'fourier'
   const size = o.quick ? TWIN_RUN.quick : paper ? TWIN_RUN.paper : TWIN_RUN.full
   const started = performance.now()
+  const startedAt = new Date().toISOString(), loadStart = loadavg()[0]
   await mkdir(req.outDir, { recursive: true })
   const specs = req.twins ?? (o.flow === 'vortex' ? vortexTwins(size.vortexPairs) : paper ? paperFourierTwin(size.fourierPairs) : fourierTwins(size.fourierPairs))
   const tables: TwinTable[] = []
@@ -103,11 +106,13 @@ export async function runTwinBenchmark(req: TwinRequest, ctx: JobContext): Promi
   }
   const rows = tables.flatMap((t) => t.rows.map((r) => ({ ...r, twin: t.twin })))
   const study = o.flow === 'vortex' && !req.twins ? runLaunchStudy(specs[0], tables[0], o.quick, o.seed, ctx) : undefined
-  const outputs = { json: join(req.outDir, 'benchmark-da.json'), csv: join(req.outDir, 'benchmark-da.csv'), html: join(req.outDir, 'report.html') }
-  const result: TwinBenchmarkResult = { flow: o.flow, quick: o.quick, tables, rows, outputs, seconds: (performance.now() - started) / 1000, ...(study ? { launchStudy: study } : {}) }
+  const outputs = { json: join(req.outDir, 'benchmark-da.json'), csv: join(req.outDir, 'benchmark-da.csv'), html: join(req.outDir, 'report.html'), markdown: join(req.outDir, 'benchmark-da.md') }
+  const run = { started: startedAt, finished: new Date().toISOString(), loadStart, loadEnd: loadavg()[0], command: commandLine(o) }
+  const result: TwinBenchmarkResult = { flow: o.flow, quick: o.quick, tables, rows, outputs, seconds: (performance.now() - started) / 1000, run, ...(study ? { launchStudy: study } : {}) }
   await writeFileAtomic(outputs.json, JSON.stringify(result, null, 2) + '\n', { force: true })
   await writeFileAtomic(outputs.csv, metricsCsv(rows.map(csvRow)), { force: true })
   await writeFileAtomic(outputs.html, twinReportHtml(result), { force: true })
+  await writeFileAtomic(outputs.markdown, twinMarkdown(result), { force: true })
   return result
 }
 
@@ -205,7 +210,7 @@ async function runTwin(spec: TwinSpec, nQueries: number, mcmcSteps: number, chai
       pairs: cfg.pairs, seed: cfg.seed, tracers: cfg.tracers, steps: cfg.steps, dt: cfg.dt, recordEvery: cfg.recordEvery, noise: cfg.noise,
       ...(cfg.flow === 'fourier' ? { modesPerSide: cfg.fourier.modesPerSide } : { vortices: cfg.vortex.vortices }),
       starts: JSON.stringify(Array.from(tracerStarts(cfg))),
-      grid: spec.grid, frames: spec.frames, drawsPerMethod: DRAWS, likelihoodCoarsening: coarsening, cpuClock: CPU_CLOCK_MEANING[cpuClock()],
+      grid: spec.grid, frames: spec.frames, drawsPerMethod: DRAWS, mcmcChains: chains, mcmcSteps, likelihoodCoarsening: coarsening, cpuClock: CPU_CLOCK_MEANING[cpuClock()],
       esmdaMembers: smoother.options.members, esmdaIterations: smoother.options.iterations, esmdaInflation: smoother.options.inflation,
       esmdaTuning: smoother.tried.map((t) => `${t.options.iterations}it/ρ${t.options.inflation}: ${t.rmse.toFixed(3)}`).join('; '),
       enkfMembers: filter.options.members, enkfInflation: filter.options.inflation, enkfLocalisation: Number.isFinite(filter.options.localisation) ? filter.options.localisation : 'none',
