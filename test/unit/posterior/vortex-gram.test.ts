@@ -149,7 +149,7 @@ describe('the vortex path linearised about its point estimate (twin/vortex-gram.
 })
 
 describe('bank-free rows on a small point-vortex twin', () => {
-  it('cond-v/dot+gram-gn (identity head) is near the MCMC posterior and far better than the prior; the fitted head gets its own row', async () => {
+  it('cond-v/dot+gram-gn (identity head) is near the MCMC posterior and far better than the prior; the fitted spread gets its own row', async () => {
     const { mkdtempSync, rmSync, readFileSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
@@ -164,8 +164,9 @@ describe('bank-free rows on a small point-vortex twin', () => {
       expect(variantName(VORTEX_GRAM_VARIANT)).toBe('cond-v/dot+gram-gn@optimum')
       const r = await runTwinBenchmark({ options: { flow: 'vortex', quick: true, queries: 2, mcmcSteps: 2000, learned: true }, outDir: dir, twins: [twin], learned: (t, ctx) => learnedMethods(t, ctx, [VORTEX_GRAM_VARIANT]) }, silentContext())
       const row = (m: string) => r.rows.find((x) => x.method === m)!
-      const identity = row('bankfree:cond-v/dot+gram-gn'), fitted = row('bankfree:cond-v/dot+gram-gn@optimum')
-      expect(fitted.label).toMatch(/a = [\d.]+, α = [\d.]+, γ = /)
+      const identity = row('bankfree:cond-v/dot+gram-gn'), fitted = row('bankfree:cond-v/dot+gram-gn@spread')
+      expect(fitted.label).toMatch(/scaled by s = [\d.]+ \(fitted on 20 validation pairs/)
+      expect(r.rows.some((x) => x.method.endsWith('@optimum'))).toBe(false)
       expect(identity.rmseNearTracers).toBeLessThan(0.5 * row('prior').rmseNearTracers)
       expect(identity.rmseNearTracers).toBeLessThan(1.5 * row('mcmc').rmseNearTracers)
       expect(identity.tracerRmse).toBeLessThan(0.2 * row('prior').tracerRmse)

@@ -4,7 +4,7 @@ import { flowPrior } from '../../../src-main/engine/assimilate/posterior'
 import { Rng } from '../../../src-main/engine/flows/rng'
 import { simulateDataset } from '../../../src-main/engine/flows/simulate'
 import { vortexPathGram, vortexResiduals, type LinearisedResiduals } from '../../../src-main/engine/assimilate/twin/vortex-gram'
-import { laplaceLogEvidence, mixtureSampler, PATH_MAXIMA, vortexPathMaxima, vortexSameFlow, type SameFlow } from '../../../src-main/engine/assimilate/twin/vortex-maxima'
+import { fitSpread, laplaceLogEvidence, misfitBound, mixtureLogDensity, mixtureSampler, PATH_MAXIMA, spreadAbout, vortexPathMaxima, vortexPathMaximaRetried, vortexSameFlow, type PathMaximum, type SameFlow } from '../../../src-main/engine/assimilate/twin/vortex-maxima'
 
 /** Residuals of a model given by r(ξ) and its Jacobian (N × d); every state admissible. */
 function residualsOf(d: number, T: number, model: (xi: Float64Array, records: number, r: Float64Array, J?: Float64Array) => void): LinearisedResiduals {
@@ -127,5 +127,70 @@ describe('the path maxima and their Laplace mixture (twin/vortex-maxima.ts)', ()
       expect(Math.abs(sum[i] / S - mean)).toBeLessThan(4 * sdMean)
       expect(sq[i] / S - (sum[i] / S) ** 2).toBeCloseTo(second - mean * mean, 1)
     }
+  })
+
+  it('a search whose best maximum fails the misfit bound is run again from the next starts, the lower f kept', () => {
+    // every record observes h(ξ) = (ξ² − 1)² + 0.1(ξ − 1)²: h = 0 at ξ = 1, a local minimum h ≈ 0.39 at ξ ≈ −0.95
+    // (h' = (ξ − 1)(4ξ² + 4ξ + 0.2)); with 5/σ per record the side minimum's misfit ≈ 240 > N/2 + 4√(N/2) = 96
+    const T = 64, a = 5
+    const res = residualsOf(1, T, (xi, records, r, J) => {
+      const x = xi[0], h = (x * x - 1) ** 2 + 0.1 * (x - 1) ** 2, dh = 4 * x * (x * x - 1) + 0.2 * (x - 1)
+      for (let q = 0; q < 2 * T; q++) {
+        const inside = Math.floor(q / 2) < records
+        r[q] = inside ? a * h : 0
+        if (J) J[q] = inside ? a * dh : 0
+      }
+    })
+    expect(misfitBound(2 * T)).toBe(96)
+    const starts = [-1.5, 1.5]
+    const startsOf = (from: number, to: number) => Float64Array.from(starts.slice(from, to))
+    const o = { ...PATH_MAXIMA, windows: [], branches: 1, starts: 1, retry: 2 } // no continuation: a plain local fit per start
+    const once = vortexPathMaximaRetried(res, startsOf, euclidean, { ...o, retry: 0 })
+    expect(once.maxima[0].point[0]).toBeLessThan(-0.8)
+    expect(once.maxima[0].misfit).toBeGreaterThan(misfitBound(2 * T))
+    const retried = vortexPathMaximaRetried(res, startsOf, euclidean, o)
+    expect(retried.maxima[0].point[0]).toBeGreaterThan(0.9)
+    expect(retried.maxima[0].misfit).toBeLessThan(1)
+    expect(retried.evaluations).toBeGreaterThan(once.evaluations)
+    // a first search that passes the bound is kept as it is
+    const good = vortexPathMaximaRetried(res, (from, to) => Float64Array.from([1.5, -1.5].slice(from, to)), euclidean, o)
+    expect(good.maxima[0].point[0]).toBeGreaterThan(0.9)
+    expect(good.evaluations).toBe(vortexPathMaxima(res, Float64Array.from([1.5]), euclidean, o).evaluations)
+  })
+
+  it('the spread-s mixture density: a Gaussian N(ξ, s²H⁻¹) per component, weights summed', () => {
+    const comp = (point: number[], G: number[]): PathMaximum => ({ point: Float64Array.from(point), f: 0, misfit: 0, G: Float64Array.from(G), b: new Float64Array(2), logEvidence: 0 })
+    // H = I + G = diag(4, 9): log N(x; ξ, s²H⁻¹) = −log(2πs²) + ½ log 36 − ½(4Δ₁² + 9Δ₂²)/s²
+    const m = { maxima: [comp([1, 2], [3, 0, 0, 8]), comp([-1, 0], [0, 0, 0, 0])], weights: [0.25, 0.75] }
+    const x = [Float64Array.from([1.5, 1.8]), Float64Array.from([0, 0.5])]
+    for (const s of [1, 2]) {
+      const one = Math.log(0.25) - Math.log(2 * Math.PI * s * s) + Math.log(36) / 2 - (4 * 0.25 + 9 * 0.04) / (2 * s * s)
+      const two = Math.log(0.75) - Math.log(2 * Math.PI * s * s) - (1 + 0.25) / (2 * s * s)
+      expect(mixtureLogDensity(m, x, s)).toBeCloseTo(Math.log(Math.exp(one) + Math.exp(two)), 12)
+    }
+  })
+
+  it('fitSpread recovers the spread of truths drawn at s = 2 even with a tenth far outside every component; the plain likelihood does not', () => {
+    const d = 3, rng = new Rng(9, 0, 2)
+    const m = { maxima: [{ point: new Float64Array(d), f: 0, misfit: 0, G: Float64Array.from([3, 0, 0, 0, 0, 0, 0, 0, 99]), b: new Float64Array(d), logEvidence: 0 }], weights: [1] }
+    const sd = [0.5, 1, 0.1] // H = diag(4, 1, 100)
+    const cases = Array.from({ length: 400 }, (_, k) => {
+      const far = k % 10 === 0 // a missed basin: 30 prior sds out along the stiff direction
+      const t = Float64Array.from(sd, (v, i) => (far && i === 2 ? 3 : 2 * v * rng.normal()))
+      return { m, truths: [t], logPrior: -(d / 2) * Math.log(2 * Math.PI) - t.reduce((a, v) => a + v * v, 0) / 2 }
+    })
+    const fit = fitSpread(cases)
+    expect(fit.spread).toBe(2)
+    expect(fit.contamination).toBeGreaterThanOrEqual(0.1)
+    expect(fitSpread(cases, undefined, [0]).spread).toBe(4) // ε = 0: the plain likelihood, set by the far tenth
+  })
+
+  it('spreadAbout scales a draw’s distance from the centre by s', () => {
+    const inner = { draw: (rng: Rng, out: Float64Array) => ((out[0] = 1 + rng.normal()), (out[1] = -2 + 3 * rng.normal())) }
+    const centre = Float64Array.from([1, -2]), a = new Float64Array(2), b = new Float64Array(2)
+    inner.draw(new Rng(4, 0, 1), a)
+    spreadAbout(inner, centre, 1.5).draw(new Rng(4, 0, 1), b)
+    expect(b[0] - 1).toBeCloseTo(1.5 * (a[0] - 1), 12)
+    expect(b[1] + 2).toBeCloseTo(1.5 * (a[1] + 2), 12)
   })
 })

@@ -31,9 +31,9 @@ import { pairsOfSplit, gatherRows } from '../setup'
 import { resampleIndices, softmaxWeights } from '../weights'
 import type { TwinContext, TwinMethod } from './benchmark'
 import { chooseCoarsening } from './forward'
-import { nearestPaths, vortexPathGram, vortexResiduals } from './vortex-gram'
+import { nearestPaths, vortexResiduals } from './vortex-gram'
 import { permuteVortices, vortexMatcher } from './vortex-labels'
-import { mixtureSampler, PATH_MAXIMA, vortexPathMaxima, vortexSameFlow } from './vortex-maxima'
+import { fitSpread, mixtureSampler, PATH_MAXIMA, spreadAbout, vortexPathMaximaRetried, vortexSameFlow, type SpreadCase } from './vortex-maxima'
 
 /** Draws per query (as every other method). */
 const DRAWS = 200
@@ -143,7 +143,7 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
     if (v.features === 'gram-gn') {
       // the linearisation about a point estimate is for the flow that is nonlinear in v; the Fourier flow has the exact Gram rows
       if (ds.config.flow !== 'vortex') continue
-      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name} on ${Math.min(bankPairs.length, vortexFitPairs(quick))} pairs` })
+      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name}@spread on ${vortexFitPairs(quick)} validation pairs` })
       out.push(...vortexGramMethods(twin, name, vortexFitPairs(quick)))
       continue
     }
@@ -539,23 +539,15 @@ function gramMethod(twin: TwinContext, name: string, gls: boolean): TwinMethod {
 }
 
 /**
- * Bank paths nearest to a query whose parameters start the Gauss–Newton fit, and its screening: 4 chord steps per
- * start (its first Jacobian kept), the best to convergence. Measured against the truth on 20 full-size test queries per
- * (2, 1) launch (A, B): velocity RMSE 1.64, 1.04 at 129 evaluations; 8 chord steps with the Jacobian refreshed every
- * second 1.64, 1.09 at 200; every start to convergence 1.42, 1.00 at 500 (3.5× the cost, which the ≥ 1000× target
- * cannot spare).
- */
-export const VORTEX_GN = { starts: 8, screen: 4, iterations: 30 } as const
-
-/**
- * The point-vortex per-query-precision conditional, `cond-v/dot+gram-gn@optimum`: the same learned conditional and
- * head as `gramMethod`, ν(ξ | u) ∝ exp(ηᵀξ − ½ξᵀΛξ) μ(dξ) in the prior's N(0, I) latent coordinates ξ (v = T(ξ),
- * posterior/flow-prior.ts), with the trajectory embedding read from the path's likelihood linearised about a point
- * estimate (twin/vortex-gram.ts: nearest bank paths, Levenberg–Marquardt with the tangent-linear RK4; the model's
- * own linearisation, engineered). Learned: the head's (a, α, γ) on the train pairs (leave-one-out: a train path never
- * starts from its own bank entry), each truth relabelled to the vortex labelling of its point estimate (the
- * likelihood does not see labels). The support (the separation rule) is the prior's: draws outside it are rejected,
- * which samples ν restricted to it exactly.
+ * The point-vortex bank-free rows, `cond-v/dot+gram-gn`: the conditional ν(ξ | u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) with
+ * the fixed quadratic potential encoder in the prior's N(0, I) latent coordinates ξ (v = T(ξ),
+ * posterior/flow-prior.ts), the head at the identity, about each of the path's distinct posterior maxima
+ * (twin/vortex-maxima.ts: the likelihood linearised there with the tangent-linear RK4; the model's own
+ * linearisation, engineered): their Laplace mixture. `@spread`: the same mixture with every component's spread
+ * scaled by one factor s fitted on validation pairs by the conditional log-likelihood of their truths (`fitSpread`),
+ * each truth relabelled to each component's vortex labelling (the likelihood does not see labels). The support (the
+ * separation rule) is the prior's: draws outside it are rejected, which samples ν restricted to it exactly. (The
+ * single-point fitted head of 2026-12-03, `@optimum`, lost to the identity mixture on every twin and is gone.)
  */
 function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): TwinMethod[] {
   const { ds, prior, spec } = twin
@@ -563,49 +555,39 @@ function vortexGramMethods(twin: TwinContext, name: string, fitPairs: number): T
   if (cfg.flow !== 'vortex') throw new Error(`${name}: a point-vortex twin is needed`)
   const len = ds.nTracers * ds.nTimes * 2, P = ds.paramDim, d = prior.latent.dim, n = cfg.vortex.vortices
   const bank = vortexBank(twin)
-  const { bankPairs, bankPaths, bankLatent } = bank
-  const linearise = (observed: Float64Array, exclude = -1) => {
-    const near = nearestPaths(bankPaths, observed, VORTEX_GN.starts, exclude)
-    return vortexPathGram(vortexResiduals(cfg, prior, observed, twin.model.coarsening), gatherRows(bankLatent, near, d), VORTEX_GN)
-  }
   const maximaOf = vortexMaximaConditional(twin, bank)
   // one untimed fit on a train path first: V8 compiles this code path once per process, not once per query
-  maximaOf(ds.trajectories.slice(bankPairs[0] * len, (bankPairs[0] + 1) * len))
-  const pathMaximaSampler = (observed: Float64Array) => maximaOf(observed).sampler
+  maximaOf(ds.trajectories.slice(bank.bankPairs[0] * len, (bank.bankPairs[0] + 1) * len))
   const match = vortexMatcher(n, cfg.vortex.circulation)
+  const validation = pairsOfSplit(ds, 'validation', fitPairs)
   const pointParams = new Float64Array(P), relabelled = new Float64Array(P)
-  const fit = Array.from({ length: Math.min(bankPairs.length, fitPairs) }, (_, k) => {
-    const i = bankPairs[k]
-    const g = linearise(ds.trajectories.subarray(i * len, (i + 1) * len), k)
+  const cases: SpreadCase[] = Array.from(validation, (i) => {
+    const m = maximaOf(ds.trajectories.slice(i * len, (i + 1) * len))
     const truthParams = ds.params.subarray(i * P, (i + 1) * P)
-    prior.toParams(g.point, pointParams)
-    permuteVortices(truthParams, match(truthParams, pointParams), n, 1, relabelled)
-    const truth = new Float64Array(d)
-    prior.toLatent(relabelled, truth)
-    return { G: g.G, b: g.b, truth, misfit: g.misfit }
+    const truths = m.maxima.map((b) => {
+      prior.toParams(b.point, pointParams)
+      permuteVortices(truthParams, match(truthParams, pointParams), n, 1, relabelled)
+      const t = new Float64Array(d)
+      prior.toLatent(relabelled, t)
+      return t
+    })
+    const x = new Float64Array(d)
+    prior.toLatent(truthParams, x)
+    return { m, truths, logPrior: -(d / 2) * Math.log(2 * Math.PI) - x.reduce((s, v) => s + v * v, 0) / 2 }
   })
-  // a point estimate whose misfit the noise cannot explain sits in a wrong basin, where the linearisation says
-  // little: such paths get their own head (the misfit is part of what the trajectory encoder reads)
-  const consistent = (misfit: number) => misfit <= len / 2 + 4 * Math.sqrt(len / 2)
-  const fitted = [true, false].map((c) => fit.filter((f) => consistent(f.misfit) === c))
-  const heads = fitted.map((pairs) => (pairs.length >= GRAM_MIN_CLASS ? fitGramHead(prior.latent, pairs) : undefined))
-  const headOf = (misfit: number) => heads[consistent(misfit) ? 0 : 1] ?? heads[consistent(misfit) ? 1 : 0] ?? { a: 1, alpha: 1, gamma: 0 }
-  const show = (h: GramHead | undefined, k: number) => (h ? `a = ${h.a.toFixed(3)}, α = ${h.alpha.toFixed(3)}, γ = ${h.gamma.toExponential(1)} on ${fitted[k].length}` : `none (${fitted[k].length} pairs)`)
-  // each row fits its own point estimate per query (not shared), so its time per query is its whole cost
-  const gn = `Levenberg–Marquardt with the tangent-linear RK4 from the ${VORTEX_GN.starts} nearest train paths, each screened by ${VORTEX_GN.screen} chord steps, the best to convergence`
+  const fitted = fitSpread(cases)
   const o = PATH_MAXIMA
-  const maximaLabel = `the distinct posterior maxima of a branching window continuation (${o.windows.map((w) => w.toFixed(3)).join(' → ')} → all from the ${o.starts} nearest train paths, ${o.screen} Levenberg–Marquardt steps per window; after each window the best ${o.beam} distinct maxima each spawn ${o.branches - 1} draws of their own Laplace approximation; on the whole record the best ${o.refine} distinct ones to convergence; relabelled vortices deduplicated)`
+  const maximaLabel = `the distinct posterior maxima of a branching window continuation (${o.windows.map((w) => w.toFixed(3)).join(' → ')} → all from the ${o.starts} nearest train paths, again from the next up to ${o.retry} where the best maximum's misfit exceeds N/2 + 4√(N/2); ${o.screen} Levenberg–Marquardt steps per window; after each window the best ${o.beam} distinct maxima each spawn ${o.branches - 1} draws of their own Laplace approximation; on the whole record the best ${o.refine} distinct ones to convergence; relabelled vortices deduplicated)`
+  const base = name.replace('@optimum', '')
+  const mixture = `the mixture of their Laplace approximations N(ξ_b, (I + JᵀJ)⁻¹) weighted by Laplace evidence exp(−f_b) det(I + JᵀJ)^{-1/2} (f = ½|r|² + ½|ξ|²)`
   return [{
-    method: `bankfree:${name}`,
-    label: `exact Gaussian ν(ξ|u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) in the vortex prior's N(0, I) latent coordinates (draws outside the separation rule rejected): fixed quadratic potential encoder g_v(ξ) = (ξ, −½ξ⊗ξ); g_u(u) = (η, Λ) from the path's likelihood linearised about its point estimate (${gn}; engineered) by a learned spectral head at the optimum of the population cond-v loss (exact normaliser) on the train pairs, one for point estimates of misfit ≤ N/2 + 4√(N/2) (${show(heads[0], 0)}) and one above (${show(heads[1], 1)}); ${DRAWS} draws`,
-    run: (q) => {
-      const g = linearise(q.observed)
-      return admissibleDraws(twin, robustGramConditional(prior.latent, headOf(g.misfit), g.G, g.b), q.pair)
-    }
+    method: `bankfree:${base}`,
+    label: `exact Gaussian-mixture ν(ξ|u) ∝ exp(⟨g_u(u), g_v(ξ)⟩) μ(dξ) in the vortex prior's N(0, I) latent coordinates, fixed quadratic potential encoder g_v(ξ) = (ξ, −½ξ⊗ξ), the head at the identity (a = α = 1, γ = 0; nothing fitted but the starts, the nearest train paths), about each of ${maximaLabel}: ${mixture}, draws outside the separation rule rejected; ${DRAWS} draws`,
+    run: (q) => admissibleDraws(twin, maximaOf(q.observed).sampler, q.pair)
   }, {
-    method: `bankfree:${name.replace('@optimum', '')}`,
-    label: `the same conditional with the head at the identity (a = α = 1, γ = 0; nothing fitted but the starts, the nearest train paths), about each of ${maximaLabel}: the mixture of their Laplace approximations N(ξ_b, (I + JᵀJ)⁻¹) weighted by Laplace evidence exp(−f_b) det(I + JᵀJ)^{-1/2} (f = ½|r|² + ½|ξ|²), draws outside the separation rule rejected; ${DRAWS} draws`,
-    run: (q) => admissibleDraws(twin, pathMaximaSampler(q.observed), q.pair)
+    method: `bankfree:${base}@spread`,
+    label: `the same mixture with each component's spread about its mean scaled by s = ${fitted.spread} (fitted on ${validation.length} validation pairs by the conditional log-likelihood of their truths under (1 − ε)·mixture + ε·prior, ε = ${fitted.contamination} fitted with it; the ε term only in the fit); ${DRAWS} draws`,
+    run: (q) => admissibleDraws(twin, maximaOf(q.observed, fitted.spread).sampler, q.pair)
   }]
 }
 
@@ -634,12 +616,16 @@ function vortexMaximaConditional(twin: TwinContext, { bankPaths, bankLatent }: V
   const coarse = Math.max(twin.model.coarsening, chooseCoarsening(cfg, prior, cfg.noise).coarsening)
   const d = prior.latent.dim
   const same = vortexSameFlow(prior, cfg.vortex.vortices, cfg.vortex.circulation)
-  return (observed: Float64Array) => {
-    const near = nearestPaths(bankPaths, observed, PATH_MAXIMA.starts)
+  const o = PATH_MAXIMA
+  return (observed: Float64Array, spread = 1) => {
+    const near = nearestPaths(bankPaths, observed, Math.max(o.starts, o.retry ?? 0))
     const res = vortexResiduals(cfg, prior, observed, twin.model.coarsening)
     const screen = coarse === twin.model.coarsening ? res : vortexResiduals(cfg, prior, observed, coarse)
-    const m = vortexPathMaxima(res, gatherRows(bankLatent, near, d), same, PATH_MAXIMA, screen)
-    const sampler = mixtureSampler(m.weights, m.maxima.map((b) => robustGramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, b.G, b.b)))
+    const m = vortexPathMaximaRetried(res, (from, to) => gatherRows(bankLatent, near.slice(from, to), d), same, o, screen)
+    const sampler = mixtureSampler(m.weights, m.maxima.map((b) => {
+      const g = robustGramConditional(prior.latent, { a: 1, alpha: 1, gamma: 0 }, b.G, b.b)
+      return spread === 1 ? g : spreadAbout(g, g.mean, spread)
+    }))
     return { ...m, sampler }
   }
 }
@@ -666,15 +652,10 @@ export function robustGramConditional(prior: GaussianPrior, h: GramHead, G: Floa
 }
 
 /**
- * Train paths the vortex head is fitted on: each costs a Gauss–Newton fit (10–30 ms on (2, 1), 200 ms on (4, 2),
- * whose tangent run carries 12 columns), so the quick run fits on fewer to stay within its few minutes: 90, which
- * pays back the identity row's path maxima (≈ 1.9 CPU-s per quick run: 2 queries × 3 twins plus one untimed fit and
- * the σ-step choice per twin, measured 2026-12-03) with 10 × (0.2 + 2 × 0.02) s.
+ * Validation pairs the `@spread` factor is fitted on: each costs one path-maxima search (≈ 13 CPU-ms on (2, 1), ≈ 0.5 s
+ * on (4, 2)), so the quick run fits on fewer.
  */
-const vortexFitPairs = (quick: boolean) => (quick ? 90 : GRAM_FIT_PAIRS)
-
-/** Fewest fit pairs a misfit class needs for its own head. */
-const GRAM_MIN_CLASS = 20
+const vortexFitPairs = (quick: boolean) => (quick ? 20 : 60)
 
 /** DRAWS parameter draws T(ξ) of a latent Gaussian restricted to the prior's support (rejection; after 100·DRAWS tries the rest are taken as drawn). */
 function admissibleDraws(twin: TwinContext, post: { draw(rng: Rng, out: Float64Array): void }, pair: number): Float64Array {
