@@ -1,7 +1,7 @@
 import { Matrix, inverse } from 'ml-matrix'
 import { describe, expect, it } from 'vitest'
 import { denseGaussian, diagonalGaussian, drawGaussian, gaussianConditional, quadraticConditional } from '../../../src-main/engine/assimilate/posterior'
-import { closedFormOptimum, fitGramHead, fitTemperature, gramConditional } from '../../../src-main/engine/assimilate/twin/learned-methods'
+import { affineConditional, closedFormOptimum, fitGramHead, fitTemperature, gramConditional } from '../../../src-main/engine/assimilate/twin/learned-methods'
 import { Rng } from '../../../src-main/engine/flows/rng'
 
 /** n pairs of v ~ N(0, diag(1, 4, 0.25)) and f = M v + noise (4 features), row-major. */
@@ -48,6 +48,55 @@ describe('bank-free conditional at the closed-form optimum of the one-sided L2 l
     for (let k = 0; k < nv; k++) expect(g.mean[k]).toBeCloseTo(want[k], 8)
     const cov = g.covariance()
     for (let a = 0; a < nv; a++) for (let b = 0; b < nv; b++) expect(cov.get(a, b)).toBeCloseTo(condCov.get(a, b), 8)
+  })
+})
+
+describe('the affine-encoder conditional with its query-independent parts built once (affineConditional)', () => {
+  // a correlated prior with a non-zero mean, an encoder with fewer outputs than inputs and a bias, τ ≠ 1
+  const C = new Matrix([[1, 0.3, -0.2], [0.3, 0.5, 0.1], [-0.2, 0.1, 2]]), m = [0.2, -0.5, 1]
+  const prior = denseGaussian(m, C)
+  const map = { weight: new Matrix([[1, 0.5, -0.3], [0.2, -1, 0.4]]), bias: Float64Array.from([0.3, -0.7]) }
+  const tau = 0.7
+  const col = (x: ArrayLike<number>) => Matrix.columnVector(Array.from(x))
+  /** Σ from the sampler's square root: Σ = L Lᵀ with L's columns applySqrt(e_k). */
+  const sqrtCovariance = (g: { dim: number; applySqrt(z: Float64Array, out: Float64Array): void }) => {
+    const L = new Matrix(g.dim, g.dim), e = new Float64Array(g.dim), out = new Float64Array(g.dim)
+    for (let k = 0; k < g.dim; k++) {
+      e.fill(0)
+      e[k] = 1
+      g.applySqrt(e, out)
+      for (let i = 0; i < g.dim; i++) L.set(i, k, out[i])
+    }
+    return L.mmul(L.transpose())
+  }
+  const expectClose = (a: Matrix, b: Matrix) => {
+    for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.columns; j++) expect(a.get(i, j)).toBeCloseTo(b.get(i, j), 10)
+  }
+
+  it('l2: N(Σ(C⁻¹m + Wᵀ(z − b)/τ), Σ) with Σ = (C⁻¹ + WᵀW/τ)⁻¹, for every query from one build', () => {
+    const cond = affineConditional(prior, map, tau, 'l2')
+    const W = map.weight, Ci = inverse(C)
+    const Sigma = inverse(Ci.clone().add(W.transpose().mmul(W).div(tau)))
+    for (const z of [[0.4, -1], [-2, 0.5]]) {
+      const g = cond(z)
+      const want = Sigma.mmul(Ci.mmul(col(m)).add(W.transpose().mmul(col(z).sub(col(map.bias))).div(tau)))
+      expectClose(col(g.mean), want)
+      expectClose(g.covariance(), Sigma)
+      expectClose(sqrtCovariance(g), Sigma)
+    }
+  })
+
+  it('dot: N(m + CWᵀz/τ, C), the prior’s covariance', () => {
+    const cond = affineConditional(prior, map, tau, 'dot')
+    for (const z of [[0.4, -1], [-2, 0.5]]) {
+      const g = cond(z)
+      expectClose(col(g.mean), col(m).add(C.mmul(map.weight.transpose()).mmul(col(z)).div(tau)))
+      expectClose(sqrtCovariance(g), C)
+    }
+  })
+
+  it('refuses an embedding of the wrong length with one line', () => {
+    expect(() => affineConditional(prior, map, tau, 'l2')([1, 2, 3])).toThrow('affineConditional: the encoder gives 2 outputs, the embedding has 3')
   })
 })
 
