@@ -70,7 +70,7 @@ export function oracleMembers(bank: FieldStack, truths: GridFrames[]): number[] 
 }
 
 /** Queries searched together against the bank (nearest trajectory, oracle). */
-const SEARCH_BLOCK = 8
+export const SEARCH_BLOCK = 8
 
 /** Score all four baselines on every test query of the setup. */
 export function evaluateBaselines(setup: EvaluationSetup, ctx: JobContext): RmseRow[] {

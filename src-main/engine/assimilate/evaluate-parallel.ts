@@ -1,13 +1,15 @@
 /**
  * Evaluation on every core. The worker threads (`jobs/evaluate.worker.ts`) are started once per job and share the
  * data set and the field stacks through shared memory (nothing is re-read, re-loaded or copied per worker). Without
- * waiting for this thread, they sample the bank's and the truths' fields into the shared stacks (members split
- * between them), meet at a barrier, compute the bank's mean field (elements split between them), meet again, and
- * score the baselines of their range of queries. Meanwhile this thread, the one with the model, computes everything
- * that needs it (`learnedInputs`: logits, gathered rows), so its work hides behind theirs instead of holding them;
- * then each worker scores the learned reconstructions and calibration terms of its queries. Every query's
- * contribution comes back and is pooled in query order, so the result has the same bits as one thread. This module
- * loads no model, no tfjs and no NetCDF reader, so neither do the workers.
+ * waiting for this thread, they sample the bank's and the truths' fields into the shared stacks, meet at a barrier,
+ * compute the bank's mean field (elements split between them), meet again, and score the baselines. Meanwhile this
+ * thread, the one with the model, computes everything that needs it (`learnedInputs`: logits, the bank's statistics
+ * for the calibration, once for all workers), so its work hides behind theirs instead of holding them; then the
+ * workers score the learned reconstructions and calibration terms. The members and queries are not split in fixed
+ * ranges: each worker takes the next chunk from a shared counter until none is left, so a worker that is slower
+ * (descheduled on a busy machine, or given the costlier queries) takes fewer and none waits for it at the end.
+ * Every query's contribution comes back with its index and is pooled in query order, so the result has the same
+ * bits as one thread. This module loads no model, no tfjs and no NetCDF reader, so neither do the workers.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
@@ -15,7 +17,7 @@ import type { PairedDataset } from '../data/dataset-types'
 import { fieldOfPair } from '../flows/field'
 import { CancelledError, UserError, type JobContext } from '../jobs/job'
 import { startWorker } from '../jobs/workers'
-import { baselineQueries } from './baselines'
+import { baselineQueries, SEARCH_BLOCK } from './baselines'
 import { gridCells, sampleInto } from './bank-fields'
 import { weightedMeanInto, type FieldStack } from './grid-frames'
 import { evaluateLearnedPart, type LearnedInputs, type LearnedPart } from './learned'
@@ -38,22 +40,41 @@ export interface EvaluationShare {
   truths: FieldStack
   /** The bank's mean field (uniform weights), filled by the workers between them. */
   bankMean: FieldStack
-  /** control[SAMPLED], control[MEANED]: workers past each barrier; control[FAILED] = 1 releases them (a worker failed). */
+  /**
+   * control[SAMPLED], control[MEANED]: workers past each barrier; control[FAILED] = 1 releases them (a worker failed);
+   * control[NEXT_*]: the first member or query not yet taken by a worker, per phase.
+   */
   control: Int32Array
   workers: number
 }
 const SAMPLED = 0
 const MEANED = 1
 const FAILED = 2
+const NEXT_FIELD = 3
+const NEXT_BASELINE = 4
+const NEXT_LEARNED = 5
+const CONTROLS = 6
 
-export interface PartResult { learned: LearnedPart; baselines: QueryRows[] }
+/** Fields sampled per take (bank members, then truths), ≈ 0.2 CPU-ms each. */
+const FIELD_CHUNK = 32
+/** Queries scored per take: one search block of the baselines (one pass over the bank), ≈ 20 CPU-ms per query. */
+const QUERY_CHUNK = SEARCH_BLOCK
+
+/** Chunks of [0, n) taken from the shared counter `at` until none is left: the taker's ranges, in increasing order. */
+function* chunksOf(control: Int32Array, at: number, n: number, size: number): Generator<[number, number]> {
+  for (let from = Atomics.add(control, at, size); from < n; from = Atomics.add(control, at, size)) yield [from, Math.min(n, from + size)]
+}
+
+/** What all workers scored, in query order (the same bits as one thread's pass over every query). */
+export interface PooledResult { learned: LearnedPart[]; baselines: QueryRows[] }
 export type ToWorker =
-  | { type: 'start'; bank: [number, number]; truths: [number, number]; mean: [number, number]; queries: [number, number] }
-  | { type: 'learned'; from: number; to: number; inputs: LearnedInputs }
+  | { type: 'start'; mean: [number, number] }
+  | { type: 'learned'; inputs: LearnedInputs }
+/** A worker's parts, each with its first query. */
 export type FromWorker =
   | { type: 'progress'; done: number }
-  | { type: 'baselines'; rows: QueryRows[] }
-  | { type: 'learned'; part: LearnedPart }
+  | { type: 'baselines'; parts: { from: number; rows: QueryRows[] }[] }
+  | { type: 'learned'; parts: { from: number; part: LearnedPart }[] }
   | { type: 'error'; message: string; user: boolean }
 
 function sharedCopy(a: Float64Array): Float64Array {
@@ -80,16 +101,26 @@ function barrier(share: EvaluationShare, at: number): void {
   }
 }
 
-/** Worker side, on its own: sample its bank members and truths, then its elements of the bank's mean field, then score its queries' baselines. */
-export function startPart(share: EvaluationShare, m: Extract<ToWorker, { type: 'start' }>, ctx: JobContext): QueryRows[] {
+/**
+ * Worker side, on its own: sample fields (bank members, then truths) chunk by chunk, then its elements of the bank's
+ * mean field, then score the baselines of query chunks until none is left.
+ */
+export function startPart(share: EvaluationShare, m: Extract<ToWorker, { type: 'start' }>, ctx: JobContext): { from: number; rows: QueryRows[] }[] {
   try {
     const { ds, plan } = share
-    for (let k = m.bank[0]; k < m.bank[1]; k++) sampleInto(share.bank, k, fieldOfPair(ds, plan.bankPairs[k]!), plan.grid, plan.times)
-    for (let k = m.truths[0]; k < m.truths[1]; k++) sampleInto(share.truths, k, fieldOfPair(ds, plan.testPairs[k]!), plan.grid, plan.times)
+    const nb = plan.bankPairs.length
+    for (const [from, to] of chunksOf(share.control, NEXT_FIELD, nb + plan.testPairs.length, FIELD_CHUNK))
+      for (let k = from; k < to; k++) {
+        if (k < nb) sampleInto(share.bank, k, fieldOfPair(ds, plan.bankPairs[k]!), plan.grid, plan.times)
+        else sampleInto(share.truths, k - nb, fieldOfPair(ds, plan.testPairs[k - nb]!), plan.grid, plan.times)
+      }
     barrier(share, SAMPLED)
     weightedMeanInto(share.bank, new Float64Array(share.bank.count).fill(1 / share.bank.count), share.bankMean, m.mean[0], m.mean[1])
     barrier(share, MEANED)
-    return baselineQueries(setupOf(share), m.queries[0], m.queries[1], ctx)
+    const setup = setupOf(share)
+    const parts: { from: number; rows: QueryRows[] }[] = []
+    for (const [from, to] of chunksOf(share.control, NEXT_BASELINE, plan.testPairs.length, QUERY_CHUNK)) parts.push({ from, rows: baselineQueries(setup, from, to, ctx) })
+    return parts
   } catch (err) {
     Atomics.store(share.control, FAILED, 1)
     Atomics.notify(share.control, SAMPLED)
@@ -100,18 +131,25 @@ export function startPart(share: EvaluationShare, m: Extract<ToWorker, { type: '
 
 const setupOf = (share: EvaluationShare) => ({ ...share.plan, ds: share.ds, bank: share.bank, truths: share.truths, bankMean: share.bankMean })
 
-/** Worker side: the learned scores of queries [from, to). */
-export function learnedPart(share: EvaluationShare, m: Extract<ToWorker, { type: 'learned' }>, ctx: JobContext): LearnedPart {
-  return evaluateLearnedPart(setupOf(share), m.inputs, 'learned', m.from, m.to, ctx)
+/** Worker side: the learned scores of query chunks until none is left. */
+export function learnedPart(share: EvaluationShare, m: Extract<ToWorker, { type: 'learned' }>, ctx: JobContext): { from: number; part: LearnedPart }[] {
+  const setup = setupOf(share)
+  const parts: { from: number; part: LearnedPart }[] = []
+  for (const [from, to] of chunksOf(share.control, NEXT_LEARNED, share.plan.testPairs.length, QUERY_CHUNK)) parts.push({ from, part: evaluateLearnedPart(setup, m.inputs, 'learned', from, to, ctx) })
+  return parts
 }
+
+/** Parts of every worker in query order. */
+const inOrder = <T extends { from: number }>(parts: T[][]): T[] => parts.flat().sort((a, b) => a.from - b.from)
 
 const split = (n: number, parts: number, k: number): [number, number] => [Math.round((k * n) / parts), Math.round(((k + 1) * n) / parts)]
 
 /**
- * Score every query of `plan` in `workers` threads; the parts come back in query order. `modelPart` runs here while
- * the workers sample the fields and score the baselines, and gives the model's inputs to the learned scores.
+ * Score every query of `plan` in `workers` threads, pooled in query order. `modelPart` runs here while the workers
+ * sample the fields and score the baselines, and gives the model's inputs to the learned scores; `shared` allocates
+ * its large arrays where the workers can read them without a copy.
  */
-export async function evaluateInWorkers(plan: EvaluationPlan, workers: number, ctx: JobContext, modelPart: () => LearnedInputs): Promise<PartResult[]> {
+export async function evaluateInWorkers(plan: EvaluationPlan, workers: number, ctx: JobContext, modelPart: (shared: (n: number) => Float64Array) => LearnedInputs): Promise<PooledResult> {
   const { ds, ...rest } = plan
   const queries = plan.testPairs.length
   const n = Math.max(1, Math.min(workers, queries))
@@ -124,19 +162,19 @@ export async function evaluateInWorkers(plan: EvaluationPlan, workers: number, c
     bank: sharedStack(plan.bankPairs.length, plan.times.length, cells),
     truths: sharedStack(queries, plan.times.length, cells),
     bankMean: sharedStack(1, plan.times.length, cells),
-    control: new Int32Array(new SharedArrayBuffer(3 * 4)),
+    control: new Int32Array(new SharedArrayBuffer(CONTROLS * 4)),
     workers: n
   }
   const threads: Worker[] = []
   const done = new Array<number>(n).fill(0)
   let onAbort = (): void => {}
   try {
-    return await new Promise<PartResult[]>((resolve, reject) => {
+    return await new Promise<PooledResult>((resolve, reject) => {
       if (ctx.signal.aborted) return reject(new CancelledError())
       onAbort = () => reject(new CancelledError())
       ctx.signal.addEventListener('abort', onAbort, { once: true })
-      const baselines = new Array<QueryRows[] | undefined>(n)
-      const learned = new Array<LearnedPart | undefined>(n)
+      const baselines = new Array<{ from: number; rows: QueryRows[] }[] | undefined>(n)
+      const learned = new Array<{ from: number; part: LearnedPart }[] | undefined>(n)
       let finished = 0
       const fail = (err: Error) => {
         Atomics.store(share.control, FAILED, 1)
@@ -152,9 +190,10 @@ export async function evaluateInWorkers(plan: EvaluationPlan, workers: number, c
             ctx.progress({ done: done.reduce((a, b) => a + b, 0), total: 2 * queries, unit: 'query scores', message: `${n} workers` })
           } else if (m.type === 'error') fail(m.user ? new UserError(m.message) : new Error(`evaluation worker: ${m.message}`))
           else {
-            if (m.type === 'baselines') baselines[k] = m.rows
-            else learned[k] = m.part
-            if (baselines[k] && learned[k] && ++finished === n) resolve(learned.map((part, j) => ({ learned: part!, baselines: baselines[j]! })))
+            if (m.type === 'baselines') baselines[k] = m.parts
+            else learned[k] = m.parts
+            if (baselines[k] && learned[k] && ++finished === n)
+              resolve({ learned: inOrder(learned as { from: number; part: LearnedPart }[][]).map((p) => p.part), baselines: inOrder(baselines as { from: number; rows: QueryRows[] }[][]).flatMap((p) => p.rows) })
           }
         })
         w.on('error', fail)
@@ -162,19 +201,17 @@ export async function evaluateInWorkers(plan: EvaluationPlan, workers: number, c
           if (code !== 0 && !learned[k] && !ctx.signal.aborted) fail(new Error(`evaluation worker exited with code ${code}`))
         })
         const frameCells = plan.times.length * cells
-        w.postMessage({ type: 'start', bank: split(plan.bankPairs.length, n, k), truths: split(queries, n, k), mean: split(frameCells, n, k), queries: split(queries, n, k) } satisfies ToWorker)
+        w.postMessage({ type: 'start', mean: split(frameCells, n, k) } satisfies ToWorker)
       }
       // the model's part while the workers sample and score the baselines (on their own threads, without this one)
       let inputs: LearnedInputs
       try {
-        inputs = Object.fromEntries(Object.entries(modelPart()).map(([k, a]) => [k, sharedCopy(a as Float64Array)])) as unknown as LearnedInputs
+        const own = modelPart((size) => new Float64Array(new SharedArrayBuffer(size * Float64Array.BYTES_PER_ELEMENT)))
+        inputs = { ...own, trajToBank: sharedCopy(own.trajToBank), bankToPot: sharedCopy(own.bankToPot), testParams: sharedCopy(own.testParams), testTrajectories: sharedCopy(own.testTrajectories) }
       } catch (err) {
         return fail(err as Error)
       }
-      threads.forEach((t, j) => {
-        const [from, to] = split(queries, n, j)
-        t.postMessage({ type: 'learned', from, to, inputs } satisfies ToWorker)
-      })
+      for (const t of threads) t.postMessage({ type: 'learned', inputs } satisfies ToWorker)
     })
   } finally {
     ctx.signal.removeEventListener('abort', onAbort)

@@ -52,12 +52,12 @@ export async function runEvaluation(req: EvaluationRequest, ctx: JobContext): Pr
     // the model's part here (logits, retrieval), the fields and the per-query scores in the workers
     ctx.log(`evaluating ${plan.testPairs.length} queries in ${workers} worker threads`)
     let retrieval: RetrievalScores | undefined
-    const parts = await evaluateInWorkers(plan, workers, ctx, () => {
+    const pooled = await evaluateInWorkers(plan, workers, ctx, (shared) => {
       retrieval = retrievalScores(logitsFor(model, ds, plan.testPairs, plan.testPairs), plan.testPairs.length)
-      return learnedInputs(model, plan)
+      return learnedInputs(model, plan, shared)
     })
-    const baselines = new RmseTable().addAll(parts.flatMap((p) => p.baselines)).toRows()
-    return resultOf(req, plan, learnedScores(retrieval!, parts.map((p) => p.learned)), baselines)
+    const baselines = new RmseTable().addAll(pooled.baselines).toRows()
+    return resultOf(req, plan, learnedScores(retrieval!, pooled.learned), baselines)
   }
   const setup = prepareEvaluation(ds, options, phaseContext(ctx, 'fields'))
   const learned = evaluateLearned(model, setup, 'learned', phaseContext(ctx, 'learned'))

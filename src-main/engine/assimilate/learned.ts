@@ -7,7 +7,7 @@ import type { PairedDataset } from '../data/dataset-types'
 import { fieldOfPair } from '../flows/field'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import type { ContrastiveModel } from '../learn/index'
-import { calibrationTerms, summarizeCalibration } from './calibration'
+import { bankStatistics, calibrationTerms, summarizeCalibration, type BankStatistics } from './calibration'
 import { weightedFlow } from './combined-flow'
 import { emptyStack, stackMember } from './grid-frames'
 import { sampleInto } from './bank-fields'
@@ -44,28 +44,30 @@ export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup,
 /**
  * What the per-query part needs from the model, for all test queries of a setup: the logits of the queries'
  * trajectories against the bank's potentials (queries × bank) and of the bank's trajectories against the queries'
- * potentials (bank × queries), and the bank's and queries' vectors the calibration averages. Computed once (one
- * thread, the one with the model), so the queries can then be scored anywhere, model-free, with the same bits.
+ * potentials (bank × queries), the queries' true vectors and the statistics of the bank's vectors that the
+ * calibration averages (`bankStatistics`). Computed once (one thread, the one with the model), so the queries can
+ * then be scored anywhere, model-free, with the same bits. `alloc` places the bank statistics (e.g. shared memory).
  */
 export interface LearnedInputs {
   trajToBank: Float64Array
   bankToPot: Float64Array
-  bankParams: Float64Array
   testParams: Float64Array
-  bankTrajectories: Float64Array
   testTrajectories: Float64Array
+  potentialBank: BankStatistics
+  trajectoryBank: BankStatistics
 }
 
-export function learnedInputs(model: ContrastiveModel, setup: EvaluationPlan): LearnedInputs {
+export function learnedInputs(model: ContrastiveModel, setup: EvaluationPlan, alloc?: (n: number) => Float64Array): LearnedInputs {
   const { ds, testPairs, bankPairs } = setup
   const trajLength = ds.nTracers * ds.nTimes * 2
+  const nb = bankPairs.length
   return {
     trajToBank: logitsFor(model, ds, testPairs, bankPairs),
     bankToPot: logitsFor(model, ds, bankPairs, testPairs),
-    bankParams: gatherRows(ds.params, bankPairs, ds.paramDim),
     testParams: gatherRows(ds.params, testPairs, ds.paramDim),
-    bankTrajectories: gatherRows(ds.trajectories, bankPairs, trajLength),
-    testTrajectories: gatherRows(ds.trajectories, testPairs, trajLength)
+    testTrajectories: gatherRows(ds.trajectories, testPairs, trajLength),
+    potentialBank: bankStatistics(gatherRows(ds.params, bankPairs, ds.paramDim), nb, ds.paramDim, alloc),
+    trajectoryBank: bankStatistics(gatherRows(ds.trajectories, bankPairs, trajLength), nb, trajLength, alloc)
   }
 }
 
@@ -125,12 +127,12 @@ function calibrationPart(setup: EvaluationPlan, inputs: LearnedInputs, from: num
   const nb = bankPairs.length
   const potentialTerms = calibrationTerms({
     logits: inputs.trajToBank, queries: nq, bankSize: nb, strideQ: nb, strideJ: 1,
-    bank: inputs.bankParams, truths: inputs.testParams, dim: ds.paramDim
+    bank: inputs.potentialBank, truths: inputs.testParams, dim: ds.paramDim
   }, from, to)
   // bank trajectories (rows) × test potentials (columns): the u|v softmax runs down a column
   const trajectoryTerms = calibrationTerms({
     logits: inputs.bankToPot, queries: nq, bankSize: nb, strideQ: 1, strideJ: nq,
-    bank: inputs.bankTrajectories, truths: inputs.testTrajectories, dim: ds.nTracers * ds.nTimes * 2
+    bank: inputs.trajectoryBank, truths: inputs.testTrajectories, dim: ds.nTracers * ds.nTimes * 2
   }, from, to)
   return { potentialTerms, trajectoryTerms }
 }

@@ -1,7 +1,7 @@
 /**
  * Worker thread for `evaluateInWorkers`: started once per evaluation with the shared data set, it samples its share
- * of the fields, fills its share of the bank's mean and scores its queries' baselines (meeting the other workers at
- * barriers), then scores its queries' learned reconstructions when the model's inputs arrive; each part goes back.
+ * of the fields, fills its share of the bank's mean and scores baseline chunks (meeting the other workers at
+ * barriers), then scores learned chunks when the model's inputs arrive; each part goes back with its first query.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { learnedPart, startPart, type EvaluationShare, type FromWorker, type ToWorker } from '../assimilate/evaluate-parallel'
@@ -14,8 +14,8 @@ let done = 0
 const ctx = { signal: new AbortController().signal, log: () => {}, progress: (p: { unit: string; done: number }) => (p.unit === 'queries' ? post({ type: 'progress', done: ++done }) : undefined) }
 parentPort?.on('message', (m: ToWorker) => {
   try {
-    if (m.type === 'start') post({ type: 'baselines', rows: startPart(share, m, ctx) })
-    else post({ type: 'learned', part: learnedPart(share, m, ctx) })
+    if (m.type === 'start') post({ type: 'baselines', parts: startPart(share, m, ctx) })
+    else post({ type: 'learned', parts: learnedPart(share, m, ctx) })
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err), user: err instanceof UserError })
   }
