@@ -464,43 +464,51 @@ export function gramConditional(prior: GaussianPrior, h: GramHead, G: Float64Arr
     // back substitution run on all n right-hand sides at once: X (d × n, each row contiguous) is swept by rows of L,
     // four at a time (each X_k then takes its four updates in one pass, in the unblocked order: the same bits, a
     // quarter of the loads and stores; 98 × 200 at the paper's settings: most of the draws' cost)
-    drawRows(rng, n, out) {
-      const X = new Float64Array(d * n), Z2 = c2 > 0 ? new Float64Array(d * n) : undefined
-      for (let s = 0; s < n; s++) {
-        for (let i = 0; i < d; i++) X[i * n + s] = rng.normal()
-        if (Z2) for (let i = 0; i < d; i++) Z2[i * n + s] = rng.normal()
-      }
-      let top = d - 1
-      for (; top >= 3; top -= 4) {
-        const i = top, r0 = i * d, r1 = r0 - d, r2 = r1 - d, r3 = r2 - d, o0 = i * n, o1 = o0 - n, o2 = o1 - n, o3 = o2 - n
-        const l00 = L[r0 + i], l10 = L[r0 + i - 1], l20 = L[r0 + i - 2], l30 = L[r0 + i - 3]
-        const l11 = L[r1 + i - 1], l21 = L[r1 + i - 2], l31 = L[r1 + i - 3], l22 = L[r2 + i - 2], l32 = L[r2 + i - 3], l33 = L[r3 + i - 3]
-        for (let s = 0; s < n; s++) {
-          const x0 = X[o0 + s] / l00
-          const x1 = (X[o1 + s] - l10 * x0) / l11
-          const x2 = (X[o2 + s] - l20 * x0 - l21 * x1) / l22
-          X[o3 + s] = (X[o3 + s] - l30 * x0 - l31 * x1 - l32 * x2) / l33
-          X[o0 + s] = x0
-          X[o1 + s] = x1
-          X[o2 + s] = x2
-        }
-        for (let k = 0; k < i - 3; k++) {
-          const a0 = L[r0 + k], a1 = L[r1 + k], a2 = L[r2 + k], a3 = L[r3 + k], ok = k * n
-          for (let s = 0; s < n; s++) X[ok + s] = X[ok + s] - a0 * X[o0 + s] - a1 * X[o1 + s] - a2 * X[o2 + s] - a3 * X[o3 + s]
-        }
-      }
-      for (let i = top; i >= 0; i--) {
-        const ri = i * d, oi = i * n, lii = L[ri + i]
-        for (let s = 0; s < n; s++) X[oi + s] /= lii
-        for (let k = 0; k < i; k++) {
-          const l = L[ri + k], ok = k * n
-          for (let s = 0; s < n; s++) X[ok + s] -= l * X[oi + s]
-        }
-      }
-      for (let s = 0; s < n; s++)
-        for (let i = 0; i < d; i++) out[s * d + i] = mean[i] + sd[i] * (c1 * X[i * n + s] + (Z2 ? c2 * Z2[i * n + s] : 0))
+    drawRows: (rng, n, out) => drawRowsOf(L, d, mean, sd, c1, c2, rng, n, out)
+  }
+}
+
+/**
+ * `gramConditional`'s n draws (see there), a module-level function rather than a closure made per query: V8 gives
+ * each new closure of a per-query literal a fresh start, so the 98 × 200 back substitution ran interpreted until
+ * on-stack replacement on many queries (paper twin, measured: +gram's draws 2.3 ms on some queries, 20–65 ms on
+ * others, "insufficient type feedback" deopts in --trace-deopt; here compiled once for every query).
+ */
+function drawRowsOf(L: Float64Array, d: number, mean: Float64Array, sd: Float64Array, c1: number, c2: number, rng: Rng, n: number, out: Float64Array): void {
+  const X = new Float64Array(d * n), Z2 = c2 > 0 ? new Float64Array(d * n) : undefined
+  for (let s = 0; s < n; s++) {
+    for (let i = 0; i < d; i++) X[i * n + s] = rng.normal()
+    if (Z2) for (let i = 0; i < d; i++) Z2[i * n + s] = rng.normal()
+  }
+  let top = d - 1
+  for (; top >= 3; top -= 4) {
+    const i = top, r0 = i * d, r1 = r0 - d, r2 = r1 - d, r3 = r2 - d, o0 = i * n, o1 = o0 - n, o2 = o1 - n, o3 = o2 - n
+    const l00 = L[r0 + i], l10 = L[r0 + i - 1], l20 = L[r0 + i - 2], l30 = L[r0 + i - 3]
+    const l11 = L[r1 + i - 1], l21 = L[r1 + i - 2], l31 = L[r1 + i - 3], l22 = L[r2 + i - 2], l32 = L[r2 + i - 3], l33 = L[r3 + i - 3]
+    for (let s = 0; s < n; s++) {
+      const x0 = X[o0 + s] / l00
+      const x1 = (X[o1 + s] - l10 * x0) / l11
+      const x2 = (X[o2 + s] - l20 * x0 - l21 * x1) / l22
+      X[o3 + s] = (X[o3 + s] - l30 * x0 - l31 * x1 - l32 * x2) / l33
+      X[o0 + s] = x0
+      X[o1 + s] = x1
+      X[o2 + s] = x2
+    }
+    for (let k = 0; k < i - 3; k++) {
+      const a0 = L[r0 + k], a1 = L[r1 + k], a2 = L[r2 + k], a3 = L[r3 + k], ok = k * n
+      for (let s = 0; s < n; s++) X[ok + s] = X[ok + s] - a0 * X[o0 + s] - a1 * X[o1 + s] - a2 * X[o2 + s] - a3 * X[o3 + s]
     }
   }
+  for (let i = top; i >= 0; i--) {
+    const ri = i * d, oi = i * n, lii = L[ri + i]
+    for (let s = 0; s < n; s++) X[oi + s] /= lii
+    for (let k = 0; k < i; k++) {
+      const l = L[ri + k], ok = k * n
+      for (let s = 0; s < n; s++) X[ok + s] -= l * X[oi + s]
+    }
+  }
+  for (let s = 0; s < n; s++)
+    for (let i = 0; i < d; i++) out[s * d + i] = mean[i] + sd[i] * (c1 * X[i * n + s] + (Z2 ? c2 * Z2[i * n + s] : 0))
 }
 
 /** The minimiser of a unimodal f on [lo, hi] by golden-section search (40 iterations). */
