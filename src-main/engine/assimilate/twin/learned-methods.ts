@@ -143,7 +143,7 @@ export async function learnedMethods(twin: TwinContext, ctx: JobContext, variant
     if (v.features === 'gram-gn') {
       // the linearisation about a point estimate is for the flow that is nonlinear in v; the Fourier flow has the exact Gram rows
       if (ds.config.flow !== 'vortex') continue
-      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name}@spread on ${vortexFitPairs(quick)} validation pairs` })
+      ctx.progress({ done: k, total: variants.length, unit: 'variants', message: `fitting ${name.replace('@optimum', '')}@spread on ${vortexFitPairs(quick)} validation pairs` })
       out.push(...vortexGramMethods(twin, name, vortexFitPairs(quick)))
       continue
     }
