@@ -60,14 +60,21 @@ export interface LearnedInputs {
 export function learnedInputs(model: ContrastiveModel, setup: EvaluationPlan, alloc?: (n: number) => Float64Array): LearnedInputs {
   const { ds, testPairs, bankPairs } = setup
   const trajLength = ds.nTracers * ds.nTimes * 2
-  const nb = bankPairs.length
+  const nb = bankPairs.length, nq = testPairs.length
+  // each side's rows gathered and encoded once (what logitsFor does per pair of sides: the same calls, the same bits)
+  const bankTrajectories = gatherRows(ds.trajectories, bankPairs, trajLength)
+  const bankParams = gatherRows(ds.params, bankPairs, ds.paramDim)
+  const testTrajectories = gatherRows(ds.trajectories, testPairs, trajLength)
+  const testParams = gatherRows(ds.params, testPairs, ds.paramDim)
+  const zuTest = model.encodeTrajectories(testTrajectories, nq)
+  const zvTest = model.encodePotentials(testParams, nq)
   return {
-    trajToBank: logitsFor(model, ds, testPairs, bankPairs),
-    bankToPot: logitsFor(model, ds, bankPairs, testPairs),
-    testParams: gatherRows(ds.params, testPairs, ds.paramDim),
-    testTrajectories: gatherRows(ds.trajectories, testPairs, trajLength),
-    potentialBank: bankStatistics(gatherRows(ds.params, bankPairs, ds.paramDim), nb, ds.paramDim, alloc),
-    trajectoryBank: bankStatistics(gatherRows(ds.trajectories, bankPairs, trajLength), nb, trajLength, alloc)
+    trajToBank: model.logits(zuTest, nq, model.encodePotentials(bankParams, nb), nb),
+    bankToPot: model.logits(model.encodeTrajectories(bankTrajectories, nb), nb, zvTest, nq),
+    testParams,
+    testTrajectories,
+    potentialBank: bankStatistics(bankParams, nb, ds.paramDim, alloc),
+    trajectoryBank: bankStatistics(bankTrajectories, nb, trajLength, alloc)
   }
 }
 
