@@ -19,8 +19,7 @@ import { SimulationConfig } from '../../src-main/shared/simulation'
 import { cachedDataset, cachedModel } from '../../src-main/engine/assimilate/cache'
 import { evaluateBaselines } from '../../src-main/engine/assimilate/baselines'
 import { runEvaluation } from '../../src-main/engine/assimilate/evaluate'
-import { evaluateLearnedPart, learnedInputs, learnedScores, logitsFor } from '../../src-main/engine/assimilate/learned'
-import { retrievalScores } from '../../src-main/engine/assimilate/retrieval'
+import { evaluateLearnedPart, learnedScores, modelPart } from '../../src-main/engine/assimilate/learned'
 import { DEFAULT_EVALUATION, pairsOfSplit, prepareEvaluation } from '../../src-main/engine/assimilate/setup'
 import { forwardModel } from '../../src-main/engine/assimilate/twin/forward'
 import { runSimulation } from '../../src-main/engine/flows/simulate'
@@ -79,7 +78,7 @@ const options = { ...DEFAULT_EVALUATION, maxTest: QUERIES, maxBank: BANK }
 const fields = timed(() => prepareEvaluation(ds, options, silentContext()))
 const setup = fields.value
 const nq = setup.testPairs.length
-const logits = timed(() => ({ retrieval: retrievalScores(logitsFor(model, ds, setup.testPairs, setup.testPairs), nq), inputs: learnedInputs(model, setup) }))
+const logits = timed(() => modelPart(model, setup))
 const learned = timed(() => learnedScores(logits.value.retrieval, [evaluateLearnedPart(setup, logits.value.inputs, 'learned', 0, nq, silentContext())]))
 const baselines = timed(() => evaluateBaselines(setup, silentContext()))
 const one = { cpu: fields.cpu + logits.cpu + learned.cpu + baselines.cpu, wall: fields.wall + logits.wall + learned.wall + baselines.wall }

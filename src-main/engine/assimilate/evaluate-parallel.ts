@@ -3,8 +3,8 @@
  * data set and the field stacks through shared memory (nothing is re-read, re-loaded or copied per worker). Without
  * waiting for this thread, they sample the bank's and the truths' fields into the shared stacks, meet at a barrier,
  * compute the bank's mean field (elements split between them), meet again, and score the baselines. Meanwhile this
- * thread, the one with the model, computes everything that needs it (`learnedInputs`: logits, the bank's statistics
- * for the calibration, once for all workers), so its work hides behind theirs instead of holding them; then the
+ * thread, the one with the model, computes everything that needs it (`modelPart` in learned.ts: logits, the bank's
+ * statistics for the calibration, once for all workers), so its work hides behind theirs instead of holding them; then the
  * workers score the learned reconstructions and calibration terms. The members and queries are not split in fixed
  * ranges: each worker takes the next chunk from a shared counter until none is left, so a worker that is slower
  * (descheduled on a busy machine, or given the costlier queries) takes fewer and none waits for it at the end.

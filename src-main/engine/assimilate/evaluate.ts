@@ -6,8 +6,7 @@ import type { EvaluationResult, RetrievalScores, RmseRow } from '../../shared/as
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { evaluateBaselines } from './baselines'
 import { cachedDataset, cachedModel } from './cache'
-import { evaluateLearned, learnedInputs, learnedScores, logitsFor, type LearnedScores } from './learned'
-import { retrievalScores } from './retrieval'
+import { evaluateLearned, learnedScores, modelPart, type LearnedScores } from './learned'
 import { RmseTable } from './score-table'
 import { DEFAULT_EVALUATION, planEvaluation, prepareEvaluation, type EvaluationOptions, type EvaluationPlan } from './setup'
 import { evaluationWorkers, evaluateInWorkers } from './evaluate-parallel'
@@ -53,8 +52,9 @@ export async function runEvaluation(req: EvaluationRequest, ctx: JobContext): Pr
     ctx.log(`evaluating ${plan.testPairs.length} queries in ${workers} worker threads`)
     let retrieval: RetrievalScores | undefined
     const pooled = await evaluateInWorkers(plan, workers, ctx, (shared) => {
-      retrieval = retrievalScores(logitsFor(model, ds, plan.testPairs, plan.testPairs), plan.testPairs.length)
-      return learnedInputs(model, plan, shared)
+      const own = modelPart(model, plan, shared)
+      retrieval = own.retrieval
+      return own.inputs
     })
     const baselines = new RmseTable().addAll(pooled.baselines).toRows()
     return resultOf(req, plan, learnedScores(retrieval!, pooled.learned), baselines)

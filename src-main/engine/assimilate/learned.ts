@@ -36,9 +36,8 @@ export interface LearnedPart { queries: QueryRows[]; ess: Float64Array; potentia
 
 /** Evaluate one model on a prepared setup; `label` names its rows (e.g. "cond/cosine"). */
 export function evaluateLearned(model: ContrastiveModel, setup: EvaluationSetup, label: string, ctx: JobContext): LearnedScores {
-  const { ds, testPairs } = setup
-  const retrieval = retrievalScores(logitsFor(model, ds, testPairs, testPairs), testPairs.length)
-  return learnedScores(retrieval, [evaluateLearnedPart(setup, learnedInputs(model, setup), label, 0, testPairs.length, ctx)])
+  const { retrieval, inputs } = modelPart(model, setup)
+  return learnedScores(retrieval, [evaluateLearnedPart(setup, inputs, label, 0, setup.testPairs.length, ctx)])
 }
 
 /**
@@ -57,11 +56,15 @@ export interface LearnedInputs {
   trajectoryBank: BankStatistics
 }
 
-export function learnedInputs(model: ContrastiveModel, setup: EvaluationPlan, alloc?: (n: number) => Float64Array): LearnedInputs {
+/**
+ * Everything an evaluation needs from the model, for all test queries of a setup: the retrieval scores (test
+ * trajectories against test potentials) and the per-query part's `LearnedInputs`, from one encoding of each side's
+ * rows (what `logitsFor` does per pair of sides: the same calls, the same bits).
+ */
+export function modelPart(model: ContrastiveModel, setup: EvaluationPlan, alloc?: (n: number) => Float64Array): { retrieval: RetrievalScores; inputs: LearnedInputs } {
   const { ds, testPairs, bankPairs } = setup
   const trajLength = ds.nTracers * ds.nTimes * 2
   const nb = bankPairs.length, nq = testPairs.length
-  // each side's rows gathered and encoded once (what logitsFor does per pair of sides: the same calls, the same bits)
   const bankTrajectories = gatherRows(ds.trajectories, bankPairs, trajLength)
   const bankParams = gatherRows(ds.params, bankPairs, ds.paramDim)
   const testTrajectories = gatherRows(ds.trajectories, testPairs, trajLength)
@@ -69,12 +72,15 @@ export function learnedInputs(model: ContrastiveModel, setup: EvaluationPlan, al
   const zuTest = model.encodeTrajectories(testTrajectories, nq)
   const zvTest = model.encodePotentials(testParams, nq)
   return {
-    trajToBank: model.logits(zuTest, nq, model.encodePotentials(bankParams, nb), nb),
-    bankToPot: model.logits(model.encodeTrajectories(bankTrajectories, nb), nb, zvTest, nq),
-    testParams,
-    testTrajectories,
-    potentialBank: bankStatistics(bankParams, nb, ds.paramDim, alloc),
-    trajectoryBank: bankStatistics(bankTrajectories, nb, trajLength, alloc)
+    retrieval: retrievalScores(model.logits(zuTest, nq, zvTest, nq), nq),
+    inputs: {
+      trajToBank: model.logits(zuTest, nq, model.encodePotentials(bankParams, nb), nb),
+      bankToPot: model.logits(model.encodeTrajectories(bankTrajectories, nb), nb, zvTest, nq),
+      testParams,
+      testTrajectories,
+      potentialBank: bankStatistics(bankParams, nb, ds.paramDim, alloc),
+      trajectoryBank: bankStatistics(bankTrajectories, nb, trajLength, alloc)
+    }
   }
 }
 
