@@ -67,7 +67,9 @@ export const GRAM_GLS_VARIANT: Variant = { ...GRAM_VARIANT, features: 'gram-gls'
 
 /**
  * The point-vortex analogue: the quadratic potential encoder on the path's likelihood linearised (Gauss–Newton) about
- * its own point estimate in the prior's latent coordinates, so ν(ξ | u) is a Laplace-type Gaussian with a learned head.
+ * each of its own posterior maxima in the prior's latent coordinates, so ν(ξ | u) is their Laplace mixture, the head
+ * at the identity; it gives the rows `+gram-gn` and `+gram-gn@spread` (`vortexGramMethods`). Its name keeps the
+ * closed-form fit's `@optimum` suffix, which those rows drop.
  */
 export const VORTEX_GRAM_VARIANT: Variant = { ...GRAM_VARIANT, features: 'gram-gn' }
 
